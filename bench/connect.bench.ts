@@ -1,0 +1,95 @@
+import { test, type Browser, type Page } from '@playwright/test';
+import { measureBundle } from './bundle-size';
+import { appPort, barePort } from './playwright.config';
+
+const RUNS = Number(process.env['BENCH_RUNS'] ?? 7);
+const BUDGET = 50 * 1024;
+// The first person has been waiting a moment (as anyone would) before the second arrives.
+const FIRST_PERSON_HEAD_START_MS = 1500;
+
+declare global {
+  interface Window {
+    __firstRemoteFrame: number | null;
+  }
+}
+
+/** Records (wall clock) when the remote <video> has its first frame; media events do not bubble, so capture. */
+const recordFirstFrame = () => {
+  window.__firstRemoteFrame = null;
+  document.addEventListener(
+    'loadeddata',
+    (e) => {
+      const v = e.target;
+      if (!(v instanceof HTMLVideoElement)) return;
+      if (v.id !== 'remote' && v.dataset['testid'] !== 'remote-video') return;
+      window.__firstRemoteFrame ??= Date.now();
+    },
+    true,
+  );
+};
+
+const openPage = async (browser: Browser) => {
+  const context = await browser.newContext();
+  await context.addInitScript(recordFirstFrame);
+  return { context, page: await context.newPage() };
+};
+
+const firstFrameAt = async (page: Page): Promise<number> => {
+  await page.waitForFunction(() => window.__firstRemoteFrame !== null, null, { timeout: 30_000 });
+  return page.evaluate(() => window.__firstRemoteFrame ?? NaN);
+};
+
+/** One sample: ms from the second person's join (navigation start) until both sides show a remote frame. */
+const sample = async (browser: Browser, kind: 'app' | 'bare'): Promise<number> => {
+  const a = await openPage(browser);
+  const b = await openPage(browser);
+  try {
+    let link: string;
+    if (kind === 'app') {
+      await a.page.goto(`http://127.0.0.1:${appPort}/`);
+      await a.page.getByRole('button', { name: 'Start a call' }).click();
+      await a.page.getByTestId('status').and(a.page.locator('[data-status="waiting"]')).waitFor();
+      link = a.page.url();
+    } else {
+      const room = crypto.randomUUID();
+      link = `http://127.0.0.1:${barePort}/?relay=${encodeURIComponent(`ws://127.0.0.1:${appPort}/`)}&room=${room}`;
+      await a.page.goto(link);
+    }
+    await a.page.waitForTimeout(FIRST_PERSON_HEAD_START_MS);
+    const t0 = Date.now();
+    await b.page.goto(link);
+    const [fa, fb] = await Promise.all([firstFrameAt(a.page), firstFrameAt(b.page)]);
+    return Math.max(fa, fb) - t0;
+  } finally {
+    await a.context.close();
+    await b.context.close();
+  }
+};
+
+const stats = (xs: number[]) => {
+  const s = [...xs].sort((x, y) => x - y);
+  const mid = Math.floor(s.length / 2);
+  const median = s.length % 2 ? (s[mid] ?? NaN) : ((s[mid - 1] ?? NaN) + (s[mid] ?? NaN)) / 2;
+  return { median, min: s[0] ?? NaN, max: s[s.length - 1] ?? NaN };
+};
+
+test('bundle size and connect time', async ({ browser }) => {
+  const bundle = measureBundle('dist');
+  const lines = [`first-load JS+CSS (gzip -9): ${bundle.firstLoadGzip} B (budget ${BUDGET} B, ${((100 * bundle.firstLoadGzip) / BUDGET).toFixed(0)}% used)`];
+  for (const f of bundle.firstLoadFiles) lines.push(`  ${f.file}: ${f.gzip} B`);
+
+  const app: number[] = [];
+  const bare: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    // Alternate so drift on the machine weighs on both alike.
+    bare.push(await sample(browser, 'bare'));
+    app.push(await sample(browser, 'app'));
+  }
+  const sa = stats(app);
+  const sb = stats(bare);
+  lines.push(`connect: second person's join → first remote frame on both sides, ${RUNS} runs each (ms)`);
+  lines.push(`  parley app     median ${sa.median}  min ${sa.min}  max ${sa.max}   [${app.join(', ')}]`);
+  lines.push(`  bare trystero  median ${sb.median}  min ${sb.min}  max ${sb.max}   [${bare.join(', ')}]`);
+  lines.push(`  app / bare median ratio: ${(sa.median / sb.median).toFixed(2)} (target ≤ 1.20)`);
+  console.log(['', ...lines, ''].join('\n'));
+});

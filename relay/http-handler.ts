@@ -1,0 +1,110 @@
+import { createReadStream } from 'node:fs';
+import { realpath, stat } from 'node:fs/promises';
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import { join, resolve, sep } from 'node:path';
+import { buildAppConfig } from './config-response.js';
+import { contentTypeFor, parseStaticPath } from './static-files.js';
+
+export interface HttpHandlerOptions {
+  /** Directory of the built app (`dist/`); absent means signaling only. */
+  staticDir?: string | undefined;
+  /** `host:port` of the bound socket, used when the Host header is missing or unusable. */
+  fallbackHost: () => string;
+  log: (line: string) => void;
+}
+
+const BASE_HEADERS: OutgoingHttpHeaders = {
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+};
+
+const NOT_BUILT =
+  'Parley relay is running and signaling works, but the app is not built.\n' +
+  'Run `npm run build` to create dist/, or pass --static <dir> pointing at a built app.\n';
+
+const reply = (req: IncomingMessage, res: ServerResponse, status: number, body: string, headers: OutgoingHttpHeaders = {}): void => {
+  const bytes = Buffer.from(body, 'utf8');
+  res.writeHead(status, {
+    ...BASE_HEADERS,
+    'Content-Type': 'text/plain; charset=utf-8',
+    'Cache-Control': 'no-store',
+    'Content-Length': bytes.length,
+    ...headers,
+  });
+  res.end(req.method === 'HEAD' ? undefined : bytes);
+};
+
+/** Resolves a file under root, refusing anything that escapes it (including through symlinks). */
+const findFile = async (root: string, segments: string[]): Promise<{ path: string; size: number } | undefined> => {
+  const base = resolve(root);
+  const candidate = resolve(join(base, ...segments));
+  if (candidate !== base && !candidate.startsWith(base + sep)) return undefined;
+  try {
+    const [realBase, realFile] = await Promise.all([realpath(base), realpath(candidate)]);
+    if (!realFile.startsWith(realBase + sep)) return undefined;
+    const info = await stat(realFile);
+    return info.isFile() ? { path: realFile, size: info.size } : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+const serveFile = (req: IncomingMessage, res: ServerResponse, file: { path: string; size: number }): void => {
+  res.writeHead(200, {
+    ...BASE_HEADERS,
+    'Content-Type': contentTypeFor(file.path),
+    'Content-Length': file.size,
+    // Revalidate everything: the service worker and index.html must never be stale, and a local relay needs no CDN caching.
+    'Cache-Control': 'no-cache',
+  });
+  if (req.method === 'HEAD') {
+    res.end();
+    return;
+  }
+  const stream = createReadStream(file.path);
+  stream.on('error', () => res.destroy());
+  stream.pipe(res);
+};
+
+/** Creates the HTTP side of the relay: `/config.json`, `/healthz` and the built app's static files. */
+export const createHttpHandler = (options: HttpHandlerOptions): ((req: IncomingMessage, res: ServerResponse) => void) => {
+  const serveStatic = async (req: IncomingMessage, res: ServerResponse, target: string): Promise<void> => {
+    const parsed = parseStaticPath(target);
+    if (!parsed.ok) {
+      reply(req, res, parsed.error.status, `${parsed.error.reason}\n`);
+      return;
+    }
+    const segments = parsed.value;
+    const isIndex = segments.length === 0 || (segments.length === 1 && segments[0] === 'index.html');
+    const file = options.staticDir === undefined ? undefined : await findFile(options.staticDir, isIndex ? ['index.html'] : segments);
+    if (file !== undefined) {
+      serveFile(req, res, file);
+      return;
+    }
+    if (isIndex) reply(req, res, 503, NOT_BUILT);
+    else reply(req, res, 404, 'not found\n');
+  };
+
+  return (req: IncomingMessage, res: ServerResponse): void => {
+    const target = req.url ?? '/';
+    const path = target.split(/[?#]/, 1)[0] ?? '';
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      reply(req, res, 405, 'method not allowed\n', { Allow: 'GET, HEAD' });
+      return;
+    }
+    if (path === '/healthz') {
+      reply(req, res, 200, 'ok');
+      return;
+    }
+    if (path === '/config.json') {
+      const config = buildAppConfig(req.headers.host, options.fallbackHost());
+      reply(req, res, 200, `${JSON.stringify(config)}\n`, { 'Content-Type': 'application/json; charset=utf-8' });
+      return;
+    }
+    serveStatic(req, res, target).catch((e: unknown) => {
+      options.log(`relay: static file error: ${e instanceof Error ? e.message : String(e)}`);
+      if (!res.headersSent) reply(req, res, 500, 'internal error\n');
+      else res.destroy();
+    });
+  };
+};

@@ -1,0 +1,84 @@
+import { schnorr } from '@noble/curves/secp256k1.js';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex, hexToBytes, utf8ToBytes } from '@noble/hashes/utils.js';
+import { err, ok, type Result } from '../src/core/result.js';
+import { LIMITS } from './limits.js';
+import type { NostrEvent } from './nostr-types.js';
+
+const HEX64 = /^[0-9a-f]{64}$/;
+const HEX128 = /^[0-9a-f]{128}$/;
+
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** NIP-01: kinds 20000–29999 are ephemeral, relayed to live subscribers and never stored. */
+export const isEphemeralKind = (kind: number): boolean => kind >= 20000 && kind < 30000;
+
+/** The event's id if it is well-formed, so a rejection can still be answered with `OK false <id>`. */
+export const readEventId = (raw: unknown): string | undefined => {
+  if (!isRecord(raw)) return undefined;
+  const id = raw['id'];
+  return typeof id === 'string' && HEX64.test(id) ? id : undefined;
+};
+
+const parseTags = (raw: unknown): Result<string[][]> => {
+  if (!Array.isArray(raw)) return err('tags must be an array');
+  if (raw.length > LIMITS.maxTags) return err(`more than ${LIMITS.maxTags} tags`);
+  const tags: string[][] = [];
+  for (const tag of raw) {
+    if (!Array.isArray(tag)) return err('each tag must be an array of strings');
+    if (tag.length > LIMITS.maxTagItems) return err(`a tag has more than ${LIMITS.maxTagItems} items`);
+    const items: string[] = [];
+    for (const item of tag) {
+      if (typeof item !== 'string') return err('each tag must be an array of strings');
+      items.push(item);
+    }
+    tags.push(items);
+  }
+  return ok(tags);
+};
+
+/** Checks the NIP-01 field types only; `parseEvent` adds the hash and signature checks. */
+const parseEventShape = (raw: unknown): Result<NostrEvent> => {
+  if (!isRecord(raw)) return err('event must be an object');
+  const { id, pubkey, created_at: createdAt, kind, content, sig } = raw;
+  if (typeof id !== 'string' || !HEX64.test(id)) return err('id must be 64 lowercase hex characters');
+  if (typeof pubkey !== 'string' || !HEX64.test(pubkey)) return err('pubkey must be 64 lowercase hex characters');
+  if (typeof createdAt !== 'number' || !Number.isSafeInteger(createdAt) || createdAt < 0) {
+    return err('created_at must be a non-negative integer');
+  }
+  if (typeof kind !== 'number' || !Number.isInteger(kind) || kind < 0 || kind > 65535) {
+    return err('kind must be an integer from 0 to 65535');
+  }
+  if (typeof content !== 'string') return err('content must be a string');
+  if (typeof sig !== 'string' || !HEX128.test(sig)) return err('sig must be 128 lowercase hex characters');
+  const tags = parseTags(raw['tags']);
+  if (!tags.ok) return tags;
+  return ok({ id, pubkey, created_at: createdAt, kind, tags: tags.value, content, sig });
+};
+
+/** NIP-01 event id: sha256 of the UTF-8 JSON array `[0, pubkey, created_at, kind, tags, content]`. */
+export const computeEventId = (e: Omit<NostrEvent, 'id' | 'sig'>): string =>
+  bytesToHex(sha256(utf8ToBytes(JSON.stringify([0, e.pubkey, e.created_at, e.kind, e.tags, e.content]))));
+
+/**
+ * Parses an untrusted event and verifies it: shape, id = hash of its fields, and a BIP-340
+ * Schnorr signature over the 32 id bytes by `pubkey` (what Trystero's `schnorr.signAsync(id, …)` makes).
+ * Unknown fields are dropped so we never relay anything we did not check.
+ */
+export const parseEvent = (raw: unknown): Result<NostrEvent> => {
+  const shaped = parseEventShape(raw);
+  if (!shaped.ok) return shaped;
+  const event = shaped.value;
+  if (computeEventId(event) !== event.id) return err('id does not match the hash of the event');
+  // verify() returns false for bad points/scalars; it only throws on wrong byte lengths, which
+  // the hex checks above already rule out. The catch keeps a library surprise from reaching the socket.
+  let valid = false;
+  try {
+    valid = schnorr.verify(hexToBytes(event.sig), hexToBytes(event.id), hexToBytes(event.pubkey));
+  } catch {
+    valid = false;
+  }
+  if (!valid) return err('signature does not verify');
+  return ok(event);
+};

@@ -1,0 +1,74 @@
+import { err, ok, type Result } from '../src/core/result.js';
+import { LIMITS } from './limits.js';
+import { parseEvent, readEventId } from './nostr-event.js';
+import { parseFilter } from './nostr-filter.js';
+import type { ClientMessage, MessageError, NostrFilter } from './nostr-types.js';
+
+const notice = (reason: string): { ok: false; error: MessageError } => err({ type: 'notice', reason });
+
+const parseJson = (frame: string): Result<unknown> => {
+  try {
+    return ok(JSON.parse(frame) as unknown);
+  } catch {
+    return err('frame is not valid JSON');
+  }
+};
+
+const parseSubId = (raw: unknown): Result<string> => {
+  if (typeof raw !== 'string' || raw.length === 0 || raw.length > LIMITS.maxSubIdChars) {
+    return err(`subscription id must be a string of 1 to ${LIMITS.maxSubIdChars} characters`);
+  }
+  return ok(raw);
+};
+
+const parseEventMessage = (args: unknown[]): Result<ClientMessage, MessageError> => {
+  if (args.length !== 1) return notice('EVENT takes exactly one event');
+  const raw = args[0];
+  const event = parseEvent(raw);
+  if (event.ok) return ok({ type: 'EVENT', event: event.value });
+  const eventId = readEventId(raw);
+  if (eventId === undefined) return notice(`invalid event: ${event.error}`);
+  return err({ type: 'rejected-event', eventId, reason: event.error });
+};
+
+const parseReqMessage = (args: unknown[]): Result<ClientMessage, MessageError> => {
+  const subId = parseSubId(args[0]);
+  if (!subId.ok) return notice(`REQ: ${subId.error}`);
+  const rawFilters = args.slice(1);
+  if (rawFilters.length === 0) return notice('REQ needs at least one filter');
+  if (rawFilters.length > LIMITS.maxFiltersPerReq) return notice(`REQ has more than ${LIMITS.maxFiltersPerReq} filters`);
+  const filters: NostrFilter[] = [];
+  for (const raw of rawFilters) {
+    const filter = parseFilter(raw);
+    if (!filter.ok) return notice(`REQ: ${filter.error}`);
+    filters.push(filter.value);
+  }
+  return ok({ type: 'REQ', subId: subId.value, filters });
+};
+
+const parseCloseMessage = (args: unknown[]): Result<ClientMessage, MessageError> => {
+  if (args.length !== 1) return notice('CLOSE takes exactly one subscription id');
+  const subId = parseSubId(args[0]);
+  if (!subId.ok) return notice(`CLOSE: ${subId.error}`);
+  return ok({ type: 'CLOSE', subId: subId.value });
+};
+
+/** Parses one untrusted client text frame into a NIP-01 message, or says why it was refused. Never throws. */
+export const parseClientMessage = (frame: string): Result<ClientMessage, MessageError> => {
+  if (frame.length > LIMITS.maxFrameChars) return notice(`frame is longer than ${LIMITS.maxFrameChars} characters`);
+  const json = parseJson(frame);
+  if (!json.ok) return notice(json.error);
+  const value = json.value;
+  if (!Array.isArray(value) || value.length === 0) return notice('frame must be a non-empty JSON array');
+  const [verb, ...args] = value as unknown[];
+  switch (verb) {
+    case 'EVENT':
+      return parseEventMessage(args);
+    case 'REQ':
+      return parseReqMessage(args);
+    case 'CLOSE':
+      return parseCloseMessage(args);
+    default:
+      return notice(typeof verb === 'string' ? `unsupported message type ${JSON.stringify(verb.slice(0, 20))}` : 'message type must be a string');
+  }
+};

@@ -1,0 +1,77 @@
+import { createEmitter } from './emitter';
+import type { JoinOptions, Signaling, SignalingEvents, SignalingRoom } from './types';
+
+interface Member {
+  id: string;
+  emitter: ReturnType<typeof createEmitter<SignalingEvents>>;
+  streams: MediaStream[];
+}
+
+/**
+ * In-memory signaling for unit tests: rooms that join the same topic with the same password meet,
+ * as they would through a relay; messages and streams are delivered synchronously.
+ */
+export const createFakeSignalingHub = () => {
+  const rooms = new Map<string, Map<string, Member>>();
+  let nextId = 0;
+  const joins: JoinOptions[] = [];
+
+  const signaling: Signaling = {
+    async join(options) {
+      joins.push(options);
+      const key = `${options.topic}/${options.password}`;
+      const members = rooms.get(key) ?? new Map<string, Member>();
+      rooms.set(key, members);
+      const self: Member = { id: `peer-${nextId++}`, emitter: createEmitter<SignalingEvents>(), streams: [] };
+      // Announce on a later task, after the caller has wired its listeners, as real signaling does.
+      setTimeout(() => {
+        for (const other of members.values()) {
+          other.emitter.emit('peerJoin', self.id);
+          self.emitter.emit('peerJoin', other.id);
+        }
+        members.set(self.id, self);
+      }, 0);
+      let left = false;
+      const room: SignalingRoom = {
+        selfId: self.id,
+        on: self.emitter.on,
+        addStream(stream, peerId) {
+          self.streams.push(stream);
+          // Media arrives after negotiation, on a later task, never before the peer's join event.
+          setTimeout(() => {
+            for (const other of members.values()) {
+              if (other !== self && (peerId === undefined || other.id === peerId)) other.emitter.emit('peerStream', stream, self.id);
+            }
+          }, 0);
+        },
+        async send(data, peerId) {
+          for (const other of members.values()) {
+            if (other !== self && (peerId === undefined || other.id === peerId)) other.emitter.emit('message', data, self.id);
+          }
+        },
+        async leave() {
+          if (left) return;
+          left = true;
+          members.delete(self.id);
+          for (const other of members.values()) other.emitter.emit('peerLeave', self.id);
+          self.emitter.clear();
+        },
+      };
+      return room;
+    },
+  };
+  return {
+    signaling,
+    /** Every join request seen, to check what would have reached a relay. */
+    joins,
+    /** Ids of everyone currently in any room, in join order. */
+    memberIds: () => [...rooms.values()].flatMap((m) => [...m.keys()]),
+    /** Simulates a peer vanishing without goodbye (crash, network gone). */
+    drop(peerId: string) {
+      for (const members of rooms.values()) {
+        if (!members.delete(peerId)) continue;
+        for (const other of members.values()) other.emitter.emit('peerLeave', peerId);
+      }
+    },
+  };
+};

@@ -1,0 +1,43 @@
+import type { Strategy, IceServer } from '../../core/app-config';
+
+/** Removes a listener; every `on*` returns one. */
+export type Unsubscribe = () => void;
+
+/** What joining needs: derived values only, never the room code itself. */
+export interface JoinOptions {
+  strategy: Strategy;
+  relays: string[];
+  iceServers: IceServer[];
+  /** Public rendezvous id (HKDF of the room secret). */
+  topic: string;
+  /** Signaling encryption password (HKDF of the room secret, a separate label). */
+  password: string;
+}
+
+/** Events a signaling room reports. */
+export interface SignalingEvents {
+  peerJoin: (peerId: string) => void;
+  peerLeave: (peerId: string) => void;
+  peerStream: (stream: MediaStream, peerId: string) => void;
+  /** A data-channel payload, still untrusted: parse it with core/protocol. */
+  message: (data: unknown, peerId: string) => void;
+  /** Signaling could not connect a peer (e.g. SDP exchange failed). */
+  error: (message: string) => void;
+}
+
+/** One joined room. The only surface of Trystero the rest of the app sees. */
+export interface SignalingRoom {
+  readonly selfId: string;
+  on<K extends keyof SignalingEvents>(event: K, listener: SignalingEvents[K]): Unsubscribe;
+  /** Sends our stream to every connected peer, or to one. */
+  addStream(stream: MediaStream, peerId?: string): void;
+  /** Sends a data-channel payload to every connected peer, or to one. */
+  send(data: string, peerId?: string): Promise<void>;
+  /** Leaves the rendezvous and closes every peer connection. */
+  leave(): Promise<void>;
+}
+
+/** Joins rooms; the real one wraps Trystero, tests use a fake. */
+export interface Signaling {
+  join(options: JoinOptions): Promise<SignalingRoom>;
+}

@@ -1,0 +1,92 @@
+import { useState } from 'preact/hooks';
+import type { MediaProblem } from '../../adapters/media/types';
+import type { CallModel, CallStatus } from '../../models/call';
+import type { RoomCode } from '../../core/room-code';
+import { Controls } from '../components/Controls';
+import { VideoTile } from '../components/VideoTile';
+
+const statusText = (s: CallStatus, hasRemoteMedia: boolean): string => {
+  switch (s.kind) {
+    case 'joining':
+      return 'Joining the room…';
+    case 'waiting':
+      if (s.previous === 'hung-up') return 'They hung up. The room stays open if they come back.';
+      if (s.previous === 'lost') return 'They left (connection lost). Waiting for them to come back…';
+      return 'Waiting for the other person. Share the link to invite them.';
+    case 'connected':
+      return hasRemoteMedia ? 'Connected' : 'Connected. Waiting for their video…';
+    case 'ended':
+      return 'Call ended.';
+    case 'failed':
+      return s.message;
+  }
+};
+
+const mediaText: Record<MediaProblem, string> = {
+  denied: 'Camera and microphone access was denied. You can still see and hear the other person; allow access in the browser settings to be seen.',
+  'not-found': 'No camera or microphone was found. You can still see and hear the other person.',
+  'in-use': 'Your camera or microphone is in use by another app. You can still see and hear the other person.',
+  unsupported: 'This browser cannot capture camera or microphone here. You can still see and hear the other person.',
+};
+
+/** The call: both videos, controls, a status line, and the link to share while waiting. */
+export const Call = ({ call, code, onHome }: { call: CallModel; code: RoomCode; onHome: () => void }) => {
+  const status = call.status.value;
+  const remote = call.remoteStream.value;
+  const problem = call.mediaProblem.value;
+  const [copied, setCopied] = useState(false);
+  const over = status.kind === 'ended' || status.kind === 'failed';
+  const link = location.href;
+
+  return (
+    <main class="call">
+      <p class="status" role="status" aria-live="polite" data-testid="status" data-status={status.kind}>
+        {statusText(status, remote !== null)}
+      </p>
+      {problem && !over && (
+        <p class="notice" role="alert">
+          {mediaText[problem]}
+        </p>
+      )}
+      {status.kind === 'waiting' && (
+        <div class="share">
+          <span>
+            Room code: <code data-testid="room-code">{code.text}</code>
+          </span>
+          <button
+            type="button"
+            onClick={() =>
+              void navigator.clipboard?.writeText(link).then(
+                () => setCopied(true),
+                () => setCopied(false),
+              )
+            }
+          >
+            {copied ? 'Link copied' : 'Copy link'}
+          </button>
+        </div>
+      )}
+      {!over && (
+        <div class="tiles">
+          <VideoTile stream={remote} self={false} label="Them" placeholder="No video from them yet" testId="remote-video" />
+          <VideoTile stream={call.localStream.value} self label="You" placeholder="Your camera is off" testId="local-video" />
+        </div>
+      )}
+      {over ? (
+        <button type="button" class="primary" onClick={onHome}>
+          Back to home
+        </button>
+      ) : (
+        <Controls
+          micOn={call.micOn.value}
+          cameraOn={call.cameraOn.value}
+          hasMic={call.hasMic.value}
+          hasCamera={call.hasCamera.value}
+          onToggleMic={call.toggleMic}
+          onToggleCamera={call.toggleCamera}
+          onHangUp={() => void call.hangUp()}
+        />
+      )}
+    </main>
+  );
+};

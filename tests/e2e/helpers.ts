@@ -1,0 +1,46 @@
+import { expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
+
+/** Console errors that are not ours: Chromium logs this one during offer glare and Trystero recovers. */
+const BENIGN = [/setRemoteDescription.*wrong state: stable/i];
+
+/** A page plus the console errors and uncaught exceptions it produced. */
+export interface Peer {
+  context: BrowserContext;
+  page: Page;
+  errors: string[];
+}
+
+export const openPeer = async (browser: Browser, path = '/'): Promise<Peer> => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !BENIGN.some((re) => re.test(m.text()))) errors.push(m.text());
+  });
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  await page.goto(path);
+  return { context, page, errors };
+};
+
+/** Clicks "Start a call" and returns the link with the room code in its fragment. */
+export const startCall = async (peer: Peer): Promise<string> => {
+  await peer.page.getByRole('button', { name: 'Start a call' }).click();
+  await expect(peer.page.getByTestId('status')).toHaveAttribute('data-status', 'waiting');
+  return peer.page.url();
+};
+
+/** Waits until the remote <video> shows real frames: a size, and a clock that moves. */
+export const expectRemoteVideoPlaying = async (page: Page): Promise<void> => {
+  const video = page.getByTestId('remote-video');
+  await expect.poll(() => video.evaluate((v: HTMLVideoElement) => v.videoWidth), { timeout: 20_000 }).toBeGreaterThan(0);
+  const t0 = await video.evaluate((v: HTMLVideoElement) => v.currentTime);
+  await expect.poll(() => video.evaluate((v: HTMLVideoElement) => v.currentTime)).toBeGreaterThan(t0);
+};
+
+/** Whether the remote stream carries a live audio track (the fake device sends a beep). */
+export const remoteAudioTracks = (page: Page): Promise<number> =>
+  page
+    .getByTestId('remote-video')
+    .evaluate((v: HTMLVideoElement) =>
+      v.srcObject instanceof MediaStream ? v.srcObject.getAudioTracks().filter((t) => t.readyState === 'live').length : 0,
+    );

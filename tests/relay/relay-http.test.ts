@@ -1,0 +1,148 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseAppConfig } from '../../src/core/app-config.js';
+import { createRelay, type Relay } from '../../relay/server.js';
+import { connect, createSigner, httpRequest, isOk } from './helpers.js';
+
+// Layout: <tmp>/package.json is a secret outside the static root <tmp>/dist.
+const root = mkdtempSync(join(tmpdir(), 'parley-relay-'));
+const dist = join(root, 'dist');
+mkdirSync(join(dist, 'assets'), { recursive: true });
+writeFileSync(join(root, 'package.json'), '{"secret": true}');
+writeFileSync(join(dist, 'index.html'), '<!doctype html><title>Parley</title>');
+writeFileSync(join(dist, 'assets', 'app.js'), 'console.log(1)');
+writeFileSync(join(dist, 'manifest.webmanifest'), '{}');
+writeFileSync(join(dist, '.env'), 'SECRET=1');
+
+let relay: Relay;
+let bare: Relay;
+let url: string;
+
+beforeAll(async () => {
+  relay = createRelay({ host: '127.0.0.1', port: 0, staticDir: dist });
+  bare = createRelay({ host: '127.0.0.1', port: 0, staticDir: join(root, 'missing') });
+  await Promise.all([relay.ready, bare.ready]);
+  url = relay.address().url;
+});
+
+afterAll(async () => {
+  await Promise.all([relay.close(), bare.close()]);
+  rmSync(root, { recursive: true, force: true });
+});
+
+describe('relay HTTP', () => {
+  it('serves index.html at / with security headers', async () => {
+    const res = await httpRequest(url, '/');
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['referrer-policy']).toBe('no-referrer');
+    expect(res.body).toContain('<title>Parley</title>');
+  });
+
+  it('serves assets with their content type, and HEAD without a body', async () => {
+    const js = await httpRequest(url, '/assets/app.js?v=1');
+    expect(js.status).toBe(200);
+    expect(js.headers['content-type']).toBe('text/javascript; charset=utf-8');
+    expect(js.body).toBe('console.log(1)');
+    const manifest = await httpRequest(url, '/manifest.webmanifest', { method: 'HEAD' });
+    expect(manifest.status).toBe(200);
+    expect(manifest.headers['content-type']).toMatch(/^application\/manifest\+json/);
+    expect(manifest.headers['content-length']).toBe('2');
+    expect(manifest.body).toBe('');
+  });
+
+  it('answers 404 for missing files, directories and dotfiles', async () => {
+    expect((await httpRequest(url, '/nope.js')).status).toBe(404);
+    expect((await httpRequest(url, '/assets')).status).toBe(404);
+    expect((await httpRequest(url, '/.env')).status).toBe(404);
+  });
+
+  it('never serves files outside the static directory', async () => {
+    const attempts = [
+      '/../package.json',
+      '/%2e%2e/package.json',
+      '/%2E%2E%2Fpackage.json',
+      '/assets/../../package.json',
+      '/assets%2f..%2f..%2fpackage.json',
+      '/..%5cpackage.json',
+      '/%00index.html',
+      '/%zz',
+      '//package.json',
+    ];
+    for (const path of attempts) {
+      const res = await httpRequest(url, path);
+      expect([400, 404], path).toContain(res.status);
+      expect(res.body, path).not.toContain('secret');
+    }
+  });
+
+  it('answers 405 for methods other than GET and HEAD', async () => {
+    const res = await httpRequest(url, '/', { method: 'POST' });
+    expect(res.status).toBe(405);
+    expect(res.headers['allow']).toBe('GET, HEAD');
+  });
+
+  it('serves /healthz', async () => {
+    const res = await httpRequest(url, '/healthz');
+    expect(res.status).toBe(200);
+    expect(res.body).toBe('ok');
+  });
+
+  it('serves a /config.json that parseAppConfig accepts and that points at this relay', async () => {
+    const res = await httpRequest(url, '/config.json');
+    expect(res.status).toBe(200);
+    expect(res.headers['cache-control']).toBe('no-store');
+    expect(res.headers['content-type']).toMatch(/^application\/json/);
+    const parsed = parseAppConfig(JSON.parse(res.body));
+    if (!parsed.ok) throw new Error(parsed.error);
+    expect(parsed.value).toEqual({ strategy: 'nostr', relays: [relay.address().wsUrl], iceServers: [] });
+
+    // The advertised relay really is a working signaling endpoint.
+    const relayUrl = parsed.value.relays[0] ?? '';
+    const client = await connect(relayUrl);
+    const event = createSigner().sign({ kind: 1 });
+    client.send(['EVENT', event]);
+    expect((await client.next(isOk(event.id)))[2]).toBe(true);
+    client.close();
+  });
+
+  it('builds /config.json from the Host header, falling back to the bound address when it is unusable', async () => {
+    const lan = JSON.parse((await httpRequest(url, '/config.json', { host: 'parley.lan:9000' })).body) as { relays: string[] };
+    expect(lan.relays).toEqual(['ws://parley.lan:9000/']);
+    const v6 = JSON.parse((await httpRequest(url, '/config.json', { host: '[::1]:9000' })).body) as { relays: string[] };
+    expect(v6.relays).toEqual(['ws://[::1]:9000/']);
+    const evil = JSON.parse((await httpRequest(url, '/config.json', { host: 'evil.com/"><script>' })).body) as { relays: string[] };
+    expect(evil.relays).toEqual([relay.address().wsUrl]);
+  });
+
+  it('answers 503 with build instructions when the app is not built, and still signals', async () => {
+    const res = await httpRequest(bare.address().url, '/');
+    expect(res.status).toBe(503);
+    expect(res.body).toContain('npm run build');
+    expect((await httpRequest(bare.address().url, '/app.js')).status).toBe(404);
+    expect((await httpRequest(bare.address().url, '/healthz')).status).toBe(200);
+    const client = await connect(bare.address().wsUrl);
+    const event = createSigner().sign({ kind: 20000 });
+    client.send(['EVENT', event]);
+    expect((await client.next(isOk(event.id)))[2]).toBe(true);
+    client.close();
+  });
+});
+
+describe('relay lifecycle', () => {
+  it('rejects ready on EADDRINUSE without crashing, and close() resolves with clients still connected', async () => {
+    const first = createRelay({ host: '127.0.0.1', port: 0 });
+    await first.ready;
+    const clash = createRelay({ host: '127.0.0.1', port: first.address().port });
+    await expect(clash.ready).rejects.toMatchObject({ code: 'EADDRINUSE' });
+    await clash.close();
+
+    const client = await connect(first.address().wsUrl);
+    await first.close();
+    expect(await client.closed).toBe(1006);
+    await first.close(); // idempotent
+  });
+});
