@@ -2,6 +2,8 @@ import { err, ok, type Result } from './result.js';
 
 /** Signaling transports the app knows. Nostr is the default: fastest discovery, many public relays. */
 export type Strategy = 'nostr' | 'torrent';
+/** The strategy when config.json names none. */
+export const DEFAULT_STRATEGY: Strategy = 'nostr';
 
 /** An ICE server entry, the subset of RTCIceServer we accept from config. */
 export interface IceServer {
@@ -58,7 +60,7 @@ const parseIceServer = (raw: unknown, where: string): Result<IceServer> => {
 /** Validates an untrusted `config.json` body into an AppConfig, or says exactly which field is wrong. */
 export const parseAppConfig = (raw: unknown): Result<AppConfig> => {
   if (!isRecord(raw)) return err('config.json must hold a JSON object');
-  const strategy = raw['strategy'] ?? 'nostr';
+  const strategy = raw['strategy'] ?? DEFAULT_STRATEGY;
   if (strategy !== 'nostr' && strategy !== 'torrent') {
     return err(`"strategy" must be "nostr" or "torrent" (got ${JSON.stringify(strategy)?.slice(0, 40)})`);
   }

@@ -6,7 +6,9 @@ export const MAX_MESSAGE_BYTES = 4096;
 /** Messages peers exchange over the data channel. */
 export type Message =
   /** "I am hanging up": lets the other side say "call ended" at once instead of "connection lost". */
-  { v: 1; type: 'bye' };
+  | { v: 1; type: 'bye' }
+  /** "I am still here", sent every second: a peer silent for a few seconds has vanished. */
+  | { v: 1; type: 'ping' };
 
 /** Parses an untrusted data-channel payload; anything unknown, malformed or oversized is null, never an exception. */
 export const parseMessage = (raw: unknown): Message | null => {
@@ -23,6 +25,8 @@ export const parseMessage = (raw: unknown): Message | null => {
   switch (record['type']) {
     case 'bye':
       return { v: 1, type: 'bye' };
+    case 'ping':
+      return { v: 1, type: 'ping' };
     default:
       return null;
   }

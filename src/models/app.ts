@@ -1,5 +1,5 @@
 import { signal, type ReadonlySignal } from '@preact/signals';
-import type { AppConfig } from '../core/app-config';
+import { DEFAULT_STRATEGY, type AppConfig } from '../core/app-config';
 import type { Result } from '../core/result';
 import { describeRoomCodeError, generateRoomCode, parseRoomCode, type RoomCode } from '../core/room-code';
 import type { MediaDevicesPort } from '../adapters/media/types';
@@ -81,9 +81,15 @@ export const createAppModel = (deps: AppDeps): AppModel => {
     };
   };
 
+  // Opened from a link: the call starts as soon as config arrives, so fetch the (default) signaling
+  // code alongside it rather than after it. A deployment on another strategy only wastes this prefetch.
+  if (parseRoomCode(deps.location.getHash()).ok) deps.signaling.prepare(DEFAULT_STRATEGY);
   const ready = deps.loadConfig().then((result) => {
-    if (result.ok) config = result.value;
-    else configError.value = result.error;
+    if (result.ok) {
+      config = result.value;
+      // Most visits end in a call: fetch the signaling code now, after first paint, not on click.
+      deps.signaling.prepare(config.strategy);
+    } else configError.value = result.error;
     route();
   });
   const unlisten = deps.location.onHashChange(route);

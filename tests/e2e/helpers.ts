@@ -10,7 +10,8 @@ export interface Peer {
   errors: string[];
 }
 
-export const openPeer = async (browser: Browser, path = '/'): Promise<Peer> => {
+/** A fresh browser context (a separate person) with its page open at `path`; `beforeGoto` runs just before navigating. */
+export const openPeer = async (browser: Browser, path = '/', beforeGoto?: () => void): Promise<Peer> => {
   const context = await browser.newContext();
   const page = await context.newPage();
   const errors: string[] = [];
@@ -18,6 +19,7 @@ export const openPeer = async (browser: Browser, path = '/'): Promise<Peer> => {
     if (m.type() === 'error' && !BENIGN.some((re) => re.test(m.text()))) errors.push(m.text());
   });
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  beforeGoto?.();
   await page.goto(path);
   return { context, page, errors };
 };

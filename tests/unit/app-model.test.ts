@@ -27,17 +27,24 @@ const memoryLocation = (initial = ''): Location & { hash: string } => {
 
 const makeApp = (hash = '', loaded: Result<AppConfig> = ok(config)) => {
   const location = memoryLocation(hash);
+  const hub = createFakeSignalingHub();
   const app = createAppModel({
     loadConfig: async () => loaded,
-    signaling: createFakeSignalingHub().signaling,
+    signaling: hub.signaling,
     media: createFakeMedia(() => ({ stream: null, problem: 'not-found' })).port,
     randomBytes: (n) => crypto.getRandomValues(new Uint8Array(n)),
     location,
   });
-  return { app, location };
+  return { app, location, hub };
 };
 
 describe('app model', () => {
+  it('prepares the configured signaling strategy as soon as config is known', async () => {
+    const { app, hub } = makeApp('', ok({ ...config, strategy: 'torrent' }));
+    await app.ready;
+    expect(hub.prepared).toEqual(['torrent']);
+  });
+
   it('starts a call by putting a fresh code in the fragment', async () => {
     const { app, location } = makeApp();
     await app.ready;
@@ -51,11 +58,12 @@ describe('app model', () => {
     await app.dispose();
   });
 
-  it('opens the call named by a link at load', async () => {
+  it('opens the call named by a link at load, having prefetched signaling before config arrived', async () => {
     const first = makeApp();
     await first.app.ready;
     first.app.startCall();
-    const { app } = makeApp(first.location.hash);
+    const { app, hub } = makeApp(first.location.hash);
+    expect(hub.prepared).toEqual(['nostr']);
     await app.ready;
     expect(app.screen.value.name).toBe('call');
     await Promise.all([first.app.dispose(), app.dispose()]);
@@ -81,8 +89,9 @@ describe('app model', () => {
   });
 
   it('reports a config error and refuses to start calls', async () => {
-    const { app, location } = makeApp('', err('config.json is not valid JSON.'));
+    const { app, location, hub } = makeApp('', err('config.json is not valid JSON.'));
     await app.ready;
+    expect(hub.prepared).toEqual([]);
     expect(app.configError.value).toBe('config.json is not valid JSON.');
     app.startCall();
     expect(location.hash).toBe('');

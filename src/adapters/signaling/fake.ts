@@ -13,10 +13,16 @@ interface Member {
  */
 export const createFakeSignalingHub = () => {
   const rooms = new Map<string, Map<string, Member>>();
+  /** Peers whose messages are no longer delivered (a frozen or unplugged machine). */
+  const silenced = new Set<string>();
   let nextId = 0;
   const joins: JoinOptions[] = [];
 
+  const prepared: string[] = [];
   const signaling: Signaling = {
+    prepare(strategy) {
+      prepared.push(strategy);
+    },
     async join(options) {
       joins.push(options);
       const key = `${options.topic}/${options.password}`;
@@ -34,6 +40,7 @@ export const createFakeSignalingHub = () => {
       let left = false;
       const room: SignalingRoom = {
         selfId: self.id,
+        state: 'online',
         on: self.emitter.on,
         addStream(stream, peerId) {
           self.streams.push(stream);
@@ -45,9 +52,17 @@ export const createFakeSignalingHub = () => {
           }, 0);
         },
         async send(data, peerId) {
+          if (silenced.has(self.id)) return;
           for (const other of members.values()) {
             if (other !== self && (peerId === undefined || other.id === peerId)) other.emitter.emit('message', data, self.id);
           }
+        },
+        disconnectPeer(peerId) {
+          // As closing an RTCPeerConnection does: both ends see the other leave.
+          const other = members.get(peerId);
+          if (!other) return;
+          other.emitter.emit('peerLeave', self.id);
+          self.emitter.emit('peerLeave', peerId);
         },
         async leave() {
           if (left) return;
@@ -64,8 +79,14 @@ export const createFakeSignalingHub = () => {
     signaling,
     /** Every join request seen, to check what would have reached a relay. */
     joins,
+    /** Strategies asked to be prepared ahead of a join. */
+    prepared,
     /** Ids of everyone currently in any room, in join order. */
     memberIds: () => [...rooms.values()].flatMap((m) => [...m.keys()]),
+    /** Stops delivering `peerId`'s messages without telling anyone, as a frozen machine would. */
+    silence(peerId: string) {
+      silenced.add(peerId);
+    },
     /** Simulates a peer vanishing without goodbye (crash, network gone). */
     drop(peerId: string) {
       for (const members of rooms.values()) {

@@ -1,60 +1,120 @@
 // The ONLY module that imports Trystero. Strategies load on demand so the home screen stays light.
-import type { JoinRoom, Room } from '@trystero-p2p/nostr';
+// Trystero 0.25.4 is patched on install (patches/, see patches/README.md) for stale offers and relay
+// abandonment; this module adds what a call needs on top: re-entering the rendezvous at once when
+// the room empties or a relay comes back, and reporting whether any relay is reachable.
+import type { JoinRoom, MessageAction, Room } from '@trystero-p2p/nostr';
 import { createEmitter } from './emitter';
-import type { JoinOptions, Signaling, SignalingEvents, SignalingRoom } from './types';
+import type { JoinOptions, Signaling, SignalingEvents, SignalingRoom, SignalingState } from './types';
 
 /** Trystero app id: namespaces our topics on shared public relays. */
 export const APP_ID = 'parley-v1';
 /** Data-channel action name (Trystero limits it to 12 bytes). */
 const ACTION = 'parley';
+/** How often relay sockets are checked; cheap (reads readyState), and bounds how late "offline" shows. */
+const RELAY_POLL_MS = 500;
+/** A first connection slower than this is reported as "offline" rather than "connecting" forever. */
+const FIRST_CONNECT_GRACE_MS = 5000;
 
-const loadJoinRoom = async (strategy: JoinOptions['strategy']): Promise<JoinRoom> =>
-  strategy === 'torrent'
-    ? (await import('@trystero-p2p/torrent')).joinRoom
-    : (await import('@trystero-p2p/nostr')).joinRoom;
+interface StrategyModule {
+  joinRoom: JoinRoom;
+  selfId: string;
+  getRelaySockets: () => Record<string, WebSocket>;
+}
 
-const loadSelfId = async (strategy: JoinOptions['strategy']): Promise<string> =>
-  strategy === 'torrent' ? (await import('@trystero-p2p/torrent')).selfId : (await import('@trystero-p2p/nostr')).selfId;
-
-const wrapRoom = (room: Room, selfId: string, emitter: ReturnType<typeof createEmitter<SignalingEvents>>): SignalingRoom => {
-  const action = room.makeAction<string>(ACTION);
-  room.onPeerJoin = (id) => emitter.emit('peerJoin', id);
-  room.onPeerLeave = (id) => emitter.emit('peerLeave', id);
-  room.onPeerStream = (stream, id) => emitter.emit('peerStream', stream, id);
-  action.onMessage = (data, { peerId }) => emitter.emit('message', data, peerId);
-  let left = false;
-  return {
-    selfId,
-    on: emitter.on,
-    addStream: (stream, peerId) => {
-      // Trystero returns one promise per peer; a peer that vanished mid-negotiation rejects, which is not our error.
-      for (const p of room.addStream(stream, peerId === undefined ? {} : { target: peerId })) p.catch(() => undefined);
-    },
-    send: (data, peerId) => action.send(data, peerId === undefined ? {} : { target: peerId }),
-    leave: async () => {
-      if (left) return;
-      left = true;
-      await room.leave();
-      emitter.clear();
-    },
-  };
+const loaded = new Map<JoinOptions['strategy'], Promise<StrategyModule>>();
+const loadStrategy = (strategy: JoinOptions['strategy']): Promise<StrategyModule> => {
+  let p = loaded.get(strategy);
+  if (!p) {
+    p = strategy === 'torrent' ? import('@trystero-p2p/torrent') : import('@trystero-p2p/nostr');
+    loaded.set(strategy, p);
+  }
+  return p;
 };
+
+const relayState = (mod: StrategyModule): 'online' | 'offline' =>
+  Object.values(mod.getRelaySockets()).some((s) => s.readyState === WebSocket.OPEN) ? 'online' : 'offline';
 
 /** Signaling over Trystero (Nostr by default, or WebTorrent trackers). */
 export const createTrysteroSignaling = (): Signaling => ({
+  prepare(strategy) {
+    // A failed prefetch is retried (and reported) by join().
+    loadStrategy(strategy).catch(() => loaded.delete(strategy));
+  },
   async join(options) {
-    const [joinRoom, selfId] = await Promise.all([loadJoinRoom(options.strategy), loadSelfId(options.strategy)]);
+    const mod = await loadStrategy(options.strategy);
     const emitter = createEmitter<SignalingEvents>();
-    const room = joinRoom(
-      {
-        appId: APP_ID,
-        password: options.password,
-        relayConfig: { urls: options.relays },
-        rtcConfig: { iceServers: options.iceServers },
+    const peers = new Set<string>();
+    let state: SignalingState = 'connecting';
+    let left = false;
+    let rejoining: Promise<void> | null = null;
+
+    const open = () => {
+      const room = mod.joinRoom(
+        { appId: APP_ID, password: options.password, relayConfig: { urls: options.relays }, rtcConfig: { iceServers: options.iceServers } },
+        options.topic,
+        { onJoinError: ({ error }) => emitter.emit('error', error) },
+      );
+      const action = room.makeAction<string>(ACTION);
+      room.onPeerJoin = (id) => {
+        peers.add(id);
+        emitter.emit('peerJoin', id);
+      };
+      room.onPeerLeave = (id) => peerGone(id);
+      room.onPeerStream = (stream, id) => emitter.emit('peerStream', stream, id);
+      action.onMessage = (data, { peerId }) => emitter.emit('message', data, peerId);
+      return { room, action };
+    };
+    let current: { room: Room; action: MessageAction<string> } = open();
+
+    // A fresh join re-announces at once with fresh offers; Trystero alone waits for its 60 s heartbeat.
+    const rejoin = () => {
+      if (left || rejoining || peers.size > 0) return;
+      rejoining = (async () => {
+        await current.room.leave();
+        if (!left) current = open();
+      })().finally(() => (rejoining = null));
+    };
+
+    const peerGone = (id: string) => {
+      if (!peers.delete(id)) return;
+      emitter.emit('peerLeave', id);
+      rejoin();
+    };
+
+    const started = Date.now();
+    const poll = setInterval(() => {
+      const next = relayState(mod);
+      if (next === state) return;
+      if (state === 'connecting' && next === 'offline' && Date.now() - started < FIRST_CONNECT_GRACE_MS) return;
+      const cameBack = state === 'offline' && next === 'online';
+      state = next;
+      emitter.emit('state', next);
+      if (cameBack) rejoin();
+    }, RELAY_POLL_MS);
+
+    return {
+      selfId: mod.selfId,
+      get state() {
+        return state;
       },
-      options.topic,
-      { onJoinError: ({ error }) => emitter.emit('error', error) },
-    );
-    return wrapRoom(room, selfId, emitter);
+      on: emitter.on,
+      addStream: (stream, peerId) => {
+        // One promise per peer; a peer that vanished mid-negotiation rejects, which is not our error.
+        for (const p of current.room.addStream(stream, peerId === undefined ? {} : { target: peerId })) p.catch(() => undefined);
+      },
+      send: (data, peerId) => current.action.send(data, peerId === undefined ? {} : { target: peerId }),
+      disconnectPeer: (peerId) => {
+        current.room.getPeers()[peerId]?.close();
+        peerGone(peerId);
+      },
+      leave: async () => {
+        if (left) return;
+        left = true;
+        clearInterval(poll);
+        await rejoining;
+        await current.room.leave();
+        emitter.clear();
+      },
+    };
   },
 });

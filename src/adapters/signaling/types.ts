@@ -14,6 +14,9 @@ export interface JoinOptions {
   password: string;
 }
 
+/** Whether we can reach any signaling relay: media between connected peers never depends on it. */
+export type SignalingState = 'connecting' | 'online' | 'offline';
+
 /** Events a signaling room reports. */
 export interface SignalingEvents {
   peerJoin: (peerId: string) => void;
@@ -23,21 +26,29 @@ export interface SignalingEvents {
   message: (data: unknown, peerId: string) => void;
   /** Signaling could not connect a peer (e.g. SDP exchange failed). */
   error: (message: string) => void;
+  /** Relay reachability changed. */
+  state: (state: SignalingState) => void;
 }
 
 /** One joined room. The only surface of Trystero the rest of the app sees. */
 export interface SignalingRoom {
   readonly selfId: string;
+  /** Relay reachability now (changes are reported by the `state` event). */
+  readonly state: SignalingState;
   on<K extends keyof SignalingEvents>(event: K, listener: SignalingEvents[K]): Unsubscribe;
   /** Sends our stream to every connected peer, or to one. */
   addStream(stream: MediaStream, peerId?: string): void;
   /** Sends a data-channel payload to every connected peer, or to one. */
   send(data: string, peerId?: string): Promise<void>;
+  /** Closes the connection to one peer (e.g. it stopped answering); reported as its `peerLeave`. */
+  disconnectPeer(peerId: string): void;
   /** Leaves the rendezvous and closes every peer connection. */
   leave(): Promise<void>;
 }
 
 /** Joins rooms; the real one wraps Trystero, tests use a fake. */
 export interface Signaling {
+  /** Starts loading what `join` needs for this strategy, so joining later does not wait for it. */
+  prepare(strategy: JoinOptions['strategy']): void;
   join(options: JoinOptions): Promise<SignalingRoom>;
 }

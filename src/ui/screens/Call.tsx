@@ -1,15 +1,18 @@
 import { useState } from 'preact/hooks';
 import type { MediaProblem } from '../../adapters/media/types';
+import type { SignalingState } from '../../adapters/signaling/types';
 import type { CallModel, CallStatus } from '../../models/call';
 import type { RoomCode } from '../../core/room-code';
 import { Controls } from '../components/Controls';
 import { VideoTile } from '../components/VideoTile';
 
-const statusText = (s: CallStatus, hasRemoteMedia: boolean): string => {
+const statusText = (s: CallStatus, hasRemoteMedia: boolean, signaling: SignalingState): string => {
   switch (s.kind) {
     case 'joining':
       return 'Joining the room…';
     case 'waiting':
+      if (signaling === 'offline') return 'Signaling relay unreachable. Reconnecting to signaling…';
+      if (signaling === 'connecting') return 'Connecting to signaling…';
       if (s.previous === 'hung-up') return 'They hung up. The room stays open if they come back.';
       if (s.previous === 'lost') return 'They left (connection lost). Waiting for them to come back…';
       return 'Waiting for the other person. Share the link to invite them.';
@@ -32,6 +35,7 @@ const mediaText: Record<MediaProblem, string> = {
 /** The call: both videos, controls, a status line, and the link to share while waiting. */
 export const Call = ({ call, code, onHome }: { call: CallModel; code: RoomCode; onHome: () => void }) => {
   const status = call.status.value;
+  const signaling = call.signaling.value;
   const remote = call.remoteStream.value;
   const problem = call.mediaProblem.value;
   const [copied, setCopied] = useState(false);
@@ -39,10 +43,13 @@ export const Call = ({ call, code, onHome }: { call: CallModel; code: RoomCode; 
   const link = location.href;
 
   return (
-    <main class="call">
-      <p class="status" role="status" aria-live="polite" data-testid="status" data-status={status.kind}>
-        {statusText(status, remote !== null)}
+    <main class="call" data-self-id={call.selfId.value ?? undefined}>
+      <p class="status" role="status" aria-live="polite" data-testid="status" data-status={status.kind} data-signaling={signaling}>
+        {statusText(status, remote !== null, signaling)}
       </p>
+      {status.kind === 'connected' && signaling === 'offline' && (
+        <p class="notice">The signaling relay is unreachable. Your call is unaffected: audio and video go directly between you.</p>
+      )}
       {problem && !over && (
         <p class="notice" role="alert">
           {mediaText[problem]}

@@ -1,0 +1,160 @@
+import { expect, test, type Browser, type Page } from '@playwright/test';
+import { expectRemoteVideoPlaying, openPeer, startCall, type Peer } from './helpers';
+import { relayProcess, type RelayProcess } from './relay-process';
+
+// Slow on purpose: these are the waits people really do (minutes alone in a room, relays that
+// restart). Run alone with `npm run test:slow`; they also run in `npm test` and CI.
+const SLOW = { tag: '@slow' } as const;
+
+/**
+ * Forces this context's Trystero peer id (20 symbols from Math.random at module load) to all-'0'
+ * (sorts lowest) or all-'z' (sorts highest), so both id orders are tested deterministically.
+ * The test checks the id it got, so a change in how Trystero makes ids fails loudly, not silently.
+ */
+const forcePeerId = async (browser: Browser, order: 'lowest' | 'highest', url: string): Promise<Peer> => {
+  const context = await browser.newContext();
+  await context.addInitScript((r: number) => {
+    const original = Math.random.bind(Math);
+    let forced = 20;
+    Math.random = () => (forced-- > 0 ? r : original());
+  }, order === 'lowest' ? 0 : 0.9999);
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(url);
+  return { context, page, errors };
+};
+
+const selfId = (page: Page) => page.locator('main.call').getAttribute('data-self-id');
+const status = (page: Page) => page.getByTestId('status');
+
+/**
+ * Resolves with the ms from `t0` until both pages say "connected". Polls in the page every 50 ms:
+ * expect()'s back-off (up to 1 s between tries) would blur the figure.
+ */
+const connectedAfter = async (t0: number, a: Page, b: Page, timeout: number): Promise<number> => {
+  const isConnected = () => document.querySelector('[data-testid="status"]')?.getAttribute('data-status') === 'connected';
+  await Promise.all([a, b].map((p) => p.waitForFunction(isConnected, undefined, { polling: 50, timeout })));
+  return Date.now() - t0;
+};
+
+const report = (name: string, ms: number) => {
+  test.info().annotations.push({ type: name, description: `${ms} ms` });
+  console.log(`[measure] ${name}: ${ms} ms`);
+};
+
+test.describe('calls that survive what people do', () => {
+  let relay: RelayProcess;
+  let port = 18790;
+  test.beforeEach(async () => {
+    relay = relayProcess(port++);
+    await relay.start();
+  });
+  test.afterEach(async () => {
+    await relay.kill();
+  });
+
+  for (const order of ['lowest', 'highest'] as const) {
+    test(`the second person arrives 70 s after the first (waiting peer's id sorts ${order}) and they connect`, SLOW, async ({ browser }) => {
+      test.setTimeout(180_000);
+      const alice = await forcePeerId(browser, order, `${relay.url}/`);
+      const link = await startCall(alice);
+      await expect.poll(() => selfId(alice.page)).toBe((order === 'lowest' ? '0' : 'z').repeat(20));
+
+      // The first person waits, as people do, longer than Trystero's 57 s offer lifetime.
+      await alice.page.waitForTimeout(70_000);
+      await expect(status(alice.page)).toHaveAttribute('data-status', 'waiting');
+
+      let t0 = 0;
+      const bob = await openPeer(browser, link, () => (t0 = Date.now()));
+      const bobId = await expect.poll(() => selfId(bob.page)).not.toBeNull().then(() => selfId(bob.page));
+      expect(order === 'lowest' ? (bobId ?? '') > '0'.repeat(20) : (bobId ?? '') < 'z'.repeat(20)).toBe(true);
+      report(`late joiner (waiting id ${order}) connect`, await connectedAfter(t0, alice.page, bob.page, 30_000));
+      await expectRemoteVideoPlaying(alice.page);
+      await expectRemoteVideoPlaying(bob.page);
+      expect(alice.errors).toEqual([]);
+      await Promise.all([alice.context.close(), bob.context.close()]);
+    });
+  }
+
+  test('one side vanishes mid-call; someone joining 5 s later connects within 3 s', SLOW, async ({ browser }) => {
+    test.setTimeout(120_000);
+    const alice = await openPeer(browser, `${relay.url}/`);
+    const link = await startCall(alice);
+    const bob = await openPeer(browser, link);
+    await connectedAfter(Date.now(), alice.page, bob.page, 20_000);
+    await expectRemoteVideoPlaying(alice.page);
+
+    // Closing the context gives the page no chance to say goodbye: a crash, as far as Alice knows.
+    const gone = Date.now();
+    await bob.context.close();
+    await expect(status(alice.page)).toHaveText(/They left \(connection lost\)/, { timeout: 5_000 });
+    report('vanished peer noticed', Date.now() - gone);
+    await alice.page.waitForTimeout(Math.max(0, gone + 5_000 - Date.now()));
+
+    // "Joining" is the person opening the link: timed from navigation, not from browser set-up.
+    let t0 = 0;
+    const carol = await openPeer(browser, link, () => (t0 = Date.now()));
+    report('rejoin 5 s after a vanished peer: connect', await connectedAfter(t0, alice.page, carol.page, 3_000));
+    await expectRemoteVideoPlaying(alice.page);
+    await expectRemoteVideoPlaying(carol.page);
+    await Promise.all([alice.context.close(), carol.context.close()]);
+  });
+
+  for (const outageMs of [10_000, 120_000]) {
+    test(`the relay dies while the first person waits and returns after ${outageMs / 1000} s; the second person then connects`, SLOW, async ({ browser }) => {
+      test.setTimeout(outageMs + 120_000);
+      const alice = await openPeer(browser, `${relay.url}/`);
+      const link = await startCall(alice);
+      await expect(status(alice.page)).toHaveAttribute('data-signaling', 'online');
+
+      await relay.kill();
+      await expect(status(alice.page)).toHaveAttribute('data-signaling', 'offline', { timeout: 10_000 });
+      await expect(status(alice.page)).toHaveText(/Reconnecting to signaling/);
+      await alice.page.waitForTimeout(outageMs);
+      await expect(status(alice.page)).toHaveAttribute('data-signaling', 'offline');
+
+      const restarted = Date.now();
+      await relay.start();
+      await expect(status(alice.page)).toHaveAttribute('data-signaling', 'online', { timeout: 30_000 });
+      report(`signaling back after ${outageMs / 1000} s outage`, Date.now() - restarted);
+      await expect(status(alice.page)).toHaveText(/Waiting for the other person/);
+
+      let t0 = 0;
+      const bob = await openPeer(browser, link, () => (t0 = Date.now()));
+      report(`connect after ${outageMs / 1000} s outage`, await connectedAfter(t0, alice.page, bob.page, 30_000));
+      await expectRemoteVideoPlaying(bob.page);
+      await expectRemoteVideoPlaying(alice.page);
+      // The browser itself logs each refused reconnection attempt while the relay is down; nothing else may appear.
+      expect(alice.errors.filter((e) => !/net::ERR_CONNECTION_REFUSED/.test(e))).toEqual([]);
+      expect(bob.errors).toEqual([]);
+      await Promise.all([alice.context.close(), bob.context.close()]);
+    });
+  }
+
+  test('the relay dies during a call and media keeps flowing for 30 s', SLOW, async ({ browser }) => {
+    test.setTimeout(120_000);
+    const alice = await openPeer(browser, `${relay.url}/`);
+    const link = await startCall(alice);
+    const bob = await openPeer(browser, link);
+    await connectedAfter(Date.now(), alice.page, bob.page, 20_000);
+    await expectRemoteVideoPlaying(alice.page);
+    await expectRemoteVideoPlaying(bob.page);
+
+    await relay.kill();
+    const remoteTime = (p: Page) => p.getByTestId('remote-video').evaluate((v: HTMLVideoElement) => v.currentTime);
+    let last = [await remoteTime(alice.page), await remoteTime(bob.page)];
+    for (let i = 0; i < 6; i++) {
+      await alice.page.waitForTimeout(5_000);
+      const nowTimes = [await remoteTime(alice.page), await remoteTime(bob.page)];
+      // Each 5 s of wall time must bring several seconds of new video on both sides.
+      expect(nowTimes[0]! - last[0]!).toBeGreaterThan(3);
+      expect(nowTimes[1]! - last[1]!).toBeGreaterThan(3);
+      await expect(status(alice.page)).toHaveAttribute('data-status', 'connected');
+      await expect(status(bob.page)).toHaveAttribute('data-status', 'connected');
+      last = nowTimes;
+    }
+    await expect(alice.page.getByText('The signaling relay is unreachable. Your call is unaffected')).toBeVisible();
+    await Promise.all([alice.context.close(), bob.context.close()]);
+  });
+});

@@ -1,0 +1,64 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { AppConfig } from '../../src/core/app-config';
+import { createLiveness, HEARTBEAT_TIMEOUT_MS } from '../../src/core/liveness';
+import { generateRoomCode } from '../../src/core/room-code';
+import { createFakeMedia } from '../../src/adapters/media/fake';
+import { createFakeSignalingHub } from '../../src/adapters/signaling/fake';
+import { createCallModel } from '../../src/models/call';
+import { fakeStream } from './fake-stream';
+
+describe('liveness tracker', () => {
+  it('reports a peer only once it has been silent for longer than the timeout', () => {
+    const l = createLiveness(3000);
+    l.heard('a', 0);
+    l.heard('b', 1000);
+    expect(l.silent(3000)).toEqual([]);
+    expect(l.silent(3001)).toEqual(['a']);
+    l.heard('a', 3001);
+    expect(l.silent(4001)).toEqual(['b']);
+    l.forget('b');
+    expect(l.silent(10_000)).toEqual(['a']);
+  });
+});
+
+describe('call heartbeat', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  const config: AppConfig = { strategy: 'nostr', relays: ['ws://127.0.0.1:1/'], iceServers: [] };
+  const code = generateRoomCode((n) => crypto.getRandomValues(new Uint8Array(n)));
+  const make = (hub: ReturnType<typeof createFakeSignalingHub>) =>
+    createCallModel({
+      signaling: hub.signaling,
+      media: createFakeMedia(() => ({ stream: fakeStream('audio', 'video'), problem: null })).port,
+      config,
+      code,
+      now: () => Date.now(),
+    });
+
+  it('keeps a live call up indefinitely: both sides ping', async () => {
+    const hub = createFakeSignalingHub();
+    const a = make(hub);
+    const b = make(hub);
+    await vi.advanceTimersByTimeAsync(10);
+    expect([a.status.value.kind, b.status.value.kind]).toEqual(['connected', 'connected']);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect([a.status.value.kind, b.status.value.kind]).toEqual(['connected', 'connected']);
+    await Promise.all([a.dispose(), b.dispose()]);
+  });
+
+  it('notices a peer that went silent within the timeout plus one check, and says the connection was lost', async () => {
+    const hub = createFakeSignalingHub();
+    const a = make(hub);
+    const b = make(hub);
+    await vi.advanceTimersByTimeAsync(10);
+    const [, bId] = hub.memberIds();
+    hub.silence(bId ?? '');
+    await vi.advanceTimersByTimeAsync(HEARTBEAT_TIMEOUT_MS - 600);
+    expect(a.status.value.kind).toBe('connected');
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(a.status.value).toEqual({ kind: 'waiting', previous: 'lost' });
+    expect(a.remoteStream.value).toBeNull();
+    await Promise.all([a.dispose(), b.dispose()]);
+  });
+});
