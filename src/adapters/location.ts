@@ -7,13 +7,15 @@ export const createBrowserLocation = (): Location => {
   addEventListener('hashchange', fire);
   return {
     getHash: () => location.hash,
-    setHash(hash) {
-      if (hash === '') {
-        history.pushState(null, '', location.pathname + location.search);
-        fire();
-      } else {
+    setHash(hash, replace = false) {
+      if (hash !== '' && !replace) {
         location.hash = hash;
+        return;
       }
+      const url = location.pathname + location.search + hash;
+      if (replace) history.replaceState(null, '', url);
+      else history.pushState(null, '', url);
+      fire();
     },
     onHashChange(listener) {
       listeners.add(listener);

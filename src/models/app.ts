@@ -1,7 +1,9 @@
 import { signal, type ReadonlySignal } from '@preact/signals';
 import { DEFAULT_STRATEGY, type AppConfig } from '../core/app-config';
+import type { Acquire } from '../core/rate-limit';
 import type { Result } from '../core/result';
 import { describeRoomCodeError, generateRoomCode, parseRoomCode, type RoomCode } from '../core/room-code';
+import type { PasswordKdf } from '../adapters/kdf/types';
 import type { MediaDevicesPort } from '../adapters/media/types';
 import type { Signaling } from '../adapters/signaling/types';
 import { createCallModel, type CallModel } from './call';
@@ -9,7 +11,8 @@ import { createCallModel, type CallModel } from './call';
 /** The browser's address bar, behind an interface so tests can drive it. */
 export interface Location {
   getHash(): string;
-  setHash(hash: string): void;
+  /** Sets the fragment; `replace` rewrites the current history entry instead of adding one. */
+  setHash(hash: string, replace?: boolean): void;
   onHashChange(listener: () => void): () => void;
 }
 
@@ -17,20 +20,32 @@ export interface AppDeps {
   loadConfig: () => Promise<Result<AppConfig>>;
   signaling: Signaling;
   media: MediaDevicesPort;
+  kdf: PasswordKdf;
   randomBytes: (n: number) => Uint8Array;
   location: Location;
+  now: () => number;
+  /** Persisted limit on entering rooms (5 a minute per browser). */
+  joinLimiter: { tryAcquire(): Acquire };
+  /** Renders an instant for messages, in the person's locale. */
+  formatTime: (ms: number) => string;
 }
 
 export type Screen = { name: 'home' } | { name: 'call'; code: RoomCode; call: CallModel };
+
+export interface StartOptions {
+  lifetimeMinutes: number;
+  /** Empty for no password. */
+  password: string;
+}
 
 export interface AppModel {
   readonly screen: ReadonlySignal<Screen>;
   /** Config could not be loaded or is invalid: shown on every screen, calls cannot start. */
   readonly configError: ReadonlySignal<string | null>;
-  /** The last refused room code or link, as a sentence. */
+  /** The last refused room code, link or join attempt, as a sentence. */
   readonly codeError: ReadonlySignal<string | null>;
   readonly ready: Promise<void>;
-  startCall(): void;
+  startCall(options: StartOptions): void;
   /** Joins from a typed code or a pasted link. */
   join(input: string): void;
   goHome(): void;
@@ -46,10 +61,21 @@ export const createAppModel = (deps: AppDeps): AppModel => {
   const configError = signal<string | null>(null);
   const codeError = signal<string | null>(null);
   let config: AppConfig | null = null;
+  // Chosen on this page by the creator; in memory only, never in the link or storage.
+  const passwords = new Map<string, string>();
+  const created = new Set<string>();
 
   const leaveCall = () => {
     const current = screen.value;
     if (current.name === 'call') void current.call.dispose();
+  };
+
+  /** Back to Home with the reason; the refused link leaves the address bar (and the history entry). */
+  const refuse = (message: string) => {
+    leaveCall();
+    codeError.value = message;
+    screen.value = { name: 'home' };
+    if (deps.location.getHash() !== '') deps.location.setHash('', true);
   };
 
   const route = () => {
@@ -60,30 +86,46 @@ export const createAppModel = (deps: AppDeps): AppModel => {
       screen.value = { name: 'home' };
       return;
     }
-    const parsed = parseRoomCode(hash);
+    const parsed = parseRoomCode(hash, deps.now());
     if (!parsed.ok) {
-      leaveCall();
-      codeError.value = `That link does not hold a valid room code. ${describeRoomCodeError(parsed.error)}`;
-      screen.value = { name: 'home' };
+      const prefix = parsed.error.kind === 'expired' ? '' : 'That link does not hold a valid room code. ';
+      refuse(prefix + describeRoomCodeError(parsed.error, deps.formatTime));
       return;
     }
-    if (current.name === 'call' && current.code.text === parsed.value.text) return;
-    leaveCall();
+    const code = parsed.value;
+    if (current.name === 'call' && current.code.text === code.text) return;
     if (!config) {
-      screen.value = { name: 'home' };
+      refuse(configError.value ?? 'Parley is still loading.');
       return;
     }
+    const allowed = deps.joinLimiter.tryAcquire();
+    if (!allowed.ok) {
+      refuse(`Too many join attempts in the last minute. You can try again at ${deps.formatTime(allowed.retryAt)}.`);
+      return;
+    }
+    leaveCall();
     codeError.value = null;
+    const password = passwords.get(code.text) ?? null;
+    passwords.delete(code.text);
     screen.value = {
       name: 'call',
-      code: parsed.value,
-      call: createCallModel({ signaling: deps.signaling, media: deps.media, config, code: parsed.value }),
+      code,
+      call: createCallModel({
+        signaling: deps.signaling,
+        media: deps.media,
+        kdf: deps.kdf,
+        config,
+        code,
+        password,
+        isCreator: password !== null || created.has(code.text),
+        now: deps.now,
+      }),
     };
   };
 
   // Opened from a link: the call starts as soon as config arrives, so fetch the (default) signaling
   // code alongside it rather than after it. A deployment on another strategy only wastes this prefetch.
-  if (parseRoomCode(deps.location.getHash()).ok) deps.signaling.prepare(DEFAULT_STRATEGY);
+  if (parseRoomCode(deps.location.getHash(), deps.now()).ok) deps.signaling.prepare(DEFAULT_STRATEGY);
   const ready = deps.loadConfig().then((result) => {
     if (result.ok) {
       config = result.value;
@@ -99,14 +141,17 @@ export const createAppModel = (deps: AppDeps): AppModel => {
     configError,
     codeError,
     ready,
-    startCall() {
+    startCall({ lifetimeMinutes, password }) {
       if (!config) return;
-      deps.location.setHash(hashFor(generateRoomCode(deps.randomBytes)));
+      const code = generateRoomCode({ randomBytes: deps.randomBytes, now: deps.now(), lifetimeMinutes, hasPassword: password !== '' });
+      created.add(code.text);
+      if (password !== '') passwords.set(code.text, password);
+      deps.location.setHash(hashFor(code));
     },
     join(input) {
-      const parsed = parseRoomCode(input);
+      const parsed = parseRoomCode(input, deps.now());
       if (!parsed.ok) {
-        codeError.value = describeRoomCodeError(parsed.error);
+        codeError.value = describeRoomCodeError(parsed.error, deps.formatTime);
         return;
       }
       codeError.value = null;

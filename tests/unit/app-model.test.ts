@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { AppConfig } from '../../src/core/app-config';
 import { err, ok, type Result } from '../../src/core/result';
+import { JOIN_LIMIT, createSlidingWindowLimiter } from '../../src/core/rate-limit';
+import { generateRoomCode } from '../../src/core/room-code';
+import { createInlineKdf } from '../../src/adapters/kdf/fake';
 import { createFakeMedia } from '../../src/adapters/media/fake';
+import { memoryStore } from '../../src/adapters/storage/local-storage';
 import { createFakeSignalingHub } from '../../src/adapters/signaling/fake';
 import { createAppModel, type Location } from '../../src/models/app';
 
@@ -13,7 +17,7 @@ const memoryLocation = (initial = ''): Location & { hash: string } => {
   const loc = {
     hash: initial,
     getHash: () => loc.hash,
-    setHash(h: string) {
+    setHash(h: string, _replace?: boolean) {
       loc.hash = h;
       listeners.forEach((l) => l());
     },
@@ -25,18 +29,25 @@ const memoryLocation = (initial = ''): Location & { hash: string } => {
   return loc;
 };
 
-const makeApp = (hash = '', loaded: Result<AppConfig> = ok(config)) => {
+const makeApp = (hash = '', loaded: Result<AppConfig> = ok(config), store = memoryStore()) => {
   const location = memoryLocation(hash);
   const hub = createFakeSignalingHub();
+  const now = () => Date.now();
   const app = createAppModel({
     loadConfig: async () => loaded,
     signaling: hub.signaling,
     media: createFakeMedia(() => ({ stream: null, problem: 'not-found' })).port,
+    kdf: createInlineKdf(),
     randomBytes: (n) => crypto.getRandomValues(new Uint8Array(n)),
     location,
+    now,
+    joinLimiter: createSlidingWindowLimiter({ ...JOIN_LIMIT, store, now }),
+    formatTime: (ms) => new Date(ms).toISOString(),
   });
   return { app, location, hub };
 };
+
+const START = { lifetimeMinutes: 60, password: '' };
 
 describe('app model', () => {
   it('prepares the configured signaling strategy as soon as config is known', async () => {
@@ -48,8 +59,8 @@ describe('app model', () => {
   it('starts a call by putting a fresh code in the fragment', async () => {
     const { app, location } = makeApp();
     await app.ready;
-    app.startCall();
-    expect(location.hash).toMatch(/^#\/([0-9A-Z]{4}-){6}[0-9A-Z]{2}$/);
+    app.startCall(START);
+    expect(location.hash).toMatch(/^#\/([0-9A-Z]{4}-){8}[0-9A-Z]{2}$/);
     const screen = app.screen.value;
     expect(screen.name).toBe('call');
     if (screen.name === 'call') expect(`#/${screen.code.text}`).toBe(location.hash);
@@ -61,7 +72,7 @@ describe('app model', () => {
   it('opens the call named by a link at load, having prefetched signaling before config arrived', async () => {
     const first = makeApp();
     await first.app.ready;
-    first.app.startCall();
+    first.app.startCall(START);
     const { app, hub } = makeApp(first.location.hash);
     expect(hub.prepared).toEqual(['nostr']);
     await app.ready;
@@ -75,9 +86,10 @@ describe('app model', () => {
     app.join('cup');
     expect(app.codeError.value).toMatch(/"U" \(at position 2\) cannot appear/);
     expect(location.hash).toBe('');
-    app.join('https://parley.example/#/' + '0'.repeat(26));
+    const code = generateRoomCode({ randomBytes: (n) => new Uint8Array(n), now: Date.now(), lifetimeMinutes: 60, hasPassword: false });
+    app.join('https://parley.example/#/' + code.text.toLowerCase());
     expect(app.codeError.value).toBeNull();
-    expect(location.hash).toBe('#/0000-0000-0000-0000-0000-0000-00');
+    expect(location.hash).toBe(`#/${code.text}`);
     await app.dispose();
   });
 
@@ -85,7 +97,43 @@ describe('app model', () => {
     const { app } = makeApp('#/NOPE');
     await app.ready;
     expect(app.screen.value.name).toBe('home');
-    expect(app.codeError.value).toMatch(/does not hold a valid room code.*26 letters and digits; this one has 4/);
+    expect(app.codeError.value).toMatch(/does not hold a valid room code.*34 letters and digits; this one has 4/);
+  });
+
+  it('refuses an expired link saying when it expired', async () => {
+    const code = generateRoomCode({ randomBytes: (n) => new Uint8Array(n), now: Date.now() - 2 * 3600_000, lifetimeMinutes: 60, hasPassword: false });
+    const { app } = makeApp(`#/${code.text}`);
+    await app.ready;
+    expect(app.screen.value.name).toBe('home');
+    expect(app.codeError.value).toBe(`This room expired at ${new Date(code.expiresAt).toISOString()}. Ask the other person to start a new call.`);
+  });
+
+  it('allows five rooms a minute per browser, remembered across reloads, and says when the next is allowed', async () => {
+    const store = memoryStore();
+    const first = makeApp('', ok(config), store);
+    await first.app.ready;
+    for (let i = 0; i < 5; i++) {
+      first.app.startCall(START);
+      expect(first.app.screen.value.name).toBe('call');
+    }
+    await first.app.dispose();
+    const reloaded = makeApp('', ok(config), store);
+    await reloaded.app.ready;
+    reloaded.app.startCall(START);
+    expect(reloaded.app.screen.value.name).toBe('home');
+    expect(reloaded.location.hash).toBe('');
+    expect(reloaded.app.codeError.value).toMatch(/^Too many join attempts in the last minute\. You can try again at \d{4}-/);
+  });
+
+  it('hands the creator its password in memory only: the link carries just the flag', async () => {
+    const { app, location } = makeApp();
+    await app.ready;
+    app.startCall({ lifetimeMinutes: 15, password: 's3cret words' });
+    expect(location.hash).not.toContain('s3cret');
+    const screen = app.screen.value;
+    expect(screen.name === 'call' && screen.code.hasPassword).toBe(true);
+    expect(screen.name === 'call' && screen.call.status.value.kind).not.toBe('password');
+    await app.dispose();
   });
 
   it('reports a config error and refuses to start calls', async () => {
@@ -93,7 +141,7 @@ describe('app model', () => {
     await app.ready;
     expect(hub.prepared).toEqual([]);
     expect(app.configError.value).toBe('config.json is not valid JSON.');
-    app.startCall();
+    app.startCall(START);
     expect(location.hash).toBe('');
     expect(app.screen.value.name).toBe('home');
   });

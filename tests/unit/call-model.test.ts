@@ -1,69 +1,43 @@
-import { describe, expect, it } from 'vitest';
-import type { AppConfig } from '../../src/core/app-config';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { deriveRoomKeys } from '../../src/core/keys';
-import { generateRoomCode } from '../../src/core/room-code';
-import { createFakeMedia } from '../../src/adapters/media/fake';
 import type { LocalMedia } from '../../src/adapters/media/types';
 import { createFakeSignalingHub } from '../../src/adapters/signaling/fake';
-import { createCallModel, type CallModel } from '../../src/models/call';
+import { createInlineKdf } from '../../src/adapters/kdf/fake';
+import { createCallModel, PASSWORD_SILENCE_HINT_MS } from '../../src/models/call';
+import { config, makeCall, newCode, until, untilSet } from './call-fixtures';
 import { fakeStream, tracksOf } from './fake-stream';
 
-const config: AppConfig = { strategy: 'nostr', relays: ['ws://127.0.0.1:1/'], iceServers: [] };
-const code = generateRoomCode((n) => crypto.getRandomValues(new Uint8Array(n)));
-
-/** Resolves when the model's status reaches `kind` (signals notify synchronously on change). */
-const until = (call: CallModel, kind: string) =>
-  new Promise<void>((resolve) => {
-    const stop = call.status.subscribe((s) => {
-      if (s.kind !== kind) return;
-      queueMicrotask(() => stop());
-      resolve();
-    });
-  });
-
-/** Resolves when `read()` returns something other than null. */
-const untilSet = <T>(sig: { value: T | null; subscribe(fn: (v: T | null) => void): () => void }) =>
-  new Promise<T>((resolve) => {
-    const stop = sig.subscribe((v) => {
-      if (v === null) return;
-      queueMicrotask(() => stop());
-      resolve(v);
-    });
-  });
-
-const setup = (media: () => LocalMedia = () => ({ stream: fakeStream('audio', 'video'), problem: null })) => {
-  const hub = createFakeSignalingHub();
-  const make = () => createCallModel({ signaling: hub.signaling, media: createFakeMedia(media).port, config, code });
-  return { hub, make };
-};
+afterEach(() => vi.useRealTimers());
 
 describe('call model', () => {
   it('joins with derived keys only, never the code itself', async () => {
-    const { hub, make } = setup();
-    const a = make();
+    const hub = createFakeSignalingHub();
+    const code = newCode();
+    const a = makeCall(hub, code);
     await until(a, 'waiting');
-    const keys = deriveRoomKeys(code.secret);
+    const keys = deriveRoomKeys(code, null);
     expect(hub.joins).toEqual([{ strategy: 'nostr', relays: config.relays, iceServers: [], topic: keys.topic, password: keys.signalingPassword }]);
     expect(JSON.stringify(hub.joins)).not.toContain(code.text.replaceAll('-', ''));
     await a.dispose();
   });
 
   it('connects two people and exchanges their streams', async () => {
-    const { make } = setup();
-    const a = make();
+    const hub = createFakeSignalingHub();
+    const code = newCode();
+    const a = makeCall(hub, code);
     await until(a, 'waiting');
-    const b = make();
+    const b = makeCall(hub, code);
     await Promise.all([until(a, 'connected'), until(b, 'connected')]);
     expect(await untilSet(a.remoteStream)).toBe(b.localStream.value);
     expect(await untilSet(b.remoteStream)).toBe(a.localStream.value);
-    await a.dispose();
-    await b.dispose();
+    await Promise.all([a.dispose(), b.dispose()]);
   });
 
   it('tells the other side "hung up" on hang-up and stops our devices', async () => {
-    const { make } = setup();
-    const a = make();
-    const b = make();
+    const hub = createFakeSignalingHub();
+    const code = newCode();
+    const a = makeCall(hub, code);
+    const b = makeCall(hub, code);
     await Promise.all([until(a, 'connected'), until(b, 'connected')]);
     const local = a.localStream.value;
     await a.hangUp();
@@ -71,55 +45,53 @@ describe('call model', () => {
     expect(b.status.value).toEqual({ kind: 'waiting', previous: 'hung-up' });
     expect(b.remoteStream.value).toBeNull();
     expect(local && tracksOf(local).every((t) => t.readyState === 'ended')).toBe(true);
+    await b.dispose();
   });
 
-  it('says "connection lost" when the other person vanishes without goodbye, and reconnects when they return', async () => {
-    const { hub, make } = setup();
-    const a = make();
-    const b = make();
+  it('says "connection lost" when the other person vanishes, and connects whoever comes next', async () => {
+    const hub = createFakeSignalingHub();
+    const code = newCode();
+    const a = makeCall(hub, code);
+    const b = makeCall(hub, code);
     await Promise.all([until(a, 'connected'), until(b, 'connected')]);
     const [, bId] = hub.memberIds();
     hub.drop(bId ?? '');
-    // b "crashed": it never hears of it, a notices and waits.
     expect(a.status.value).toEqual({ kind: 'waiting', previous: 'lost' });
-    const c = make();
+    const c = makeCall(hub, code);
     await until(a, 'connected');
     expect(await untilSet(a.remoteStream)).toBe(c.localStream.value);
-    await Promise.all([a.dispose(), c.dispose()]);
+    await Promise.all([a.dispose(), b.dispose(), c.dispose()]);
   });
 
   it('works receive-only when devices are denied', async () => {
     const hub = createFakeSignalingHub();
-    const denied = createCallModel({
-      signaling: hub.signaling,
-      media: createFakeMedia(() => ({ stream: null, problem: 'denied' })).port,
-      config,
-      code,
-    });
-    const other = createCallModel({ signaling: hub.signaling, media: createFakeMedia(() => ({ stream: fakeStream('audio', 'video'), problem: null })).port, config, code });
+    const code = newCode();
+    const denied = makeCall(hub, code, { media: (): LocalMedia => ({ stream: null, problem: 'denied' }) });
+    const other = makeCall(hub, code);
     await Promise.all([until(denied, 'connected'), until(other, 'connected')]);
     expect(denied.mediaProblem.value).toBe('denied');
     expect([denied.hasMic.value, denied.hasCamera.value]).toEqual([false, false]);
     expect(await untilSet(denied.remoteStream)).toBe(other.localStream.value);
-    expect(other.remoteStream.value).toBeNull();
     await Promise.all([denied.dispose(), other.dispose()]);
   });
 
   it('mutes and turns the camera off by disabling tracks, even if devices answer after the click', async () => {
     let release: (m: LocalMedia) => void = () => undefined;
-    const hub = createFakeSignalingHub();
     const stream = fakeStream('audio', 'video');
     const call = createCallModel({
-      signaling: hub.signaling,
+      signaling: createFakeSignalingHub().signaling,
       media: { getLocalMedia: () => new Promise<LocalMedia>((r) => (release = r)) },
+      kdf: createInlineKdf(),
       config,
-      code,
+      code: newCode(),
+      password: null,
+      isCreator: true,
+      now: () => Date.now(),
     });
     call.toggleMic();
     expect(call.micOn.value).toBe(false);
     release({ stream, problem: null });
-    await until(call, 'waiting');
-    await new Promise<void>((r) => queueMicrotask(r));
+    await untilSet(call.localStream);
     expect(tracksOf(stream).map((t) => [t.kind, t.enabled])).toEqual([
       ['audio', false],
       ['video', true],
@@ -132,5 +104,81 @@ describe('call model', () => {
     ]);
     await call.dispose();
     expect(tracksOf(stream).every((t) => t.readyState === 'ended')).toBe(true);
+  });
+});
+
+describe('password rooms', () => {
+  it('the creator joins with the password it chose; a joiner is asked and then meets the creator', async () => {
+    const hub = createFakeSignalingHub();
+    const code = newCode({ hasPassword: true });
+    const creator = makeCall(hub, code, { password: 'hunter2 hunter2', isCreator: true });
+    await until(creator, 'waiting');
+    const joiner = makeCall(hub, code);
+    expect(joiner.status.value).toEqual({ kind: 'password', wrong: false });
+    joiner.submitPassword('hunter2 hunter2');
+    await Promise.all([until(creator, 'connected'), until(joiner, 'connected')]);
+    expect(hub.joins[0]?.topic).toBe(hub.joins[1]?.topic);
+    await Promise.all([creator.dispose(), joiner.dispose()]);
+  });
+
+  it('a wrong password lands in another, empty room; after a while the joiner is told and can retype', async () => {
+    vi.useFakeTimers();
+    const hub = createFakeSignalingHub();
+    const code = newCode({ hasPassword: true });
+    const creator = makeCall(hub, code, { password: 'right', isCreator: true });
+    const joiner = makeCall(hub, code);
+    joiner.submitPassword('wrong');
+    await vi.advanceTimersByTimeAsync(100);
+    expect(joiner.status.value.kind).toBe('waiting');
+    expect(hub.joins[0]?.topic).not.toBe(hub.joins[1]?.topic);
+    expect(joiner.nobodyAnswered.value).toBe(false);
+    await vi.advanceTimersByTimeAsync(PASSWORD_SILENCE_HINT_MS);
+    expect(joiner.nobodyAnswered.value).toBe(true);
+    // The creator, alone too, is never told that: it chose the password.
+    expect(creator.nobodyAnswered.value).toBe(false);
+    await joiner.retryPassword();
+    expect(joiner.status.value).toEqual({ kind: 'password', wrong: true });
+    joiner.submitPassword('right');
+    await vi.advanceTimersByTimeAsync(100);
+    expect([creator.status.value.kind, joiner.status.value.kind]).toEqual(['connected', 'connected']);
+    await Promise.all([creator.dispose(), joiner.dispose()]);
+  });
+});
+
+describe('expiry', () => {
+  it('an empty room leaves the rendezvous at its expiry', async () => {
+    vi.useFakeTimers({ now: Date.UTC(2026, 10, 29, 12, 0) });
+    const hub = createFakeSignalingHub();
+    const code = newCode({ lifetimeMinutes: 15, now: Date.now() });
+    const a = makeCall(hub, code);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(a.joinTimeLeft.value).toBe(15 * 60_000 - 1000);
+    await vi.advanceTimersByTimeAsync(15 * 60_000 - 2000);
+    expect(a.status.value.kind).toBe('waiting');
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(a.status.value).toEqual({ kind: 'expired', at: code.expiresAt });
+    expect(hub.memberIds()).toEqual([]);
+  });
+
+  it('a call in progress goes on past expiry, nobody new gets in, and the room closes when they leave', async () => {
+    vi.useFakeTimers({ now: Date.UTC(2026, 10, 29, 12, 0) });
+    const hub = createFakeSignalingHub();
+    const code = newCode({ lifetimeMinutes: 15, now: Date.now() });
+    const a = makeCall(hub, code);
+    const b = makeCall(hub, code);
+    await vi.advanceTimersByTimeAsync(10);
+    expect(a.status.value.kind).toBe('connected');
+    await vi.advanceTimersByTimeAsync(16 * 60_000);
+    expect([a.status.value.kind, b.status.value.kind]).toEqual(['connected', 'connected']);
+    expect(a.joinTimeLeft.value).toBe(0);
+    // A latecomer that reaches the room anyway (e.g. it parsed the code before expiry) is turned away.
+    const late = await hub.signaling.join(hub.joins[0]!);
+    const seen: string[] = [];
+    late.on('peerLeave', (id) => seen.push(id));
+    await vi.advanceTimersByTimeAsync(10);
+    expect(seen.length).toBe(2);
+    await late.leave();
+    await b.hangUp();
+    expect(a.status.value).toEqual({ kind: 'expired', at: code.expiresAt });
   });
 });

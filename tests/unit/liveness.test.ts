@@ -1,11 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { AppConfig } from '../../src/core/app-config';
 import { createLiveness, HEARTBEAT_TIMEOUT_MS } from '../../src/core/liveness';
-import { generateRoomCode } from '../../src/core/room-code';
-import { createFakeMedia } from '../../src/adapters/media/fake';
 import { createFakeSignalingHub } from '../../src/adapters/signaling/fake';
-import { createCallModel } from '../../src/models/call';
-import { fakeStream } from './fake-stream';
+import { makeCall, newCode } from './call-fixtures';
 
 describe('liveness tracker', () => {
   it('reports a peer only once it has been silent for longer than the timeout', () => {
@@ -25,16 +21,8 @@ describe('call heartbeat', () => {
   beforeEach(() => vi.useFakeTimers());
   afterEach(() => vi.useRealTimers());
 
-  const config: AppConfig = { strategy: 'nostr', relays: ['ws://127.0.0.1:1/'], iceServers: [] };
-  const code = generateRoomCode((n) => crypto.getRandomValues(new Uint8Array(n)));
-  const make = (hub: ReturnType<typeof createFakeSignalingHub>) =>
-    createCallModel({
-      signaling: hub.signaling,
-      media: createFakeMedia(() => ({ stream: fakeStream('audio', 'video'), problem: null })).port,
-      config,
-      code,
-      now: () => Date.now(),
-    });
+  const code = newCode();
+  const make = (hub: ReturnType<typeof createFakeSignalingHub>) => makeCall(hub, code);
 
   it('keeps a live call up indefinitely: both sides ping', async () => {
     const hub = createFakeSignalingHub();

@@ -31,11 +31,12 @@ export const createFakeSignalingHub = () => {
       const self: Member = { id: `peer-${nextId++}`, emitter: createEmitter<SignalingEvents>(), streams: [] };
       // Announce on a later task, after the caller has wired its listeners, as real signaling does.
       setTimeout(() => {
-        for (const other of members.values()) {
+        const others = [...members.values()];
+        members.set(self.id, self);
+        for (const other of others) {
           other.emitter.emit('peerJoin', self.id);
           self.emitter.emit('peerJoin', other.id);
         }
-        members.set(self.id, self);
       }, 0);
       let left = false;
       const room: SignalingRoom = {
@@ -56,6 +57,9 @@ export const createFakeSignalingHub = () => {
           for (const other of members.values()) {
             if (other !== self && (peerId === undefined || other.id === peerId)) other.emitter.emit('message', data, self.id);
           }
+        },
+        stopRejoining() {
+          // The fake never re-joins on its own.
         },
         disconnectPeer(peerId) {
           // As closing an RTCPeerConnection does: both ends see the other leave.

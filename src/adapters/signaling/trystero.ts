@@ -46,6 +46,7 @@ export const createTrysteroSignaling = (): Signaling => ({
     const peers = new Set<string>();
     let state: SignalingState = 'connecting';
     let left = false;
+    let rejoinWhenEmpty = true;
     let rejoining: Promise<void> | null = null;
 
     const open = () => {
@@ -68,7 +69,7 @@ export const createTrysteroSignaling = (): Signaling => ({
 
     // A fresh join re-announces at once with fresh offers; Trystero alone waits for its 60 s heartbeat.
     const rejoin = () => {
-      if (left || rejoining || peers.size > 0) return;
+      if (left || !rejoinWhenEmpty || rejoining || peers.size > 0) return;
       rejoining = (async () => {
         await current.room.leave();
         if (!left) current = open();
@@ -106,6 +107,9 @@ export const createTrysteroSignaling = (): Signaling => ({
       disconnectPeer: (peerId) => {
         current.room.getPeers()[peerId]?.close();
         peerGone(peerId);
+      },
+      stopRejoining: () => {
+        rejoinWhenEmpty = false;
       },
       leave: async () => {
         if (left) return;

@@ -42,6 +42,8 @@ export interface SignalingRoom {
   send(data: string, peerId?: string): Promise<void>;
   /** Closes the connection to one peer (e.g. it stopped answering); reported as its `peerLeave`. */
   disconnectPeer(peerId: string): void;
+  /** Stops re-entering the rendezvous when the room empties (the room expired; a call in progress goes on). */
+  stopRejoining(): void;
   /** Leaves the rendezvous and closes every peer connection. */
   leave(): Promise<void>;
 }

@@ -1,13 +1,17 @@
-import { useState } from 'preact/hooks';
 import type { MediaProblem } from '../../adapters/media/types';
 import type { SignalingState } from '../../adapters/signaling/types';
-import type { CallModel, CallStatus } from '../../models/call';
 import type { RoomCode } from '../../core/room-code';
+import type { CallModel, CallStatus } from '../../models/call';
 import { Controls } from '../components/Controls';
+import { PasswordPrompt } from '../components/PasswordPrompt';
+import { SharePanel } from '../components/SharePanel';
 import { VideoTile } from '../components/VideoTile';
+import { formatDuration, formatTime } from '../format';
 
 const statusText = (s: CallStatus, hasRemoteMedia: boolean, signaling: SignalingState): string => {
   switch (s.kind) {
+    case 'password':
+      return 'Password needed.';
     case 'joining':
       return 'Joining the room…';
     case 'waiting':
@@ -20,6 +24,8 @@ const statusText = (s: CallStatus, hasRemoteMedia: boolean, signaling: Signaling
       return hasRemoteMedia ? 'Connected' : 'Connected. Waiting for their video…';
     case 'ended':
       return 'Call ended.';
+    case 'expired':
+      return `This room expired at ${formatTime(s.at)} and no longer accepts anyone. Start a new call to talk again.`;
     case 'failed':
       return s.message;
   }
@@ -32,15 +38,14 @@ const mediaText: Record<MediaProblem, string> = {
   unsupported: 'This browser cannot capture camera or microphone here. You can still see and hear the other person.',
 };
 
-/** The call: both videos, controls, a status line, and the link to share while waiting. */
+/** The call: a status line, the invitation while waiting, both videos and the controls. */
 export const Call = ({ call, code, onHome }: { call: CallModel; code: RoomCode; onHome: () => void }) => {
   const status = call.status.value;
   const signaling = call.signaling.value;
   const remote = call.remoteStream.value;
   const problem = call.mediaProblem.value;
-  const [copied, setCopied] = useState(false);
-  const over = status.kind === 'ended' || status.kind === 'failed';
-  const link = location.href;
+  const left = call.joinTimeLeft.value;
+  const over = status.kind === 'ended' || status.kind === 'failed' || status.kind === 'expired';
 
   return (
     <main class="call" data-self-id={call.selfId.value ?? undefined}>
@@ -55,24 +60,23 @@ export const Call = ({ call, code, onHome }: { call: CallModel; code: RoomCode; 
           {mediaText[problem]}
         </p>
       )}
-      {status.kind === 'waiting' && (
-        <div class="share">
-          <span>
-            Room code: <code data-testid="room-code">{code.text}</code>
-          </span>
-          <button
-            type="button"
-            onClick={() =>
-              void navigator.clipboard?.writeText(link).then(
-                () => setCopied(true),
-                () => setCopied(false),
-              )
-            }
-          >
-            {copied ? 'Link copied' : 'Copy link'}
+      {status.kind === 'password' && <PasswordPrompt wrong={status.wrong} onSubmit={call.submitPassword} />}
+      {call.nobodyAnswered.value && status.kind === 'waiting' && (
+        <div class="notice" role="alert">
+          <p>No one with this password has answered yet. If the other person is already in the call, the password is probably wrong.</p>
+          <button type="button" onClick={() => void call.retryPassword()}>
+            Enter the password again
           </button>
         </div>
       )}
+      {!over && (
+        <p class="help" data-testid="join-window">
+          {left > 0
+            ? `Open for joining until ${formatTime(code.expiresAt)} (${formatDuration(left)} left).`
+            : 'This room no longer accepts anyone new; your call goes on.'}
+        </p>
+      )}
+      {status.kind === 'waiting' && <SharePanel code={code.text} link={location.href} hasPassword={code.hasPassword} />}
       {!over && (
         <div class="tiles">
           <VideoTile stream={remote} self={false} label="Them" placeholder="No video from them yet" testId="remote-video" />

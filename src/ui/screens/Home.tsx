@@ -1,18 +1,54 @@
 import { useState } from 'preact/hooks';
+import { DEFAULT_LIFETIME_MINUTES, LIFETIMES_MINUTES } from '../../core/room-code';
 import type { AppModel } from '../../models/app';
+import { formatDuration } from '../format';
 
-/** Start a new call or join one from a code or link. */
+/** Start a new call (lifetime, optional password) or join one from a code or link. */
 export const Home = ({ app }: { app: AppModel }) => {
   const [input, setInput] = useState('');
+  const [lifetime, setLifetime] = useState<number>(DEFAULT_LIFETIME_MINUTES);
+  const [password, setPassword] = useState('');
   const disabled = app.configError.value !== null;
   const codeError = app.codeError.value;
   return (
     <main class="home">
       <h1>Parley</h1>
       <p class="lede">Private video calls between two people, straight from browser to browser.</p>
-      <button type="button" class="primary" disabled={disabled} onClick={() => app.startCall()}>
-        Start a call
-      </button>
+      <form
+        class="start"
+        onSubmit={(e) => {
+          e.preventDefault();
+          app.startCall({ lifetimeMinutes: lifetime, password });
+        }}
+      >
+        <div class="start__row">
+          <label for="lifetime">Link works for</label>
+          <select id="lifetime" value={String(lifetime)} onChange={(e) => setLifetime(Number(e.currentTarget.value))}>
+            {LIFETIMES_MINUTES.map((m) => (
+              <option key={m} value={String(m)}>
+                {formatDuration(m * 60_000)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div class="start__row">
+          <label for="room-password">Password (optional)</label>
+          <input
+            id="room-password"
+            type="password"
+            autocomplete="new-password"
+            value={password}
+            aria-describedby="password-help"
+            onInput={(e) => setPassword(e.currentTarget.value)}
+          />
+        </div>
+        <p id="password-help" class="help">
+          Never part of the link: tell it to the other person another way.
+        </p>
+        <button type="submit" class="primary" disabled={disabled}>
+          Start a call
+        </button>
+      </form>
       <form
         class="join"
         onSubmit={(e) => {
@@ -37,12 +73,12 @@ export const Home = ({ app }: { app: AppModel }) => {
             Join
           </button>
         </div>
-        {codeError && (
-          <p id="join-error" class="error" role="alert">
-            {codeError}
-          </p>
-        )}
       </form>
+      {codeError && (
+        <p id="join-error" class="error" role="alert">
+          {codeError}
+        </p>
+      )}
     </main>
   );
 };
