@@ -1,4 +1,4 @@
-/** How often we tell the other side we are here. */
+/** How often we tell the other side we are here (with our admission state). */
 export const HEARTBEAT_INTERVAL_MS = 500;
 /** How often silence is checked; bounds how late past the timeout a vanished peer is noticed. */
 export const LIVENESS_CHECK_MS = 250;

@@ -1,8 +1,10 @@
 import { batch, computed, signal, type ReadonlySignal } from '@preact/signals';
 import type { AppConfig } from '../core/app-config';
 import { deriveRoomKeys, passwordBytes, passwordSalt } from '../core/keys';
+import { createAdmission, type Admission, type AdmissionOutput } from '../core/admission';
 import { createLiveness, HEARTBEAT_INTERVAL_MS, LIVENESS_CHECK_MS } from '../core/liveness';
-import { encodeMessage, parseMessage } from '../core/protocol';
+import { encodeMessage, isAdmissionMessage, parseMessage } from '../core/protocol';
+import { ADMISSION_BUDGET, createTokenBucket, MESSAGE_BUDGET } from '../core/token-bucket';
 import type { RoomCode } from '../core/room-code';
 import type { PasswordKdf } from '../adapters/kdf/types';
 import type { LocalMedia, MediaDevicesPort, MediaProblem } from '../adapters/media/types';
@@ -20,10 +22,24 @@ export type CallStatus =
   | { kind: 'ended' }
   /** The room reached its expiry with nobody else in it (or after they left). */
   | { kind: 'expired'; at: number }
+  /** Two other people are already in this room. */
+  | { kind: 'full' }
   | { kind: 'failed'; message: string };
 
 /** After this long alone in a password room, a joiner is told nobody with this password answered. */
 export const PASSWORD_SILENCE_HINT_MS = 8000;
+/** A third peer is told the room is full at once; if it has not gone after this, we close it. */
+export const REFUSED_GRACE_MS = 3000;
+
+/** Counts of untrusted input we refused; shown in diagnostics, asserted by tests. */
+export interface DropCounters {
+  /** Messages over a peer's rate budget. */
+  rate: number;
+  /** Malformed, unknown or oversized messages. */
+  malformed: number;
+  /** Connections closed unanswered because too many unknown peers came by. */
+  admissions: number;
+}
 
 export interface CallDeps {
   signaling: Signaling;
@@ -56,6 +72,10 @@ export interface CallModel {
   readonly joinTimeLeft: ReadonlySignal<number>;
   /** A joiner of a password room has waited alone a while: the password may be wrong. */
   readonly nobodyAnswered: ReadonlySignal<boolean>;
+  /** Untrusted input refused so far. */
+  readonly dropped: ReadonlySignal<DropCounters>;
+  /** The other person's peer id (public; shown in connection details), while in a call. */
+  readonly partner: ReadonlySignal<string | null>;
   submitPassword(password: string): void;
   /** Leaves a password room nobody answered in, to type the password again. */
   retryPassword(): Promise<void>;
@@ -81,9 +101,14 @@ export const createCallModel = (deps: CallDeps): CallModel => {
   const clock = signal(now());
   const nobodyAnswered = signal(false);
   const liveness = createLiveness();
-  /** Peers connected through signaling, in arrival order, with the stream each sent us. */
-  const connected = new Map<string, MediaStream | null>();
+  /** Peers connected through signaling, with the stream each sent us and when they connected. */
+  const connected = new Map<string, { stream: MediaStream | null; since: number; budget: ReturnType<typeof createTokenBucket> }>();
+  const dropped = signal<DropCounters>({ rate: 0, malformed: 0, admissions: 0 });
+  const partner = signal<string | null>(null);
+  const admissionBudget = createTokenBucket(ADMISSION_BUDGET.capacity, ADMISSION_BUDGET.perSecond, now);
+  let admission: Admission | null = null;
   let room: SignalingRoom | null = null;
+  /** Our partner: the one person this call is with. */
   let peerId: string | null = null;
   let peerSaidBye = false;
   let disposed = false;
@@ -110,18 +135,70 @@ export const createCallModel = (deps: CallDeps): CallModel => {
     if (media.stream && room && peerId) room.addStream(media.stream, peerId);
   };
 
-  /** Makes `id` the person we are in a call with. Room-size rules (one pair only) come later. */
+  // Counted in place and published with the heartbeat: a flood must not cost a render per message.
+  const counts: DropCounters = { rate: 0, malformed: 0, admissions: 0 };
+  const count = (what: keyof DropCounters) => void counts[what]++;
+  const publishCounts = () => {
+    const d = dropped.value;
+    if (d.rate !== counts.rate || d.malformed !== counts.malformed || d.admissions !== counts.admissions) dropped.value = { ...counts };
+  };
+
+  /** Makes `id` the person we are in a call with (admission paired us). */
   const adopt = (r: SignalingRoom, id: string) => {
     peerId = id;
     peerSaidBye = false;
     aloneSince = null;
-    liveness.heard(id, now());
     batch(() => {
+      partner.value = id;
       status.value = { kind: 'connected' };
-      remoteStream.value = connected.get(id) ?? null;
+      remoteStream.value = connected.get(id)?.stream ?? null;
       nobodyAnswered.value = false;
     });
     if (localStream.value) r.addStream(localStream.value, id);
+  };
+
+  const partnerGone = () => {
+    peerId = null;
+    if (expired()) {
+      closeExpired();
+      return;
+    }
+    aloneSince = now();
+    batch(() => {
+      partner.value = null;
+      remoteStream.value = null;
+      if (status.value.kind === 'connected') status.value = { kind: 'waiting', previous: peerSaidBye ? 'hung-up' : 'lost' };
+    });
+  };
+
+  /** We are the third: say so, and leave for good (no retry loop against the pair). */
+  const refuseFull = () => {
+    if (status.value.kind === 'full') return;
+    batch(() => {
+      status.value = { kind: 'full' };
+      remoteStream.value = null;
+    });
+    void dispose();
+  };
+
+  /** Carries out what the admission state machine decided. */
+  const run = (r: SignalingRoom, outputs: AdmissionOutput[]) => {
+    for (const o of outputs) {
+      switch (o.kind) {
+        case 'send':
+          void r.send(encodeMessage(o.message), o.to).catch(() => undefined);
+          break;
+        case 'paired':
+          adopt(r, o.peer);
+          break;
+        case 'unpaired':
+          if (o.peer === peerId) partnerGone();
+          break;
+        case 'full':
+          refuseFull();
+          return;
+      }
+    }
   };
 
   /** The room is past its expiry and empty: leave the rendezvous for good. */
@@ -133,49 +210,54 @@ export const createCallModel = (deps: CallDeps): CallModel => {
     void dispose();
   };
 
-  const wire = (r: SignalingRoom) => {
+  const wire = (r: SignalingRoom, adm: Admission) => {
     r.on('peerJoin', (id) => {
-      // Past expiry nobody new gets in, even while a call goes on.
+      // Past expiry nobody new gets in, even while a call goes on; and a crowd of strangers is not answered.
       if (expired()) {
         r.disconnectPeer(id);
         return;
       }
-      connected.set(id, null);
+      if (!admissionBudget.take()) {
+        count('admissions');
+        r.disconnectPeer(id);
+        return;
+      }
+      connected.set(id, { stream: null, since: now(), budget: createTokenBucket(MESSAGE_BUDGET.capacity, MESSAGE_BUDGET.perSecond, now) });
       liveness.heard(id, now());
-      if (peerId === null) adopt(r, id);
+      run(r, adm.connect(id, now()));
     });
     r.on('peerLeave', (id) => {
       if (!connected.delete(id)) return;
       liveness.forget(id);
-      if (id !== peerId) return;
-      peerId = null;
-      const next = connected.keys().next();
-      if (!next.done) {
-        adopt(r, next.value);
-        return;
-      }
-      if (expired()) {
-        closeExpired();
-        return;
-      }
-      aloneSince = now();
-      batch(() => {
-        remoteStream.value = null;
-        if (status.value.kind === 'connected') status.value = { kind: 'waiting', previous: peerSaidBye ? 'hung-up' : 'lost' };
-      });
+      run(r, adm.disconnect(id, now()));
     });
     r.on('peerStream', (stream, id) => {
-      if (!connected.has(id)) return;
-      connected.set(id, stream);
+      const peer = connected.get(id);
+      if (!peer) return;
+      peer.stream = stream;
       if (id === peerId) remoteStream.value = stream;
     });
     r.on('message', (data, id) => {
-      if (!connected.has(id)) return;
+      const peer = connected.get(id);
+      if (!peer) return;
+      // The budget comes first: a flood costs one comparison per message, no parsing.
+      if (!peer.budget.take()) {
+        count('rate');
+        return;
+      }
       liveness.heard(id, now());
       const message = parseMessage(data);
-      if (message?.type === 'bye' && id === peerId) peerSaidBye = true;
+      if (message === null) {
+        count('malformed');
+        return;
+      }
+      if (isAdmissionMessage(message)) run(r, adm.receive(id, message, now()));
+      else if (message.type === 'bye' && id === peerId) peerSaidBye = true;
     });
     r.on('state', (s) => (signalingState.value = s));
+    r.on('roomFull', () => {
+      if (peerId === null) refuseFull();
+    });
     r.on('error', (message) => {
       // One failed attempt with one peer is not the end: signaling tries again on the next announce.
       console.warn('parley: signaling:', message);
@@ -184,14 +266,23 @@ export const createCallModel = (deps: CallDeps): CallModel => {
 
   const tick = () => {
     clock.value = now();
+    publishCounts();
     if (!room) return;
-    for (const id of connected.keys()) void room.send(encodeMessage({ v: 1, type: 'ping' }), id).catch(() => undefined);
+    // Our admission state doubles as the heartbeat.
+    if (admission) {
+      const beat = encodeMessage(admission.stateMessage());
+      for (const id of connected.keys()) void room.send(beat, id).catch(() => undefined);
+    }
   };
   const checkLiveness = () => {
     const r = room;
     if (!r) return;
     // A vanished peer (crash, network gone) is closed here, which reports it as left on both sides.
     for (const id of liveness.silent(now())) r.disconnectPeer(id);
+    // A refused third that has not left by itself is shown the door.
+    if (peerId !== null) {
+      for (const [id, p] of connected) if (id !== peerId && now() - p.since > REFUSED_GRACE_MS) r.disconnectPeer(id);
+    }
     if (expired()) {
       if (peerId === null) closeExpired();
       else r.stopRejoining();
@@ -217,13 +308,14 @@ export const createCallModel = (deps: CallDeps): CallModel => {
       return;
     }
     room = r;
+    admission = createAdmission(r.selfId);
     aloneSince = now();
     batch(() => {
       selfId.value = r.selfId;
       signalingState.value = r.state;
       if (status.value.kind === 'joining') status.value = { kind: 'waiting', previous: null };
     });
-    wire(r);
+    wire(r, admission);
   };
 
   const fail = (e: unknown) => {
@@ -245,6 +337,8 @@ export const createCallModel = (deps: CallDeps): CallModel => {
     if (disposed) return;
     disposed = true;
     timers.forEach(clearInterval);
+    // Leaving for any reason (hang-up, tab closed, page hidden) is a goodbye, not a lost connection.
+    if (room && peerId) void room.send(encodeMessage({ v: 1, type: 'bye' }), peerId).catch(() => undefined);
     localStream.value?.getTracks().forEach((t) => t.stop());
     const r = room;
     room = null;
@@ -271,6 +365,8 @@ export const createCallModel = (deps: CallDeps): CallModel => {
     hasCamera: computed(() => (localStream.value?.getVideoTracks().length ?? 0) > 0),
     joinTimeLeft: computed(() => Math.max(0, code.expiresAt - clock.value)),
     nobodyAnswered,
+    dropped,
+    partner,
     submitPassword(password) {
       if (status.value.kind !== 'password' || password === '') return;
       void joinWithPassword(password);
@@ -297,8 +393,6 @@ export const createCallModel = (deps: CallDeps): CallModel => {
     },
     async hangUp() {
       if (disposed) return;
-      const r = room;
-      if (r && peerId) await r.send(encodeMessage({ v: 1, type: 'bye' }), peerId).catch(() => undefined);
       batch(() => {
         status.value = { kind: 'ended' };
         remoteStream.value = null;

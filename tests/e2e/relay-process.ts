@@ -10,14 +10,14 @@ export interface RelayProcess {
   kill(): Promise<void>;
 }
 
-export const relayProcess = (port: number): RelayProcess => {
+export const relayProcess = (port: number, extraArgs: string[] = []): RelayProcess => {
   let child: ChildProcess | null = null;
   const url = `http://127.0.0.1:${port}`;
   return {
     url,
     async start() {
       if (child) throw new Error('relay already running');
-      const c = spawn(process.execPath, ['build/relay/cli.js', '--port', String(port), '--static', 'dist'], {
+      const c = spawn(process.execPath, ['build/relay/cli.js', '--port', String(port), '--static', 'dist', ...extraArgs], {
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       child = c;

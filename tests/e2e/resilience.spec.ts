@@ -85,10 +85,10 @@ test.describe('calls that survive what people do', () => {
     await connectedAfter(Date.now(), alice.page, bob.page, 20_000);
     await expectRemoteVideoPlaying(alice.page);
 
-    // Closing the context gives the page no chance to say goodbye: a crash, as far as Alice knows.
+    // Bob's context closes (tab closed, browser quit): Alice must notice and re-enter the rendezvous.
     const gone = Date.now();
     await bob.context.close();
-    await expect(status(alice.page)).toHaveText(/They left \(connection lost\)/, { timeout: 5_000 });
+    await expect(status(alice.page)).toHaveAttribute('data-status', 'waiting', { timeout: 5_000 });
     report('vanished peer noticed', Date.now() - gone);
     await alice.page.waitForTimeout(Math.max(0, gone + 5_000 - Date.now()));
 

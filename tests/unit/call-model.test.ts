@@ -107,6 +107,18 @@ describe('call model', () => {
   });
 });
 
+describe('room full', () => {
+  it('a relay refusing us for a full room ends the attempt with "full" and leaves for good', async () => {
+    const hub = createFakeSignalingHub();
+    const a = makeCall(hub, newCode());
+    await until(a, 'waiting');
+    await new Promise((r) => setTimeout(r, 10));
+    hub.relayRoomFull();
+    expect(a.status.value).toEqual({ kind: 'full' });
+    expect(hub.memberIds()).toEqual([]);
+  });
+});
+
 describe('password rooms', () => {
   it('the creator joins with the password it chose; a joiner is asked and then meets the creator', async () => {
     const hub = createFakeSignalingHub();
@@ -139,7 +151,7 @@ describe('password rooms', () => {
     await joiner.retryPassword();
     expect(joiner.status.value).toEqual({ kind: 'password', wrong: true });
     joiner.submitPassword('right');
-    await vi.advanceTimersByTimeAsync(100);
+    await vi.advanceTimersByTimeAsync(1000);
     expect([creator.status.value.kind, joiner.status.value.kind]).toEqual(['connected', 'connected']);
     await Promise.all([creator.dispose(), joiner.dispose()]);
   });
@@ -166,7 +178,7 @@ describe('expiry', () => {
     const code = newCode({ lifetimeMinutes: 15, now: Date.now() });
     const a = makeCall(hub, code);
     const b = makeCall(hub, code);
-    await vi.advanceTimersByTimeAsync(10);
+    await vi.advanceTimersByTimeAsync(1000);
     expect(a.status.value.kind).toBe('connected');
     await vi.advanceTimersByTimeAsync(16 * 60_000);
     expect([a.status.value.kind, b.status.value.kind]).toEqual(['connected', 'connected']);

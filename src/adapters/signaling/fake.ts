@@ -87,6 +87,10 @@ export const createFakeSignalingHub = () => {
     prepared,
     /** Ids of everyone currently in any room, in join order. */
     memberIds: () => [...rooms.values()].flatMap((m) => [...m.keys()]),
+    /** A relay's two-peer cap refusing everyone in the hub: each room hears `roomFull`. */
+    relayRoomFull() {
+      for (const members of rooms.values()) for (const m of members.values()) m.emitter.emit('roomFull');
+    },
     /** Stops delivering `peerId`'s messages without telling anyone, as a frozen machine would. */
     silence(peerId: string) {
       silenced.add(peerId);

@@ -3,6 +3,7 @@
 // abandonment; this module adds what a call needs on top: re-entering the rendezvous at once when
 // the room empties or a relay comes back, and reporting whether any relay is reachable.
 import type { JoinRoom, MessageAction, Room } from '@trystero-p2p/nostr';
+import { isRoomFullFrame } from '../../core/relay-notice';
 import { createEmitter } from './emitter';
 import type { JoinOptions, Signaling, SignalingEvents, SignalingRoom, SignalingState } from './types';
 
@@ -82,8 +83,24 @@ export const createTrysteroSignaling = (): Signaling => ({
       rejoin();
     };
 
+    // A relay with a two-peer cap refuses a third peer's announces; Trystero only logs that, so we
+    // listen on its sockets (alongside it, not instead) to tell the person the room is full.
+    const watched = new WeakSet<WebSocket>();
+    const onRelayFrame = (e: MessageEvent<unknown>) => {
+      if (peers.size === 0 && isRoomFullFrame(e.data)) emitter.emit('roomFull');
+    };
+    const watchSockets = () => {
+      for (const socket of Object.values(mod.getRelaySockets())) {
+        if (watched.has(socket)) continue;
+        watched.add(socket);
+        socket.addEventListener('message', onRelayFrame);
+      }
+    };
+    watchSockets();
+
     const started = Date.now();
     const poll = setInterval(() => {
+      watchSockets();
       const next = relayState(mod);
       if (next === state) return;
       if (state === 'connecting' && next === 'offline' && Date.now() - started < FIRST_CONNECT_GRACE_MS) return;
@@ -115,6 +132,7 @@ export const createTrysteroSignaling = (): Signaling => ({
         if (left) return;
         left = true;
         clearInterval(poll);
+        for (const socket of Object.values(mod.getRelaySockets())) socket.removeEventListener('message', onRelayFrame);
         await rejoining;
         await current.room.leave();
         emitter.clear();

@@ -28,6 +28,8 @@ export interface SignalingEvents {
   error: (message: string) => void;
   /** Relay reachability changed. */
   state: (state: SignalingState) => void;
+  /** A relay refused us because two people are already in this room (its two-peer cap). */
+  roomFull: () => void;
 }
 
 /** One joined room. The only surface of Trystero the rest of the app sees. */

@@ -26,6 +26,8 @@ const statusText = (s: CallStatus, hasRemoteMedia: boolean, signaling: Signaling
       return 'Call ended.';
     case 'expired':
       return `This room expired at ${formatTime(s.at)} and no longer accepts anyone. Start a new call to talk again.`;
+    case 'full':
+      return 'This room is full: two people are already in this call.';
     case 'failed':
       return s.message;
   }
@@ -45,10 +47,16 @@ export const Call = ({ call, code, onHome }: { call: CallModel; code: RoomCode; 
   const remote = call.remoteStream.value;
   const problem = call.mediaProblem.value;
   const left = call.joinTimeLeft.value;
-  const over = status.kind === 'ended' || status.kind === 'failed' || status.kind === 'expired';
+  const over = status.kind === 'ended' || status.kind === 'failed' || status.kind === 'expired' || status.kind === 'full';
 
   return (
-    <main class="call" data-self-id={call.selfId.value ?? undefined}>
+    <main
+      class="call"
+      data-self-id={call.selfId.value ?? undefined}
+      data-peer-id={call.partner.value ?? undefined}
+      data-dropped-rate={call.dropped.value.rate}
+      data-dropped-malformed={call.dropped.value.malformed}
+    >
       <p class="status" role="status" aria-live="polite" data-testid="status" data-status={status.kind} data-signaling={signaling}>
         {statusText(status, remote !== null, signaling)}
       </p>
@@ -75,6 +83,9 @@ export const Call = ({ call, code, onHome }: { call: CallModel; code: RoomCode; 
             ? `Open for joining until ${formatTime(code.expiresAt)} (${formatDuration(left)} left).`
             : 'This room no longer accepts anyone new; your call goes on.'}
         </p>
+      )}
+      {status.kind === 'full' && (
+        <p class="help">A call has room for two, and this one already has both. If you were expected, ask for a new link.</p>
       )}
       {status.kind === 'waiting' && <SharePanel code={code.text} link={location.href} hasPassword={code.hasPassword} />}
       {!over && (

@@ -1,0 +1,24 @@
+/**
+ * A token bucket over an injected clock: `capacity` tokens, refilled at `perSecond`. Constant
+ * memory whatever the load, so a flood costs one comparison per message and nothing else.
+ */
+export const createTokenBucket = (capacity: number, perSecond: number, now: () => number) => {
+  let tokens = capacity;
+  let last = now();
+  return {
+    /** Takes one token if there is one. */
+    take(): boolean {
+      const t = now();
+      tokens = Math.min(capacity, tokens + ((t - last) / 1000) * perSecond);
+      last = t;
+      if (tokens < 1) return false;
+      tokens -= 1;
+      return true;
+    },
+  };
+};
+
+/** Per-peer data-channel budget: bursts of 60, 30 a second sustained (we send our state twice a second). */
+export const MESSAGE_BUDGET = { capacity: 60, perSecond: 30 } as const;
+/** Unknown peers we talk to per minute (admission attempts); past that, new connections are closed unanswered. */
+export const ADMISSION_BUDGET = { capacity: 12, perSecond: 12 / 60 } as const;
