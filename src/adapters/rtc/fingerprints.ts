@@ -1,0 +1,64 @@
+// Reads the DTLS certificate fingerprints of an RTCPeerConnection for core/verify (verification.md
+// §"Fingerprints"; RFC 8827 §6.5: script cannot read DTLS keys, certificate fingerprints are the binding).
+// Chromium: getStats() → `transport` entry → localCertificateId / remoteCertificateId → `certificate` entries;
+// the remote one exists only after DTLS connects (shared/docs/toolchain.md).
+import {
+  fingerprintsFromTransports,
+  parseFingerprint,
+  type FingerprintPair,
+  type TransportCertificates,
+} from '../../core/fingerprint';
+
+/**
+ * Lists each transport of `pc` with the certificates its ids point to, as the browser prints them.
+ * Self-contained on purpose (no imports, no outer variables at run time) so tests can hand its source to
+ * page.evaluate and read a real browser's stats with exactly this code.
+ */
+export async function collectTransportCertificates(pc: RTCPeerConnection): Promise<TransportCertificates[]> {
+  const report = await pc.getStats();
+  const certificate = (id: unknown): { algorithm: string; fingerprint: string } | null => {
+    if (typeof id !== 'string') return null;
+    const entry: unknown = report.get(id);
+    if (typeof entry !== 'object' || entry === null) return null;
+    const { type, fingerprint, fingerprintAlgorithm } = entry as Record<string, unknown>;
+    if (type !== 'certificate' || typeof fingerprint !== 'string' || typeof fingerprintAlgorithm !== 'string') return null;
+    return { algorithm: fingerprintAlgorithm, fingerprint };
+  };
+  const transports: TransportCertificates[] = [];
+  report.forEach((entry: unknown) => {
+    if (typeof entry !== 'object' || entry === null) return;
+    const t = entry as Record<string, unknown>;
+    if (t['type'] !== 'transport') return;
+    transports.push({
+      id: String(t['id']),
+      dtlsState: String(t['dtlsState']),
+      local: certificate(t['localCertificateId']),
+      remote: certificate(t['remoteCertificateId']),
+    });
+  });
+  return transports;
+}
+
+/** Our and the peer's certificate fingerprints (32 bytes each) for a connected `pc`; rejects when DTLS is not connected or transports disagree. */
+export const readDtlsFingerprints = async (pc: RTCPeerConnection): Promise<FingerprintPair> => {
+  const result = fingerprintsFromTransports(await collectTransportCertificates(pc));
+  if (!result.ok) throw new Error(`cannot read DTLS fingerprints: ${result.error}`);
+  return result.value;
+};
+
+/** The SHA-256 fingerprint of a certificate we generated, from RTCCertificate.getFingerprints(). */
+export const certificateFingerprint = (certificate: RTCCertificate): Uint8Array => {
+  for (const fp of certificate.getFingerprints()) {
+    if (fp.algorithm?.toLowerCase() !== 'sha-256' || fp.value === undefined) continue;
+    const bytes = parseFingerprint(fp.value);
+    if (bytes) return bytes;
+  }
+  throw new Error('the certificate has no SHA-256 fingerprint');
+};
+
+/** A fresh ECDSA P-256 DTLS certificate for `new RTCPeerConnection({ certificates: [certificate] })`, with its fingerprint. */
+export const createDtlsCertificate = async (): Promise<{ certificate: RTCCertificate; fingerprint: Uint8Array }> => {
+  const keygen: EcKeyGenParams = { name: 'ECDSA', namedCurve: 'P-256' };
+  const certificate = await RTCPeerConnection.generateCertificate(keygen);
+  return { certificate, fingerprint: certificateFingerprint(certificate) };
+};

@@ -1,0 +1,128 @@
+// Wire format of `parley-verify-v1` messages (verification.md §"Protocol"). They share the data channel with
+// core/protocol's messages, so they carry the same `v` and a `verify.`-prefixed `type`. Bytes travel as
+// lower-case hex of an exact length (one canonical encoding per value; no padding or case variants).
+//
+//   {"v":1,"type":"verify.commit", "txid":<32 hex>,"commitment":<64 hex>}
+//   {"v":1,"type":"verify.key",    "txid":<32 hex>,"publicKey":<64 hex>,"nonce":<32 hex>}
+//   {"v":1,"type":"verify.reveal", "txid":<32 hex>,"publicKey":<64 hex>,"nonce":<32 hex>}
+//   {"v":1,"type":"verify.confirm","txid":<32 hex>,"mac":<64 hex>}
+//   {"v":1,"type":"verify.done",   "txid":<32 hex>,"mac":<64 hex>}
+//   {"v":1,"type":"verify.cancel", "txid":<32 hex>,"reason":<CancelReason>}
+//
+// Any other key, a missing key, another type or length makes the whole message invalid (null).
+import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
+import { HASH_BYTES, KEY_BYTES, NONCE_BYTES, TXID_BYTES } from './verify-crypto.js';
+
+/** Why a run ended without verification; `invalid_key` (a low-order X25519 key, RFC 7748 §6.1) extends the doc's list. */
+export const CANCEL_REASONS = [
+  'mismatched_commitment',
+  'key_mismatch',
+  'mismatched_sas',
+  'unexpected_message',
+  'timeout',
+  'invalid_key',
+] as const;
+/** One of CANCEL_REASONS. */
+export type CancelReason = (typeof CANCEL_REASONS)[number];
+
+/** A parsed verification message; byte fields have exactly the lengths the protocol fixes. */
+export type VerifyMessage =
+  | { readonly type: 'commit'; readonly txid: Uint8Array; readonly commitment: Uint8Array }
+  | { readonly type: 'key'; readonly txid: Uint8Array; readonly publicKey: Uint8Array; readonly nonce: Uint8Array }
+  | { readonly type: 'reveal'; readonly txid: Uint8Array; readonly publicKey: Uint8Array; readonly nonce: Uint8Array }
+  | { readonly type: 'confirm'; readonly txid: Uint8Array; readonly mac: Uint8Array }
+  | { readonly type: 'done'; readonly txid: Uint8Array; readonly mac: Uint8Array }
+  | { readonly type: 'cancel'; readonly txid: Uint8Array; readonly reason: CancelReason };
+
+/** Longest serialised verification message we parse (the longest valid one is ~190 characters). */
+export const MAX_VERIFY_MESSAGE_CHARS = 512;
+
+const HEX = /^[0-9a-f]*$/;
+
+const hexField = (record: Record<string, unknown>, key: string, bytes: number): Uint8Array | null => {
+  const value = record[key];
+  if (typeof value !== 'string' || value.length !== bytes * 2 || !HEX.test(value)) return null;
+  return hexToBytes(value);
+};
+
+const hasExactKeys = (record: Record<string, unknown>, keys: readonly string[]): boolean => {
+  const own = Object.keys(record);
+  return own.length === keys.length && keys.every((k) => Object.prototype.hasOwnProperty.call(record, k));
+};
+
+const isCancelReason = (value: unknown): value is CancelReason =>
+  typeof value === 'string' && (CANCEL_REASONS as readonly string[]).includes(value);
+
+const parseRecord = (record: Record<string, unknown>): VerifyMessage | null => {
+  if (record['v'] !== 1) return null;
+  const type = record['type'];
+  switch (type) {
+    case 'verify.commit': {
+      if (!hasExactKeys(record, ['v', 'type', 'txid', 'commitment'])) return null;
+      const txid = hexField(record, 'txid', TXID_BYTES);
+      const commitment = hexField(record, 'commitment', HASH_BYTES);
+      return txid && commitment ? { type: 'commit', txid, commitment } : null;
+    }
+    case 'verify.key':
+    case 'verify.reveal': {
+      if (!hasExactKeys(record, ['v', 'type', 'txid', 'publicKey', 'nonce'])) return null;
+      const txid = hexField(record, 'txid', TXID_BYTES);
+      const publicKey = hexField(record, 'publicKey', KEY_BYTES);
+      const nonce = hexField(record, 'nonce', NONCE_BYTES);
+      if (!txid || !publicKey || !nonce) return null;
+      return type === 'verify.key' ? { type: 'key', txid, publicKey, nonce } : { type: 'reveal', txid, publicKey, nonce };
+    }
+    case 'verify.confirm':
+    case 'verify.done': {
+      if (!hasExactKeys(record, ['v', 'type', 'txid', 'mac'])) return null;
+      const txid = hexField(record, 'txid', TXID_BYTES);
+      const mac = hexField(record, 'mac', HASH_BYTES);
+      if (!txid || !mac) return null;
+      return type === 'verify.confirm' ? { type: 'confirm', txid, mac } : { type: 'done', txid, mac };
+    }
+    case 'verify.cancel': {
+      if (!hasExactKeys(record, ['v', 'type', 'txid', 'reason'])) return null;
+      const txid = hexField(record, 'txid', TXID_BYTES);
+      const reason = record['reason'];
+      return txid && isCancelReason(reason) ? { type: 'cancel', txid, reason } : null;
+    }
+    default:
+      return null;
+  }
+};
+
+/**
+ * Parses an untrusted data-channel payload (a JSON string, or an already-decoded object) into a
+ * VerifyMessage; anything malformed, oversized or of another type is null, never an exception.
+ */
+export const parseVerifyMessage = (raw: unknown): VerifyMessage | null => {
+  try {
+    let value: unknown = raw;
+    if (typeof raw === 'string') {
+      if (raw.length > MAX_VERIFY_MESSAGE_CHARS) return null;
+      value = JSON.parse(raw);
+    }
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
+    return parseRecord(value as Record<string, unknown>);
+  } catch {
+    // JSON syntax errors, and hostile objects (throwing getters, proxies) handed in directly.
+    return null;
+  }
+};
+
+/** Serialises a message for the data channel (the format in this file's header). */
+export const encodeVerifyMessage = (message: VerifyMessage): string => {
+  const base = { v: 1, type: `verify.${message.type}`, txid: bytesToHex(message.txid) };
+  switch (message.type) {
+    case 'commit':
+      return JSON.stringify({ ...base, commitment: bytesToHex(message.commitment) });
+    case 'key':
+    case 'reveal':
+      return JSON.stringify({ ...base, publicKey: bytesToHex(message.publicKey), nonce: bytesToHex(message.nonce) });
+    case 'confirm':
+    case 'done':
+      return JSON.stringify({ ...base, mac: bytesToHex(message.mac) });
+    case 'cancel':
+      return JSON.stringify({ ...base, reason: message.reason });
+  }
+};
