@@ -119,6 +119,7 @@ export const createAppModel = (deps: AppDeps): AppModel => {
         password,
         isCreator: password !== null || created.has(code.text),
         now: deps.now,
+        randomBytes: deps.randomBytes,
       }),
     };
   };

@@ -6,6 +6,8 @@ import { createLiveness, HEARTBEAT_INTERVAL_MS, LIVENESS_CHECK_MS } from '../cor
 import { encodeMessage, isAdmissionMessage, parseMessage } from '../core/protocol';
 import { ADMISSION_BUDGET, createTokenBucket, MESSAGE_BUDGET } from '../core/token-bucket';
 import type { RoomCode } from '../core/room-code';
+import { bytesToHex } from '@noble/hashes/utils.js';
+import { createVerification, INTERCEPTION, looksLikeVerifyMessage, type Verification } from './verification';
 import type { PasswordKdf } from '../adapters/kdf/types';
 import type { LocalMedia, MediaDevicesPort, MediaProblem } from '../adapters/media/types';
 import type { Signaling, SignalingRoom, SignalingState } from '../adapters/signaling/types';
@@ -24,6 +26,10 @@ export type CallStatus =
   | { kind: 'expired'; at: number }
   /** Two other people are already in this room. */
   | { kind: 'full' }
+  /** Verification showed someone in the middle of the connection; the call was ended. */
+  | { kind: 'intercepted' }
+  /** One of the two said the codes differ; the call was ended. */
+  | { kind: 'codes-differ'; by: 'self' | 'peer' }
   | { kind: 'failed'; message: string };
 
 /** After this long alone in a password room, a joiner is told nobody with this password answered. */
@@ -52,6 +58,8 @@ export interface CallDeps {
   /** Whether this page created the room (a creator is not told "nobody answered"). */
   isCreator: boolean;
   now: () => number;
+  /** CSPRNG (crypto.getRandomValues) for the verification step. */
+  randomBytes: (n: number) => Uint8Array;
 }
 
 export interface CallModel {
@@ -76,6 +84,10 @@ export interface CallModel {
   readonly dropped: ReadonlySignal<DropCounters>;
   /** The other person's peer id (public; shown in connection details), while in a call. */
   readonly partner: ReadonlySignal<string | null>;
+  /** The verification step with the current partner, while in a call. */
+  readonly verification: ReadonlySignal<Verification | null>;
+  /** The local person's answer to "do the codes match?". */
+  confirmCodes(matches: boolean): void;
   submitPassword(password: string): void;
   /** Leaves a password room nobody answered in, to type the password again. */
   retryPassword(): Promise<void>;
@@ -105,6 +117,9 @@ export const createCallModel = (deps: CallDeps): CallModel => {
   const connected = new Map<string, { stream: MediaStream | null; since: number; budget: ReturnType<typeof createTokenBucket> }>();
   const dropped = signal<DropCounters>({ rate: 0, malformed: 0, admissions: 0 });
   const partner = signal<string | null>(null);
+  const verification = signal<Verification | null>(null);
+  let verifyKeyCtx = '';
+  let stopWatchingVerification: () => void = () => undefined;
   const admissionBudget = createTokenBucket(ADMISSION_BUDGET.capacity, ADMISSION_BUDGET.perSecond, now);
   let admission: Admission | null = null;
   let room: SignalingRoom | null = null;
@@ -155,10 +170,44 @@ export const createCallModel = (deps: CallDeps): CallModel => {
       nobodyAnswered.value = false;
     });
     if (localStream.value) r.addStream(localStream.value, id);
+    startVerification(r, id);
+  };
+
+  /** Runs parley-verify-v1 with a new partner (again for every new connection); ends the call on interception or differing codes. */
+  const startVerification = (r: SignalingRoom, id: string) => {
+    stopVerification();
+    const v = createVerification({
+      selfId: r.selfId,
+      peerId: id,
+      ctx: verifyKeyCtx,
+      fingerprints: () => r.fingerprints(id),
+      send: (data) => void r.send(data, id).catch(() => undefined),
+      randomBytes: deps.randomBytes,
+      now,
+    });
+    verification.value = v;
+    stopWatchingVerification = v.view.subscribe((view) => {
+      if (view.phase !== 'cancelled' || (view.reason !== 'mismatched_sas' && !INTERCEPTION.has(view.reason))) return;
+      // Let the cancel reach the other side before the connection closes.
+      queueMicrotask(() => {
+        batch(() => {
+          status.value = view.reason === 'mismatched_sas' ? { kind: 'codes-differ', by: view.by } : { kind: 'intercepted' };
+          remoteStream.value = null;
+        });
+        void dispose();
+      });
+    });
+  };
+  const stopVerification = () => {
+    stopWatchingVerification();
+    stopWatchingVerification = () => undefined;
+    verification.value?.dispose();
+    verification.value = null;
   };
 
   const partnerGone = () => {
     peerId = null;
+    stopVerification();
     if (expired()) {
       closeExpired();
       return;
@@ -246,6 +295,10 @@ export const createCallModel = (deps: CallDeps): CallModel => {
         return;
       }
       liveness.heard(id, now());
+      if (looksLikeVerifyMessage(data)) {
+        if (id === peerId) verification.value?.receive(data);
+        return;
+      }
       const message = parseMessage(data);
       if (message === null) {
         count('malformed');
@@ -267,6 +320,7 @@ export const createCallModel = (deps: CallDeps): CallModel => {
   const tick = () => {
     clock.value = now();
     publishCounts();
+    verification.value?.tick();
     if (!room) return;
     // Our admission state doubles as the heartbeat.
     if (admission) {
@@ -295,6 +349,7 @@ export const createCallModel = (deps: CallDeps): CallModel => {
 
   const join = async (passwordKey: Uint8Array | null) => {
     const keys = deriveRoomKeys(code, passwordKey);
+    verifyKeyCtx = bytesToHex(keys.verifyContext);
     passwordKey?.fill(0);
     const r = await deps.signaling.join({
       strategy: deps.config.strategy,
@@ -337,6 +392,7 @@ export const createCallModel = (deps: CallDeps): CallModel => {
     if (disposed) return;
     disposed = true;
     timers.forEach(clearInterval);
+    stopWatchingVerification();
     // Leaving for any reason (hang-up, tab closed, page hidden) is a goodbye, not a lost connection.
     if (room && peerId) void room.send(encodeMessage({ v: 1, type: 'bye' }), peerId).catch(() => undefined);
     localStream.value?.getTracks().forEach((t) => t.stop());
@@ -367,6 +423,10 @@ export const createCallModel = (deps: CallDeps): CallModel => {
     nobodyAnswered,
     dropped,
     partner,
+    verification,
+    confirmCodes(matches) {
+      verification.value?.confirm(matches);
+    },
     submitPassword(password) {
       if (status.value.kind !== 'password' || password === '') return;
       void joinWithPassword(password);

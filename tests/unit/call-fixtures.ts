@@ -29,6 +29,7 @@ export const makeCall = (hub: ReturnType<typeof createFakeSignalingHub>, code: R
     password: null,
     isCreator: false,
     now: () => Date.now(),
+    randomBytes: (n: number) => crypto.getRandomValues(new Uint8Array(n)),
     ...over,
     media: over.media ? createFakeMedia(over.media).port : createFakeMedia(withStream).port,
   } as CallDeps);

@@ -87,6 +87,7 @@ describe('call model', () => {
       password: null,
       isCreator: true,
       now: () => Date.now(),
+      randomBytes: (n) => crypto.getRandomValues(new Uint8Array(n)),
     });
     call.toggleMic();
     expect(call.micOn.value).toBe(false);

@@ -58,6 +58,12 @@ export const createFakeSignalingHub = () => {
             if (other !== self && (peerId === undefined || other.id === peerId)) other.emitter.emit('message', data, self.id);
           }
         },
+        async fingerprints(peerId) {
+          // Each member has a fixed "certificate": its id's bytes padded to 32.
+          const fp = (id: string) => Uint8Array.from({ length: 32 }, (_, i) => id.charCodeAt(i % id.length));
+          // With a simulated man in the middle, each side sees the attacker's certificate as the remote one.
+          return { local: fp(self.id), remote: fp(hub.interceptDtls ? `mitm-${peerId}` : peerId) };
+        },
         stopRejoining() {
           // The fake never re-joins on its own.
         },
@@ -79,8 +85,10 @@ export const createFakeSignalingHub = () => {
       return room;
     },
   };
-  return {
+  const hub = {
     signaling,
+    /** When true, fingerprints look as if a relay terminated DTLS on both legs. */
+    interceptDtls: false,
     /** Every join request seen, to check what would have reached a relay. */
     joins,
     /** Strategies asked to be prepared ahead of a join. */
@@ -103,4 +111,6 @@ export const createFakeSignalingHub = () => {
       }
     },
   };
+  return hub;
 };
+

@@ -4,6 +4,7 @@
 // the room empties or a relay comes back, and reporting whether any relay is reachable.
 import type { JoinRoom, MessageAction, Room } from '@trystero-p2p/nostr';
 import { isRoomFullFrame } from '../../core/relay-notice';
+import { createDtlsCertificate, readDtlsFingerprints } from '../rtc/fingerprints';
 import { createEmitter } from './emitter';
 import type { JoinOptions, Signaling, SignalingEvents, SignalingRoom, SignalingState } from './types';
 
@@ -42,7 +43,8 @@ export const createTrysteroSignaling = (): Signaling => ({
     loadStrategy(strategy).catch(() => loaded.delete(strategy));
   },
   async join(options) {
-    const mod = await loadStrategy(options.strategy);
+    // Our own certificate (one per join) so both fingerprints can be read for call verification.
+    const [mod, { certificate }] = await Promise.all([loadStrategy(options.strategy), createDtlsCertificate()]);
     const emitter = createEmitter<SignalingEvents>();
     const peers = new Set<string>();
     let state: SignalingState = 'connecting';
@@ -52,7 +54,7 @@ export const createTrysteroSignaling = (): Signaling => ({
 
     const open = () => {
       const room = mod.joinRoom(
-        { appId: APP_ID, password: options.password, relayConfig: { urls: options.relays }, rtcConfig: { iceServers: options.iceServers } },
+        { appId: APP_ID, password: options.password, relayConfig: { urls: options.relays }, rtcConfig: { iceServers: options.iceServers, certificates: [certificate] } },
         options.topic,
         { onJoinError: ({ error }) => emitter.emit('error', error) },
       );
@@ -121,6 +123,11 @@ export const createTrysteroSignaling = (): Signaling => ({
         for (const p of current.room.addStream(stream, peerId === undefined ? {} : { target: peerId })) p.catch(() => undefined);
       },
       send: (data, peerId) => current.action.send(data, peerId === undefined ? {} : { target: peerId }),
+      fingerprints: async (peerId) => {
+        const pc = current.room.getPeers()[peerId];
+        if (!pc) throw new Error('no connection to that peer');
+        return readDtlsFingerprints(pc);
+      },
       disconnectPeer: (peerId) => {
         current.room.getPeers()[peerId]?.close();
         peerGone(peerId);

@@ -1,4 +1,5 @@
 import type { Strategy, IceServer } from '../../core/app-config';
+import type { FingerprintPair } from '../../core/fingerprint';
 
 /** Removes a listener; every `on*` returns one. */
 export type Unsubscribe = () => void;
@@ -42,6 +43,8 @@ export interface SignalingRoom {
   addStream(stream: MediaStream, peerId?: string): void;
   /** Sends a data-channel payload to every connected peer, or to one. */
   send(data: string, peerId?: string): Promise<void>;
+  /** Our and the peer's DTLS certificate fingerprints on the connection to `peerId`, as this side sees them. */
+  fingerprints(peerId: string): Promise<FingerprintPair>;
   /** Closes the connection to one peer (e.g. it stopped answering); reported as its `peerLeave`. */
   disconnectPeer(peerId: string): void;
   /** Stops re-entering the rendezvous when the room empties (the room expired; a call in progress goes on). */

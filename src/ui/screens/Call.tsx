@@ -5,6 +5,7 @@ import type { CallModel, CallStatus } from '../../models/call';
 import { Controls } from '../components/Controls';
 import { PasswordPrompt } from '../components/PasswordPrompt';
 import { SharePanel } from '../components/SharePanel';
+import { VerifyPanel, verifyBadge } from '../components/VerifyPanel';
 import { VideoTile } from '../components/VideoTile';
 import { formatDuration, formatTime } from '../format';
 
@@ -28,6 +29,12 @@ const statusText = (s: CallStatus, hasRemoteMedia: boolean, signaling: Signaling
       return `This room expired at ${formatTime(s.at)} and no longer accepts anyone. Start a new call to talk again.`;
     case 'full':
       return 'This room is full: two people are already in this call.';
+    case 'intercepted':
+      return 'Call ended: the connection was being intercepted. The security check found that your devices are not talking to each other directly: someone (possibly with your link) is in the middle. Start a new call and share the new link in a safer way.';
+    case 'codes-differ':
+      return s.by === 'self'
+        ? 'Call ended: you said the codes differ. Someone may be in the middle of the connection. Start a new call and share the new link in a safer way.'
+        : 'Call ended: the other person said the codes differ. Someone may be in the middle of the connection. Start a new call and share the new link in a safer way.';
     case 'failed':
       return s.message;
   }
@@ -47,7 +54,10 @@ export const Call = ({ call, code, onHome }: { call: CallModel; code: RoomCode; 
   const remote = call.remoteStream.value;
   const problem = call.mediaProblem.value;
   const left = call.joinTimeLeft.value;
-  const over = status.kind === 'ended' || status.kind === 'failed' || status.kind === 'expired' || status.kind === 'full';
+  const over = ['ended', 'failed', 'expired', 'full', 'intercepted', 'codes-differ'].includes(status.kind);
+  const verification = call.verification.value;
+  const view = verification?.view.value ?? null;
+  const badge = verifyBadge(view);
 
   return (
     <main
@@ -60,6 +70,12 @@ export const Call = ({ call, code, onHome }: { call: CallModel; code: RoomCode; 
       <p class="status" role="status" aria-live="polite" data-testid="status" data-status={status.kind} data-signaling={signaling}>
         {statusText(status, remote !== null, signaling)}
       </p>
+      {status.kind === 'connected' && (
+        <p class={`badge badge--${badge.tone}`} data-testid="verify-state" aria-live="polite">
+          {badge.text}
+        </p>
+      )}
+      {status.kind === 'connected' && view && <VerifyPanel view={view} onAnswer={call.confirmCodes} />}
       {status.kind === 'connected' && signaling === 'offline' && (
         <p class="notice">The signaling relay is unreachable. Your call is unaffected: audio and video go directly between you.</p>
       )}
