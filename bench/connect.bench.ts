@@ -129,3 +129,39 @@ test('password KDF in the Worker and the main thread meanwhile', async ({ browse
   for (const r of runs) lines.push(`  KDF ${r.kdf.toFixed(0)} ms; longest main-thread task meanwhile ${r.longest === 0 ? '< 50 ms (no long task)' : `${r.longest.toFixed(0)} ms`}`);
   console.log(['', ...lines, ''].join('\n'));
 });
+
+/** Records (page clock) when the status first says "connected" and when the verification code first shows. */
+const recordVerifyTimes = () => {
+  const w = window as unknown as { __connectedAt?: number; __codeAt?: number };
+  new MutationObserver(() => {
+    const t = performance.now();
+    if (w.__connectedAt === undefined && document.querySelector('[data-status="connected"]')) w.__connectedAt = t;
+    if (w.__codeAt === undefined && document.querySelector('[data-testid="verify-numbers"]')) w.__codeAt = t;
+  }).observe(document, { subtree: true, childList: true, attributes: true });
+};
+
+test('verification: time from "connected" to the code being shown', async ({ browser }) => {
+  const times: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const a = await browser.newContext();
+    const b = await browser.newContext();
+    await Promise.all([a.addInitScript(recordVerifyTimes), b.addInitScript(recordVerifyTimes)]);
+    const pa = await a.newPage();
+    await pa.goto(`http://127.0.0.1:${appPort}/`);
+    await pa.getByRole('button', { name: 'Start a call' }).click();
+    await pa.getByTestId('status').and(pa.locator('[data-status="waiting"]')).waitFor();
+    const pb = await b.newPage();
+    await pb.goto(pa.url());
+    for (const p of [pa, pb]) await p.getByTestId('verify-numbers').waitFor({ timeout: 30_000 });
+    for (const p of [pa, pb]) {
+      const d = await p.evaluate(() => {
+        const w = window as unknown as { __connectedAt?: number; __codeAt?: number };
+        return (w.__codeAt ?? NaN) - (w.__connectedAt ?? NaN);
+      });
+      times.push(Math.round(d));
+    }
+    await Promise.all([a.close(), b.close()]);
+  }
+  const s = stats(times);
+  console.log(`\nverification: "connected" → code shown, ${times.length} sides (ms): median ${s.median}  min ${s.min}  max ${s.max}   [${times.join(', ')}]\n`);
+});
