@@ -402,6 +402,9 @@ export const createCallModel = (deps: CallDeps): CallModel => {
   };
 
   timers.push(setInterval(tick, HEARTBEAT_INTERVAL_MS), setInterval(checkLiveness, LIVENESS_CHECK_MS));
+  // Fetch the verification code now, while the server is surely reachable: the call may need it
+  // after a relay outage (the relay may also be what serves the app).
+  void import('../core/verify').catch(() => undefined);
   // Camera and microphone start at once, even while a password is typed: the preview is the lobby.
   void deps.media.getLocalMedia().then(onLocalMedia);
   if (!code.hasPassword) void join(null).catch(fail);

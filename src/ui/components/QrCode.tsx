@@ -10,11 +10,17 @@ export const qrPath = (matrix: boolean[][]): string => {
 /** The link as a QR code; the encoder loads only when a code is first shown. */
 export const QrCode = ({ text, label }: { text: string; label: string }) => {
   const [matrix, setMatrix] = useState<boolean[][] | null>(null);
+  const [unavailable, setUnavailable] = useState(false);
   useEffect(() => {
     let live = true;
-    void import('qr').then(({ default: encodeQR }) => live && setMatrix(encodeQR(text, 'raw', { ecc: 'medium' })));
+    // The encoder is a separate file: if the server is unreachable right now, say so instead of failing.
+    import('qr').then(
+      ({ default: encodeQR }) => live && setMatrix(encodeQR(text, 'raw', { ecc: 'medium' })),
+      () => live && setUnavailable(true),
+    );
     return () => void (live = false);
   }, [text]);
+  if (unavailable) return <p class="help">The QR code could not be loaded (no connection to the server). Copy the link instead.</p>;
   if (!matrix) return null;
   const size = matrix.length;
   // A 4-module quiet zone, as the QR standard asks, so phone cameras find the code.
