@@ -289,12 +289,14 @@ export const createCallModel = (deps: CallDeps): CallModel => {
     r.on('message', (data, id) => {
       const peer = connected.get(id);
       if (!peer) return;
-      // The budget comes first: a flood costs one comparison per message, no parsing.
+      // Any message shows the peer is alive, even one over budget: otherwise a flood would starve
+      // the heartbeats it pushes aside and get the call dropped as "vanished".
+      liveness.heard(id, now());
+      // The budget comes next: a flood costs one comparison per message, no parsing.
       if (!peer.budget.take()) {
         count('rate');
         return;
       }
-      liveness.heard(id, now());
       if (looksLikeVerifyMessage(data)) {
         if (id === peerId) verification.value?.receive(data);
         return;
