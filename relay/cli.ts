@@ -1,14 +1,45 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { mintAccessToken } from './access-token.js';
 import { parseCliArgs, USAGE } from './cli-args.js';
+import { createJsonLogger, type Logger } from './log.js';
 import { createRelay } from './server.js';
 
 // Entry point: `npx tsc -p relay && node build/relay/cli.js`. Stdout carries exactly one line,
-// the URL, because tests and Playwright's webServer wait for it; everything else goes to stderr.
+// the URL (or the token asked for with --print-token), because tests and Playwright's webServer
+// wait for it; logs go to stderr as one JSON object per line.
+
+/** Shorter secrets are guessable; 32 random bytes (e.g. `openssl rand -hex 32`) is the intent. */
+const MIN_SECRET_CHARS = 16;
+/** One line per connection is for debugging; at the default level logs carry what an operator acts on. */
+const DEBUG_EVENTS = new Set(['open', 'close']);
 
 const fail = (message: string, code: number): never => {
   process.stderr.write(`parley relay: ${message}\n`);
   process.exit(code);
+};
+
+const readSecret = (file: string | undefined, fromEnv: string | undefined, what: string): Uint8Array | undefined => {
+  let text = fromEnv;
+  if (file !== undefined) {
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (e) {
+      fail(`cannot read the ${what} from ${file}: ${e instanceof Error ? e.message : String(e)}`, 2);
+    }
+  }
+  if (text === undefined) return undefined;
+  const secret = text.trim();
+  if (secret.length < MIN_SECRET_CHARS) fail(`the ${what} must have at least ${MIN_SECRET_CHARS} characters (try \`openssl rand -hex 32\`)`, 2);
+  return Buffer.from(secret, 'utf8');
+};
+
+const readPem = (file: string, what: string): Buffer => {
+  try {
+    return readFileSync(file);
+  } catch (e) {
+    return fail(`cannot read the TLS ${what} ${file}: ${e instanceof Error ? e.message : String(e)}`, 2);
+  }
 };
 
 const main = async (): Promise<void> => {
@@ -22,12 +53,47 @@ const main = async (): Promise<void> => {
     process.stdout.write(USAGE);
     return;
   }
-  const { host, port, staticDir } = parsed.value;
+  const options = parsed.value;
+  const tokenSecret = readSecret(options.tokenSecretFile, options.tokenSecret, 'token secret');
+  if (options.printTokenSeconds !== undefined && tokenSecret !== undefined) {
+    process.stdout.write(`${mintAccessToken(tokenSecret, Math.floor(Date.now() / 1000) + options.printTokenSeconds)}\n`);
+    return;
+  }
+  const turnSecret = options.turnUrls.length > 0 ? readSecret(options.turnSecretFile, options.turnSecret, 'TURN secret') : undefined;
+  const tls = options.tlsCertFile !== undefined && options.tlsKeyFile !== undefined
+    ? { cert: readPem(options.tlsCertFile, 'certificate'), key: readPem(options.tlsKeyFile, 'key') }
+    : undefined;
+  const { host, port, staticDir } = options;
   if (!existsSync(join(staticDir, 'index.html'))) {
     process.stderr.write(`parley relay: no app at ${staticDir} (run \`npm run build\`); serving signaling only\n`);
   }
 
-  const relay = createRelay({ host, port, staticDir, log: (line) => process.stderr.write(`${line}\n`) });
+  const json = createJsonLogger((line) => process.stderr.write(`${line}\n`));
+  const log: Logger = options.logLevel === 'debug' ? json : (event, fields) => {
+    if (!DEBUG_EVENTS.has(event)) json(event, fields);
+  };
+  let relay;
+  try {
+    relay = createRelay({
+      host,
+      port,
+      staticDir,
+      log,
+      tls,
+      limits: options.limits,
+      allowedOrigins: options.allowedOrigins,
+      config: {
+        strategy: options.strategy,
+        relays: options.configRelays,
+        turn: turnSecret === undefined ? undefined : { urls: options.turnUrls, secret: turnSecret, ttlSeconds: options.turnTtlSeconds },
+      },
+      connectSources: options.connectSources,
+      tokenSecret,
+    });
+  } catch (e) {
+    // e.g. a key that does not match the certificate
+    return fail(`cannot start: ${e instanceof Error ? e.message : String(e)}`, 1);
+  }
   try {
     await relay.ready;
   } catch (e) {
@@ -38,15 +104,16 @@ const main = async (): Promise<void> => {
   }
 
   const { url, wsUrl } = relay.address();
+  log('listening', { tls: tls !== undefined, strategy: options.strategy, tokens: tokenSecret !== undefined, turn: turnSecret !== undefined });
   process.stdout.write(`Parley relay: open ${url} (signaling ${wsUrl})\n`);
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals): void => {
     if (stopping) return;
     stopping = true;
-    process.stderr.write(`parley relay: ${signal}, closing\n`);
-    // A stuck close must not keep a Ctrl-C'd process alive.
-    setTimeout(() => process.exit(1), 3000).unref();
+    log('shutdown', { signal });
+    // A stuck close must not keep a stopped process alive.
+    setTimeout(() => process.exit(1), 5000).unref();
     relay.close().then(
       () => process.exit(0),
       () => process.exit(1),

@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { join, resolve, sep } from 'node:path';
-import { buildAppConfig } from './config-response.js';
+import { buildAppConfig, type ConfigOptions } from './config-response.js';
 import { contentTypeFor, parseStaticPath } from './static-files.js';
 
 export interface HttpHandlerOptions {
@@ -10,13 +10,43 @@ export interface HttpHandlerOptions {
   staticDir?: string | undefined;
   /** `host:port` of the bound socket, used when the Host header is missing or unusable. */
   fallbackHost: () => string;
-  log: (line: string) => void;
+  log: (message: string) => void;
+  config: ConfigOptions;
+  /** Extra `connect-src` sources for the Content-Security-Policy (other relays the app may use). */
+  connectSources: readonly string[];
+  secure: boolean;
+  /** Whether a browser page of this origin may read our responses (CORS) and open WebSockets. */
+  isAllowedOrigin: (origin: string, hostHeader: string | undefined) => boolean;
+  metrics: () => string;
 }
 
 const BASE_HEADERS: OutgoingHttpHeaders = {
   'X-Content-Type-Options': 'nosniff',
   'Referrer-Policy': 'no-referrer',
+  'X-Frame-Options': 'DENY',
+  'Permissions-Policy': 'camera=(self), microphone=(self), display-capture=(self), geolocation=(), payment=(), usb=()',
+  'Cross-Origin-Opener-Policy': 'same-origin',
 };
+
+/**
+ * The app's Content-Security-Policy: everything from this origin only; signaling to this relay
+ * (and configured relays); media and images may be blob:/data: (camera preview, QR code).
+ */
+export const contentSecurityPolicy = (connectSources: readonly string[]): string =>
+  [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "media-src 'self' blob: mediastream:",
+    `connect-src 'self' ${connectSources.join(' ')}`.trim(),
+    "worker-src 'self' blob:",
+    "manifest-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
 
 const NOT_BUILT =
   'Parley relay is running and signaling works, but the app is not built.\n' +
@@ -85,9 +115,18 @@ export const createHttpHandler = (options: HttpHandlerOptions): ((req: IncomingM
     else reply(req, res, 404, 'not found\n');
   };
 
+  const csp = contentSecurityPolicy(options.connectSources);
   return (req: IncomingMessage, res: ServerResponse): void => {
     const target = req.url ?? '/';
     const path = target.split(/[?#]/, 1)[0] ?? '';
+    // writeHead merges these with the per-response headers.
+    res.setHeader('Content-Security-Policy', csp);
+    if (options.secure) res.setHeader('Strict-Transport-Security', 'max-age=15552000');
+    const origin = req.headers.origin;
+    if (origin !== undefined && options.isAllowedOrigin(origin, req.headers.host)) {
+      res.setHeader('Access-Control-Allow-Origin', origin);
+      res.setHeader('Vary', 'Origin');
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       reply(req, res, 405, 'method not allowed\n', { Allow: 'GET, HEAD' });
       return;
@@ -96,13 +135,17 @@ export const createHttpHandler = (options: HttpHandlerOptions): ((req: IncomingM
       reply(req, res, 200, 'ok');
       return;
     }
+    if (path === '/metrics') {
+      reply(req, res, 200, options.metrics(), { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' });
+      return;
+    }
     if (path === '/config.json') {
-      const config = buildAppConfig(req.headers.host, options.fallbackHost());
+      const config = buildAppConfig(req.headers.host, options.fallbackHost(), options.config);
       reply(req, res, 200, `${JSON.stringify(config)}\n`, { 'Content-Type': 'application/json; charset=utf-8' });
       return;
     }
     serveStatic(req, res, target).catch((e: unknown) => {
-      options.log(`relay: static file error: ${e instanceof Error ? e.message : String(e)}`);
+      options.log(e instanceof Error ? e.message : String(e));
       if (!res.headersSent) reply(req, res, 500, 'internal error\n');
       else res.destroy();
     });

@@ -6,12 +6,12 @@ const cwd = '/srv/parley';
 
 describe('parseCliArgs', () => {
   it('defaults to 127.0.0.1:8787 and ./dist', () => {
-    expect(parseCliArgs([], {}, cwd)).toEqual({ ok: true, value: { type: 'run', host: '127.0.0.1', port: 8787, staticDir: resolve(cwd, 'dist') } });
+    expect(parseCliArgs([], {}, cwd)).toMatchObject({ ok: true, value: { type: 'run', host: '127.0.0.1', port: 8787, staticDir: resolve(cwd, 'dist'), strategy: 'nostr', allowedOrigins: [] } });
   });
 
   it('reads PORT and HOST, and flags win over them', () => {
-    expect(parseCliArgs([], { PORT: '9000', HOST: '0.0.0.0' }, cwd)).toMatchObject({ ok: true, value: { host: '0.0.0.0', port: 9000 } });
-    expect(parseCliArgs(['--port', '0', '--host=::1', '--static', 'build/app'], { PORT: '9000', HOST: '0.0.0.0' }, cwd)).toEqual({
+    expect(parseCliArgs(['--insecure-http'], { PORT: '9000', HOST: '0.0.0.0' }, cwd)).toMatchObject({ ok: true, value: { host: '0.0.0.0', port: 9000 } });
+    expect(parseCliArgs(['--port', '0', '--host=::1', '--static', 'build/app'], { PORT: '9000', HOST: '0.0.0.0' }, cwd)).toMatchObject({
       ok: true,
       value: { type: 'run', host: '::1', port: 0, staticDir: resolve(cwd, 'build/app') },
     });
@@ -34,6 +34,43 @@ describe('parseCliArgs', () => {
     ];
     for (const [argv, env, pattern] of bad) {
       const result = parseCliArgs(argv, env, cwd);
+      expect(result.ok, argv.join(' ')).toBe(false);
+      if (!result.ok) expect(result.error).toMatch(pattern);
+    }
+  });
+
+  it('reads the guard, TLS, origin, strategy, token and TURN flags', () => {
+    const parsed = parseCliArgs(
+      ['--tls-cert', 'c.pem', '--tls-key', 'k.pem', '--host', '0.0.0.0', '--allow-origin', 'https://a.example,https://b.example', '--allow-origin=*',
+        '--strategy', 'torrent', '--config-relay', 'wss://r1.example/', '--turn-url', 'turn:t.example:3478', '--turn-secret-file', 's',
+        '--max-connections-per-ip', '8', '--rate', '10', '--max-peers-per-topic', '0', '--topic-idle', '60', '--log-level', 'debug'],
+      {},
+      cwd,
+    );
+    expect(parsed).toMatchObject({
+      ok: true,
+      value: {
+        tlsCertFile: resolve(cwd, 'c.pem'),
+        allowedOrigins: ['https://a.example', 'https://b.example', '*'],
+        strategy: 'torrent',
+        configRelays: ['wss://r1.example/'],
+        turnUrls: ['turn:t.example:3478'],
+        logLevel: 'debug',
+        limits: { maxConnectionsPerIp: 8, connectionRate: { perSecond: 10, burst: 30 }, maxPeersPerTopic: Number.MAX_SAFE_INTEGER, topicIdleMs: 60_000 },
+      },
+    });
+    const bad: [string[], RegExp][] = [
+      [['--host', '0.0.0.0'], /plain HTTP on 0\.0\.0\.0/],
+      [['--tls-cert', 'c.pem'], /go together/],
+      [['--allow-origin', 'https://a.example/path'], /--allow-origin must be an origin/],
+      [['--strategy', 'carrier-pigeon'], /--strategy must be nostr or torrent/],
+      [['--config-relay', 'http://x'], /--config-relay must start with ws: or wss:/],
+      [['--turn-url', 'turn:x'], /needs --turn-secret-file/],
+      [['--rate', '0'], /--rate must be a whole number of at least 1/],
+      [['--print-token', '60'], /needs --token-secret-file/],
+    ];
+    for (const [argv, pattern] of bad) {
+      const result = parseCliArgs(argv, {}, cwd);
       expect(result.ok, argv.join(' ')).toBe(false);
       if (!result.ok) expect(result.error).toMatch(pattern);
     }

@@ -1,12 +1,12 @@
 import { schnorr } from '@noble/curves/secp256k1.js';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import { request } from 'node:http';
-import { WebSocket } from 'ws';
+import { WebSocket, type ClientOptions } from 'ws';
 import { computeEventId } from '../../relay/nostr-event.js';
 import type { NostrEvent } from '../../relay/nostr-types.js';
 
 /** How long a test waits for a frame it expects before failing (never a sleep: it resolves as soon as the frame arrives). */
-export const WAIT_MS = 2000;
+export const WAIT_MS = 5000;
 
 export type Frame = unknown[];
 
@@ -15,7 +15,7 @@ export interface TestClient {
   send(message: unknown): void;
   sendRaw(text: string): void;
   /** Resolves with (and removes) the first buffered or future frame matching `pred`; rejects after WAIT_MS. */
-  next(pred: (frame: Frame) => boolean, label?: string): Promise<Frame>;
+  next(pred: (frame: Frame) => boolean, label?: string, timeoutMs?: number): Promise<Frame>;
   /** Frames received so far and not yet taken by `next`. */
   pending(): Frame[];
   /** Resolves with the close code once the socket closes. */
@@ -23,15 +23,17 @@ export interface TestClient {
   close(): void;
 }
 
-export const connect = (url: string): Promise<TestClient> =>
+export const connect = (url: string, options: ClientOptions = {}): Promise<TestClient> =>
   new Promise((resolveClient, reject) => {
-    const socket = new WebSocket(url);
+    const socket = new WebSocket(url, options);
     const buffer: Frame[] = [];
     const waiters = new Set<{ pred: (f: Frame) => boolean; resolve: (f: Frame) => void }>();
     socket.on('error', () => {}); // the close event reports what tests care about
     const closed = new Promise<number>((resolveClosed) => socket.on('close', (code) => resolveClosed(code)));
     socket.on('message', (data: Buffer) => {
-      const frame = JSON.parse(data.toString('utf8')) as Frame;
+      // Tracker replies are JSON objects: wrap them so `next` predicates see one shape.
+      const parsed = JSON.parse(data.toString('utf8')) as unknown;
+      const frame = (Array.isArray(parsed) ? parsed : [parsed]) as Frame;
       for (const waiter of waiters) {
         if (waiter.pred(frame)) {
           waiters.delete(waiter);
@@ -45,7 +47,7 @@ export const connect = (url: string): Promise<TestClient> =>
       resolveClient({
         send: (message) => socket.send(JSON.stringify(message)),
         sendRaw: (text) => socket.send(text),
-        next: (pred, label = 'a matching frame') =>
+        next: (pred, label = 'a matching frame', timeoutMs = WAIT_MS) =>
           new Promise<Frame>((resolveFrame, rejectFrame) => {
             const index = buffer.findIndex(pred);
             if (index !== -1) {
@@ -61,8 +63,8 @@ export const connect = (url: string): Promise<TestClient> =>
             };
             const timer = setTimeout(() => {
               waiters.delete(waiter);
-              rejectFrame(new Error(`timed out after ${WAIT_MS} ms waiting for ${label}; pending: ${JSON.stringify(buffer).slice(0, 500)}`));
-            }, WAIT_MS);
+              rejectFrame(new Error(`timed out after ${timeoutMs} ms waiting for ${label}; pending: ${JSON.stringify(buffer).slice(0, 500)}`));
+            }, timeoutMs);
             waiters.add(waiter);
           }),
         pending: () => [...buffer],
@@ -104,7 +106,7 @@ export interface HttpResult {
 }
 
 /** A raw HTTP request: unlike fetch, it sends the path exactly as given (no `..` normalisation). */
-export const httpRequest = (url: string, path: string, options: { method?: string; host?: string } = {}): Promise<HttpResult> =>
+export const httpRequest = (url: string, path: string, options: { method?: string; host?: string; headers?: Record<string, string> } = {}): Promise<HttpResult> =>
   new Promise((resolveResult, reject) => {
     const { hostname, port } = new URL(url);
     const req = request(
@@ -113,7 +115,7 @@ export const httpRequest = (url: string, path: string, options: { method?: strin
         port,
         path,
         method: options.method ?? 'GET',
-        headers: options.host === undefined ? {} : { host: options.host },
+        headers: { ...options.headers, ...(options.host === undefined ? {} : { host: options.host }) },
       },
       (res) => {
         const chunks: Buffer[] = [];
@@ -125,3 +127,28 @@ export const httpRequest = (url: string, path: string, options: { method?: strin
     req.on('error', reject);
     req.end();
   });
+
+/** Opens a WebSocket that the relay should refuse at the upgrade; resolves with the HTTP status it answered. */
+export const refusedStatus = (url: string, options: ClientOptions = {}): Promise<number> =>
+  new Promise((resolveStatus, reject) => {
+    const socket = new WebSocket(url, options);
+    socket.on('unexpected-response', (_req, res) => {
+      resolveStatus(res.statusCode ?? 0);
+      res.resume();
+      socket.terminate();
+    });
+    socket.on('open', () => {
+      socket.close();
+      reject(new Error('the relay accepted a connection it should have refused'));
+    });
+    socket.on('error', () => {});
+  });
+
+/** Waits until `check()` holds, re-checking on each turn of the event loop; fails after WAIT_MS. Not a sleep: it returns as soon as the state is reached. */
+export const waitUntil = async (check: () => boolean, label: string): Promise<void> => {
+  const deadline = Date.now() + WAIT_MS;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${WAIT_MS} ms waiting until ${label}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+};

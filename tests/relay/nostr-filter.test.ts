@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { createEventStore } from '../../relay/event-store.js';
 import { matchesAny, matchesFilter } from '../../relay/nostr-filter.js';
 import type { NostrEvent, NostrFilter } from '../../relay/nostr-types.js';
 
@@ -54,32 +53,5 @@ describe('matchesFilter', () => {
     expect(matchesAny(e, [filter({ kinds: new Set([5]) }), filter({ kinds: new Set([20001]) })])).toBe(true);
     expect(matchesAny(e, [filter({ kinds: new Set([5]) })])).toBe(false);
     expect(matchesAny(e, [])).toBe(false);
-  });
-});
-
-describe('createEventStore', () => {
-  it('evicts the oldest arrival when full and reports duplicates', () => {
-    const store = createEventStore(2);
-    const [a, b, c] = ['a', 'b', 'c'].map((ch, i) => event({ id: ch.repeat(64), created_at: i }));
-    if (a === undefined || b === undefined || c === undefined) throw new Error('unreachable');
-    expect(store.add(a)).toBe('added');
-    expect(store.add(a)).toBe('duplicate');
-    store.add(b);
-    store.add(c);
-    expect(store.size).toBe(2);
-    expect(store.has(a.id)).toBe(false);
-    expect(store.query([filter({})])).toEqual([c, b]);
-  });
-
-  it('returns newest first, ties by lower id, with limit per filter', () => {
-    const store = createEventStore(10);
-    const older = event({ id: '9'.repeat(64), created_at: 1 });
-    const tieHigh = event({ id: 'b'.repeat(64), created_at: 2 });
-    const tieLow = event({ id: 'a'.repeat(64), created_at: 2, kind: 7 });
-    for (const e of [older, tieHigh, tieLow]) store.add(e);
-    expect(store.query([filter({})])).toEqual([tieLow, tieHigh, older]);
-    expect(store.query([filter({ limit: 1 })])).toEqual([tieLow]);
-    expect(store.query([filter({ limit: 1, kinds: new Set([1]) }), filter({ ids: new Set([older.id]) })])).toEqual([tieHigh, older]);
-    expect(store.query([filter({ limit: 0 })])).toEqual([]);
   });
 });

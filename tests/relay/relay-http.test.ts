@@ -40,6 +40,28 @@ describe('relay HTTP', () => {
     expect(res.headers['x-content-type-options']).toBe('nosniff');
     expect(res.headers['referrer-policy']).toBe('no-referrer');
     expect(res.body).toContain('<title>Parley</title>');
+    const csp = String(res.headers['content-security-policy']);
+    expect(csp).toContain("default-src 'self'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).toMatch(/connect-src 'self'/);
+    expect(res.headers['permissions-policy']).toMatch(/camera=\(self\), microphone=\(self\)/);
+    // HSTS only under TLS (see relay-cli.test.ts).
+    expect(res.headers['strict-transport-security']).toBeUndefined();
+  });
+
+  it('answers CORS only for allowed origins', async () => {
+    const own = await httpRequest(url, '/config.json', { headers: { origin: url.replace(/\/$/, '') } });
+    expect(own.headers['access-control-allow-origin']).toBe(url.replace(/\/$/, ''));
+    const other = await httpRequest(url, '/config.json', { headers: { origin: 'https://evil.example' } });
+    expect(other.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  it('serves Prometheus counters at /metrics', async () => {
+    const res = await httpRequest(url, '/metrics');
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
+    expect(res.body).toMatch(/^# TYPE parley_relay_connections_total counter$/m);
+    for (const reason of ['origin', 'rate', 'size', 'room_full', 'token']) expect(res.body).toMatch(new RegExp(`^parley_relay_refusals_total\\{reason="${reason}"\\} \\d+$`, 'm'));
   });
 
   it('serves assets with their content type, and HEAD without a body', async () => {
@@ -103,7 +125,7 @@ describe('relay HTTP', () => {
     // The advertised relay really is a working signaling endpoint.
     const relayUrl = parsed.value.relays[0] ?? '';
     const client = await connect(relayUrl);
-    const event = createSigner().sign({ kind: 1 });
+    const event = createSigner().sign({ kind: 20001, tags: [['x', 'config-test']] });
     client.send(['EVENT', event]);
     expect((await client.next(isOk(event.id)))[2]).toBe(true);
     client.close();
@@ -125,7 +147,7 @@ describe('relay HTTP', () => {
     expect((await httpRequest(bare.address().url, '/app.js')).status).toBe(404);
     expect((await httpRequest(bare.address().url, '/healthz')).status).toBe(200);
     const client = await connect(bare.address().wsUrl);
-    const event = createSigner().sign({ kind: 20000 });
+    const event = createSigner().sign({ kind: 20000, tags: [['x', 'bare-test']] });
     client.send(['EVENT', event]);
     expect((await client.next(isOk(event.id)))[2]).toBe(true);
     client.close();
@@ -142,7 +164,8 @@ describe('relay lifecycle', () => {
 
     const client = await connect(first.address().wsUrl);
     await first.close();
-    expect(await client.closed).toBe(1006);
+    // Graceful: 1001 "going away", not a dropped TCP connection.
+    expect(await client.closed).toBe(1001);
     await first.close(); // idempotent
   });
 });

@@ -1,0 +1,65 @@
+import { WebSocket } from 'ws';
+import type { RelayLimits } from './limits.js';
+import type { Logger } from './log.js';
+import type { Metrics, RefusalReason } from './metrics.js';
+import type { TokenBucket } from './token-bucket.js';
+
+/** One accepted WebSocket and what the guards track about it. The clear IP stays in memory for per-IP limits; logs get `ipHash`. */
+export interface ClientConnection {
+  readonly id: number;
+  readonly socket: WebSocket;
+  readonly ip: string;
+  readonly ipHash: string;
+  /** Set by a pong, cleared by each heartbeat ping. */
+  alive: boolean;
+  /** False from the moment the socket starts closing: it holds no room slot after that. */
+  open: boolean;
+  /** This connection's message rate limit (the per-IP one lives with the server). */
+  readonly bucket: TokenBucket;
+  /** Frames refused for rate in a row; a client that never slows down is disconnected. */
+  refusedInARow: number;
+  /** When this connection was last told it is rate-limited. */
+  lastRateReplyMs: number;
+  /** Reasons already logged for this connection, so a flood makes one log line, not thousands. */
+  readonly loggedRefusals: Set<RefusalReason>;
+}
+
+/** What the protocol hubs need from the server around them. */
+export interface HubContext {
+  limits: RelayLimits;
+  metrics: Metrics;
+  log: Logger;
+  now: () => number;
+  /** Sends a JSON message unless the socket is closing; cuts off a client whose send buffer passed the cap. Returns whether it was sent. */
+  send(conn: ClientConnection, message: unknown): boolean;
+  /** Counts a refusal and logs its first occurrence on this connection. */
+  refuse(conn: ClientConnection, reason: RefusalReason): void;
+}
+
+export const createSender = (limits: RelayLimits, metrics: Metrics, log: Logger) => (conn: ClientConnection, message: unknown): boolean => {
+  const { socket } = conn;
+  if (!conn.open || socket.readyState !== WebSocket.OPEN) return false;
+  // A reader that stopped reading would otherwise make us buffer every message for it forever.
+  if (socket.bufferedAmount > limits.maxBufferedBytes) {
+    metrics.refused('slow_consumer');
+    log('slow_consumer', { conn: conn.id, ip: conn.ipHash, buffered: socket.bufferedAmount });
+    conn.open = false;
+    socket.terminate();
+    return false;
+  }
+  socket.send(JSON.stringify(message));
+  return true;
+};
+
+/** A protocol spoken over the relay's WebSocket (NIP-01 subset, WebTorrent tracker). */
+export interface ProtocolHub {
+  /** Handles one text frame that passed the rate limits. Never throws for bad input. */
+  handleFrame(conn: ClientConnection, frame: string): void;
+  /** Answers a frame refused for rate, in the protocol's own words. */
+  refuseForRate(conn: ClientConnection, frame: string): void;
+  /** Forgets the connection at once (its room slots are free from now on). */
+  forget(conn: ClientConnection): void;
+  /** Drops idle topic state. */
+  sweep(): void;
+  readonly topicCount: number;
+}

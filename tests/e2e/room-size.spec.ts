@@ -1,0 +1,136 @@
+import { expect, test, type Page } from '@playwright/test';
+import { expectRemoteVideoPlaying, openPeer, startCall, type Peer } from './helpers';
+import { relayProcess } from './relay-process';
+
+const status = (page: Page) => page.getByTestId('status');
+const ids = async (page: Page) => {
+  const main = page.locator('main.call');
+  return { self: await main.getAttribute('data-self-id'), peer: await main.getAttribute('data-peer-id') };
+};
+
+/** Records every status the page shows from now on, to prove a pair is never disturbed. */
+const watchStatus = (page: Page) =>
+  page.evaluate(() => {
+    const seen: string[] = [];
+    (window as unknown as { __statuses: string[] }).__statuses = seen;
+    const el = document.querySelector('[data-testid="status"]')!;
+    new MutationObserver(() => seen.push(el.getAttribute('data-status') ?? '')).observe(el, { attributes: true, attributeFilter: ['data-status'] });
+  });
+const statusesSeen = (page: Page) => page.evaluate(() => (window as unknown as { __statuses: string[] }).__statuses);
+
+const connectPair = async (browser: Parameters<typeof openPeer>[0], origin = '') => {
+  const alice = await openPeer(browser, `${origin}/`);
+  const link = await startCall(alice);
+  const bob = await openPeer(browser, link);
+  await expect(status(alice.page)).toHaveAttribute('data-status', 'connected');
+  await expect(status(bob.page)).toHaveAttribute('data-status', 'connected');
+  return { alice, bob, link };
+};
+
+const closeAll = (...peers: Peer[]) => Promise.all(peers.map((p) => p.context.close()));
+
+test('a late third person is told the room is full; the pair is not disturbed', async ({ browser }) => {
+  const { alice, bob, link } = await connectPair(browser);
+  await expectRemoteVideoPlaying(alice.page);
+  await Promise.all([watchStatus(alice.page), watchStatus(bob.page)]);
+
+  const carol = await openPeer(browser, link);
+  await expect(status(carol.page)).toHaveAttribute('data-status', 'full');
+  await expect(status(carol.page)).toHaveText('This room is full: two people are already in this call.');
+  await expect(carol.page.getByRole('button', { name: 'Back to home' })).toBeVisible();
+
+  await expectRemoteVideoPlaying(alice.page);
+  await expectRemoteVideoPlaying(bob.page);
+  expect(await statusesSeen(alice.page)).toEqual([]);
+  expect(await statusesSeen(bob.page)).toEqual([]);
+  const [a, b] = [await ids(alice.page), await ids(bob.page)];
+  expect(a.peer).toBe(b.self);
+  expect(b.peer).toBe(a.self);
+
+  await carol.page.getByRole('button', { name: 'Back to home' }).click();
+  await expect(carol.page.getByRole('button', { name: 'Start a call' })).toBeVisible();
+  expect(alice.errors).toEqual([]);
+  await closeAll(alice, bob, carol);
+});
+
+/** Three newcomers open one link within the same moment (the creator has left): one pair, agreed on all screens. */
+const threeAtOnce = async (browser: Parameters<typeof openPeer>[0], origin = '') => {
+  const creator = await openPeer(browser, `${origin}/`);
+  const link = await startCall(creator);
+  await creator.context.close();
+  const people = await Promise.all([0, 1, 2].map(() => browser.newContext().then(async (context) => ({ context, page: await context.newPage(), errors: [] as string[] }))));
+  await Promise.all(people.map((p) => p.page.goto(link)));
+  await expect
+    .poll(async () => (await Promise.all(people.map((p) => status(p.page).getAttribute('data-status')))).sort().join(','), { timeout: 30_000 })
+    .toBe('connected,connected,full');
+  const views = await Promise.all(people.map(async (p) => ({ kind: await status(p.page).getAttribute('data-status'), ...(await ids(p.page)) })));
+  const pair = views.filter((v) => v.kind === 'connected');
+  expect(pair[0]?.peer).toBe(pair[1]?.self);
+  expect(pair[1]?.peer).toBe(pair[0]?.self);
+  await closeAll(...people);
+};
+
+test('three people opening the link at once end with one pair, the same on every screen', ({ browser }) => threeAtOnce(browser));
+
+test('when one of the pair hangs up the slot reopens: they can come back', async ({ browser }) => {
+  const { alice, bob, link } = await connectPair(browser);
+  await bob.page.getByRole('button', { name: 'Hang up' }).click();
+  await expect(status(alice.page)).toHaveText(/They hung up/);
+  const bobAgain = await openPeer(browser, link);
+  await expect(status(bobAgain.page)).toHaveAttribute('data-status', 'connected', { timeout: 15_000 });
+  await expect(status(alice.page)).toHaveAttribute('data-status', 'connected');
+  await expectRemoteVideoPlaying(alice.page);
+  await closeAll(alice, bob, bobAgain);
+});
+
+test('a peer whose tab dies without a goodbye is noticed within 5 s', async ({ browser }) => {
+  const { alice, bob } = await connectPair(browser);
+  // Crash Bob's renderer: no pagehide, no goodbye, as when a tab or machine dies.
+  const cdp = await bob.context.newCDPSession(bob.page);
+  void cdp.send('Page.crash').catch(() => undefined);
+  await expect(status(alice.page)).toHaveText(/They left \(connection lost\)/, { timeout: 5_000 });
+  await closeAll(alice, bob);
+});
+
+test('a partner flooding the data channel does not break the call', async ({ browser }) => {
+  const { alice, bob } = await connectPair(browser);
+  await expectRemoteVideoPlaying(alice.page);
+  // Every data-channel message Bob's page sends goes out 2,500 times: his twice-a-second
+  // heartbeat becomes ~5,000 messages a second through the real WebRTC stack.
+  await bob.page.evaluate(() => {
+    const send = RTCDataChannel.prototype.send;
+    RTCDataChannel.prototype.send = function (this: RTCDataChannel, data: never) {
+      for (let i = 0; i < 2500; i++) send.call(this, data);
+    };
+  });
+  const start = Date.now();
+  await expect.poll(() => alice.page.locator('main.call').getAttribute('data-dropped-rate').then(Number), { timeout: 15_000 }).toBeGreaterThan(10_000);
+  const dropped = Number(await alice.page.locator('main.call').getAttribute('data-dropped-rate'));
+  console.log(`[measure] flood: ${dropped} messages dropped over ${Date.now() - start} ms (${Math.round((dropped * 1000) / (Date.now() - start))}/s)`);
+  // The call goes on: video advances, the status holds, and the page still answers a click at once.
+  await expectRemoteVideoPlaying(alice.page);
+  await expect(status(alice.page)).toHaveAttribute('data-status', 'connected');
+  await alice.page.getByRole('button', { name: 'Mute' }).click();
+  await expect(alice.page.getByRole('button', { name: 'Unmute' })).toBeVisible({ timeout: 1_000 });
+  await closeAll(alice, bob);
+});
+
+test.describe('over relays that do not cap rooms (public Nostr relays)', () => {
+  // Our relay refuses a third peer itself; public relays do not, so the pair must refuse it.
+  const relay = relayProcess(18830, ['--max-peers-per-topic', '0']);
+  test.beforeAll(() => relay.start());
+  test.afterAll(() => relay.kill());
+
+  test('the pair tells a late third the room is full and closes it, undisturbed', async ({ browser }) => {
+    const { alice, bob, link } = await connectPair(browser, relay.url);
+    await Promise.all([watchStatus(alice.page), watchStatus(bob.page)]);
+    const carol = await openPeer(browser, link);
+    await expect(status(carol.page)).toHaveAttribute('data-status', 'full');
+    await expectRemoteVideoPlaying(alice.page);
+    expect(await statusesSeen(alice.page)).toEqual([]);
+    expect(await statusesSeen(bob.page)).toEqual([]);
+    await closeAll(alice, bob, carol);
+  });
+
+  test('three at once end with one pair, the same on every screen', ({ browser }) => threeAtOnce(browser, relay.url));
+});
