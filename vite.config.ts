@@ -1,9 +1,63 @@
 import preact from '@preact/preset-vite';
 import { defineConfig } from 'vite';
+import { VitePWA } from 'vite-plugin-pwa';
 
 // base './' makes every asset URL relative, so dist/ works from any static host and any sub-path.
 export default defineConfig({
   base: './',
-  plugins: [preact()],
-  build: { target: 'es2022', sourcemap: true },
+  plugins: [
+    preact(),
+    VitePWA({
+      // We register the worker ourselves (src/adapters/pwa/service-worker-shell.ts): the plugin's inline
+      // register script would break the CSP, and we must decide when a new version may take over.
+      injectRegister: false,
+      registerType: 'prompt',
+      // Relative scope and start_url: the manifest and worker resolve against wherever dist/ is served.
+      scope: './',
+      // The glob below already precaches the icons and the manifest; listing them again only duplicates entries.
+      includeManifestIcons: false,
+      manifest: {
+        name: 'Parley',
+        short_name: 'Parley',
+        description: 'Private two-person video calls, browser to browser.',
+        id: './',
+        start_url: './',
+        scope: './',
+        display: 'standalone',
+        theme_color: '#14161a',
+        background_color: '#14161a',
+        icons: [
+          { src: 'icon-192.png', sizes: '192x192', type: 'image/png' },
+          { src: 'icon-512.png', sizes: '512x512', type: 'image/png' },
+          { src: 'icon-maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+        ],
+      },
+      workbox: {
+        // The app shell: every script, style and icon, so the app opens offline. Not config.json: see below.
+        globPatterns: ['**/*.{js,css,html,svg,png}'],
+        navigateFallback: 'index.html',
+        // A waiting version takes over only when the person clicks "Reload to update" (never mid-call);
+        // the first install claims the open page so its config.json is cached for the next offline start.
+        clientsClaim: true,
+        skipWaiting: false,
+        cleanupOutdatedCaches: true,
+        runtimeCaching: [
+          {
+            // Operators change config.json without rebuilding: always ask the network first; the last
+            // copy seen is only a fallback so the app still opens (and explains itself) offline.
+            urlPattern: ({ url, sameOrigin }) => sameOrigin && url.pathname.endsWith('/config.json'),
+            handler: 'NetworkFirst',
+            options: { cacheName: 'parley-config', networkTimeoutSeconds: 5, cacheableResponse: { statuses: [200] } },
+          },
+        ],
+      },
+    }),
+  ],
+  build: {
+    target: 'es2022',
+    sourcemap: true,
+    // Vite's polyfill is an inline <script>, which the page's CSP (script-src 'self') refuses; every
+    // browser Parley supports (WebRTC + module workers) has native modulepreload.
+    modulePreload: { polyfill: false },
+  },
 });

@@ -1,14 +1,18 @@
 import type { AppModel } from '../models/app';
+import type { ShellModel } from '../models/shell';
+import { ShellBar } from './components/ShellBar';
 import { Call } from './screens/Call';
 import { Home } from './screens/Home';
 
-/** Top-level view: a config error banner (if any) above the current screen. */
-export const App = ({ app }: { app: AppModel }) => {
+/** Top-level view: offline/update/install bar, a config error banner (if any), then the current screen. */
+export const App = ({ app, shell }: { app: AppModel; shell: ShellModel }) => {
   const screen = app.screen.value;
   const configError = app.configError.value;
   return (
     <>
-      {configError && (
+      <ShellBar shell={shell} />
+      {/* Offline, the offline notice says why nothing connects; a config fetch that failed for that reason is no config fault. */}
+      {configError && shell.online.value && (
         <p class="banner error" role="alert" data-testid="config-error">
           {configError} Calls cannot start until the site's configuration is fixed.
         </p>

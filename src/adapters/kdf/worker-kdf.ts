@@ -1,5 +1,7 @@
 import { PASSWORD_KDF } from '../../core/keys';
 import { parseKdfResponse } from '../../core/kdf-protocol';
+import kdfWorkerUrl from '../../workers/kdf.worker.ts?worker&url';
+import { trustedScriptURL } from '../trusted-script-url';
 import type { PasswordKdf } from './types';
 
 /** scrypt (PASSWORD_KDF parameters) in a dedicated module Worker, one request at a time per call. */
@@ -7,7 +9,8 @@ export const createWorkerKdf = (params: { N: number; r: number; p: number; dkLen
   derive(password, salt) {
     const start = performance.now();
     return new Promise((resolve, reject) => {
-      const worker = new Worker(new URL('../../workers/kdf.worker.ts', import.meta.url), { type: 'module' });
+      // `?worker&url` (not `new Worker(new URL(…))`) so the URL passes our Trusted Types policy first.
+      const worker = new Worker(trustedScriptURL(new URL(kdfWorkerUrl, import.meta.url)), { type: 'module' });
       const done = () => worker.terminate();
       worker.addEventListener('message', (event: MessageEvent<unknown>) => {
         const response = parseKdfResponse(event.data);

@@ -67,6 +67,8 @@ export const Call = ({ call, code, onHome }: { call: CallModel; code: RoomCode; 
       data-dropped-rate={call.dropped.value.rate}
       data-dropped-malformed={call.dropped.value.malformed}
     >
+      {/* Each screen needs a top-level heading for screen-reader navigation; the status line below says the rest. */}
+      <h1 class="visually-hidden">Parley call</h1>
       <p class="status" role="status" aria-live="polite" data-testid="status" data-status={status.kind} data-signaling={signaling}>
         {statusText(status, remote !== null, signaling)}
       </p>
