@@ -145,6 +145,9 @@ export const createAdmission = (selfId: string) => {
       if (!view) return out;
       switch (message.type) {
         case 'state':
+          // Our own first state may have been lost while the connection was still opening on their side
+          // (their first message proves it is open now): answer once at once instead of at the next heartbeat.
+          if (view.pair === undefined) out.push({ kind: 'send', to: peer, message: stateMessage() });
           // A peer cannot speak for a pair with us that we did not form; treat it as free.
           view.pair = message.pair && message.pair.includes(selfId) && partner !== peer ? null : message.pair;
           view.at = message.at;
