@@ -4,10 +4,11 @@ export const HEARTBEAT_INTERVAL_MS = 500;
 export const LIVENESS_CHECK_MS = 250;
 /**
  * Silence after which the other person counts as gone. Trystero alone needs ~13 s to notice a
- * crashed tab; 3 s (6 missed heartbeats) tells within ~3.5 s, and still tolerates a background
- * tab whose timers Chrome throttles to once a second.
+ * crashed tab; 4.5 s (9 missed heartbeats, plus one check) tells within 5 s, and tolerates a
+ * background tab whose timers Chrome throttles to once a second, or a page busy with a flood.
+ * (A closed or crashed tab is usually seen far sooner: its connection closes.)
  */
-export const HEARTBEAT_TIMEOUT_MS = 3000;
+export const HEARTBEAT_TIMEOUT_MS = 4500;
 
 /** Tracks when each peer was last heard from; pure, fed the clock by its caller. */
 export const createLiveness = (timeoutMs = HEARTBEAT_TIMEOUT_MS) => {
