@@ -1,9 +1,6 @@
 import { trustedScriptURL } from '../trusted-script-url';
 import type { AppShell } from './types';
 
-/** How long after load the service worker is registered (see below). */
-const SW_REGISTER_DELAY_MS = 3000;
-
 /** Chromium's install offer (not in TypeScript's DOM lib): https://developer.mozilla.org/docs/Web/API/BeforeInstallPromptEvent */
 interface BeforeInstallPromptEvent extends Event {
   prompt(): Promise<void>;
@@ -55,11 +52,10 @@ export const createServiceWorkerShell = (baseURI: string = document.baseURI): Ap
 
   if ('serviceWorker' in navigator) {
     const start = () => void register().catch((e: unknown) => console.warn('Parley works without offline support here:', e));
-    // A first visit is usually someone opening a call link: installing the worker precaches the whole
-    // app (~200 KB) and would compete with connecting the call, so it waits a few seconds after load.
-    const later = () => setTimeout(start, SW_REGISTER_DELAY_MS);
-    if (document.readyState === 'complete') later();
-    else addEventListener('load', later, { once: true });
+    // At load, while the server that just served the page is surely reachable: a later attempt could
+    // fall into a relay outage (the relay may serve the app too) and leave the page without offline support.
+    if (document.readyState === 'complete') start();
+    else addEventListener('load', start, { once: true });
   }
 
   addEventListener('beforeinstallprompt', (event) => {
