@@ -117,16 +117,19 @@ test('password KDF in the Worker and the main thread meanwhile', async ({ browse
     await page.getByTestId('status').and(page.locator('[data-status="waiting"]')).waitFor();
     const figures = await page.evaluate((since) => {
       const tasks = (window as unknown as { __longTasks: Array<[number, number]> }).__longTasks;
+      const kdf = performance.getEntriesByName('parley:password-kdf')[0];
+      const kdfEnd = kdf ? kdf.startTime + kdf.duration : Infinity;
+      // Only tasks that started while the KDF ran: joining the room afterwards is not the Worker's doing.
       return {
-        kdf: performance.getEntriesByName('parley:password-kdf')[0]?.duration ?? NaN,
-        longest: Math.max(0, ...tasks.filter(([t]) => t >= since).map(([, d]) => d)),
+        kdf: kdf?.duration ?? NaN,
+        longest: Math.max(0, ...tasks.filter(([t]) => t >= since && t < kdfEnd).map(([, d]) => d)),
       };
     }, clickedAt);
     runs.push(figures);
     await context.close();
   }
   const lines = ['password KDF (scrypt N=2^17 r=8 p=1) in a Worker, 3 runs:'];
-  for (const r of runs) lines.push(`  KDF ${r.kdf.toFixed(0)} ms; longest main-thread task meanwhile ${r.longest === 0 ? '< 50 ms (no long task)' : `${r.longest.toFixed(0)} ms`}`);
+  for (const r of runs) lines.push(`  KDF ${r.kdf.toFixed(0)} ms; longest main-thread task while it ran ${r.longest === 0 ? '< 50 ms (no long task)' : `${r.longest.toFixed(0)} ms`}`);
   console.log(['', ...lines, ''].join('\n'));
 });
 
