@@ -1,7 +1,9 @@
 import { schnorr } from '@noble/curves/secp256k1.js';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import { request } from 'node:http';
+import { afterEach } from 'vitest';
 import { WebSocket, type ClientOptions } from 'ws';
+import { createRelay, type Relay, type RelayOptions } from '../../relay/server.js';
 import { computeEventId } from '../../relay/nostr-event.js';
 import type { NostrEvent } from '../../relay/nostr-types.js';
 
@@ -151,4 +153,21 @@ export const waitUntil = async (check: () => boolean, label: string): Promise<vo
     if (Date.now() > deadline) throw new Error(`timed out after ${WAIT_MS} ms waiting until ${label}`);
     await new Promise((r) => setTimeout(r, 5));
   }
+};
+
+/**
+ * A `start(options)` for one test file: a real relay on port 0, closed after each test. Registered
+ * first, its afterEach runs after the file's own (vitest runs after-hooks in reverse), so clients close before relays.
+ */
+export const relayFixture = (): ((options?: Partial<RelayOptions>) => Promise<Relay>) => {
+  const started: Relay[] = [];
+  afterEach(async () => {
+    await Promise.all(started.splice(0).map((r) => r.close()));
+  });
+  return async (options = {}) => {
+    const relay = createRelay({ host: '127.0.0.1', port: 0, ...options });
+    started.push(relay);
+    await relay.ready;
+    return relay;
+  };
 };

@@ -1,18 +1,11 @@
 import { isRoomFullFrame } from '../../src/core/relay-notice.js';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createRelay, type Relay, type RelayOptions } from '../../relay/server.js';
-import { connect, createSigner, isEose, isNotice, isOk, refusedStatus, waitUntil, type Frame, type TestClient } from './helpers.js';
+import { connect, createSigner, isEose, isNotice, isOk, refusedStatus, waitUntil, type Frame, type TestClient, relayFixture } from './helpers.js';
+import type { Relay } from '../../relay/server.js';
 
 // Each test starts its own relay with the guard under test set low, on port 0.
-const started: Relay[] = [];
+const start = relayFixture();
 const clients: TestClient[] = [];
-
-const start = async (options: Partial<RelayOptions> = {}): Promise<Relay> => {
-  const relay = createRelay({ host: '127.0.0.1', port: 0, ...options });
-  started.push(relay);
-  await relay.ready;
-  return relay;
-};
 
 const open = async (relay: Relay, options: Parameters<typeof connect>[1] = {}): Promise<TestClient> => {
   const client = await connect(relay.address().wsUrl, options);
@@ -22,7 +15,6 @@ const open = async (relay: Relay, options: Parameters<typeof connect>[1] = {}): 
 
 afterEach(async () => {
   for (const c of clients.splice(0)) c.close();
-  await Promise.all(started.splice(0).map((r) => r.close()));
 });
 
 const metric = (relay: Relay, reason: string): number => {

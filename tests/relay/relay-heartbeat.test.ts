@@ -1,25 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import { connect as netConnect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createRelay, type Relay, type RelayOptions } from '../../relay/server.js';
-import { connect, createSigner, isOk, waitUntil, type TestClient } from './helpers.js';
+import { connect, createSigner, isOk, waitUntil, type TestClient, relayFixture } from './helpers.js';
+import type { Relay } from '../../relay/server.js';
 
 // A bare TCP client that performs the WebSocket handshake by hand and then does exactly what a
 // dead or stalled browser does: never answers pings, or never reads.
 
-const started: Relay[] = [];
+const start = relayFixture();
 const clients: TestClient[] = [];
 const raws: Socket[] = [];
-const start = async (options: Partial<RelayOptions>): Promise<Relay> => {
-  const relay = createRelay({ host: '127.0.0.1', port: 0, ...options });
-  started.push(relay);
-  await relay.ready;
-  return relay;
-};
 afterEach(async () => {
   for (const c of clients.splice(0)) c.close();
   for (const r of raws.splice(0)) r.destroy();
-  await Promise.all(started.splice(0).map((r) => r.close()));
 });
 
 /** Opens a raw socket and completes the upgrade; resolves once the 101 arrived. */

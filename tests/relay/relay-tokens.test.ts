@@ -1,21 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseAppConfig } from '../../src/core/app-config.js';
 import { checkAccessToken, mintAccessToken } from '../../relay/access-token.js';
-import { createRelay, type Relay, type RelayOptions } from '../../relay/server.js';
 import { turnCredentials } from '../../relay/turn-credentials.js';
-import { connect, httpRequest, refusedStatus } from './helpers.js';
+import { connect, httpRequest, refusedStatus, relayFixture } from './helpers.js';
 
-const started: Relay[] = [];
-const start = async (options: Partial<RelayOptions> = {}): Promise<Relay> => {
-  const relay = createRelay({ host: '127.0.0.1', port: 0, ...options });
-  started.push(relay);
-  await relay.ready;
-  return relay;
-};
-afterEach(async () => {
-  await Promise.all(started.splice(0).map((r) => r.close()));
-});
+const start = relayFixture();
 
 const secret = Buffer.from('a test secret of enough length');
 const nowUnix = (): number => Math.floor(Date.now() / 1000);

@@ -1,19 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseTrackerMessage } from '../../relay/tracker-message.js';
-import { createRelay, type Relay, type RelayOptions } from '../../relay/server.js';
-import { connect, waitUntil, type Frame, type TestClient } from './helpers.js';
+import { connect, waitUntil, type Frame, type TestClient, relayFixture } from './helpers.js';
+import type { Relay } from '../../relay/server.js';
 
-const started: Relay[] = [];
+const start = relayFixture();
 const clients: TestClient[] = [];
-const start = async (options: Partial<RelayOptions> = {}): Promise<Relay> => {
-  const relay = createRelay({ host: '127.0.0.1', port: 0, ...options });
-  started.push(relay);
-  await relay.ready;
-  return relay;
-};
 afterEach(async () => {
   for (const c of clients.splice(0)) c.close();
-  await Promise.all(started.splice(0).map((r) => r.close()));
 });
 
 // Trystero's shapes (@trystero-p2p/torrent dist/index.mjs): 20-character hex info_hash and peer_id.
