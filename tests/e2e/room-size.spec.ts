@@ -83,13 +83,20 @@ test('when one of the pair hangs up the slot reopens: they can come back', async
   await closeAll(alice, bob, bobAgain);
 });
 
-test('a peer whose tab dies without a goodbye is noticed within 5 s', async ({ browser }) => {
-  const { alice, bob } = await connectPair(browser);
+test('a peer whose tab dies without a goodbye is noticed by the heartbeat, and the slot reopens', async ({ browser }) => {
+  const { alice, bob, link } = await connectPair(browser);
   // Crash Bob's renderer: no pagehide, no goodbye, as when a tab or machine dies.
   const cdp = await bob.context.newCDPSession(bob.page);
+  const crashed = Date.now();
   void cdp.send('Page.crash').catch(() => undefined);
-  await expect(status(alice.page)).toHaveText(/They left \(connection lost\)/, { timeout: 5_000 });
-  await closeAll(alice, bob);
+  // The 5 s goal is measured by `npm run bench` (timing never gates a test). This wait is only
+  // bounded below Trystero's own ~13 s, so it still fails if the heartbeat stopped working.
+  await expect(status(alice.page)).toHaveText(/They left \(connection lost\)/, { timeout: 10_000 });
+  console.log(`[measure] crashed tab noticed: ${Date.now() - crashed} ms`);
+  const bobAgain = await openPeer(browser, link);
+  await expect(status(bobAgain.page)).toHaveAttribute('data-status', 'connected', { timeout: 15_000 });
+  await expectRemoteVideoPlaying(alice.page);
+  await closeAll(alice, bob, bobAgain);
 });
 
 test('a partner flooding the data channel does not break the call', async ({ browser }) => {
