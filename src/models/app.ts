@@ -46,6 +46,8 @@ export interface AppModel {
   readonly codeError: ReadonlySignal<string | null>;
   readonly ready: Promise<void>;
   startCall(options: StartOptions): void;
+  /** The person is about to start or join (pointer or focus on Home): load the signaling code now. */
+  warmUp(): void;
   /** Joins from a typed code or a pasted link. */
   join(input: string): void;
   goHome(): void;
@@ -127,11 +129,18 @@ export const createAppModel = (deps: AppDeps): AppModel => {
   // Opened from a link: the call starts as soon as config arrives, so fetch the (default) signaling
   // code alongside it rather than after it. A deployment on another strategy only wastes this prefetch.
   if (parseRoomCode(deps.location.getHash(), deps.now()).ok) deps.signaling.prepare(DEFAULT_STRATEGY);
+  // Home loads the signaling code only once the person shows intent (warmUp), not at load:
+  // evaluating it is ~100 ms of main-thread work that would delay a first visit's interactivity,
+  // while a pointer or focus on the form comes well before the click that needs it.
+  let wantsSignaling = false;
+  const warmUp = () => {
+    wantsSignaling = true;
+    if (config) deps.signaling.prepare(config.strategy);
+  };
   const ready = deps.loadConfig().then((result) => {
     if (result.ok) {
       config = result.value;
-      // Most visits end in a call: fetch the signaling code now, after first paint, not on click.
-      deps.signaling.prepare(config.strategy);
+      if (wantsSignaling) deps.signaling.prepare(config.strategy);
     } else configError.value = result.error;
     route();
   });
@@ -142,6 +151,7 @@ export const createAppModel = (deps: AppDeps): AppModel => {
     configError,
     codeError,
     ready,
+    warmUp,
     startCall({ lifetimeMinutes, password }) {
       if (!config) return;
       const code = generateRoomCode({ randomBytes: deps.randomBytes, now: deps.now(), lifetimeMinutes, hasPassword: password !== '' });

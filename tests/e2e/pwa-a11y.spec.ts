@@ -20,6 +20,8 @@ test('Home, and Home showing a refused link, have no axe violations', async ({ b
 });
 
 test('a call while waiting, the password prompt, a connected call with its verification panel, and the ended call have no axe violations', async ({ browser }) => {
+  // Five scans of full pages: axe alone takes seconds each on a busy machine.
+  test.setTimeout(120_000);
   const alice = await openPeer(browser, '/');
   const link = await startCall(alice);
   await expect(alice.page.getByTestId('qr')).toBeVisible();
@@ -46,24 +48,67 @@ test('a call while waiting, the password prompt, a connected call with its verif
   await dave.context.close();
 });
 
+/** Whatever has keyboard focus now, and whether it shows a clear focus ring (≥ 2 px outline). */
+const focused = (page: Page) =>
+  page.evaluate(() => {
+    const el = document.activeElement;
+    if (!(el instanceof HTMLElement) || el === document.body) return null;
+    const style = getComputedStyle(el);
+    const name = el.getAttribute('aria-label') ?? (el.textContent ?? '').trim();
+    return { id: `${el.tagName} ${el.id || name}`, name, ring: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2 };
+  });
+
+/** Tabs through the whole page: every enabled control inside <main> is reached and shows its focus ring. */
+const expectAllReachableByTab = async (page: Page) => {
+  const expected = await page.evaluate(() => document.querySelectorAll('main button:not([disabled]), main input, main select, main a[href], main textarea').length);
+  const reached = new Set<string>();
+  for (let i = 0; i < expected + 4; i++) {
+    await page.keyboard.press('Tab');
+    const f = await focused(page);
+    if (!f) continue;
+    expect(f.ring, `${f.id} has no visible focus ring`).toBe(true);
+    reached.add(f.id);
+  }
+  expect(reached.size, `reached ${[...reached].join(' | ')}`).toBeGreaterThanOrEqual(expected);
+};
+
+/** Moves focus with Tab alone to the control named `name` and presses Enter, as a keyboard user does. */
+const activateByKeyboard = async (page: Page, name: string) => {
+  for (let i = 0; i < 40; i++) {
+    await page.keyboard.press('Tab');
+    if ((await focused(page))?.name === name) {
+      await page.keyboard.press('Enter');
+      return;
+    }
+  }
+  throw new Error(`"${name}" cannot be reached with Tab`);
+};
+
 test('every control on Home is reachable by keyboard and shows a visible focus ring', async ({ browser }) => {
   const peer = await openPeer(browser, '/');
-  const { page } = peer;
-  await expect(page.getByRole('button', { name: 'Start a call' })).toBeEnabled();
-  const expected = await page.evaluate(() => document.querySelectorAll('main button:not([disabled]), main input, main select').length);
-  const reached = new Set<string>();
-  for (let i = 0; i < expected + 2; i++) {
-    await page.keyboard.press('Tab');
-    const focus = await page.evaluate(() => {
-      const el = document.activeElement;
-      if (!(el instanceof HTMLElement) || el === document.body) return null;
-      const style = getComputedStyle(el);
-      return { id: `${el.tagName} ${el.id || el.textContent}`, outline: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2 };
-    });
-    if (!focus) continue;
-    expect(focus.outline, `${focus.id} has no visible focus outline`).toBe(true);
-    reached.add(focus.id);
-  }
-  expect(reached.size).toBe(expected);
+  await expect(peer.page.getByRole('button', { name: 'Start a call' })).toBeEnabled();
+  await expectAllReachableByTab(peer.page);
   await peer.context.close();
+});
+
+test('a whole call by keyboard alone: start, verify, hang up, back home; every screen tabs through with visible focus', async ({ browser }) => {
+  const alice = await openPeer(browser, '/');
+  await expect(alice.page.getByRole('button', { name: 'Start a call' })).toBeEnabled();
+  await activateByKeyboard(alice.page, 'Start a call');
+  await expect(alice.page.getByTestId('status')).toHaveAttribute('data-status', 'waiting');
+  await expect(alice.page.getByTestId('qr')).toBeVisible();
+  await expectAllReachableByTab(alice.page);
+
+  const bob = await openPeer(browser, alice.page.url());
+  for (const p of [alice, bob]) await expect(p.page.getByRole('button', { name: 'They match' })).toBeVisible();
+  await expectAllReachableByTab(bob.page);
+  for (const p of [alice, bob]) await activateByKeyboard(p.page, 'They match');
+  for (const p of [alice, bob]) await expect(p.page.getByTestId('verify-state')).toHaveText('Verified');
+
+  await activateByKeyboard(alice.page, 'Hang up');
+  await expect(alice.page.getByTestId('status')).toHaveText('Call ended.');
+  await expectAllReachableByTab(alice.page);
+  await activateByKeyboard(alice.page, 'Back to home');
+  await expect(alice.page.getByRole('button', { name: 'Start a call' })).toBeVisible();
+  await Promise.all([alice.context.close(), bob.context.close()]);
 });

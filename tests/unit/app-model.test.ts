@@ -50,10 +50,19 @@ const makeApp = (hash = '', loaded: Result<AppConfig> = ok(config), store = memo
 const START = { lifetimeMinutes: 60, password: '' };
 
 describe('app model', () => {
-  it('prepares the configured signaling strategy as soon as config is known', async () => {
+  it('on Home, loads the configured signaling strategy only once the person shows intent', async () => {
+    const early = makeApp('', ok({ ...config, strategy: 'torrent' }));
+    early.app.warmUp();
+    expect(early.hub.prepared).toEqual([]);
+    await early.app.ready;
+    expect(early.hub.prepared).toEqual(['torrent']);
+
     const { app, hub } = makeApp('', ok({ ...config, strategy: 'torrent' }));
     await app.ready;
+    expect(hub.prepared).toEqual([]);
+    app.warmUp();
     expect(hub.prepared).toEqual(['torrent']);
+    await Promise.all([early.app.dispose(), app.dispose()]);
   });
 
   it('starts a call by putting a fresh code in the fragment', async () => {

@@ -11,7 +11,8 @@ export const Home = ({ app }: { app: AppModel }) => {
   const disabled = app.configError.value !== null;
   const codeError = app.codeError.value;
   return (
-    <main class="home">
+    // Any pointer or focus on Home is a sign a call is coming: load signaling then (idempotent).
+    <main class="home" onPointerOver={app.warmUp} onFocusIn={app.warmUp} onTouchStart={app.warmUp}>
       <h1>Parley</h1>
       <p class="lede">Private video calls between two people, straight from browser to browser.</p>
       <form
