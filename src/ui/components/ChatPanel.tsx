@@ -23,6 +23,7 @@ export const ChatPanel = ({ messages, refusal, onSend }: Props) => {
   const [draft, setDraft] = useState('');
   const log = useRef<HTMLDivElement>(null);
   const input = useRef<HTMLTextAreaElement>(null);
+  // Opening the panel puts the cursor where the person will type.
   useEffect(() => input.current?.focus(), []);
   useEffect(() => {
     if (log.current) log.current.scrollTop = log.current.scrollHeight;
@@ -67,6 +68,7 @@ export const ChatPanel = ({ messages, refusal, onSend }: Props) => {
         <label for="chat-input">Message</label>
         <textarea
           id="chat-input"
+          ref={input}
           rows={2}
           value={draft}
           aria-describedby="chat-hint"

@@ -31,6 +31,7 @@ export const CallPanels = ({ call }: { call: CallModel }) => {
         </button>
         <button type="button" aria-expanded={chatOpen} aria-controls={chatOpen ? 'chat-panel' : undefined} onClick={() => chat.setOpen(!chatOpen)}>
           Chat
+          {unread > 0 && ' '}
           {unread > 0 && (
             <span class="unread" data-testid="chat-unread">
               {unread}
