@@ -1,6 +1,9 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { openPeer, startCall, type Peer } from './helpers';
 
+// Two browsers per test on a shared, busy machine: room to finish, while each wait still has its own limit.
+test.describe.configure({ timeout: 120_000 });
+
 /** Alice starts a call, Bob joins by her link; both connected. Always through the shared helpers. */
 const connectedPair = async (browser: Browser): Promise<[Peer, Peer]> => {
   const alice = await openPeer(browser);

@@ -1,6 +1,9 @@
 import { expect, test } from '@playwright/test';
 import { expectRemoteVideoPlaying, openPeer, startCall } from './helpers';
 
+// Two browsers per test on a shared, busy machine: room to finish, while each wait still has its own limit.
+test.describe.configure({ timeout: 120_000 });
+
 test('the details panel shows a direct route, RTT, DTLS version and cipher, SRTP profile, video formats, bitrate and verification', async ({ browser }) => {
   const alice = await openPeer(browser);
   const link = await startCall(alice);

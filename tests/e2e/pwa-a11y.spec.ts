@@ -69,6 +69,8 @@ test('every control on Home is reachable by keyboard and shows a visible focus r
 });
 
 test('a connected call with the chat (holding messages and a hint) and connection details open has no axe violations', async ({ browser }) => {
+  // Two connected browsers and two full scans: well over a minute on a loaded machine.
+  test.slow();
   const alice = await openPeer(browser, '/');
   const link = await startCall(alice);
   const bob = await openPeer(browser, link);
