@@ -1,3 +1,5 @@
+import { isChatText } from './chat.js';
+
 /** Version of the data-channel protocol; a message of another version is dropped. */
 export const PROTOCOL_VERSION = 1;
 /** Largest serialised message we accept; bigger ones are dropped before parsing. */
@@ -25,7 +27,9 @@ export type AdmissionMessage =
 export type Message =
   | AdmissionMessage
   /** "I am hanging up": lets the other side say "they hung up" at once instead of "connection lost". */
-  | { v: 1; type: 'bye' };
+  | { v: 1; type: 'bye' }
+  /** A chat message: plain text, cleaned and capped (core/chat). */
+  | { v: 1; type: 'chat'; text: string };
 
 const ADMISSION_TYPES = new Set(['state', 'offer', 'accept', 'reject', 'release']);
 export const isAdmissionMessage = (m: Message): m is AdmissionMessage => ADMISSION_TYPES.has(m.type);
@@ -51,6 +55,8 @@ export const parseMessage = (raw: unknown): Message | null => {
     case 'reject':
     case 'release':
       return { v: 1, type: r['type'] };
+    case 'chat':
+      return isChatText(r['text']) ? { v: 1, type: 'chat', text: r['text'] } : null;
     case 'accept':
       return isTime(r['at']) ? { v: 1, type: 'accept', at: r['at'] } : null;
     case 'state': {

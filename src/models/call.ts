@@ -7,6 +7,8 @@ import { encodeMessage, isAdmissionMessage, parseMessage } from '../core/protoco
 import { ADMISSION_BUDGET, createTokenBucket, MESSAGE_BUDGET } from '../core/token-bucket';
 import type { RoomCode } from '../core/room-code';
 import { bytesToHex } from '@noble/hashes/utils.js';
+import { createChatModel, type ChatModel } from './chat';
+import { createConnectionStats, type ConnectionStatsModel } from './connection-stats';
 import { createVerification, INTERCEPTION, looksLikeVerifyMessage, type Verification } from './verification';
 import type { PasswordKdf } from '../adapters/kdf/types';
 import type { LocalMedia, MediaDevicesPort, MediaProblem } from '../adapters/media/types';
@@ -86,6 +88,10 @@ export interface CallModel {
   readonly partner: ReadonlySignal<string | null>;
   /** The verification step with the current partner, while in a call. */
   readonly verification: ReadonlySignal<Verification | null>;
+  /** Text chat with the partner (memory only, cleared when they go or the call ends). */
+  readonly chat: ChatModel;
+  /** Connection details from getStats(), refreshed while connected. */
+  readonly connection: ConnectionStatsModel;
   /** The local person's answer to "do the codes match?". */
   confirmCodes(matches: boolean): void;
   submitPassword(password: string): void;
@@ -119,6 +125,8 @@ export const createCallModel = (deps: CallDeps): CallModel => {
   const partner = signal<string | null>(null);
   const verification = signal<Verification | null>(null);
   let verifyKeyCtx = '';
+  const chat = createChatModel(now);
+  const connection = createConnectionStats();
   let stopWatchingVerification: () => void = () => undefined;
   const admissionBudget = createTokenBucket(ADMISSION_BUDGET.capacity, ADMISSION_BUDGET.perSecond, now);
   let admission: Admission | null = null;
@@ -171,6 +179,8 @@ export const createCallModel = (deps: CallDeps): CallModel => {
     });
     if (localStream.value) r.addStream(localStream.value, id);
     startVerification(r, id);
+    chat.start((text) => void r.send(encodeMessage({ v: 1, type: 'chat', text }), id).catch(() => undefined));
+    connection.start(() => r.stats(id));
   };
 
   /** Runs parley-verify-v1 with a new partner (again for every new connection); ends the call on interception or differing codes. */
@@ -208,6 +218,8 @@ export const createCallModel = (deps: CallDeps): CallModel => {
   const partnerGone = () => {
     peerId = null;
     stopVerification();
+    chat.clear();
+    connection.stop();
     if (expired()) {
       closeExpired();
       return;
@@ -308,6 +320,8 @@ export const createCallModel = (deps: CallDeps): CallModel => {
       }
       if (isAdmissionMessage(message)) run(r, adm.receive(id, message, now()));
       else if (message.type === 'bye' && id === peerId) peerSaidBye = true;
+      // Only the partner's chat is shown; a chat flood within the message budget still meets chat's own.
+      else if (message.type === 'chat' && id === peerId && !chat.receive(message.text)) count('rate');
     });
     r.on('state', (s) => (signalingState.value = s));
     r.on('roomFull', () => {
@@ -395,6 +409,8 @@ export const createCallModel = (deps: CallDeps): CallModel => {
     disposed = true;
     timers.forEach(clearInterval);
     stopWatchingVerification();
+    chat.clear();
+    connection.stop();
     // Leaving for any reason (hang-up, tab closed, page hidden) is a goodbye, not a lost connection.
     if (room && peerId) void room.send(encodeMessage({ v: 1, type: 'bye' }), peerId).catch(() => undefined);
     localStream.value?.getTracks().forEach((t) => t.stop());
@@ -429,6 +445,8 @@ export const createCallModel = (deps: CallDeps): CallModel => {
     dropped,
     partner,
     verification,
+    chat,
+    connection,
     confirmCodes(matches) {
       verification.value?.confirm(matches);
     },

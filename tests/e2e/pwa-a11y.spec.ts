@@ -112,3 +112,33 @@ test('a whole call by keyboard alone: start, verify, hang up, back home; every s
   await expect(alice.page.getByRole('button', { name: 'Start a call' })).toBeVisible();
   await Promise.all([alice.context.close(), bob.context.close()]);
 });
+
+test('a connected call with the chat (holding messages and a hint) and connection details open has no axe violations', async ({ browser }) => {
+  // Two connected browsers and two full scans: well over a minute on a loaded machine.
+  test.slow();
+  const alice = await openPeer(browser, '/');
+  const link = await startCall(alice);
+  const bob = await openPeer(browser, link);
+  const { page } = alice;
+  await expect(page.getByTestId('status')).toHaveAttribute('data-status', 'connected', { timeout: 30_000 });
+  await page.getByRole('button', { name: 'Connection details' }).click();
+  await expect(page.getByTestId('details-rtt')).toHaveText(/ms$/);
+  await page.getByRole('button', { name: /^Chat/ }).click();
+  await page.getByRole('textbox', { name: 'Message' }).fill('hello <b>there</b>');
+  await page.getByRole('textbox', { name: 'Message' }).press('Enter');
+  await bob.page.getByRole('button', { name: /^Chat/ }).click();
+  await bob.page.getByRole('textbox', { name: 'Message' }).fill('hi');
+  await bob.page.getByRole('textbox', { name: 'Message' }).press('Enter');
+  await expect(page.getByTestId('chat-text')).toHaveCount(2);
+  await page.getByRole('textbox', { name: 'Message' }).fill('x'.repeat(2001));
+  await expect(page.getByTestId('chat-hint')).toHaveText(/Too long/);
+  expect(await scan(page)).toEqual([]);
+  // Bob's closed panel with its unread badge, too.
+  await bob.page.getByRole('button', { name: /^Chat/ }).click();
+  await page.getByRole('textbox', { name: 'Message' }).fill('another');
+  await page.getByRole('textbox', { name: 'Message' }).press('Enter');
+  await expect(bob.page.getByTestId('chat-unread')).toHaveText('1 unread');
+  expect(await scan(bob.page)).toEqual([]);
+  await alice.context.close();
+  await bob.context.close();
+});

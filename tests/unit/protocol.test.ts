@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { MAX_CHAT_LENGTH } from '../../src/core/chat';
 import { encodeMessage, MAX_MESSAGE_BYTES, parseMessage, type Message } from '../../src/core/protocol';
 import { isRoomFullFrame, NOSTR_ROOM_FULL } from '../../src/core/relay-notice';
 import { createTokenBucket } from '../../src/core/token-bucket';
@@ -12,6 +13,8 @@ const valid: Message[] = [
   { v: 1, type: 'accept', at: 1764400000000 },
   { v: 1, type: 'state', pair: null, at: 0 },
   { v: 1, type: 'state', pair: ['0aZ', 'zz9'], at: 1764400000000 },
+  { v: 1, type: 'chat', text: 'hi <b>there</b>\n\t"quoted" \\ 👋' },
+  { v: 1, type: 'chat', text: '"\\\n'.repeat(MAX_CHAT_LENGTH / 3) },
 ];
 
 describe('data-channel protocol', () => {
@@ -34,6 +37,14 @@ describe('data-channel protocol', () => {
     ['a state with a huge id', JSON.stringify({ v: 1, type: 'state', pair: ['a', 'b'.repeat(100)], at: 1 })],
     ['a state with a negative time', '{"v":1,"type":"state","pair":null,"at":-1}'],
     ['a state with NaN-ish time', '{"v":1,"type":"state","pair":null,"at":"1"}'],
+    ['a chat without text', '{"v":1,"type":"chat"}'],
+    ['a chat with a number for text', '{"v":1,"type":"chat","text":42}'],
+    ['an empty chat', '{"v":1,"type":"chat","text":""}'],
+    ['a blank chat', '{"v":1,"type":"chat","text":" \\n\\t "}'],
+    ['a chat over the length cap', JSON.stringify({ v: 1, type: 'chat', text: 'x'.repeat(MAX_CHAT_LENGTH + 1) })],
+    ['a chat with a control character', JSON.stringify({ v: 1, type: 'chat', text: 'bell\u0007' })],
+    ['a chat with a lone surrogate', JSON.stringify({ v: 1, type: 'chat', text: 'half \uD83D' })],
+    ['a chat with a carriage return', JSON.stringify({ v: 1, type: 'chat', text: 'a\r\nb' })],
   ])('drops %s without throwing', (_, input) => {
     expect(parseMessage(input)).toBeNull();
   });

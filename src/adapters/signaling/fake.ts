@@ -64,6 +64,10 @@ export const createFakeSignalingHub = () => {
           // With a simulated man in the middle, each side sees the attacker's certificate as the remote one.
           return { local: fp(self.id), remote: fp(hub.interceptDtls ? `mitm-${peerId}` : peerId) };
         },
+        async stats(peerId) {
+          if (!members.has(peerId)) throw new Error('no connection to that peer');
+          return hub.stats(self.id, peerId);
+        },
         stopRejoining() {
           // The fake never re-joins on its own.
         },
@@ -87,6 +91,8 @@ export const createFakeSignalingHub = () => {
   };
   const hub = {
     signaling,
+    /** What `stats()` returns on `self`'s connection to `peerId`; tests replace it. */
+    stats: (_self: string, _peerId: string): unknown[] => [],
     /** When true, fingerprints look as if a relay terminated DTLS on both legs. */
     interceptDtls: false,
     /** Every join request seen, to check what would have reached a relay. */

@@ -5,6 +5,7 @@
 import type { JoinRoom, MessageAction, Room } from '@trystero-p2p/nostr';
 import { isRoomFullFrame } from '../../core/relay-notice';
 import { createDtlsCertificate, readDtlsFingerprints } from '../rtc/fingerprints';
+import { readStats } from '../rtc/stats';
 import { createEmitter } from './emitter';
 import type { JoinOptions, Signaling, SignalingEvents, SignalingRoom, SignalingState } from './types';
 
@@ -112,6 +113,12 @@ export const createTrysteroSignaling = (): Signaling => ({
       if (cameBack) rejoin();
     }, RELAY_POLL_MS);
 
+    const connectionTo = (peerId: string): RTCPeerConnection => {
+      const pc = current.room.getPeers()[peerId];
+      if (!pc) throw new Error('no connection to that peer');
+      return pc;
+    };
+
     return {
       selfId: mod.selfId,
       get state() {
@@ -123,11 +130,8 @@ export const createTrysteroSignaling = (): Signaling => ({
         for (const p of current.room.addStream(stream, peerId === undefined ? {} : { target: peerId })) p.catch(() => undefined);
       },
       send: (data, peerId) => current.action.send(data, peerId === undefined ? {} : { target: peerId }),
-      fingerprints: async (peerId) => {
-        const pc = current.room.getPeers()[peerId];
-        if (!pc) throw new Error('no connection to that peer');
-        return readDtlsFingerprints(pc);
-      },
+      fingerprints: async (peerId) => readDtlsFingerprints(connectionTo(peerId)),
+      stats: async (peerId) => readStats(connectionTo(peerId)),
       disconnectPeer: (peerId) => {
         current.room.getPeers()[peerId]?.close();
         peerGone(peerId);

@@ -45,6 +45,8 @@ export interface SignalingRoom {
   send(data: string, peerId?: string): Promise<void>;
   /** Our and the peer's DTLS certificate fingerprints on the connection to `peerId`, as this side sees them. */
   fingerprints(peerId: string): Promise<FingerprintPair>;
+  /** The getStats() entries of the connection to `peerId` (untrusted shapes: parse with core/connection-stats). */
+  stats(peerId: string): Promise<unknown[]>;
   /** Closes the connection to one peer (e.g. it stopped answering); reported as its `peerLeave`. */
   disconnectPeer(peerId: string): void;
   /** Stops re-entering the rendezvous when the room empties (the room expired; a call in progress goes on). */

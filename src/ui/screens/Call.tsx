@@ -2,6 +2,7 @@ import type { MediaProblem } from '../../adapters/media/types';
 import type { SignalingState } from '../../adapters/signaling/types';
 import type { RoomCode } from '../../core/room-code';
 import type { CallModel, CallStatus } from '../../models/call';
+import { CallPanels } from './CallPanels';
 import { Controls } from '../components/Controls';
 import { PasswordPrompt } from '../components/PasswordPrompt';
 import { SharePanel } from '../components/SharePanel';
@@ -77,6 +78,7 @@ export const Call = ({ call, code, onHome }: { call: CallModel; code: RoomCode; 
           {badge.text}
         </p>
       )}
+      {status.kind === 'connected' && <CallPanels call={call} />}
       {status.kind === 'connected' && view && <VerifyPanel view={view} onAnswer={call.confirmCodes} />}
       {status.kind === 'connected' && signaling === 'offline' && (
         <p class="notice">The signaling relay is unreachable. Your call is unaffected: audio and video go directly between you.</p>

@@ -1,0 +1,41 @@
+// Chat limits: what a chat message may hold, how fast one may be sent, how many are kept.
+// Chat text is untrusted on both ends: it is only ever rendered as a text node, never as HTML.
+
+/**
+ * Longest chat message, in UTF-16 code units (what the input's maxLength counts). With the clean-up
+ * below, every character encodes to at most 2 JSON characters, so a full message still fits in
+ * MAX_MESSAGE_BYTES (4096) with its envelope.
+ */
+export const MAX_CHAT_LENGTH = 2000;
+/** Messages kept in memory for one call; older ones fall off so a long call cannot grow memory. */
+export const MAX_CHAT_HISTORY = 200;
+/** What the sender allows itself: bursts of 5, then one a second. */
+export const CHAT_SEND_BUDGET = { capacity: 5, perSecond: 1 } as const;
+/**
+ * What a receiver accepts from its partner, on top of the data-channel budget. Twice the sender's
+ * burst: a network stall can deliver a sender's honest messages bunched together.
+ */
+export const CHAT_RECEIVE_BUDGET = { capacity: 10, perSecond: 1 } as const;
+
+// Control characters other than tab and newline (they would be escaped to 6 JSON characters, and
+// mean nothing in a chat), and lone surrogates (invalid UTF-16, also escaped by JSON.stringify).
+const UNWANTED = /[\u0000-\u0008\u000B-\u001F\u007F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/** Removes control characters (keeping tab and newline), turns lone surrogates into U+FFFD, and normalises CRLF. */
+export const cleanChatText = (text: string): string =>
+  text.replace(/\r\n?/g, '\n').replace(UNWANTED, (c) => (c.length === 1 && c >= '\uD800' && c <= '\uDFFF' ? '\uFFFD' : ''));
+
+/** Whether `text` is a chat message as the wire carries it: cleaned, not blank, within the cap. */
+export const isChatText = (text: unknown): text is string =>
+  typeof text === 'string' && text.length <= MAX_CHAT_LENGTH && text.trim() !== '' && cleanChatText(text) === text;
+
+/** Why a message could not be sent. */
+export type ChatRefusal = 'empty' | 'too-long' | 'too-fast';
+
+/** Checks a typed message before sending: the text to send, or why not (rate is the caller's bucket). */
+export const prepareChat = (typed: string): { ok: true; text: string } | { ok: false; reason: 'empty' | 'too-long' } => {
+  const text = cleanChatText(typed);
+  if (text.trim() === '') return { ok: false, reason: 'empty' };
+  if (text.length > MAX_CHAT_LENGTH) return { ok: false, reason: 'too-long' };
+  return { ok: true, text };
+};

@@ -1,0 +1,62 @@
+import { computed, signal, type ReadonlySignal } from '@preact/signals';
+import { connectionQuality, summariseStats, type ConnectionSummary, type Quality } from '../core/connection-stats';
+
+/** How often the details are refreshed while connected. */
+export const STATS_INTERVAL_MS = 2000;
+
+export interface ConnectionStatsModel {
+  /** The latest look at the connection, or null when not connected (or not yet measured). */
+  readonly summary: ReadonlySignal<ConnectionSummary | null>;
+  readonly quality: ReadonlySignal<Quality>;
+}
+
+/** What the call model drives: polling starts with a partner and stops when they go. */
+export interface ConnectionStatsControl extends ConnectionStatsModel {
+  /** Samples `read` at once and every STATS_INTERVAL_MS until `stop`. */
+  start(read: () => Promise<unknown[]>): void;
+  stop(): void;
+}
+
+/** Polls getStats() of the connection to the partner, only while there is one. */
+export const createConnectionStats = (): ConnectionStatsControl => {
+  const summary = signal<ConnectionSummary | null>(null);
+  let timer: ReturnType<typeof setInterval> | null = null;
+  /** Bumped by start/stop so a read that finishes late cannot write over a newer state. */
+  let generation = 0;
+
+  const stop = () => {
+    generation++;
+    if (timer !== null) clearInterval(timer);
+    timer = null;
+    summary.value = null;
+  };
+
+  return {
+    summary,
+    quality: computed(() => (summary.value === null ? 'unknown' : connectionQuality(summary.value))),
+    start(read) {
+      stop();
+      const mine = generation;
+      let previous: unknown[] | null = null;
+      let busy = false;
+      const sample = async () => {
+        // A slow getStats() is skipped over rather than queued.
+        if (busy) return;
+        busy = true;
+        try {
+          const entries = await read();
+          if (mine !== generation) return;
+          summary.value = summariseStats(entries, previous);
+          previous = entries;
+        } catch {
+          // The connection closed between samples: the partner's departure will stop us.
+        } finally {
+          busy = false;
+        }
+      };
+      void sample();
+      timer = setInterval(() => void sample(), STATS_INTERVAL_MS);
+    },
+    stop,
+  };
+};
