@@ -1,6 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
-import { openPeer, startCall } from './helpers';
+import { joinPeer, openPeer, passLobby, startCall } from './helpers';
 
 /** Runs axe-core (WCAG 2.x A/AA and best practices) on the page as it is now; returns the violations readably. */
 const scan = async (page: Page) => {
@@ -25,9 +25,23 @@ test('a call while waiting, the password prompt, a connected call with its verif
   await expect(alice.page.getByTestId('qr')).toBeVisible();
   expect(await scan(alice.page)).toEqual([]);
 
+  // The lobby, with its preview running and the device lists filled in.
   const bob = await openPeer(browser, link);
+  await expect(bob.page.getByTestId('lobby')).toHaveAttribute('data-ready', 'true');
+  await expect(bob.page.getByLabel('Camera')).toBeVisible();
+  expect(await scan(bob.page)).toEqual([]);
+  await passLobby(bob.page);
   for (const p of [alice, bob]) await expect(p.page.getByTestId('verify-panel')).toBeVisible();
   for (const p of [alice, bob]) expect(await scan(p.page)).toEqual([]);
+
+  // The keyboard shortcuts overlay, and the in-call device pickers.
+  await alice.page.getByRole('button', { name: 'Keyboard shortcuts' }).click();
+  await expect(alice.page.getByRole('dialog', { name: 'Keyboard shortcuts' })).toBeVisible();
+  expect(await scan(alice.page)).toEqual([]);
+  await alice.page.keyboard.press('Escape');
+  await alice.page.getByRole('button', { name: 'Devices' }).click();
+  await expect(alice.page.getByLabel('Microphone')).toBeVisible();
+  expect(await scan(alice.page)).toEqual([]);
 
   await alice.page.getByRole('button', { name: 'Hang up' }).click();
   await expect(alice.page.getByTestId('status')).toHaveText('Call ended.');
@@ -38,8 +52,9 @@ test('a call while waiting, the password prompt, a connected call with its verif
   const carol = await openPeer(browser, '/');
   await carol.page.getByLabel('Password (optional)').fill('correct horse');
   await carol.page.getByRole('button', { name: 'Start a call' }).click();
+  await passLobby(carol.page);
   await expect(carol.page.getByTestId('status')).toHaveAttribute('data-status', 'waiting');
-  const dave = await openPeer(browser, carol.page.url());
+  const dave = await joinPeer(browser, carol.page.url());
   await expect(dave.page.getByTestId('status')).toHaveAttribute('data-status', 'password');
   expect(await scan(dave.page)).toEqual([]);
   await carol.context.close();
