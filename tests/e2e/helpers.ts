@@ -66,3 +66,13 @@ export const remoteAudioTracks = (page: Page): Promise<number> =>
     .evaluate((v: HTMLVideoElement) =>
       v.srcObject instanceof MediaStream ? v.srcObject.getAudioTracks().filter((t) => t.readyState === 'live').length : 0,
     );
+
+/** Records every status the page shows from now on, to prove a pair is never disturbed. */
+export const watchStatus = (page: Page) =>
+  page.evaluate(() => {
+    const seen: string[] = [];
+    (window as unknown as { __statuses: string[] }).__statuses = seen;
+    const el = document.querySelector('[data-testid="status"]')!;
+    new MutationObserver(() => seen.push(el.getAttribute('data-status') ?? '')).observe(el, { attributes: true, attributeFilter: ['data-status'] });
+  });
+export const statusesSeen = (page: Page) => page.evaluate(() => (window as unknown as { __statuses: string[] }).__statuses);

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { expectRemoteVideoPlaying, joinPeer, lobbyJoinButton, openPeer, startCall, type Peer } from './helpers';
+import { expectRemoteVideoPlaying, joinPeer, lobbyJoinButton, openPeer, startCall, statusesSeen, watchStatus, type Peer } from './helpers';
 import { relayProcess } from './relay-process';
 
 const status = (page: Page) => page.getByTestId('status');
@@ -7,16 +7,6 @@ const ids = async (page: Page) => {
   const main = page.locator('main.call');
   return { self: await main.getAttribute('data-self-id'), peer: await main.getAttribute('data-peer-id') };
 };
-
-/** Records every status the page shows from now on, to prove a pair is never disturbed. */
-const watchStatus = (page: Page) =>
-  page.evaluate(() => {
-    const seen: string[] = [];
-    (window as unknown as { __statuses: string[] }).__statuses = seen;
-    const el = document.querySelector('[data-testid="status"]')!;
-    new MutationObserver(() => seen.push(el.getAttribute('data-status') ?? '')).observe(el, { attributes: true, attributeFilter: ['data-status'] });
-  });
-const statusesSeen = (page: Page) => page.evaluate(() => (window as unknown as { __statuses: string[] }).__statuses);
 
 const connectPair = async (browser: Parameters<typeof openPeer>[0], origin = '') => {
   const alice = await openPeer(browser, `${origin}/`);

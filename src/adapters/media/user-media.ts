@@ -16,9 +16,9 @@ const tryGet = async (constraints: MediaStreamConstraints): Promise<MediaStream 
   }
 };
 
-/** A remembered device is only a preference: if it is gone, the default one is better than nothing. */
-const preferring = (wanted: boolean, deviceId: string | null | undefined): boolean | MediaTrackConstraints =>
-  wanted && deviceId ? { deviceId: { ideal: deviceId } } : wanted;
+/** Chromium ignores an `ideal` deviceId for microphones, so a remembered device is asked for exactly. */
+const exactly = (wanted: boolean, deviceId: string | null | undefined): boolean | MediaTrackConstraints =>
+  wanted && deviceId ? { deviceId: { exact: deviceId } } : wanted;
 
 const DEFAULT_REQUEST: MediaRequest = { audio: true, video: true };
 
@@ -26,9 +26,11 @@ const DEFAULT_REQUEST: MediaRequest = { audio: true, video: true };
 export const createUserMedia = (): MediaPort => ({
   async getLocalMedia(request = DEFAULT_REQUEST): Promise<LocalMedia> {
     if (!navigator.mediaDevices?.getUserMedia) return { stream: null, problem: 'unsupported' };
-    const audio = preferring(request.audio, request.audioDevice);
-    const video = preferring(request.video, request.videoDevice);
-    const both = await tryGet({ audio, video });
+    const remembered = await tryGet({ audio: exactly(request.audio, request.audioDevice), video: exactly(request.video, request.videoDevice) });
+    if (typeof remembered !== 'string') return { stream: remembered, problem: null };
+    // A remembered device is only a preference: if it is gone, the default one is better than nothing.
+    const { audio, video } = request;
+    const both = remembered === 'not-found' && (request.audioDevice || request.videoDevice) ? await tryGet({ audio, video }) : remembered;
     if (typeof both !== 'string') return { stream: both, problem: null };
     // Denied is final (asking again would just nag); a missing or busy device may leave the other one usable.
     if (both === 'denied' || !request.audio || !request.video) return { stream: null, problem: both };
