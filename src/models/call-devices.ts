@@ -26,6 +26,7 @@ export interface CallDevices {
   readonly sharing: ReadonlySignal<boolean>;
   /** The last switch failed, and why (the previous device stays in use). */
   readonly switchProblem: ReadonlySignal<MediaProblem | null>;
+  readonly canShareScreen: boolean;
   readonly canChooseSpeaker: boolean;
   readonly canPictureInPicture: boolean;
   switchMicrophone(id: string): Promise<void>;
@@ -133,6 +134,7 @@ export const createCallDevices = (deps: CallDevicesDeps): CallDevices => {
     choices,
     sharing,
     switchProblem,
+    canShareScreen: port.canShareScreen,
     canChooseSpeaker: port.canChooseSpeaker,
     canPictureInPicture: port.canPictureInPicture,
     switchMicrophone: (id) => switchTo('audio', id),

@@ -84,6 +84,7 @@ export const createFakeMedia = (result: (request: MediaRequest | undefined) => L
     },
     streamOf: (tracks) => fakeStreamOf(tracks.map(asFake)),
     onEnded: (track, listener) => asFake(track).onEnded(listener),
+    canShareScreen: true,
     canChooseSpeaker: true,
     canPictureInPicture: true,
   };

@@ -50,6 +50,8 @@ export interface DeviceControlPort {
   streamOf(tracks: MediaStreamTrack[]): MediaStream;
   /** Calls `listener` once when the track ends by itself (device unplugged, the browser's "Stop sharing"). */
   onEnded(track: MediaStreamTrack, listener: () => void): () => void;
+  /** Whether the browser can capture the screen (not on most phones). */
+  readonly canShareScreen: boolean;
   /** Whether audio output can be routed to a chosen speaker (HTMLMediaElement.setSinkId). */
   readonly canChooseSpeaker: boolean;
   /** Whether the browser can show a video in picture-in-picture. */

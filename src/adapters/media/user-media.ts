@@ -75,6 +75,7 @@ export const createUserMedia = (): MediaPort => ({
     track.addEventListener('ended', listener, { once: true });
     return () => track.removeEventListener('ended', listener);
   },
+  canShareScreen: typeof navigator !== 'undefined' && typeof navigator.mediaDevices?.getDisplayMedia === 'function',
   canChooseSpeaker: typeof HTMLMediaElement !== 'undefined' && 'setSinkId' in HTMLMediaElement.prototype,
   canPictureInPicture: typeof document !== 'undefined' && document.pictureInPictureEnabled === true,
 });

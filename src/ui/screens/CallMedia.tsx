@@ -45,7 +45,7 @@ export const CallMedia = ({ call }: { call: CallModel }) => {
         </p>
       )}
       <div class="controls" role="toolbar" aria-label="Screen, devices and help">
-        {devices && !sharing && (
+        {devices?.canShareScreen && !sharing && (
           <button type="button" disabled={call.localStream.value === null} onClick={() => void devices.startSharing()}>
             Share screen
           </button>
