@@ -1,4 +1,5 @@
 import { test, type Browser } from '@playwright/test';
+import { passLobby } from '../tests/e2e/helpers';
 import { appPort } from './playwright.config';
 
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 7);
@@ -23,9 +24,11 @@ const sample = async (browser: Browser): Promise<number> => {
     const a = await alice.newPage();
     await a.goto(`http://127.0.0.1:${appPort}/`);
     await a.getByRole('button', { name: 'Start a call' }).click();
+    await passLobby(a);
     await a.locator('[data-testid="status"][data-status="waiting"]').waitFor();
     const b = await bob.newPage();
     await b.goto(a.url());
+    await passLobby(b);
     await a.locator('[data-testid="status"][data-status="connected"]').waitFor({ timeout: 30_000 });
     await b.locator('[data-testid="status"][data-status="connected"]').waitFor({ timeout: 30_000 });
     const cdp = await bob.newCDPSession(b);

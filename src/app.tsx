@@ -8,6 +8,7 @@ import { createServiceWorkerShell } from './adapters/pwa/service-worker-shell';
 import { createUserMedia } from './adapters/media/user-media';
 import { createTrysteroSignaling } from './adapters/signaling/trystero';
 import { localStorageStore } from './adapters/storage/local-storage';
+import { localDeviceChoices } from './adapters/storage/device-choices-store';
 import { createAppModel } from './models/app';
 import { createShellModel } from './models/shell';
 import { App } from './ui/App';
@@ -20,6 +21,7 @@ export const mountApp = (root: HTMLElement) => {
     loadConfig: () => loadAppConfig(),
     signaling: createTrysteroSignaling(),
     media: createUserMedia(),
+    deviceChoices: localDeviceChoices('parley.devices'),
     kdf: createWorkerKdf(),
     randomBytes: (n) => crypto.getRandomValues(new Uint8Array(n)),
     location: createBrowserLocation(),

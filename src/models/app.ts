@@ -4,9 +4,11 @@ import type { Acquire } from '../core/rate-limit';
 import type { Result } from '../core/result';
 import { describeRoomCodeError, generateRoomCode, parseRoomCode, type RoomCode } from '../core/room-code';
 import type { PasswordKdf } from '../adapters/kdf/types';
-import type { MediaDevicesPort } from '../adapters/media/types';
+import type { MediaPort } from '../adapters/media/types';
+import { memoryDeviceChoices, type DeviceChoicesStore } from '../adapters/storage/device-choices-store';
 import type { Signaling } from '../adapters/signaling/types';
 import { createCallModel, type CallModel } from './call';
+import { createLobbyModel, type LobbyHandOff, type LobbyModel } from './lobby';
 
 /** The browser's address bar, behind an interface so tests can drive it. */
 export interface Location {
@@ -19,7 +21,9 @@ export interface Location {
 export interface AppDeps {
   loadConfig: () => Promise<Result<AppConfig>>;
   signaling: Signaling;
-  media: MediaDevicesPort;
+  media: MediaPort;
+  /** Remembered camera, microphone and speaker (in memory when not given). */
+  deviceChoices?: DeviceChoicesStore;
   kdf: PasswordKdf;
   randomBytes: (n: number) => Uint8Array;
   location: Location;
@@ -30,7 +34,11 @@ export interface AppDeps {
   formatTime: (ms: number) => string;
 }
 
-export type Screen = { name: 'home' } | { name: 'call'; code: RoomCode; call: CallModel };
+export type Screen =
+  | { name: 'home' }
+  /** Before entering a room: camera and microphone preview, device pickers, "Join now". */
+  | { name: 'lobby'; code: RoomCode; lobby: LobbyModel }
+  | { name: 'call'; code: RoomCode; call: CallModel };
 
 export interface StartOptions {
   lifetimeMinutes: number;
@@ -66,10 +74,12 @@ export const createAppModel = (deps: AppDeps): AppModel => {
   // Chosen on this page by the creator; in memory only, never in the link or storage.
   const passwords = new Map<string, string>();
   const created = new Set<string>();
+  const deviceChoices = deps.deviceChoices ?? memoryDeviceChoices();
 
   const leaveCall = () => {
     const current = screen.value;
     if (current.name === 'call') void current.call.dispose();
+    if (current.name === 'lobby') current.lobby.dispose();
   };
 
   /** Back to Home with the reason; the refused link leaves the address bar (and the history entry). */
@@ -95,7 +105,7 @@ export const createAppModel = (deps: AppDeps): AppModel => {
       return;
     }
     const code = parsed.value;
-    if (current.name === 'call' && current.code.text === code.text) return;
+    if (current.name !== 'home' && current.code.text === code.text) return;
     if (!config) {
       refuse(configError.value ?? 'Parley is still loading.');
       return;
@@ -109,21 +119,30 @@ export const createAppModel = (deps: AppDeps): AppModel => {
     codeError.value = null;
     const password = passwords.get(code.text) ?? null;
     passwords.delete(code.text);
-    screen.value = {
-      name: 'call',
-      code,
-      call: createCallModel({
-        signaling: deps.signaling,
-        media: deps.media,
-        kdf: deps.kdf,
-        config,
+    const callConfig = config;
+    const enter = (handOff: LobbyHandOff) => {
+      screen.value = {
+        name: 'call',
         code,
-        password,
-        isCreator: password !== null || created.has(code.text),
-        now: deps.now,
-        randomBytes: deps.randomBytes,
-      }),
+        call: createCallModel({
+          signaling: deps.signaling,
+          media: deps.media,
+          kdf: deps.kdf,
+          config: callConfig,
+          code,
+          password,
+          isCreator: password !== null || created.has(code.text),
+          now: deps.now,
+          randomBytes: deps.randomBytes,
+          initialMedia: handOff.media,
+          startMicOn: handOff.micOn,
+          startCameraOn: handOff.cameraOn,
+          devices: { port: deps.media, store: deviceChoices },
+        }),
+      };
     };
+    // Every room is entered through the lobby: the person sees (and picks) what they will send first.
+    screen.value = { name: 'lobby', code, lobby: createLobbyModel({ media: deps.media, store: deviceChoices, onJoin: enter }) };
   };
 
   // Opened from a link: the call starts as soon as config arrives, so fetch the (default) signaling
@@ -175,6 +194,7 @@ export const createAppModel = (deps: AppDeps): AppModel => {
       unlisten();
       const current = screen.value;
       if (current.name === 'call') await current.call.dispose();
+      if (current.name === 'lobby') current.lobby.dispose();
     },
   };
 };

@@ -11,7 +11,9 @@ import { createChatModel, type ChatModel } from './chat';
 import { createConnectionStats, type ConnectionStatsModel } from './connection-stats';
 import { createVerification, INTERCEPTION, looksLikeVerifyMessage, type Verification } from './verification';
 import type { PasswordKdf } from '../adapters/kdf/types';
-import type { LocalMedia, MediaDevicesPort, MediaProblem } from '../adapters/media/types';
+import type { DeviceControlPort, LocalMedia, MediaDevicesPort, MediaProblem } from '../adapters/media/types';
+import type { DeviceChoicesStore } from '../adapters/storage/device-choices-store';
+import { createCallDevices, type CallDevices } from './call-devices';
 import type { Signaling, SignalingRoom, SignalingState } from '../adapters/signaling/types';
 
 /** Where the call stands, as the status line tells it. */
@@ -62,6 +64,12 @@ export interface CallDeps {
   now: () => number;
   /** CSPRNG (crypto.getRandomValues) for the verification step. */
   randomBytes: (n: number) => Uint8Array;
+  /** From the lobby: the previewed media (instead of asking the devices again) and the on/off choices. */
+  initialMedia?: Promise<LocalMedia>;
+  startMicOn?: boolean;
+  startCameraOn?: boolean;
+  /** Device switching and screen sharing; without it the call keeps the devices it started with. */
+  devices?: { port: DeviceControlPort; store: DeviceChoicesStore };
 }
 
 export interface CallModel {
@@ -92,6 +100,8 @@ export interface CallModel {
   readonly chat: ChatModel;
   /** Connection details from getStats(), refreshed while connected. */
   readonly connection: ConnectionStatsModel;
+  /** Device switching and screen sharing, when the deps offered them. */
+  readonly devices: CallDevices | null;
   /** The local person's answer to "do the codes match?". */
   confirmCodes(matches: boolean): void;
   submitPassword(password: string): void;
@@ -114,8 +124,8 @@ export const createCallModel = (deps: CallDeps): CallModel => {
   const localStream = signal<MediaStream | null>(null);
   const remoteStream = signal<MediaStream | null>(null);
   const mediaProblem = signal<MediaProblem | null>(null);
-  const micOn = signal(true);
-  const cameraOn = signal(true);
+  const micOn = signal(deps.startMicOn ?? true);
+  const cameraOn = signal(deps.startCameraOn ?? true);
   const clock = signal(now());
   const nobodyAnswered = signal(false);
   const liveness = createLiveness();
@@ -124,6 +134,9 @@ export const createCallModel = (deps: CallDeps): CallModel => {
   const dropped = signal<DropCounters>({ rate: 0, malformed: 0, admissions: 0 });
   const partner = signal<string | null>(null);
   const verification = signal<Verification | null>(null);
+  const devices = deps.devices
+    ? createCallDevices({ ...deps.devices, localStream, micOn, cameraOn, room: () => room, partner })
+    : null;
   let verifyKeyCtx = '';
   const chat = createChatModel(now);
   const connection = createConnectionStats();
@@ -411,6 +424,7 @@ export const createCallModel = (deps: CallDeps): CallModel => {
     stopWatchingVerification();
     chat.clear();
     connection.stop();
+    devices?.dispose();
     // Leaving for any reason (hang-up, tab closed, page hidden) is a goodbye, not a lost connection.
     if (room && peerId) void room.send(encodeMessage({ v: 1, type: 'bye' }), peerId).catch(() => undefined);
     localStream.value?.getTracks().forEach((t) => t.stop());
@@ -424,7 +438,7 @@ export const createCallModel = (deps: CallDeps): CallModel => {
   // after a relay outage (the relay may also be what serves the app).
   void import('../core/verify').catch(() => undefined);
   // Camera and microphone start at once, even while a password is typed: the preview is the lobby.
-  void deps.media.getLocalMedia().then(onLocalMedia);
+  void (deps.initialMedia ?? deps.media.getLocalMedia()).then(onLocalMedia);
   if (!code.hasPassword) void join(null).catch(fail);
   else if (deps.password !== null) void joinWithPassword(deps.password);
   else status.value = { kind: 'password', wrong: false };
@@ -447,6 +461,7 @@ export const createCallModel = (deps: CallDeps): CallModel => {
     verification,
     chat,
     connection,
+    devices,
     confirmCodes(matches) {
       verification.value?.confirm(matches);
     },

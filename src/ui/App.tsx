@@ -3,6 +3,7 @@ import type { ShellModel } from '../models/shell';
 import { ShellBar } from './components/ShellBar';
 import { Call } from './screens/Call';
 import { Home } from './screens/Home';
+import { Lobby } from './screens/Lobby';
 
 /** Top-level view: offline/update/install bar, a config error banner (if any), then the current screen. */
 export const App = ({ app, shell }: { app: AppModel; shell: ShellModel }) => {
@@ -19,6 +20,8 @@ export const App = ({ app, shell }: { app: AppModel; shell: ShellModel }) => {
       )}
       {screen.name === 'call' ? (
         <Call key={screen.code.text} call={screen.call} code={screen.code} onHome={app.goHome} />
+      ) : screen.name === 'lobby' ? (
+        <Lobby key={screen.code.text} lobby={screen.lobby} code={screen.code} onCancel={app.goHome} />
       ) : (
         <Home app={app} />
       )}

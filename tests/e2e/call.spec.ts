@@ -1,6 +1,6 @@
 import { chromium, expect, test } from '@playwright/test';
 import { chromiumArgs, chromiumPath } from '../../playwright.config';
-import { expectRemoteVideoPlaying, openPeer, remoteAudioTracks, startCall } from './helpers';
+import { expectRemoteVideoPlaying, joinPeer, openPeer, passLobby, remoteAudioTracks, startCall } from './helpers';
 
 test.describe('a two-person call through the local relay', () => {
   test('both sides see and hear each other, and hang-up is seen at once', async ({ browser }) => {
@@ -9,7 +9,7 @@ test.describe('a two-person call through the local relay', () => {
     expect(new URL(link).hash).toMatch(/^#\/[0-9A-Z-]+$/);
     expect(new URL(link).search).toBe('');
 
-    const bob = await openPeer(browser, link);
+    const bob = await joinPeer(browser, link);
     for (const p of [alice, bob]) {
       await expect(p.page.getByTestId('status')).toHaveAttribute('data-status', 'connected');
       await expectRemoteVideoPlaying(p.page);
@@ -37,6 +37,7 @@ test.describe('a two-person call through the local relay', () => {
     await bob.page.getByLabel('Have a link or code?').fill(code.toLowerCase().replaceAll('-', ' ').replaceAll('0', 'o'));
     await bob.page.getByRole('button', { name: 'Join' }).click();
     await expect(bob.page).toHaveURL(new RegExp(`#/${code}$`));
+    await passLobby(bob.page);
     await expectRemoteVideoPlaying(bob.page);
     await expectRemoteVideoPlaying(alice.page);
 
@@ -68,7 +69,7 @@ test.describe('a two-person call through the local relay', () => {
     try {
       const alice = await openPeer(browser);
       const link = await startCall(alice);
-      const bob = await openPeer(denying, link);
+      const bob = await joinPeer(denying, link);
       await expect(bob.page.getByRole('alert')).toHaveText(/access was denied\. You can still see and hear/);
       await expectRemoteVideoPlaying(bob.page);
       expect(await remoteAudioTracks(bob.page)).toBe(1);

@@ -1,5 +1,5 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { openPeer, startCall, type Peer } from './helpers';
+import { joinPeer, openPeer, startCall, type Peer } from './helpers';
 
 // Two browsers per test on a shared, busy machine: room to finish, while each wait still has its own limit.
 test.describe.configure({ timeout: 120_000 });
@@ -8,7 +8,7 @@ test.describe.configure({ timeout: 120_000 });
 const connectedPair = async (browser: Browser): Promise<[Peer, Peer]> => {
   const alice = await openPeer(browser);
   const link = await startCall(alice);
-  const bob = await openPeer(browser, link);
+  const bob = await joinPeer(browser, link);
   for (const p of [alice, bob]) await expect(p.page.getByTestId('status')).toHaveAttribute('data-status', 'connected', { timeout: 30_000 });
   return [alice, bob];
 };

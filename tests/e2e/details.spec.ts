@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { expectRemoteVideoPlaying, openPeer, startCall } from './helpers';
+import { expectRemoteVideoPlaying, joinPeer, openPeer, startCall } from './helpers';
 
 // Two browsers per test on a shared, busy machine: room to finish, while each wait still has its own limit.
 test.describe.configure({ timeout: 120_000 });
@@ -7,7 +7,7 @@ test.describe.configure({ timeout: 120_000 });
 test('the details panel shows a direct route, RTT, DTLS version and cipher, SRTP profile, video formats, bitrate and verification', async ({ browser }) => {
   const alice = await openPeer(browser);
   const link = await startCall(alice);
-  const bob = await openPeer(browser, link);
+  const bob = await joinPeer(browser, link);
   for (const p of [alice, bob]) await expectRemoteVideoPlaying(p.page);
   const { page } = alice;
 
@@ -50,7 +50,7 @@ test('the details panel shows a direct route, RTT, DTLS version and cipher, SRTP
 test('the quality indicator and details go away when the other person leaves (polling stops with the connection)', async ({ browser }) => {
   const alice = await openPeer(browser);
   const link = await startCall(alice);
-  const bob = await openPeer(browser, link);
+  const bob = await joinPeer(browser, link);
   await expect(alice.page.getByTestId('quality')).toHaveText(/^Connection: (good|fair|poor)$/, { timeout: 30_000 });
   await alice.page.getByRole('button', { name: 'Connection details' }).click();
   await expect(alice.page.getByTestId('details-rtt')).toHaveText(/^\d+ ms$/);

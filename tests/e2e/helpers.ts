@@ -24,11 +24,31 @@ export const openPeer = async (browser: Browser, path = '/', beforeGoto?: () => 
   return { context, page, errors };
 };
 
-/** Clicks "Start a call" and returns the link with the room code in its fragment. */
+/** The lobby's "Join now" (every room is entered through the lobby): the moment a join starts. */
+export const lobbyJoinButton = (page: Page) => page.getByTestId('lobby').getByRole('button', { name: 'Join now' });
+
+/** Passes the lobby with whatever it previews (camera and microphone on, default devices); returns when the click began (Date.now()), for timing joins. */
+export const passLobby = async (page: Page): Promise<number> => {
+  const button = lobbyJoinButton(page);
+  await button.waitFor();
+  const t0 = Date.now();
+  await button.click();
+  return t0;
+};
+
+/** Clicks "Start a call", passes the lobby, and returns the link with the room code in its fragment. */
 export const startCall = async (peer: Peer): Promise<string> => {
   await peer.page.getByRole('button', { name: 'Start a call' }).click();
+  await passLobby(peer.page);
   await expect(peer.page.getByTestId('status')).toHaveAttribute('data-status', 'waiting');
   return peer.page.url();
+};
+
+/** Like openPeer at a call link, then through the lobby into the room. */
+export const joinPeer = async (browser: Browser, link: string): Promise<Peer> => {
+  const peer = await openPeer(browser, link);
+  await passLobby(peer.page);
+  return peer;
 };
 
 /** Waits until the remote <video> shows real frames: a size, and a clock that moves. */
@@ -46,3 +66,13 @@ export const remoteAudioTracks = (page: Page): Promise<number> =>
     .evaluate((v: HTMLVideoElement) =>
       v.srcObject instanceof MediaStream ? v.srcObject.getAudioTracks().filter((t) => t.readyState === 'live').length : 0,
     );
+
+/** Records every status the page shows from now on, to prove a pair is never disturbed. */
+export const watchStatus = (page: Page) =>
+  page.evaluate(() => {
+    const seen: string[] = [];
+    (window as unknown as { __statuses: string[] }).__statuses = seen;
+    const el = document.querySelector('[data-testid="status"]')!;
+    new MutationObserver(() => seen.push(el.getAttribute('data-status') ?? '')).observe(el, { attributes: true, attributeFilter: ['data-status'] });
+  });
+export const statusesSeen = (page: Page) => page.evaluate(() => (window as unknown as { __statuses: string[] }).__statuses);

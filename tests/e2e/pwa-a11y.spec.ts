@@ -1,6 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
-import { openPeer, startCall } from './helpers';
+import { joinPeer, openPeer, passLobby, startCall } from './helpers';
 
 /** Runs axe-core (WCAG 2.x A/AA and best practices) on the page as it is now; returns the violations readably. */
 const scan = async (page: Page) => {
@@ -20,14 +20,14 @@ test('Home, and Home showing a refused link, have no axe violations', async ({ b
 });
 
 test('a call while waiting, the password prompt, a connected call with its verification panel, and the ended call have no axe violations', async ({ browser }) => {
-  // Five scans of full pages: axe alone takes seconds each on a busy machine.
-  test.setTimeout(120_000);
+  // Six scans of pages with live video, and two lobbies to pass: slow on a loaded machine.
+  test.setTimeout(150_000);
   const alice = await openPeer(browser, '/');
   const link = await startCall(alice);
   await expect(alice.page.getByTestId('qr')).toBeVisible();
   expect(await scan(alice.page)).toEqual([]);
 
-  const bob = await openPeer(browser, link);
+  const bob = await joinPeer(browser, link);
   for (const p of [alice, bob]) await expect(p.page.getByTestId('verify-panel')).toBeVisible();
   for (const p of [alice, bob]) expect(await scan(p.page)).toEqual([]);
 
@@ -40,12 +40,33 @@ test('a call while waiting, the password prompt, a connected call with its verif
   const carol = await openPeer(browser, '/');
   await carol.page.getByLabel('Password (optional)').fill('correct horse');
   await carol.page.getByRole('button', { name: 'Start a call' }).click();
+  await passLobby(carol.page);
   await expect(carol.page.getByTestId('status')).toHaveAttribute('data-status', 'waiting');
-  const dave = await openPeer(browser, carol.page.url());
+  const dave = await joinPeer(browser, carol.page.url());
   await expect(dave.page.getByTestId('status')).toHaveAttribute('data-status', 'password');
   expect(await scan(dave.page)).toEqual([]);
   await carol.context.close();
   await dave.context.close();
+});
+
+test('the lobby, the keyboard shortcuts overlay and the in-call device pickers have no axe violations', async ({ browser }) => {
+  const alice = await openPeer(browser, '/');
+  await alice.page.getByRole('button', { name: 'Start a call' }).click();
+  // The lobby, with its preview running and the device lists filled in.
+  await expect(alice.page.getByTestId('lobby')).toHaveAttribute('data-ready', 'true');
+  await expect(alice.page.getByLabel('Camera', { exact: true })).toBeVisible();
+  expect(await scan(alice.page)).toEqual([]);
+  await passLobby(alice.page);
+  await expect(alice.page.getByTestId('status')).toHaveAttribute('data-status', 'waiting');
+
+  await alice.page.getByRole('button', { name: 'Keyboard shortcuts' }).click();
+  await expect(alice.page.getByRole('dialog', { name: 'Keyboard shortcuts' })).toBeVisible();
+  expect(await scan(alice.page)).toEqual([]);
+  await alice.page.keyboard.press('Escape');
+  await alice.page.getByRole('button', { name: 'Devices' }).click();
+  await expect(alice.page.getByLabel('Microphone', { exact: true })).toBeVisible();
+  expect(await scan(alice.page)).toEqual([]);
+  await alice.context.close();
 });
 
 /** Whatever has keyboard focus now, and whether it shows a clear focus ring (≥ 2 px outline). */
@@ -91,15 +112,20 @@ test('every control on Home is reachable by keyboard and shows a visible focus r
   await peer.context.close();
 });
 
-test('a whole call by keyboard alone: start, verify, hang up, back home; every screen tabs through with visible focus', async ({ browser }) => {
+test('a whole call by keyboard alone: start, lobby, verify, hang up, back home; every screen tabs through with visible focus', async ({ browser }) => {
   const alice = await openPeer(browser, '/');
   await expect(alice.page.getByRole('button', { name: 'Start a call' })).toBeEnabled();
   await activateByKeyboard(alice.page, 'Start a call');
+  await expect(alice.page.getByTestId('lobby')).toHaveAttribute('data-ready', 'true');
+  await expectAllReachableByTab(alice.page);
+  await activateByKeyboard(alice.page, 'Join now');
   await expect(alice.page.getByTestId('status')).toHaveAttribute('data-status', 'waiting');
   await expect(alice.page.getByTestId('qr')).toBeVisible();
   await expectAllReachableByTab(alice.page);
 
   const bob = await openPeer(browser, alice.page.url());
+  await expect(bob.page.getByTestId('lobby')).toHaveAttribute('data-ready', 'true');
+  await activateByKeyboard(bob.page, 'Join now');
   for (const p of [alice, bob]) await expect(p.page.getByRole('button', { name: 'They match' })).toBeVisible();
   await expectAllReachableByTab(bob.page);
   for (const p of [alice, bob]) await activateByKeyboard(p.page, 'They match');
@@ -118,7 +144,7 @@ test('a connected call with the chat (holding messages and a hint) and connectio
   test.slow();
   const alice = await openPeer(browser, '/');
   const link = await startCall(alice);
-  const bob = await openPeer(browser, link);
+  const bob = await joinPeer(browser, link);
   const { page } = alice;
   await expect(page.getByTestId('status')).toHaveAttribute('data-status', 'connected', { timeout: 30_000 });
   await page.getByRole('button', { name: 'Connection details' }).click();

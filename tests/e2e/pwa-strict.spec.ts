@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { baseURL } from '../../playwright.config';
-import { expectRemoteVideoPlaying, startCall } from './helpers';
+import { expectRemoteVideoPlaying, passLobby, startCall } from './helpers';
 import { openWatchedPeer } from './pwa-helpers';
 
 // The relay serves the app and signaling on one origin (as `npm start` does): a whole call must
@@ -9,6 +9,7 @@ test('a whole call stays on its own origin and raises no CSP or Trusted Types vi
   const alice = await openWatchedPeer(browser, '/');
   const link = await startCall(alice);
   const bob = await openWatchedPeer(browser, link);
+  await passLobby(bob.page);
   for (const p of [alice, bob]) {
     await expect(p.page.getByTestId('status')).toHaveAttribute('data-status', 'connected');
     await expectRemoteVideoPlaying(p.page);

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { expectRemoteVideoPlaying, startCall } from './helpers';
+import { expectRemoteVideoPlaying, passLobby, startCall } from './helpers';
 import { openWatchedPeer, waitForServiceWorkerControl } from './pwa-helpers';
 import { relayProcess, type RelayProcess } from './relay-process';
 import { serveStatic, type StaticHost } from './static-host';
@@ -64,6 +64,7 @@ test('a call placed from a deep sub-path connects end to end, with no CSP violat
   const link = await startCall(alice);
   expect(link.startsWith(`${host.url}#/`)).toBe(true);
   const bob = await openWatchedPeer(browser, link);
+  await passLobby(bob.page);
   for (const p of [alice, bob]) {
     await expect(p.page.getByTestId('status')).toHaveAttribute('data-status', 'connected');
     await expectRemoteVideoPlaying(p.page);

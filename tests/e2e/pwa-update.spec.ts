@@ -2,6 +2,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
+import { passLobby } from './helpers';
 import { openWatchedPeer, waitForServiceWorkerControl } from './pwa-helpers';
 import { relayProcess } from './relay-process';
 import { serveStatic } from './static-host';
@@ -43,6 +44,7 @@ test('a new deploy shows "Reload to update", never during a call, and reloads in
 
     // In a call when the new version lands: the browser finds it, but the call screen offers nothing.
     await page.getByRole('button', { name: 'Start a call' }).click();
+    await passLobby(page);
     await expect(page.getByTestId('status')).toHaveAttribute('data-status', 'waiting');
     host.setRoot(next);
     await page.evaluate(async () => (await navigator.serviceWorker.ready).update());

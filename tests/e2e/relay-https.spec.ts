@@ -3,7 +3,7 @@ import { chromium, expect, test, type Browser } from '@playwright/test';
 import { chromiumArgs, chromiumPath } from '../../playwright.config';
 import { startCli, type CliProcess } from '../relay/cli-process';
 import { makeSelfSignedCert, type TestCertificate } from '../relay/tls-cert';
-import { expectRemoteVideoPlaying, startCall, type Peer } from './helpers';
+import { expectRemoteVideoPlaying, passLobby, startCall, type Peer } from './helpers';
 
 // The app served over HTTPS by the relay itself (self-signed certificate made here), signaling
 // over WSS on the same origin, once per strategy the relay can advertise in config.json.
@@ -53,6 +53,7 @@ for (const { strategy, port } of strategies) {
 
       const link = await startCall(alice);
       const bob = await openTlsPeer(link);
+      await passLobby(bob.page);
       for (const p of [alice, bob]) {
         await expect(p.page.getByTestId('status')).toHaveAttribute('data-status', 'connected', { timeout: 30_000 });
         await expectRemoteVideoPlaying(p.page);

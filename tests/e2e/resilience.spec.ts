@@ -1,5 +1,5 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { expectRemoteVideoPlaying, openPeer, startCall, type Peer } from './helpers';
+import { expectRemoteVideoPlaying, joinPeer, openPeer, passLobby, startCall, type Peer } from './helpers';
 import { relayProcess, type RelayProcess } from './relay-process';
 
 // Slow on purpose: these are the waits people really do (minutes alone in a room, relays that
@@ -65,8 +65,9 @@ test.describe('calls that survive what people do', () => {
       await alice.page.waitForTimeout(70_000);
       await expect(status(alice.page)).toHaveAttribute('data-status', 'waiting');
 
-      let t0 = 0;
-      const bob = await openPeer(browser, link, () => (t0 = Date.now()));
+      // "Joining" is the click on the lobby's "Join now".
+      const bob = await openPeer(browser, link);
+      const t0 = await passLobby(bob.page);
       const bobId = await expect.poll(() => selfId(bob.page)).not.toBeNull().then(() => selfId(bob.page));
       expect(order === 'lowest' ? (bobId ?? '') > '0'.repeat(20) : (bobId ?? '') < 'z'.repeat(20)).toBe(true);
       report(`late joiner (waiting id ${order}) connect`, await connectedAfter(t0, alice.page, bob.page, 30_000));
@@ -81,7 +82,7 @@ test.describe('calls that survive what people do', () => {
     test.setTimeout(120_000);
     const alice = await openPeer(browser, `${relay.url}/`);
     const link = await startCall(alice);
-    const bob = await openPeer(browser, link);
+    const bob = await joinPeer(browser, link);
     await connectedAfter(Date.now(), alice.page, bob.page, 20_000);
     await expectRemoteVideoPlaying(alice.page);
 
@@ -92,9 +93,9 @@ test.describe('calls that survive what people do', () => {
     report('vanished peer noticed', Date.now() - gone);
     await alice.page.waitForTimeout(Math.max(0, gone + 5_000 - Date.now()));
 
-    // "Joining" is the person opening the link: timed from navigation, not from browser set-up.
-    let t0 = 0;
-    const carol = await openPeer(browser, link, () => (t0 = Date.now()));
+    // "Joining" is the person clicking the lobby's "Join now": timed from that click, not from browser set-up.
+    const carol = await openPeer(browser, link);
+    const t0 = await passLobby(carol.page);
     report('rejoin 5 s after a vanished peer: connect', await connectedAfter(t0, alice.page, carol.page, 3_000));
     await expectRemoteVideoPlaying(alice.page);
     await expectRemoteVideoPlaying(carol.page);
@@ -120,8 +121,8 @@ test.describe('calls that survive what people do', () => {
       report(`signaling back after ${outageMs / 1000} s outage`, Date.now() - restarted);
       await expect(status(alice.page)).toHaveText(/Waiting for the other person/);
 
-      let t0 = 0;
-      const bob = await openPeer(browser, link, () => (t0 = Date.now()));
+      const bob = await openPeer(browser, link);
+      const t0 = await passLobby(bob.page);
       report(`connect after ${outageMs / 1000} s outage`, await connectedAfter(t0, alice.page, bob.page, 30_000));
       await expectRemoteVideoPlaying(bob.page);
       await expectRemoteVideoPlaying(alice.page);
@@ -139,7 +140,7 @@ test.describe('calls that survive what people do', () => {
     test.setTimeout(120_000);
     const alice = await openPeer(browser, `${relay.url}/`);
     const link = await startCall(alice);
-    const bob = await openPeer(browser, link);
+    const bob = await joinPeer(browser, link);
     await connectedAfter(Date.now(), alice.page, bob.page, 20_000);
     await expectRemoteVideoPlaying(alice.page);
     await expectRemoteVideoPlaying(bob.page);

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { expectRemoteVideoPlaying, openPeer, startCall, type Peer } from './helpers';
+import { expectRemoteVideoPlaying, joinPeer, lobbyJoinButton, openPeer, startCall, statusesSeen, watchStatus, type Peer } from './helpers';
 import { relayProcess } from './relay-process';
 
 const status = (page: Page) => page.getByTestId('status');
@@ -8,20 +8,10 @@ const ids = async (page: Page) => {
   return { self: await main.getAttribute('data-self-id'), peer: await main.getAttribute('data-peer-id') };
 };
 
-/** Records every status the page shows from now on, to prove a pair is never disturbed. */
-const watchStatus = (page: Page) =>
-  page.evaluate(() => {
-    const seen: string[] = [];
-    (window as unknown as { __statuses: string[] }).__statuses = seen;
-    const el = document.querySelector('[data-testid="status"]')!;
-    new MutationObserver(() => seen.push(el.getAttribute('data-status') ?? '')).observe(el, { attributes: true, attributeFilter: ['data-status'] });
-  });
-const statusesSeen = (page: Page) => page.evaluate(() => (window as unknown as { __statuses: string[] }).__statuses);
-
 const connectPair = async (browser: Parameters<typeof openPeer>[0], origin = '') => {
   const alice = await openPeer(browser, `${origin}/`);
   const link = await startCall(alice);
-  const bob = await openPeer(browser, link);
+  const bob = await joinPeer(browser, link);
   await expect(status(alice.page)).toHaveAttribute('data-status', 'connected');
   await expect(status(bob.page)).toHaveAttribute('data-status', 'connected');
   return { alice, bob, link };
@@ -34,7 +24,7 @@ test('a late third person is told the room is full; the pair is not disturbed', 
   await expectRemoteVideoPlaying(alice.page);
   await Promise.all([watchStatus(alice.page), watchStatus(bob.page)]);
 
-  const carol = await openPeer(browser, link);
+  const carol = await joinPeer(browser, link);
   await expect(status(carol.page)).toHaveAttribute('data-status', 'full');
   await expect(status(carol.page)).toHaveText('This room is full: two people are already in this call.');
   await expect(carol.page.getByRole('button', { name: 'Back to home' })).toBeVisible();
@@ -60,6 +50,9 @@ const threeAtOnce = async (browser: Parameters<typeof openPeer>[0], origin = '')
   await creator.context.close();
   const people = await Promise.all([0, 1, 2].map(() => browser.newContext().then(async (context) => ({ context, page: await context.newPage(), errors: [] as string[] }))));
   await Promise.all(people.map((p) => p.page.goto(link)));
+  // "At once" is the three clicks on the lobby's "Join now".
+  await Promise.all(people.map((p) => lobbyJoinButton(p.page).waitFor()));
+  await Promise.all(people.map((p) => lobbyJoinButton(p.page).click()));
   await expect
     .poll(async () => (await Promise.all(people.map((p) => status(p.page).getAttribute('data-status')))).sort().join(','), { timeout: 30_000 })
     .toBe('connected,connected,full');
@@ -76,7 +69,7 @@ test('when one of the pair hangs up the slot reopens: they can come back', async
   const { alice, bob, link } = await connectPair(browser);
   await bob.page.getByRole('button', { name: 'Hang up' }).click();
   await expect(status(alice.page)).toHaveText(/They hung up/);
-  const bobAgain = await openPeer(browser, link);
+  const bobAgain = await joinPeer(browser, link);
   await expect(status(bobAgain.page)).toHaveAttribute('data-status', 'connected', { timeout: 15_000 });
   await expect(status(alice.page)).toHaveAttribute('data-status', 'connected');
   await expectRemoteVideoPlaying(alice.page);
@@ -93,7 +86,7 @@ test('a peer whose tab dies without a goodbye is noticed by the heartbeat, and t
   // bounded below Trystero's own ~13 s, so it still fails if the heartbeat stopped working.
   await expect(status(alice.page)).toHaveText(/They left \(connection lost\)/, { timeout: 10_000 });
   console.log(`[measure] crashed tab noticed: ${Date.now() - crashed} ms`);
-  const bobAgain = await openPeer(browser, link);
+  const bobAgain = await joinPeer(browser, link);
   await expect(status(bobAgain.page)).toHaveAttribute('data-status', 'connected', { timeout: 15_000 });
   await expectRemoteVideoPlaying(alice.page);
   await closeAll(alice, bob, bobAgain);
@@ -133,7 +126,7 @@ test.describe('over relays that do not cap rooms (public Nostr relays)', () => {
   test('the pair tells a late third the room is full and closes it, undisturbed', async ({ browser }) => {
     const { alice, bob, link } = await connectPair(browser, relay.url);
     await Promise.all([watchStatus(alice.page), watchStatus(bob.page)]);
-    const carol = await openPeer(browser, link);
+    const carol = await joinPeer(browser, link);
     await expect(status(carol.page)).toHaveAttribute('data-status', 'full');
     await expectRemoteVideoPlaying(alice.page);
     expect(await statusesSeen(alice.page)).toEqual([]);

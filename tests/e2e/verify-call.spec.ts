@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { openPeer, startCall } from './helpers';
+import { joinPeer, openPeer, startCall } from './helpers';
 
 const codeOf = async (page: Page) => ({
   emoji: await page.getByTestId('verify-emoji').innerText(),
@@ -9,7 +9,7 @@ const codeOf = async (page: Page) => ({
 const connect = async (browser: Parameters<typeof openPeer>[0]) => {
   const alice = await openPeer(browser);
   const link = await startCall(alice);
-  const bob = await openPeer(browser, link);
+  const bob = await joinPeer(browser, link);
   for (const p of [alice, bob]) await expect(p.page.getByTestId('verify-panel')).toBeVisible({ timeout: 20_000 });
   return { alice, bob };
 };

@@ -6,6 +6,8 @@ import { generateRoomCode } from '../../src/core/room-code';
 import { createInlineKdf } from '../../src/adapters/kdf/fake';
 import { createFakeMedia } from '../../src/adapters/media/fake';
 import { memoryStore } from '../../src/adapters/storage/local-storage';
+import { FakeTrack, fakeStreamOf } from '../../src/adapters/media/fake';
+import { memoryDeviceChoices } from '../../src/adapters/storage/device-choices-store';
 import { createFakeSignalingHub } from '../../src/adapters/signaling/fake';
 import { createAppModel, type Location } from '../../src/models/app';
 
@@ -65,14 +67,23 @@ describe('app model', () => {
     await Promise.all([early.app.dispose(), app.dispose()]);
   });
 
-  it('starts a call by putting a fresh code in the fragment', async () => {
-    const { app, location } = makeApp();
+  it('starts a call by putting a fresh code in the fragment, through the lobby', async () => {
+    const { app, location, hub } = makeApp();
     await app.ready;
     app.startCall(START);
     expect(location.hash).toMatch(/^#\/([0-9A-Z]{4}-){8}[0-9A-Z]{2}$/);
+    const lobby = app.screen.value;
+    expect(lobby.name).toBe('lobby');
+    if (lobby.name === 'lobby') {
+      expect(`#/${lobby.code.text}`).toBe(location.hash);
+      // Nobody is told we are here until "Join now".
+      expect(hub.joins).toEqual([]);
+      lobby.lobby.join();
+    }
     const screen = app.screen.value;
     expect(screen.name).toBe('call');
     if (screen.name === 'call') expect(`#/${screen.code.text}`).toBe(location.hash);
+    await expect.poll(() => hub.joins.length).toBe(1);
     app.goHome();
     expect(app.screen.value.name).toBe('home');
     await app.dispose();
@@ -85,7 +96,7 @@ describe('app model', () => {
     const { app, hub } = makeApp(first.location.hash);
     expect(hub.prepared).toEqual(['nostr']);
     await app.ready;
-    expect(app.screen.value.name).toBe('call');
+    expect(app.screen.value.name).toBe('lobby');
     await Promise.all([first.app.dispose(), app.dispose()]);
   });
 
@@ -123,7 +134,7 @@ describe('app model', () => {
     await first.app.ready;
     for (let i = 0; i < 5; i++) {
       first.app.startCall(START);
-      expect(first.app.screen.value.name).toBe('call');
+      expect(first.app.screen.value.name).toBe('lobby');
     }
     await first.app.dispose();
     const reloaded = makeApp('', ok(config), store);
@@ -139,10 +150,68 @@ describe('app model', () => {
     await app.ready;
     app.startCall({ lifetimeMinutes: 15, password: 's3cret words' });
     expect(location.hash).not.toContain('s3cret');
+    const lobby = app.screen.value;
+    if (lobby.name === 'lobby') lobby.lobby.join();
     const screen = app.screen.value;
     expect(screen.name === 'call' && screen.code.hasPassword).toBe(true);
     expect(screen.name === 'call' && screen.call.status.value.kind).not.toBe('password');
     await app.dispose();
+  });
+
+  it('the call gets the preview the lobby showed (not asked again), and device choices persist; leaving the lobby closes the preview', async () => {
+    const stream = fakeStreamOf([new FakeTrack('audio'), new FakeTrack('video')]);
+    const media = createFakeMedia(() => ({ stream, problem: null }));
+    const deviceChoices = memoryDeviceChoices();
+    const location = memoryLocation();
+    const app = createAppModel({
+      loadConfig: async () => ok(config),
+      signaling: createFakeSignalingHub().signaling,
+      media: media.port,
+      deviceChoices,
+      kdf: createInlineKdf(),
+      randomBytes: (n) => crypto.getRandomValues(new Uint8Array(n)),
+      location,
+      now: Date.now,
+      joinLimiter: createSlidingWindowLimiter({ ...JOIN_LIMIT, store: memoryStore(), now: Date.now }),
+      formatTime: String,
+    });
+    await app.ready;
+    app.startCall(START);
+    const lobby = app.screen.value;
+    if (lobby.name !== 'lobby') throw new Error('expected the lobby');
+    await expect.poll(() => lobby.lobby.preview.value).toBe(stream);
+    await lobby.lobby.chooseMicrophone('mic-2');
+    expect(deviceChoices.value.microphone).toBe('mic-2');
+    lobby.lobby.toggleCamera();
+    lobby.lobby.join();
+    const screen = app.screen.value;
+    if (screen.name !== 'call') throw new Error('expected the call');
+    await expect.poll(() => screen.call.localStream.value).toBe(stream);
+    expect(screen.call.cameraOn.value).toBe(false);
+    expect(media.calls()).toBe(1);
+    await app.dispose();
+
+    // Back out of a second lobby: its camera and microphone close.
+    const again = fakeStreamOf([new FakeTrack('audio'), new FakeTrack('video')]);
+    const media2 = createFakeMedia(() => ({ stream: again, problem: null }));
+    const app2 = createAppModel({
+      loadConfig: async () => ok(config),
+      signaling: createFakeSignalingHub().signaling,
+      media: media2.port,
+      kdf: createInlineKdf(),
+      randomBytes: (n) => crypto.getRandomValues(new Uint8Array(n)),
+      location: memoryLocation(location.hash),
+      now: Date.now,
+      joinLimiter: createSlidingWindowLimiter({ ...JOIN_LIMIT, store: memoryStore(), now: Date.now }),
+      formatTime: String,
+    });
+    await app2.ready;
+    const lobby2 = app2.screen.value;
+    if (lobby2.name !== 'lobby') throw new Error('expected the lobby');
+    await expect.poll(() => lobby2.lobby.preview.value).toBe(again);
+    app2.goHome();
+    expect(app2.screen.value.name).toBe('home');
+    expect(again.getTracks().every((t) => t.readyState === 'ended')).toBe(true);
   });
 
   it('reports a config error and refuses to start calls', async () => {

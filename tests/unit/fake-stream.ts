@@ -1,21 +1,8 @@
-/** A stand-in for MediaStream in Node (the models only read tracks, toggle `enabled` and call `stop`). */
-export class FakeTrack {
-  enabled = true;
-  readyState: 'live' | 'ended' = 'live';
-  constructor(readonly kind: 'audio' | 'video') {}
-  stop() {
-    this.readyState = 'ended';
-  }
-}
+import { FakeTrack, fakeStreamOf } from '../../src/adapters/media/fake';
 
-export const fakeStream = (...kinds: Array<'audio' | 'video'>): MediaStream => {
-  const tracks = kinds.map((k) => new FakeTrack(k));
-  const stream = {
-    getTracks: () => tracks,
-    getAudioTracks: () => tracks.filter((t) => t.kind === 'audio'),
-    getVideoTracks: () => tracks.filter((t) => t.kind === 'video'),
-  };
-  return stream as unknown as MediaStream;
-};
+/** A stand-in for MediaStream in Node (the models only read tracks, toggle `enabled` and call `stop`). */
+export { FakeTrack };
+
+export const fakeStream = (...kinds: Array<'audio' | 'video'>): MediaStream => fakeStreamOf(kinds.map((k) => new FakeTrack(k)));
 
 export const tracksOf = (s: MediaStream) => s.getTracks() as unknown as FakeTrack[];

@@ -19,6 +19,8 @@ export const createFakeSignalingHub = () => {
   const joins: JoinOptions[] = [];
 
   const prepared: string[] = [];
+  /** Track operations in order, to check a switch replaced a track (no renegotiation) and whom it reached. */
+  const trackOps: Array<{ op: 'replace' | 'add' | 'remove'; from: string; track: MediaStreamTrack; old?: MediaStreamTrack; to?: string }> = [];
   const signaling: Signaling = {
     prepare(strategy) {
       prepared.push(strategy);
@@ -51,6 +53,15 @@ export const createFakeSignalingHub = () => {
               if (other !== self && (peerId === undefined || other.id === peerId)) other.emitter.emit('peerStream', stream, self.id);
             }
           }, 0);
+        },
+        replaceTrack(old, track, peerId) {
+          trackOps.push({ op: 'replace', from: self.id, old, track, ...(peerId === undefined ? {} : { to: peerId }) });
+        },
+        addTrack(track, _stream, peerId) {
+          trackOps.push({ op: 'add', from: self.id, track, ...(peerId === undefined ? {} : { to: peerId }) });
+        },
+        removeTrack(track, peerId) {
+          trackOps.push({ op: 'remove', from: self.id, track, ...(peerId === undefined ? {} : { to: peerId }) });
         },
         async send(data, peerId) {
           if (silenced.has(self.id)) return;
@@ -99,6 +110,7 @@ export const createFakeSignalingHub = () => {
     joins,
     /** Strategies asked to be prepared ahead of a join. */
     prepared,
+    trackOps,
     /** Ids of everyone currently in any room, in join order. */
     memberIds: () => [...rooms.values()].flatMap((m) => [...m.keys()]),
     /** A relay's two-peer cap refusing everyone in the hub: each room hears `roomFull`. */

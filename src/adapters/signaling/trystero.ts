@@ -37,6 +37,9 @@ const loadStrategy = (strategy: JoinOptions['strategy']): Promise<StrategyModule
 const relayState = (mod: StrategyModule): 'online' | 'offline' =>
   Object.values(mod.getRelaySockets()).some((s) => s.readyState === WebSocket.OPEN) ? 'online' : 'offline';
 
+/** Trystero's per-call options: one peer, or everyone when no id is given. */
+const targetOf = (peerId: string | undefined) => (peerId === undefined ? {} : { target: peerId });
+
 /** Signaling over Trystero (Nostr by default, or WebTorrent trackers). */
 export const createTrysteroSignaling = (): Signaling => ({
   prepare(strategy) {
@@ -129,6 +132,14 @@ export const createTrysteroSignaling = (): Signaling => ({
         // One promise per peer; a peer that vanished mid-negotiation rejects, which is not our error.
         for (const p of current.room.addStream(stream, peerId === undefined ? {} : { target: peerId })) p.catch(() => undefined);
       },
+      // As with addStream, a peer that vanished mid-way rejects, which is not our error.
+      replaceTrack: (oldTrack, newTrack, peerId) => {
+        for (const p of current.room.replaceTrack(oldTrack, newTrack, targetOf(peerId))) p.catch(() => undefined);
+      },
+      addTrack: (track, stream, peerId) => {
+        for (const p of current.room.addTrack(track, stream, targetOf(peerId))) p.catch(() => undefined);
+      },
+      removeTrack: (track, peerId) => current.room.removeTrack(track, targetOf(peerId)),
       send: (data, peerId) => current.action.send(data, peerId === undefined ? {} : { target: peerId }),
       fingerprints: async (peerId) => readDtlsFingerprints(connectionTo(peerId)),
       stats: async (peerId) => readStats(connectionTo(peerId)),

@@ -41,6 +41,12 @@ export interface SignalingRoom {
   on<K extends keyof SignalingEvents>(event: K, listener: SignalingEvents[K]): Unsubscribe;
   /** Sends our stream to every connected peer, or to one. */
   addStream(stream: MediaStream, peerId?: string): void;
+  /** Swaps a track we send for another of the same kind without renegotiating (device switch, screen share). */
+  replaceTrack(oldTrack: MediaStreamTrack, newTrack: MediaStreamTrack, peerId?: string): void;
+  /** Sends one more track, as part of `stream` (the stream the peer already has): this renegotiates. */
+  addTrack(track: MediaStreamTrack, stream: MediaStream, peerId?: string): void;
+  /** Stops sending a track added with addTrack. */
+  removeTrack(track: MediaStreamTrack, peerId?: string): void;
   /** Sends a data-channel payload to every connected peer, or to one. */
   send(data: string, peerId?: string): Promise<void>;
   /** Our and the peer's DTLS certificate fingerprints on the connection to `peerId`, as this side sees them. */

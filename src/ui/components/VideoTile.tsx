@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { togglePictureInPicture, usePictureInPicture } from './picture-in-picture';
 
 interface Props {
   stream: MediaStream | null;
@@ -7,12 +8,23 @@ interface Props {
   label: string;
   placeholder: string;
   testId: string;
+  /** The speaker to play through (null: the default output). */
+  sinkId?: string | null;
+  /** Offer a picture-in-picture button (where the browser supports it). */
+  pictureInPicture?: boolean;
 }
 
 /** One video with its label; attaches the stream and recovers from autoplay refusal with a visible "tap to hear" button. */
-export const VideoTile = ({ stream, self, label, placeholder, testId }: Props) => {
+export const VideoTile = ({ stream, self, label, placeholder, testId, sinkId = null, pictureInPicture = false }: Props) => {
   const ref = useRef<HTMLVideoElement>(null);
   const [blockedSound, setBlockedSound] = useState(false);
+  const inPip = usePictureInPicture(ref);
+
+  useEffect(() => {
+    const video = ref.current;
+    // A speaker that went away leaves the sound where it was rather than failing the call.
+    if (video && sinkId && 'setSinkId' in video) void video.setSinkId(sinkId).catch(() => undefined);
+  }, [sinkId]);
 
   useEffect(() => {
     const video = ref.current;
@@ -40,6 +52,11 @@ export const VideoTile = ({ stream, self, label, placeholder, testId }: Props) =
       <video ref={ref} data-testid={testId} autoplay playsInline muted={self} hidden={!stream} />
       {!stream && <div class="tile__placeholder">{placeholder}</div>}
       <figcaption>{label}</figcaption>
+      {pictureInPicture && stream && (
+        <button type="button" class="tile__pip" aria-pressed={inPip} data-testid={`${testId}-pip`} onClick={() => togglePictureInPicture(ref.current)}>
+          Picture-in-picture
+        </button>
+      )}
       {blockedSound && (
         <button type="button" class="tile__sound" onClick={unmute}>
           Tap to hear them

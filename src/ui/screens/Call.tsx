@@ -1,4 +1,3 @@
-import type { MediaProblem } from '../../adapters/media/types';
 import type { SignalingState } from '../../adapters/signaling/types';
 import type { RoomCode } from '../../core/room-code';
 import type { CallModel, CallStatus } from '../../models/call';
@@ -9,6 +8,8 @@ import { SharePanel } from '../components/SharePanel';
 import { VerifyPanel, verifyBadge } from '../components/VerifyPanel';
 import { VideoTile } from '../components/VideoTile';
 import { formatDuration, formatTime } from '../format';
+import { mediaText } from '../media-text';
+import { CallMedia, cameraUsable } from './CallMedia';
 
 const statusText = (s: CallStatus, hasRemoteMedia: boolean, signaling: SignalingState): string => {
   switch (s.kind) {
@@ -39,13 +40,6 @@ const statusText = (s: CallStatus, hasRemoteMedia: boolean, signaling: Signaling
     case 'failed':
       return s.message;
   }
-};
-
-const mediaText: Record<MediaProblem, string> = {
-  denied: 'Camera and microphone access was denied. You can still see and hear the other person; allow access in the browser settings to be seen.',
-  'not-found': 'No camera or microphone was found. You can still see and hear the other person.',
-  'in-use': 'Your camera or microphone is in use by another app. You can still see and hear the other person.',
-  unsupported: 'This browser cannot capture camera or microphone here. You can still see and hear the other person.',
 };
 
 /** The call: a status line, the invitation while waiting, both videos and the controls. */
@@ -110,7 +104,15 @@ export const Call = ({ call, code, onHome }: { call: CallModel; code: RoomCode; 
       {status.kind === 'waiting' && <SharePanel code={code.text} link={location.href} hasPassword={code.hasPassword} />}
       {!over && (
         <div class="tiles">
-          <VideoTile stream={remote} self={false} label="Them" placeholder="No video from them yet" testId="remote-video" />
+          <VideoTile
+            stream={remote}
+            self={false}
+            label="Them"
+            placeholder="No video from them yet"
+            testId="remote-video"
+            sinkId={call.devices?.choices.value.speaker ?? null}
+            pictureInPicture={call.devices?.canPictureInPicture ?? false}
+          />
           <VideoTile stream={call.localStream.value} self label="You" placeholder="Your camera is off" testId="local-video" />
         </div>
       )}
@@ -123,12 +125,13 @@ export const Call = ({ call, code, onHome }: { call: CallModel; code: RoomCode; 
           micOn={call.micOn.value}
           cameraOn={call.cameraOn.value}
           hasMic={call.hasMic.value}
-          hasCamera={call.hasCamera.value}
+          hasCamera={cameraUsable(call)}
           onToggleMic={call.toggleMic}
           onToggleCamera={call.toggleCamera}
           onHangUp={() => void call.hangUp()}
         />
       )}
+      {!over && <CallMedia call={call} />}
     </main>
   );
 };

@@ -1,0 +1,74 @@
+import type { RoomCode } from '../../core/room-code';
+import type { LobbyModel } from '../../models/lobby';
+import { DevicePickers } from '../components/DevicePickers';
+import { VideoTile } from '../components/VideoTile';
+import { mediaText } from '../media-text';
+
+interface Props {
+  lobby: LobbyModel;
+  code: RoomCode;
+  /** Leaves without joining (the camera and microphone close). */
+  onCancel: () => void;
+}
+
+/** Before entering the room: see yourself, pick devices, choose camera/mic on or off or audio only, then join. */
+export const Lobby = ({ lobby, code, onCancel }: Props) => {
+  const choices = lobby.choices.value;
+  const lists = lobby.devices.value;
+  const problem = lobby.problem.value;
+  const micOn = lobby.micOn.value;
+  const cameraOn = lobby.cameraOn.value;
+  const showCamera = lobby.hasCamera.value && cameraOn;
+  return (
+    <main class="lobby" data-testid="lobby" data-ready={lobby.ready.value}>
+      <h1>Ready to join?</h1>
+      <p class="lede">Check your camera and microphone before you go in.{code.hasPassword && ' This room asks for a password next.'}</p>
+      {problem && (
+        <p class="notice" role="alert">
+          {mediaText[problem]}
+        </p>
+      )}
+      <div class="lobby__preview">
+        <VideoTile
+          stream={showCamera ? lobby.preview.value : null}
+          self
+          label="You"
+          placeholder={choices.audioOnly ? 'Audio only: your camera stays off' : lobby.ready.value ? 'Your camera is off' : 'Starting your camera…'}
+          testId="lobby-video"
+        />
+      </div>
+      <div class="controls" role="toolbar" aria-label="Before joining">
+        <button type="button" aria-pressed={!micOn} disabled={!lobby.hasMic.value} onClick={lobby.toggleMic}>
+          {micOn ? 'Mute' : 'Unmute'}
+        </button>
+        <button type="button" aria-pressed={!cameraOn} disabled={!lobby.hasCamera.value} onClick={lobby.toggleCamera}>
+          {cameraOn ? 'Camera off' : 'Camera on'}
+        </button>
+      </div>
+      <label class="lobby__check">
+        <input type="checkbox" checked={choices.audioOnly} onChange={(e) => void lobby.setAudioOnly(e.currentTarget.checked)} />
+        Audio only (the camera is not used at all)
+      </label>
+      <DevicePickers
+        idPrefix="lobby"
+        microphones={lists.microphones}
+        cameras={choices.audioOnly ? [] : lists.cameras}
+        speakers={lists.speakers}
+        microphone={choices.microphone}
+        camera={choices.camera}
+        speaker={choices.speaker}
+        onMicrophone={(id) => void lobby.chooseMicrophone(id)}
+        onCamera={(id) => void lobby.chooseCamera(id)}
+        onSpeaker={lobby.chooseSpeaker}
+      />
+      <div class="controls">
+        <button type="button" class="primary" data-testid="lobby-join" onClick={lobby.join}>
+          Join now
+        </button>
+        <button type="button" onClick={onCancel}>
+          Back to home
+        </button>
+      </div>
+    </main>
+  );
+};
