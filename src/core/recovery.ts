@@ -60,6 +60,12 @@ export const createRecovery = (windowMs = RECOVERY_WINDOW_MS, restartEveryMs = R
       if (failed) out.push(...restart(now));
       return out;
     },
+    /** The partner went quiet on the data channel: starts the window, leaves ICE's own state alone. */
+    silent(now: number): RecoveryOutput[] {
+      if (since !== null) return [];
+      since = now;
+      return [{ kind: 'interrupted' }];
+    },
     tick(now: number): RecoveryOutput[] {
       if (since === null) return [];
       if (now - since >= windowMs) {

@@ -336,6 +336,8 @@ export const createCallModel = (deps: CallDeps): CallModel => {
       // Any message shows the peer is alive, even one over budget: otherwise a flood would starve
       // the heartbeats it pushes aside and get the call dropped as "vanished".
       liveness.heard(id, now());
+      // A message got through: the path works again, whatever ICE last said.
+      if (id === peerId && recovery.recovering) recover(r, recovery.link('connected', now()));
       // The budget comes next: a flood costs one comparison per message, no parsing.
       if (!peer.budget.take()) {
         count('rate');
@@ -380,10 +382,13 @@ export const createCallModel = (deps: CallDeps): CallModel => {
   const checkLiveness = () => {
     const r = room;
     if (!r) return;
-    // A vanished peer (crash, network gone) is closed here, which reports it as left on both sides.
-    // Not the partner while its connection is being recovered: silence is expected then, and the
-    // recovery window bounds it instead (a crash and a network blip look the same from here).
-    for (const id of liveness.silent(now())) if (!(id === peerId && recovery.recovering)) r.disconnectPeer(id);
+    // A vanished peer is closed here, which reports it as left on both sides. The partner's silence
+    // instead starts recovery: a network blip silences it seconds before ICE notices, and from here
+    // a blip and a crash look the same, so the recovery window bounds both.
+    for (const id of liveness.silent(now())) {
+      if (id === peerId) recover(r, recovery.silent(now()));
+      else r.disconnectPeer(id);
+    }
     recover(r, recovery.tick(now()));
     // A refused third that has not left by itself is shown the door.
     if (peerId !== null) {

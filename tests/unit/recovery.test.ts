@@ -37,6 +37,15 @@ describe('recovery state machine', () => {
     expect(r.tick(30_000)).toEqual([]);
   });
 
+  it('silence starts the window like a disconnect, and does not cancel restarts of a failed ICE', () => {
+    const r = createRecovery(20_000, 5_000);
+    expect(r.silent(0)).toEqual([{ kind: 'interrupted' }]);
+    expect(r.link('failed', 1000)).toEqual([{ kind: 'restart' }]);
+    expect(r.silent(4000)).toEqual([]);
+    expect(r.tick(6000)).toEqual([{ kind: 'restart' }]);
+    expect(r.tick(20_000)).toEqual([{ kind: 'give-up' }]);
+  });
+
   it('reset forgets an interruption (a new partner starts clean)', () => {
     const r = createRecovery();
     r.link('failed', 0);
@@ -116,11 +125,18 @@ describe('call recovery (fake signaling, fake timers)', () => {
     await Promise.all([a.dispose(), b.dispose(), c.dispose()]);
   });
 
-  it('a silent partner whose connection still looks fine is dropped by the heartbeat as before', async () => {
-    const { hub, a, b, bId } = await pair();
+  it('a silent partner counts as interrupted (no ICE event needed), and its next message ends the recovery', async () => {
+    const { hub, a, b, aId, bId } = await pair();
+    hub.setLink(aId, bId, 'connected'); // no-op for the link: only messages stop below
     hub.silence(bId);
     await vi.advanceTimersByTimeAsync(HEARTBEAT_TIMEOUT_MS + 500);
-    expect(a.status.value).toEqual({ kind: 'waiting', previous: 'lost' });
+    expect(a.status.value).toEqual({ kind: 'reconnecting' });
+    expect(a.partner.value).toBe(bId);
+    hub.unsilence(bId);
+    await vi.advanceTimersByTimeAsync(600);
+    expect(a.status.value).toEqual({ kind: 'connected' });
+    expect(a.partner.value).toBe(bId);
     await Promise.all([a.dispose(), b.dispose()]);
   });
+
 });

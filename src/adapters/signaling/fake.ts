@@ -128,6 +128,10 @@ export const createFakeSignalingHub = () => {
         mb.emitter.emit('link', a, state);
       }
     },
+    /** Delivers `peerId`'s messages again. */
+    unsilence(peerId: string) {
+      silenced.delete(peerId);
+    },
     /** Simulates a peer vanishing without goodbye (crash, network gone). */
     drop(peerId: string) {
       for (const members of rooms.values()) {
