@@ -7,6 +7,11 @@ export type LinkState = 'connected' | 'interrupted' | 'failed';
  * person is better served by a clear message and a Rejoin button than by a frozen picture.
  */
 export const RECOVERY_WINDOW_MS = 20_000;
+/**
+ * Partner silence after which the call shows "Reconnecting…" (5 missed heartbeats). A false alarm
+ * costs only that line for a moment; noticing late costs the whole window when the outage is short.
+ */
+export const QUIET_AFTER_MS = 2500;
 /** While ICE stays failed, ask again this often (an earlier restart offer may have been lost). */
 export const RESTART_EVERY_MS = 5_000;
 

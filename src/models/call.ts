@@ -3,7 +3,7 @@ import type { AppConfig } from '../core/app-config';
 import { deriveRoomKeys, passwordBytes, passwordSalt } from '../core/keys';
 import { createAdmission, type Admission, type AdmissionOutput } from '../core/admission';
 import { createLiveness, HEARTBEAT_INTERVAL_MS, LIVENESS_CHECK_MS } from '../core/liveness';
-import { createRecovery, type RecoveryOutput } from '../core/recovery';
+import { createRecovery, QUIET_AFTER_MS, type RecoveryOutput } from '../core/recovery';
 import { encodeMessage, isAdmissionMessage, parseMessage } from '../core/protocol';
 import { ADMISSION_BUDGET, createTokenBucket, MESSAGE_BUDGET } from '../core/token-bucket';
 import type { RoomCode } from '../core/room-code';
@@ -385,10 +385,8 @@ export const createCallModel = (deps: CallDeps): CallModel => {
     // A vanished peer is closed here, which reports it as left on both sides. The partner's silence
     // instead starts recovery: a network blip silences it seconds before ICE notices, and from here
     // a blip and a crash look the same, so the recovery window bounds both.
-    for (const id of liveness.silent(now())) {
-      if (id === peerId) recover(r, recovery.silent(now()));
-      else r.disconnectPeer(id);
-    }
+    for (const id of liveness.silent(now())) if (id !== peerId) r.disconnectPeer(id);
+    if (peerId !== null && liveness.silent(now(), QUIET_AFTER_MS).includes(peerId)) recover(r, recovery.silent(now()));
     recover(r, recovery.tick(now()));
     // A refused third that has not left by itself is shown the door.
     if (peerId !== null) {

@@ -32,11 +32,15 @@ export const startTurnRig = async (relayPort: number, turnPort: number): Promise
   };
 };
 
-/** The remote video's playback clock (seconds). */
-export const remoteClock = (page: Page): Promise<number> => page.getByTestId('remote-video').evaluate((v: HTMLVideoElement) => v.currentTime);
+/**
+ * Frames the remote <video> has decoded so far. (Its `currentTime` is no use here: for a live
+ * stream it runs on with the wall clock while no frames arrive.)
+ */
+export const remoteFrames = (page: Page): Promise<number> =>
+  page.getByTestId('remote-video').evaluate((v: HTMLVideoElement) => v.getVideoPlaybackQuality().totalVideoFrames);
 
-/** Resolves once the remote video's clock moves past where it stood when called. */
-export const expectRemoteClockMoves = async (page: Page, timeout = 20_000): Promise<void> => {
-  const t0 = await remoteClock(page);
-  await expect.poll(() => remoteClock(page), { timeout, intervals: [50] }).toBeGreaterThan(t0 + 0.1);
+/** Resolves once the remote video decodes new frames again (a dozen: not a straggler). */
+export const expectRemoteFramesFlow = async (page: Page, timeout = 20_000): Promise<void> => {
+  const n0 = await remoteFrames(page);
+  await expect.poll(() => remoteFrames(page), { timeout, intervals: [50] }).toBeGreaterThan(n0 + 12);
 };

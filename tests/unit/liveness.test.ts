@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createLiveness, HEARTBEAT_TIMEOUT_MS } from '../../src/core/liveness';
-import { RECOVERY_WINDOW_MS } from '../../src/core/recovery';
+import { QUIET_AFTER_MS, RECOVERY_WINDOW_MS } from '../../src/core/recovery';
 import { createFakeSignalingHub } from '../../src/adapters/signaling/fake';
 import { makeCall, newCode } from './call-fixtures';
 
@@ -36,14 +36,14 @@ describe('call heartbeat', () => {
     await Promise.all([a.dispose(), b.dispose()]);
   });
 
-  it('notices a partner that went silent within the timeout plus one check: reconnecting, then not restored after the window', async () => {
+  it('notices a partner that went quiet within the quiet time plus one check: reconnecting, then not restored after the window', async () => {
     const hub = createFakeSignalingHub();
     const a = make(hub);
     const b = make(hub);
     await vi.advanceTimersByTimeAsync(1000);
     const [, bId] = hub.memberIds();
     hub.silence(bId ?? '');
-    await vi.advanceTimersByTimeAsync(HEARTBEAT_TIMEOUT_MS - 600);
+    await vi.advanceTimersByTimeAsync(QUIET_AFTER_MS - 600);
     expect(a.status.value.kind).toBe('connected');
     await vi.advanceTimersByTimeAsync(1000);
     // A silent partner may be a network blip: the call waits for it, bounded by the recovery window.
