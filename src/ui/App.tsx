@@ -1,11 +1,15 @@
 import type { AppModel } from '../models/app';
 import type { ShellModel } from '../models/shell';
+import type { AttentionModel } from '../models/attention';
+import type { ConnectionTestModel } from '../models/connection-test';
+import { AttentionToggle } from './components/AttentionToggle';
+import { ConnectionTest } from './components/ConnectionTest';
 import { ShellBar } from './components/ShellBar';
 import { Call } from './screens/Call';
 import { Home } from './screens/Home';
 
 /** Top-level view: offline/update/install bar, a config error banner (if any), then the current screen. */
-export const App = ({ app, shell }: { app: AppModel; shell: ShellModel }) => {
+export const App = ({ app, shell, connectionTest, attention }: { app: AppModel; shell: ShellModel; connectionTest?: ConnectionTestModel; attention?: AttentionModel }) => {
   const screen = app.screen.value;
   const configError = app.configError.value;
   return (
@@ -20,7 +24,10 @@ export const App = ({ app, shell }: { app: AppModel; shell: ShellModel }) => {
       {screen.name === 'call' ? (
         <Call key={screen.code.text} call={screen.call} code={screen.code} onHome={app.goHome} />
       ) : (
-        <Home app={app} />
+        <Home app={app}>
+          {attention && <AttentionToggle on={attention.optedIn.value} problem={attention.problem.value} onChange={(on) => void attention.setOptIn(on)} />}
+          {connectionTest && <ConnectionTest state={connectionTest.state.value} onRun={() => void connectionTest.run()} />}
+        </Home>
       )}
     </>
   );
