@@ -15,12 +15,12 @@ export interface TurnRig {
   stop(): Promise<void>;
 }
 
-export const startTurnRig = async (relayPort: number, turnPort: number): Promise<TurnRig> => {
+export const startTurnRig = async (relayPort: number, turnPort: number, extraRelayArgs: string[] = []): Promise<TurnRig> => {
   const secret = 'parley-test-turn-secret';
   const file = join(mkdtempSync(join(tmpdir(), 'parley-turn-')), 'secret');
   writeFileSync(file, secret);
   const turn = await startTurnServer(turnPort, secret);
-  const relay = relayProcess(relayPort, ['--turn-url', `turn:127.0.0.1:${turnPort}`, '--turn-secret-file', file, '--turn-only']);
+  const relay = relayProcess(relayPort, ['--turn-url', `turn:127.0.0.1:${turnPort}`, '--turn-secret-file', file, '--turn-only', ...extraRelayArgs]);
   await relay.start();
   return {
     relay,
