@@ -31,6 +31,7 @@ What /config.json advertises
   --turn-url URL           TURN server URL, repeatable; needs --turn-secret-file
   --turn-secret-file F     coturn static-auth-secret for short-lived TURN credentials [TURN_SECRET]
   --turn-ttl SECONDS       lifetime of TURN credentials (default ${DEFAULT_TURN_TTL_SECONDS})
+  --turn-only              media only through TURN (iceTransportPolicy "relay": hides each side's address)
   --connect-src SRC        extra CSP connect-src source, repeatable
 
 Limits (defaults in brackets)
@@ -69,6 +70,7 @@ export interface CliOptions {
   turnSecretFile?: string;
   turnSecret?: string;
   turnTtlSeconds: number;
+  turnOnly: boolean;
   limits: RelayLimits;
   logLevel: 'info' | 'debug';
 }
@@ -122,7 +124,7 @@ const FLAGS_WITH_VALUE = new Set([
   '--rate', '--ip-rate', '--max-payload', '--max-subscriptions', '--max-peers-per-topic', '--topic-idle', '--tracker-interval',
   '--heartbeat', '--max-buffered', '--log-level',
 ]);
-const SWITCHES = new Set(['--insecure-http']);
+const SWITCHES = new Set(['--insecure-http', '--turn-only']);
 
 /** Reads flags (which win) and the environment into options, or an error message for the user. */
 export const parseCliArgs = (argv: readonly string[], env: Env, cwd: string): Result<CliCommand> => {
@@ -189,6 +191,8 @@ export const parseCliArgs = (argv: readonly string[], env: Env, cwd: string): Re
   const turnSecretFile = last('--turn-secret-file');
   const turnSecret = env['TURN_SECRET'];
   if (turnUrls.length > 0 && turnSecretFile === undefined && !turnSecret) return err('--turn-url needs --turn-secret-file (or TURN_SECRET)');
+  const turnOnly = switches.has('--turn-only');
+  if (turnOnly && turnUrls.length === 0) return err('--turn-only needs --turn-url');
   const connectSources = all('--connect-src');
   for (const src of connectSources) if (!/^[A-Za-z0-9:/.*_[\]-]{1,200}$/.test(src)) return err(`--connect-src "${src.slice(0, 40)}" is not a CSP source`);
 
@@ -232,6 +236,7 @@ export const parseCliArgs = (argv: readonly string[], env: Env, cwd: string): Re
     ...(tlsCertFile === undefined ? {} : { tlsCertFile: resolve(cwd, tlsCertFile) }),
     ...(tlsKeyFile === undefined ? {} : { tlsKeyFile: resolve(cwd, tlsKeyFile) }),
     insecureHttp,
+    turnOnly,
     allowedOrigins,
     strategy,
     configRelays,

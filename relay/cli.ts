@@ -85,7 +85,7 @@ const main = async (): Promise<void> => {
       config: {
         strategy: options.strategy,
         relays: options.configRelays,
-        turn: turnSecret === undefined ? undefined : { urls: options.turnUrls, secret: turnSecret, ttlSeconds: options.turnTtlSeconds },
+        turn: turnSecret === undefined ? undefined : { urls: options.turnUrls, secret: turnSecret, ttlSeconds: options.turnTtlSeconds, only: options.turnOnly },
       },
       connectSources: options.connectSources,
       tokenSecret,

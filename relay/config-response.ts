@@ -16,7 +16,7 @@ export interface ConfigOptions {
   /** Relay URLs of the deployment; when empty, this relay itself as the browser reached it. */
   relays: readonly string[];
   /** TURN servers with a coturn `use-auth-secret` secret: fresh credentials per response. */
-  turn?: { urls: readonly string[]; secret: Uint8Array; ttlSeconds: number } | undefined;
+  turn?: { urls: readonly string[]; secret: Uint8Array; ttlSeconds: number; /** Advertise `iceTransportPolicy: "relay"`. */ only?: boolean } | undefined;
 }
 
 export const DEFAULT_CONFIG_OPTIONS: ConfigOptions = { strategy: 'nostr', secure: false, relays: [] };
@@ -30,5 +30,5 @@ export const buildAppConfig = (hostHeader: string | undefined, fallbackHost: str
   const host = hostHeader !== undefined && isValidHostHeader(hostHeader) ? hostHeader : fallbackHost;
   const relays = options.relays.length > 0 ? [...options.relays] : [`${options.secure ? 'wss' : 'ws'}://${host}/`];
   const iceServers = options.turn === undefined ? [] : [turnCredentials(options.turn.secret, options.turn.urls, nowUnix, options.turn.ttlSeconds)];
-  return { strategy: options.strategy, relays, iceServers };
+  return { strategy: options.strategy, relays, iceServers, ...(options.turn?.only ? { iceTransportPolicy: 'relay' as const } : {}) };
 };

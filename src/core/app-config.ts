@@ -18,6 +18,8 @@ export interface AppConfig {
   /** WebSocket URLs (ws:// or wss://) of Nostr relays or WebTorrent trackers. */
   relays: string[];
   iceServers: IceServer[];
+  /** `relay`: media only through TURN (hides each side's address from the other); absent means `all`. */
+  iceTransportPolicy?: 'relay';
 }
 
 const MAX_RELAYS = 32;
@@ -54,6 +56,10 @@ const parseIceServer = (raw: unknown, where: string): Result<IceServer> => {
     if (typeof v !== 'string' || v.length > MAX_URL_LENGTH) return err(`${where}.${field} must be a string`);
     server[field] = v;
   }
+  // The browser refuses a TURN entry without both (RTCPeerConnection throws), so say so here, by name.
+  if (urls.some((u) => /^turns?:/i.test(u)) && (server.username === undefined || server.credential === undefined)) {
+    return err(`${where} lists a TURN URL, so it needs both "username" and "credential"`);
+  }
   return ok(server);
 };
 
@@ -82,5 +88,10 @@ export const parseAppConfig = (raw: unknown): Result<AppConfig> => {
     if (!parsed.ok) return parsed;
     iceServers.push(parsed.value);
   }
-  return ok({ strategy, relays, iceServers });
+  const policy = raw['iceTransportPolicy'] ?? 'all';
+  if (policy !== 'all' && policy !== 'relay') return err('"iceTransportPolicy" must be "all" or "relay"');
+  if (policy === 'relay' && !iceServers.some((s) => s.urls.some((u) => /^turns?:/i.test(u)))) {
+    return err('"iceTransportPolicy": "relay" needs at least one TURN server in "iceServers"');
+  }
+  return ok(policy === 'relay' ? { strategy, relays, iceServers, iceTransportPolicy: policy } : { strategy, relays, iceServers });
 };

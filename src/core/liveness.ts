@@ -23,9 +23,9 @@ export const createLiveness = (timeoutMs = HEARTBEAT_TIMEOUT_MS) => {
     forget(peerId: string): void {
       lastHeard.delete(peerId);
     },
-    /** Peers silent for longer than the timeout at `now`. */
-    silent(now: number): string[] {
-      return [...lastHeard].filter(([, t]) => now - t > timeoutMs).map(([id]) => id);
+    /** Peers silent for longer than the timeout (or `after`) at `now`. */
+    silent(now: number, after = timeoutMs): string[] {
+      return [...lastHeard].filter(([, t]) => now - t > after).map(([id]) => id);
     },
   };
 };

@@ -3,6 +3,7 @@ import type { AppConfig } from '../core/app-config';
 import { deriveRoomKeys, passwordBytes, passwordSalt } from '../core/keys';
 import { createAdmission, type Admission, type AdmissionOutput } from '../core/admission';
 import { createLiveness, HEARTBEAT_INTERVAL_MS, LIVENESS_CHECK_MS } from '../core/liveness';
+import { createRecovery, QUIET_AFTER_MS, type RecoveryOutput } from '../core/recovery';
 import { encodeMessage, isAdmissionMessage, parseMessage } from '../core/protocol';
 import { ADMISSION_BUDGET, createTokenBucket, MESSAGE_BUDGET } from '../core/token-bucket';
 import type { RoomCode } from '../core/room-code';
@@ -14,7 +15,7 @@ import type { PasswordKdf } from '../adapters/kdf/types';
 import type { DeviceControlPort, LocalMedia, MediaDevicesPort, MediaProblem } from '../adapters/media/types';
 import type { DeviceChoicesStore } from '../adapters/storage/device-choices-store';
 import { createCallDevices, type CallDevices } from './call-devices';
-import type { Signaling, SignalingRoom, SignalingState } from '../adapters/signaling/types';
+import type { JoinOptions, Signaling, SignalingRoom, SignalingState } from '../adapters/signaling/types';
 
 /** Where the call stands, as the status line tells it. */
 export type CallStatus =
@@ -24,6 +25,10 @@ export type CallStatus =
   /** In the room, nobody else yet; `previous` says how the last person went. */
   | { kind: 'waiting'; previous: 'hung-up' | 'lost' | null }
   | { kind: 'connected' }
+  /** The media path to the partner broke; ICE is being restarted and the partner is kept. */
+  | { kind: 'reconnecting' }
+  /** The recovery window passed: the connection is closed; we are back in the room, alone. */
+  | { kind: 'unrestored' }
   /** We hung up. */
   | { kind: 'ended' }
   /** The room reached its expiry with nobody else in it (or after they left). */
@@ -109,6 +114,10 @@ export interface CallModel {
   retryPassword(): Promise<void>;
   toggleMic(): void;
   toggleCamera(): void;
+  /** Leaves the room and enters it again at once (after a connection that could not be restored). */
+  rejoin(): Promise<void>;
+  /** How long the last interruption took to recover, in ms (null before any). */
+  readonly lastRecoveryMs: ReadonlySignal<number | null>;
   /** Says goodbye, leaves the room and stops our camera and microphone. */
   hangUp(): Promise<void>;
   /** Leaves without ceremony (page hiding, model torn down); idempotent. */
@@ -129,6 +138,9 @@ export const createCallModel = (deps: CallDeps): CallModel => {
   const clock = signal(now());
   const nobodyAnswered = signal(false);
   const liveness = createLiveness();
+  const recovery = createRecovery();
+  const lastRecoveryMs = signal<number | null>(null);
+  let joinOptions: JoinOptions | null = null;
   /** Peers connected through signaling, with the stream each sent us and when they connected. */
   const connected = new Map<string, { stream: MediaStream | null; since: number; budget: ReturnType<typeof createTokenBucket> }>();
   const dropped = signal<DropCounters>({ rate: 0, malformed: 0, admissions: 0 });
@@ -184,6 +196,7 @@ export const createCallModel = (deps: CallDeps): CallModel => {
     peerId = id;
     peerSaidBye = false;
     aloneSince = null;
+    recovery.reset();
     batch(() => {
       partner.value = id;
       status.value = { kind: 'connected' };
@@ -242,6 +255,7 @@ export const createCallModel = (deps: CallDeps): CallModel => {
       partner.value = null;
       remoteStream.value = null;
       if (status.value.kind === 'connected') status.value = { kind: 'waiting', previous: peerSaidBye ? 'hung-up' : 'lost' };
+      else if (status.value.kind === 'reconnecting') status.value = { kind: 'unrestored' };
     });
   };
 
@@ -253,6 +267,33 @@ export const createCallModel = (deps: CallDeps): CallModel => {
       remoteStream.value = null;
     });
     void dispose();
+  };
+
+  /** Carries out what the recovery state machine decided about the partner's connection. */
+  const recover = (r: SignalingRoom, outputs: RecoveryOutput[]) => {
+    const id = peerId;
+    if (id === null) return;
+    for (const o of outputs) {
+      switch (o.kind) {
+        case 'interrupted':
+          if (status.value.kind === 'connected') status.value = { kind: 'reconnecting' };
+          break;
+        case 'restart':
+          r.restartIce(id);
+          break;
+        case 'recovered':
+          // Heartbeats sent during the outage may still be on their way: count from now.
+          liveness.heard(id, now());
+          batch(() => {
+            lastRecoveryMs.value = o.afterMs;
+            if (status.value.kind === 'reconnecting') status.value = { kind: 'connected' };
+          });
+          break;
+        case 'give-up':
+          r.disconnectPeer(id);
+          break;
+      }
+    }
   };
 
   /** Carries out what the admission state machine decided. */
@@ -296,6 +337,9 @@ export const createCallModel = (deps: CallDeps): CallModel => {
         r.disconnectPeer(id);
         return;
       }
+      // Someone arrives while our partner's connection is down (a crashed partner reloading gets a
+      // new id): stop waiting for the old connection and let the newcomer have the slot.
+      if (peerId !== null && recovery.recovering) r.disconnectPeer(peerId);
       connected.set(id, { stream: null, since: now(), budget: createTokenBucket(MESSAGE_BUDGET.capacity, MESSAGE_BUDGET.perSecond, now) });
       liveness.heard(id, now());
       run(r, adm.connect(id, now()));
@@ -317,6 +361,8 @@ export const createCallModel = (deps: CallDeps): CallModel => {
       // Any message shows the peer is alive, even one over budget: otherwise a flood would starve
       // the heartbeats it pushes aside and get the call dropped as "vanished".
       liveness.heard(id, now());
+      // A message got through: the path works again, whatever ICE last said.
+      if (id === peerId && recovery.recovering) recover(r, recovery.link('connected', now()));
       // The budget comes next: a flood costs one comparison per message, no parsing.
       if (!peer.budget.take()) {
         count('rate');
@@ -337,6 +383,9 @@ export const createCallModel = (deps: CallDeps): CallModel => {
       else if (message.type === 'chat' && id === peerId && !chat.receive(message.text)) count('rate');
     });
     r.on('state', (s) => (signalingState.value = s));
+    r.on('link', (id, state) => {
+      if (id === peerId) recover(r, recovery.link(state, now()));
+    });
     r.on('roomFull', () => {
       if (peerId === null) refuseFull();
     });
@@ -360,8 +409,12 @@ export const createCallModel = (deps: CallDeps): CallModel => {
   const checkLiveness = () => {
     const r = room;
     if (!r) return;
-    // A vanished peer (crash, network gone) is closed here, which reports it as left on both sides.
-    for (const id of liveness.silent(now())) r.disconnectPeer(id);
+    // A vanished peer is closed here, which reports it as left on both sides. The partner's silence
+    // instead starts recovery: a network blip silences it seconds before ICE notices, and from here
+    // a blip and a crash look the same, so the recovery window bounds both.
+    for (const id of liveness.silent(now())) if (id !== peerId) r.disconnectPeer(id);
+    if (peerId !== null && liveness.silent(now(), QUIET_AFTER_MS).includes(peerId)) recover(r, recovery.silent(now()));
+    recover(r, recovery.tick(now()));
     // A refused third that has not left by itself is shown the door.
     if (peerId !== null) {
       for (const [id, p] of connected) if (id !== peerId && now() - p.since > REFUSED_GRACE_MS) r.disconnectPeer(id);
@@ -380,13 +433,20 @@ export const createCallModel = (deps: CallDeps): CallModel => {
     const keys = deriveRoomKeys(code, passwordKey);
     verifyKeyCtx = bytesToHex(keys.verifyContext);
     passwordKey?.fill(0);
-    const r = await deps.signaling.join({
+    joinOptions = {
       strategy: deps.config.strategy,
       relays: deps.config.relays,
       iceServers: deps.config.iceServers,
       topic: keys.topic,
       password: keys.signalingPassword,
-    });
+      ...(deps.config.iceTransportPolicy ? { iceTransportPolicy: deps.config.iceTransportPolicy } : {}),
+    };
+    await enter(joinOptions);
+  };
+
+  /** Joins the rendezvous with derived options (again on Rejoin, without deriving anything twice). */
+  const enter = async (options: JoinOptions) => {
+    const r = await deps.signaling.join(options);
     if (disposed) {
       await r.leave();
       return;
@@ -496,6 +556,20 @@ export const createCallModel = (deps: CallDeps): CallModel => {
         remoteStream.value = null;
       });
       await dispose();
+    },
+    lastRecoveryMs,
+    async rejoin() {
+      if (disposed || status.value.kind !== 'unrestored' || joinOptions === null) return;
+      const r = room;
+      room = null;
+      connected.clear();
+      status.value = { kind: 'joining' };
+      await r?.leave();
+      try {
+        await enter(joinOptions);
+      } catch (e) {
+        fail(e);
+      }
     },
     dispose,
   };

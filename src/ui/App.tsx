@@ -1,12 +1,16 @@
 import type { AppModel } from '../models/app';
 import type { ShellModel } from '../models/shell';
+import type { AttentionModel } from '../models/attention';
+import type { ConnectionTestModel } from '../models/connection-test';
+import { AttentionToggle } from './components/AttentionToggle';
+import { ConnectionTest } from './components/ConnectionTest';
 import { ShellBar } from './components/ShellBar';
 import { Call } from './screens/Call';
 import { Home } from './screens/Home';
 import { Lobby } from './screens/Lobby';
 
 /** Top-level view: offline/update/install bar, a config error banner (if any), then the current screen. */
-export const App = ({ app, shell }: { app: AppModel; shell: ShellModel }) => {
+export const App = ({ app, shell, connectionTest, attention }: { app: AppModel; shell: ShellModel; connectionTest?: ConnectionTestModel; attention?: AttentionModel }) => {
   const screen = app.screen.value;
   const configError = app.configError.value;
   return (
@@ -23,7 +27,10 @@ export const App = ({ app, shell }: { app: AppModel; shell: ShellModel }) => {
       ) : screen.name === 'lobby' ? (
         <Lobby key={screen.code.text} lobby={screen.lobby} code={screen.code} onCancel={app.goHome} />
       ) : (
-        <Home app={app} />
+        <Home app={app}>
+          {attention && <AttentionToggle on={attention.optedIn.value} problem={attention.problem.value} onChange={(on) => void attention.setOptIn(on)} />}
+          {connectionTest && <ConnectionTest state={connectionTest.state.value} onRun={() => void connectionTest.run()} />}
+        </Home>
       )}
     </>
   );

@@ -84,7 +84,9 @@ test('a peer whose tab dies without a goodbye is noticed by the heartbeat, and t
   void cdp.send('Page.crash').catch(() => undefined);
   // The 5 s goal is measured by `npm run bench` (timing never gates a test). This wait is only
   // bounded below Trystero's own ~13 s, so it still fails if the heartbeat stopped working.
-  await expect(status(alice.page)).toHaveText(/They left \(connection lost\)/, { timeout: 10_000 });
+  // A crash and a network blip look the same from here: the call shows it is reconnecting (and
+  // would give up after the recovery window), but whoever comes in now gets the slot at once.
+  await expect(status(alice.page)).toHaveAttribute('data-status', 'reconnecting', { timeout: 10_000 });
   console.log(`[measure] crashed tab noticed: ${Date.now() - crashed} ms`);
   const bobAgain = await joinPeer(browser, link);
   await expect(status(bobAgain.page)).toHaveAttribute('data-status', 'connected', { timeout: 15_000 });

@@ -1,4 +1,5 @@
 import { createEmitter } from './emitter';
+import type { LinkState } from '../../core/recovery';
 import type { JoinOptions, Signaling, SignalingEvents, SignalingRoom } from './types';
 
 interface Member {
@@ -15,8 +16,12 @@ export const createFakeSignalingHub = () => {
   const rooms = new Map<string, Map<string, Member>>();
   /** Peers whose messages are no longer delivered (a frozen or unplugged machine). */
   const silenced = new Set<string>();
+  /** Pairs whose media path is down (`a|b`, both orders). */
+  const cut = new Set<string>();
   let nextId = 0;
   const joins: JoinOptions[] = [];
+  /** ICE restarts asked for, as `selfId→peerId`. */
+  const restarts: string[] = [];
 
   const prepared: string[] = [];
   /** Track operations in order, to check a switch replaced a track (no renegotiation) and whom it reached. */
@@ -66,7 +71,7 @@ export const createFakeSignalingHub = () => {
         async send(data, peerId) {
           if (silenced.has(self.id)) return;
           for (const other of members.values()) {
-            if (other !== self && (peerId === undefined || other.id === peerId)) other.emitter.emit('message', data, self.id);
+            if (other !== self && (peerId === undefined || other.id === peerId) && !cut.has(`${self.id}|${other.id}`)) other.emitter.emit('message', data, self.id);
           }
         },
         async fingerprints(peerId) {
@@ -78,6 +83,9 @@ export const createFakeSignalingHub = () => {
         async stats(peerId) {
           if (!members.has(peerId)) throw new Error('no connection to that peer');
           return hub.stats(self.id, peerId);
+        },
+        restartIce(peerId) {
+          restarts.push(`${self.id}→${peerId}`);
         },
         stopRejoining() {
           // The fake never re-joins on its own.
@@ -120,6 +128,27 @@ export const createFakeSignalingHub = () => {
     /** Stops delivering `peerId`'s messages without telling anyone, as a frozen machine would. */
     silence(peerId: string) {
       silenced.add(peerId);
+    },
+    restarts,
+    /**
+     * The media path between `a` and `b` changes state (a network blip: both ends see it); while not
+     * connected, their data-channel messages are lost, as on a stalled transport.
+     */
+    setLink(a: string, b: string, state: LinkState) {
+      for (const members of rooms.values()) {
+        const [ma, mb] = [members.get(a), members.get(b)];
+        if (!ma || !mb) continue;
+        for (const k of [`${a}|${b}`, `${b}|${a}`]) {
+          if (state === 'connected') cut.delete(k);
+          else cut.add(k);
+        }
+        ma.emitter.emit('link', b, state);
+        mb.emitter.emit('link', a, state);
+      }
+    },
+    /** Delivers `peerId`'s messages again. */
+    unsilence(peerId: string) {
+      silenced.delete(peerId);
     },
     /** Simulates a peer vanishing without goodbye (crash, network gone). */
     drop(peerId: string) {

@@ -7,6 +7,7 @@ import { isRoomFullFrame } from '../../core/relay-notice';
 import { createDtlsCertificate, readDtlsFingerprints } from '../rtc/fingerprints';
 import { readStats } from '../rtc/stats';
 import { createEmitter } from './emitter';
+import { watchLink } from './link';
 import type { JoinOptions, Signaling, SignalingEvents, SignalingRoom, SignalingState } from './types';
 
 /** Trystero app id: namespaces our topics on shared public relays. */
@@ -58,13 +59,15 @@ export const createTrysteroSignaling = (): Signaling => ({
 
     const open = () => {
       const room = mod.joinRoom(
-        { appId: APP_ID, password: options.password, relayConfig: { urls: options.relays }, rtcConfig: { iceServers: options.iceServers, certificates: [certificate] } },
+        { appId: APP_ID, password: options.password, relayConfig: { urls: options.relays }, rtcConfig: { iceServers: options.iceServers, certificates: [certificate], ...(options.iceTransportPolicy ? { iceTransportPolicy: options.iceTransportPolicy } : {}) } },
         options.topic,
         { onJoinError: ({ error }) => emitter.emit('error', error) },
       );
       const action = room.makeAction<string>(ACTION);
       room.onPeerJoin = (id) => {
         peers.add(id);
+        const pc = room.getPeers()[id];
+        if (pc) watchLink(pc, (link) => emitter.emit('link', id, link));
         emitter.emit('peerJoin', id);
       };
       room.onPeerLeave = (id) => peerGone(id);
@@ -146,6 +149,9 @@ export const createTrysteroSignaling = (): Signaling => ({
       disconnectPeer: (peerId) => {
         current.room.getPeers()[peerId]?.close();
         peerGone(peerId);
+      },
+      restartIce: (peerId) => {
+        current.room.getPeers()[peerId]?.restartIce();
       },
       stopRejoining: () => {
         rejoinWhenEmpty = false;

@@ -1,5 +1,6 @@
 import type { Strategy, IceServer } from '../../core/app-config';
 import type { FingerprintPair } from '../../core/fingerprint';
+import type { LinkState } from '../../core/recovery';
 
 /** Removes a listener; every `on*` returns one. */
 export type Unsubscribe = () => void;
@@ -13,6 +14,8 @@ export interface JoinOptions {
   topic: string;
   /** Signaling encryption password (HKDF of the room secret, a separate label). */
   password: string;
+  /** `relay`: media only through TURN. */
+  iceTransportPolicy?: 'relay';
 }
 
 /** Whether we can reach any signaling relay: media between connected peers never depends on it. */
@@ -31,6 +34,8 @@ export interface SignalingEvents {
   state: (state: SignalingState) => void;
   /** A relay refused us because two people are already in this room (its two-peer cap). */
   roomFull: () => void;
+  /** The media path to a connected peer broke, failed or came back (its connection is kept open meanwhile). */
+  link: (peerId: string, state: LinkState) => void;
 }
 
 /** One joined room. The only surface of Trystero the rest of the app sees. */
@@ -55,6 +60,8 @@ export interface SignalingRoom {
   stats(peerId: string): Promise<unknown[]>;
   /** Closes the connection to one peer (e.g. it stopped answering); reported as its `peerLeave`. */
   disconnectPeer(peerId: string): void;
+  /** Restarts ICE on the connection to `peerId` (new credentials, fresh candidates; renegotiated by signaling). */
+  restartIce(peerId: string): void;
   /** Stops re-entering the rendezvous when the room empties (the room expired; a call in progress goes on). */
   stopRejoining(): void;
   /** Leaves the rendezvous and closes every peer connection. */

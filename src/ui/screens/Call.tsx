@@ -25,6 +25,10 @@ const statusText = (s: CallStatus, hasRemoteMedia: boolean, signaling: Signaling
       return 'Waiting for the other person. Share the link to invite them.';
     case 'connected':
       return hasRemoteMedia ? 'Connected' : 'Connected. Waiting for their video…';
+    case 'reconnecting':
+      return 'Connection interrupted. Reconnecting…';
+    case 'unrestored':
+      return 'The connection could not be restored.';
     case 'ended':
       return 'Call ended.';
     case 'expired':
@@ -97,6 +101,14 @@ export const Call = ({ call, code, onHome }: { call: CallModel; code: RoomCode; 
             ? `Open for joining until ${formatTime(code.expiresAt)} (${formatDuration(left)} left).`
             : 'This room no longer accepts anyone new; your call goes on.'}
         </p>
+      )}
+      {status.kind === 'unrestored' && (
+        <div class="notice" role="alert">
+          <p>The network between you stayed down too long. If they are still here, they will rejoin too.</p>
+          <button type="button" class="primary" onClick={() => void call.rejoin()}>
+            Rejoin
+          </button>
+        </div>
       )}
       {status.kind === 'full' && (
         <p class="help">A call has room for two, and this one already has both. If you were expected, ask for a new link.</p>

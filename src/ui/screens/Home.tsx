@@ -1,10 +1,11 @@
+import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import { DEFAULT_LIFETIME_MINUTES, LIFETIMES_MINUTES } from '../../core/room-code';
 import type { AppModel } from '../../models/app';
 import { formatDuration } from '../format';
 
 /** Start a new call (lifetime, optional password) or join one from a code or link. */
-export const Home = ({ app }: { app: AppModel }) => {
+export const Home = ({ app, children }: { app: AppModel; children?: ComponentChildren }) => {
   const [input, setInput] = useState('');
   const [lifetime, setLifetime] = useState<number>(DEFAULT_LIFETIME_MINUTES);
   const [password, setPassword] = useState('');
@@ -80,6 +81,7 @@ export const Home = ({ app }: { app: AppModel }) => {
           {codeError}
         </p>
       )}
+      {children}
     </main>
   );
 };

@@ -1,0 +1,58 @@
+import { test, type Browser } from '@playwright/test';
+import { startTurnRig, expectRemoteFramesFlow } from '../tests/e2e/turn-blip';
+
+const RUNS = Number(process.env['BENCH_RUNS'] ?? 5);
+const BLIP_MS = 5000;
+// Its own relay (with --turn-only) and test TURN server, beside the two of playwright.config.ts.
+const RELAY_PORT = Number(process.env['BENCH_TURN_RELAY_PORT'] ?? 18801);
+const TURN_PORT = Number(process.env['BENCH_TURN_PORT'] ?? 18802);
+
+/**
+ * One sample: two people in a call whose media goes through a TURN server; the server drops
+ * everything for 5 s; ms from it forwarding again to both remote videos decoding new frames.
+ */
+const sample = async (browser: Browser, rig: Awaited<ReturnType<typeof startTurnRig>>): Promise<number> => {
+  const alice = await browser.newContext();
+  const bob = await browser.newContext();
+  try {
+    const a = await alice.newPage();
+    await a.goto(`${rig.relay.url}/`);
+    await a.getByRole('button', { name: 'Start a call' }).click();
+    await a.locator('[data-testid="status"][data-status="waiting"]').waitFor();
+    const b = await bob.newPage();
+    await b.goto(a.url());
+    for (const p of [a, b]) await p.locator('[data-testid="status"][data-status="connected"]').waitFor({ timeout: 30_000 });
+    await Promise.all([expectRemoteFramesFlow(a), expectRemoteFramesFlow(b)]);
+    rig.turn.pause();
+    const cut = Date.now();
+    for (const p of [a, b]) await p.locator('[data-testid="status"][data-status="reconnecting"]').waitFor({ timeout: BLIP_MS });
+    await a.waitForTimeout(Math.max(0, cut + BLIP_MS - Date.now()));
+    rig.turn.resume();
+    const back = Date.now();
+    await Promise.all([expectRemoteFramesFlow(a), expectRemoteFramesFlow(b)]);
+    return Date.now() - back;
+  } finally {
+    rig.turn.resume();
+    await alice.close();
+    await bob.close();
+  }
+};
+
+test('recovery: call through TURN, 5 s outage, time until video flows again both ways', async ({ browser }) => {
+  const rig = await startTurnRig(RELAY_PORT, TURN_PORT);
+  try {
+    const xs: number[] = [];
+    for (let i = 0; i < RUNS; i++) xs.push(await sample(browser, rig));
+    const s = [...xs].sort((p, q) => p - q);
+    console.log(
+      [
+        '',
+        `recovery after a ${BLIP_MS / 1000} s media outage (TURN server paused): network back → both videos decoding again, ${RUNS} runs (ms)`,
+        `  median ${s[Math.floor(s.length / 2)]}  min ${s[0]}  max ${s[s.length - 1]}   [${xs.join(', ')}]`,
+        '',
+      ].join('\n'),
+    );
+  } finally {
+    await rig.stop();
+  }
+});

@@ -1,0 +1,69 @@
+import { signal, type ReadonlySignal } from '@preact/signals';
+import type { AppConfig } from '../core/app-config';
+import type { Result } from '../core/result';
+import type { ConnectionProbe } from '../adapters/probe/types';
+
+/** How long each check may take before it counts as "no answer". */
+export const PROBE_TIMEOUT_MS = 5000;
+
+/** One line of the report: what was checked, and whether it worked, in plain words. */
+export interface CheckLine {
+  what: string;
+  ok: boolean;
+  text: string;
+}
+
+export type ConnectionTestState =
+  | { phase: 'idle' }
+  | { phase: 'running' }
+  | { phase: 'done'; lines: CheckLine[] }
+  | { phase: 'error'; message: string };
+
+const isTurn = (url: string) => /^turns?:/i.test(url);
+const hostOf = (url: string) => url.replace(/^[a-z]+:(\/\/)?/i, '').replace(/[/?].*$/, '');
+
+/** Checks whether the configured signaling relays and STUN/TURN servers answer, and says so plainly. */
+export const createConnectionTestModel = (deps: { probe: ConnectionProbe; config: () => Promise<Result<AppConfig>> }) => {
+  const state = signal<ConnectionTestState>({ phase: 'idle' });
+
+  const run = async () => {
+    if (state.value.phase === 'running') return;
+    state.value = { phase: 'running' };
+    const config = await deps.config();
+    if (!config.ok) {
+      state.value = { phase: 'error', message: config.error };
+      return;
+    }
+    const { relays, iceServers } = config.value;
+    const relayLines = relays.map(async (url): Promise<CheckLine> => {
+      const ok = await deps.probe.relay(url, PROBE_TIMEOUT_MS);
+      return { what: url, ok, text: ok ? 'Signaling relay reachable.' : 'Signaling relay unreachable: calls cannot start through it.' };
+    });
+    const iceLines = iceServers.map(async (server): Promise<CheckLine> => {
+      const found = await deps.probe.ice(server, PROBE_TIMEOUT_MS);
+      const turn = server.urls.some(isTurn);
+      const what = `${turn ? 'TURN' : 'STUN'} ${hostOf(server.urls[0] ?? '')}`;
+      if (turn) {
+        return found.relay
+          ? { what, ok: true, text: 'TURN server answered: calls can be relayed through it when a direct path fails.' }
+          : { what, ok: false, text: 'TURN server did not answer (unreachable, or its credentials were refused).' };
+      }
+      return found.srflx
+        ? { what, ok: true, text: 'STUN server answered: your public address can be found for direct connections.' }
+        : { what, ok: false, text: 'STUN server did not answer.' };
+    });
+    const lines = await Promise.all([...relayLines, ...iceLines]);
+    if (iceServers.length === 0) {
+      lines.push({
+        what: 'STUN/TURN',
+        ok: false,
+        text: 'No STUN or TURN server is configured: calls connect only when both devices can reach each other directly (for example on the same network).',
+      });
+    }
+    state.value = { phase: 'done', lines };
+  };
+
+  return { state: state as ReadonlySignal<ConnectionTestState>, run };
+};
+
+export type ConnectionTestModel = ReturnType<typeof createConnectionTestModel>;

@@ -1,0 +1,60 @@
+import { expect, test } from '@playwright/test';
+import { expectRemoteVideoPlaying, openPeer, startCall } from './helpers';
+import { expectRemoteFramesFlow, remoteFrames, startTurnRig, type TurnRig } from './turn-blip';
+
+// Extra ports of this spec's own range (the default relay serves the rest of the suite).
+const RELAY_PORT = 18930;
+const TURN_PORT = 18931;
+
+let rig: TurnRig;
+test.beforeAll(async () => (rig = await startTurnRig(RELAY_PORT, TURN_PORT)));
+test.afterAll(async () => rig.stop());
+
+for (const BLIP_MS of [5000, 12_000]) test(`a ${BLIP_MS / 1000} s network outage on the media path: the call recovers by itself, with the same partner`, async ({ browser }) => {
+  test.setTimeout(120_000);
+  const alice = await openPeer(browser, `${rig.relay.url}/`);
+  const link = await startCall(alice);
+  const bob = await openPeer(browser, link);
+  const status = (p: typeof alice) => p.page.getByTestId('status');
+  for (const p of [alice, bob]) {
+    await expect(status(p)).toHaveAttribute('data-status', 'connected', { timeout: 30_000 });
+    await expectRemoteVideoPlaying(p.page);
+  }
+  // Media really goes through our TURN server (the config allows relay candidates only).
+  const before = rig.turn.relayed;
+  await expect.poll(() => rig.turn.relayed).toBeGreaterThan(before + 50);
+  const partnerOfAlice = await alice.page.locator('main.call').getAttribute('data-peer-id');
+  const partnerOfBob = await bob.page.locator('main.call').getAttribute('data-peer-id');
+
+  // The outage: nothing gets through in either direction.
+  const atCut = await remoteFrames(alice.page);
+  rig.turn.pause();
+  const cut = Date.now();
+  // Both sides notice, and say so.
+  for (const p of [alice, bob]) await expect(status(p)).toHaveText('Connection interrupted. Reconnecting…', { timeout: 5000 });
+  // The outage lasts its full length (the scenario, not a wait for a condition), and the picture
+  // stops: over its last half second no frame arrives, and before that a few from the jitter
+  // buffer at most, not the outage's seconds (the fake camera sends 30 frames a second).
+  await alice.page.waitForTimeout(Math.max(0, cut + BLIP_MS - 500 - Date.now()));
+  const stalledAt = await remoteFrames(alice.page);
+  await alice.page.waitForTimeout(Math.max(0, cut + BLIP_MS - Date.now()));
+  expect(await remoteFrames(alice.page)).toBe(stalledAt);
+  expect(stalledAt - atCut).toBeLessThan(30);
+  rig.turn.resume();
+  const back = Date.now();
+
+  // No user action: both sides come back to "Connected" with the same partner, and video flows.
+  await Promise.all([expectRemoteFramesFlow(alice.page), expectRemoteFramesFlow(bob.page)]);
+  const recovered = Date.now() - back;
+  for (const p of [alice, bob]) await expect(status(p)).toHaveAttribute('data-status', 'connected', { timeout: 20_000 });
+  console.log(`[measure] recovery after a ${BLIP_MS / 1000} s blip: ${recovered} ms from the network coming back to both videos playing`);
+  expect(await alice.page.locator('main.call').getAttribute('data-peer-id')).toBe(partnerOfAlice);
+  expect(await bob.page.locator('main.call').getAttribute('data-peer-id')).toBe(partnerOfBob);
+  // And it stays up (heartbeats resumed; nobody was dropped late).
+  await expectRemoteVideoPlaying(alice.page);
+  await expect(status(alice)).toHaveAttribute('data-status', 'connected');
+
+  expect(alice.errors).toEqual([]);
+  expect(bob.errors).toEqual([]);
+  await Promise.all([alice.context.close(), bob.context.close()]);
+});
