@@ -1,5 +1,5 @@
-import { computed, signal, type ReadonlySignal } from '@preact/signals';
-import { connectionQuality, summariseStats, type ConnectionSummary, type Quality } from '../core/connection-stats';
+import { batch, signal, type ReadonlySignal } from '@preact/signals';
+import type { ConnectionSummary, Quality } from '../core/connection-stats';
 
 /** How often the details are refreshed while connected. */
 export const STATS_INTERVAL_MS = 2000;
@@ -20,6 +20,7 @@ export interface ConnectionStatsControl extends ConnectionStatsModel {
 /** Polls getStats() of the connection to the partner, only while there is one. */
 export const createConnectionStats = (): ConnectionStatsControl => {
   const summary = signal<ConnectionSummary | null>(null);
+  const quality = signal<Quality>('unknown');
   let timer: ReturnType<typeof setInterval> | null = null;
   /** Bumped by start/stop so a read that finishes late cannot write over a newer state. */
   let generation = 0;
@@ -28,12 +29,15 @@ export const createConnectionStats = (): ConnectionStatsControl => {
     generation++;
     if (timer !== null) clearInterval(timer);
     timer = null;
-    summary.value = null;
+    batch(() => {
+      summary.value = null;
+      quality.value = 'unknown';
+    });
   };
 
   return {
     summary,
-    quality: computed(() => (summary.value === null ? 'unknown' : connectionQuality(summary.value))),
+    quality,
     start(read) {
       stop();
       const mine = generation;
@@ -44,9 +48,14 @@ export const createConnectionStats = (): ConnectionStatsControl => {
         if (busy) return;
         busy = true;
         try {
-          const entries = await read();
+          // Loaded on first use, like the verification code: nothing of it is needed before a call connects.
+          const [entries, core] = await Promise.all([read(), import('../core/connection-stats')]);
           if (mine !== generation) return;
-          summary.value = summariseStats(entries, previous);
+          const next = core.summariseStats(entries, previous);
+          batch(() => {
+            summary.value = next;
+            quality.value = core.connectionQuality(next);
+          });
           previous = entries;
         } catch {
           // The connection closed between samples: the partner's departure will stop us.

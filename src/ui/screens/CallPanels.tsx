@@ -1,9 +1,11 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import type { Quality } from '../../core/connection-stats';
 import type { CallModel } from '../../models/call';
-import { ChatPanel } from '../components/ChatPanel';
-import { ConnectionDetails } from '../components/ConnectionDetails';
 import { verifyBadge } from '../components/VerifyPanel';
+
+type Panels = typeof import('../components/call-panels');
+/** The panels load once a call connects (they are not needed on Home), then stay loaded. */
+let panels: Panels | null = null;
 
 const qualityText: Record<Quality, string> = {
   good: 'Connection: good',
@@ -15,6 +17,18 @@ const qualityText: Record<Quality, string> = {
 /** The connected call's quality indicator, with the toggles and panels for connection details and chat. */
 export const CallPanels = ({ call }: { call: CallModel }) => {
   const [detailsOpen, setDetailsOpen] = useState(false);
+  const [, setLoaded] = useState(panels !== null);
+  useEffect(() => {
+    if (panels) return;
+    // A failed load (offline without the cached chunk) leaves the toggles without panels; nothing else breaks.
+    import('../components/call-panels').then(
+      (m) => {
+        panels = m;
+        setLoaded(true);
+      },
+      () => undefined,
+    );
+  }, []);
   const { chat, connection } = call;
   const quality = connection.quality.value;
   const chatOpen = chat.open.value;
@@ -40,8 +54,8 @@ export const CallPanels = ({ call }: { call: CallModel }) => {
           )}
         </button>
       </div>
-      {detailsOpen && <ConnectionDetails summary={connection.summary.value} verification={verifyBadge(call.verification.value?.view.value ?? null).text} />}
-      {chatOpen && <ChatPanel messages={chat.messages.value} refusal={chat.refusal.value} onSend={chat.send} />}
+      {detailsOpen && panels && <panels.ConnectionDetails summary={connection.summary.value} verification={verifyBadge(call.verification.value?.view.value ?? null).text} />}
+      {chatOpen && panels && <panels.ChatPanel messages={chat.messages.value} refusal={chat.refusal.value} onSend={chat.send} />}
     </>
   );
 };

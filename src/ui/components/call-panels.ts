@@ -1,0 +1,3 @@
+// The connected call's panels, in one lazily loaded chunk (see screens/CallPanels).
+export { ChatPanel } from './ChatPanel';
+export { ConnectionDetails } from './ConnectionDetails';
