@@ -57,6 +57,8 @@ export const Call = ({ call, code, onHome }: { call: CallModel; code: RoomCode; 
   const verification = call.verification.value;
   const view = verification?.view.value ?? null;
   const badge = verifyBadge(view);
+  // While reconnecting the call is still with the same person: keep its panels where they are.
+  const inCall = status.kind === 'connected' || status.kind === 'reconnecting';
 
   return (
     <main
@@ -71,13 +73,13 @@ export const Call = ({ call, code, onHome }: { call: CallModel; code: RoomCode; 
       <p class="status" role="status" aria-live="polite" data-testid="status" data-status={status.kind} data-signaling={signaling}>
         {statusText(status, remote !== null, signaling)}
       </p>
-      {status.kind === 'connected' && (
+      {inCall && (
         <p class={`badge badge--${badge.tone}`} data-testid="verify-state" aria-live="polite">
           {badge.text}
         </p>
       )}
-      {status.kind === 'connected' && <CallPanels call={call} />}
-      {status.kind === 'connected' && view && <VerifyPanel view={view} onAnswer={call.confirmCodes} />}
+      {inCall && <CallPanels call={call} />}
+      {inCall && view && <VerifyPanel view={view} onAnswer={call.confirmCodes} />}
       {status.kind === 'connected' && signaling === 'offline' && (
         <p class="notice">The signaling relay is unreachable. Your call is unaffected: audio and video go directly between you.</p>
       )}
