@@ -1,3 +1,4 @@
+import { passLobby } from '../tests/e2e/helpers';
 import { test, type Browser } from '@playwright/test';
 import { startTurnRig, expectRemoteFramesFlow } from '../tests/e2e/turn-blip';
 
@@ -18,9 +19,11 @@ const sample = async (browser: Browser, rig: Awaited<ReturnType<typeof startTurn
     const a = await alice.newPage();
     await a.goto(`${rig.relay.url}/`);
     await a.getByRole('button', { name: 'Start a call' }).click();
+    await passLobby(a);
     await a.locator('[data-testid="status"][data-status="waiting"]').waitFor();
     const b = await bob.newPage();
     await b.goto(a.url());
+    await passLobby(b);
     for (const p of [a, b]) await p.locator('[data-testid="status"][data-status="connected"]').waitFor({ timeout: 30_000 });
     await Promise.all([expectRemoteFramesFlow(a), expectRemoteFramesFlow(b)]);
     rig.turn.pause();

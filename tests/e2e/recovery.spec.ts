@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { expectRemoteVideoPlaying, openPeer, startCall } from './helpers';
+import { expectRemoteVideoPlaying, joinPeer, openPeer, startCall } from './helpers';
 import { expectRemoteFramesFlow, remoteFrames, startTurnRig, type TurnRig } from './turn-blip';
 
 // Extra ports of this spec's own range (the default relay serves the rest of the suite).
@@ -14,7 +14,7 @@ for (const BLIP_MS of [5000, 12_000]) test(`a ${BLIP_MS / 1000} s network outage
   test.setTimeout(120_000);
   const alice = await openPeer(browser, `${rig.relay.url}/`);
   const link = await startCall(alice);
-  const bob = await openPeer(browser, link);
+  const bob = await joinPeer(browser, link);
   const status = (p: typeof alice) => p.page.getByTestId('status');
   for (const p of [alice, bob]) {
     await expect(status(p)).toHaveAttribute('data-status', 'connected', { timeout: 30_000 });
