@@ -30,7 +30,8 @@ export const lobbyJoinButton = (page: Page) => page.getByTestId('lobby').getByRo
 /** Passes the lobby with whatever it previews (camera and microphone on, default devices); returns when the click began (Date.now()), for timing joins. */
 export const passLobby = async (page: Page): Promise<number> => {
   const button = lobbyJoinButton(page);
-  await button.waitFor();
+  // As a person does: join once the preview shows (the devices answered).
+  await expect(page.getByTestId('lobby')).toHaveAttribute('data-ready', 'true');
   const t0 = Date.now();
   await button.click();
   return t0;

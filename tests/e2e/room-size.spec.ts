@@ -122,6 +122,8 @@ test('a partner flooding the data channel does not break the call', async ({ bro
 test.describe('over relays that do not cap rooms (public Nostr relays)', () => {
   // Our relay refuses a third peer itself; public relays do not, so the pair must refuse it.
   const relay = relayProcess(18830, ['--max-peers-per-topic', '0']);
+  // Three people, each through a lobby with a live preview, on a shared machine: more than the default minute.
+  test.describe.configure({ timeout: 120_000 });
   test.beforeAll(() => relay.start());
   test.afterAll(() => relay.kill());
 

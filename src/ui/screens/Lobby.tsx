@@ -23,11 +23,6 @@ export const Lobby = ({ lobby, code, onCancel }: Props) => {
     <main class="lobby" data-testid="lobby" data-ready={lobby.ready.value}>
       <h1>Ready to join?</h1>
       <p class="lede">Check your camera and microphone before you go in.{code.hasPassword && ' This room asks for a password next.'}</p>
-      {problem && (
-        <p class="notice" role="alert">
-          {mediaText[problem]}
-        </p>
-      )}
       <div class="lobby__preview">
         <VideoTile
           stream={showCamera ? lobby.preview.value : null}
@@ -45,6 +40,20 @@ export const Lobby = ({ lobby, code, onCancel }: Props) => {
           {cameraOn ? 'Camera off' : 'Camera on'}
         </button>
       </div>
+      {/* Join comes before anything that appears once the devices answer (a problem, the device lists), so it never moves under the pointer. */}
+      <div class="controls">
+        <button type="button" class="primary" data-testid="lobby-join" onClick={lobby.join}>
+          Join now
+        </button>
+        <button type="button" onClick={onCancel}>
+          Back to home
+        </button>
+      </div>
+      {problem && (
+        <p class="notice" role="alert">
+          {mediaText[problem]}
+        </p>
+      )}
       <label class="lobby__check">
         <input type="checkbox" checked={choices.audioOnly} onChange={(e) => void lobby.setAudioOnly(e.currentTarget.checked)} />
         Audio only (the camera is not used at all)
@@ -61,14 +70,6 @@ export const Lobby = ({ lobby, code, onCancel }: Props) => {
         onCamera={(id) => void lobby.chooseCamera(id)}
         onSpeaker={lobby.chooseSpeaker}
       />
-      <div class="controls">
-        <button type="button" class="primary" data-testid="lobby-join" onClick={lobby.join}>
-          Join now
-        </button>
-        <button type="button" onClick={onCancel}>
-          Back to home
-        </button>
-      </div>
     </main>
   );
 };
