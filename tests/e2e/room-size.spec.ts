@@ -95,6 +95,7 @@ test('a peer whose tab dies without a goodbye is noticed by the heartbeat, and t
 });
 
 test('a partner flooding the data channel does not break the call', async ({ browser }) => {
+  test.setTimeout(180_000);
   const { alice, bob } = await connectPair(browser);
   await expectRemoteVideoPlaying(alice.page);
   // Every data-channel message Bob's page sends goes out up to 1,500 times: his twice-a-second
@@ -108,7 +109,9 @@ test('a partner flooding the data channel does not break the call', async ({ bro
     };
   });
   const start = Date.now();
-  await expect.poll(() => alice.page.locator('main.call').getAttribute('data-dropped-rate').then(Number), { timeout: 15_000 }).toBeGreaterThan(10_000);
+  // How fast 10,000 messages arrive depends on the machine (2,700/s on a quiet one, a tenth of that
+  // on a loaded one): wait for the count, however long the real stack takes to deliver it.
+  await expect.poll(() => alice.page.locator('main.call').getAttribute('data-dropped-rate').then(Number), { timeout: 90_000 }).toBeGreaterThan(10_000);
   const dropped = Number(await alice.page.locator('main.call').getAttribute('data-dropped-rate'));
   console.log(`[measure] flood: ${dropped} messages dropped over ${Date.now() - start} ms (${Math.round((dropped * 1000) / (Date.now() - start))}/s)`);
   // The call goes on: video advances, the status holds, and the page still answers a click at once.
