@@ -1,6 +1,8 @@
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseCliArgs } from '../../relay/cli-args.js';
+import { buildAppConfig } from '../../relay/config-response.js';
+import { parseAppConfig } from '../../src/core/app-config.js';
 
 const cwd = '/srv/parley';
 
@@ -66,6 +68,7 @@ describe('parseCliArgs', () => {
       [['--strategy', 'carrier-pigeon'], /--strategy must be nostr or torrent/],
       [['--config-relay', 'http://x'], /--config-relay must start with ws: or wss:/],
       [['--turn-url', 'turn:x'], /needs --turn-secret-file/],
+      [['--turn-only'], /--turn-only needs --turn-url/],
       [['--rate', '0'], /--rate must be a whole number of at least 1/],
       [['--print-token', '60'], /needs --token-secret-file/],
     ];
@@ -74,5 +77,19 @@ describe('parseCliArgs', () => {
       expect(result.ok, argv.join(' ')).toBe(false);
       if (!result.ok) expect(result.error).toMatch(pattern);
     }
+  });
+
+  it('--turn-only makes config.json ask for relayed media only, with the TURN credentials', () => {
+    const parsed = parseCliArgs(['--turn-url', 'turn:t.example:3478', '--turn-secret-file', 's', '--turn-only'], {}, cwd);
+    expect(parsed).toMatchObject({ ok: true, value: { turnOnly: true } });
+    const plain = parseCliArgs(['--turn-url', 'turn:t.example:3478', '--turn-secret-file', 's'], {}, cwd);
+    expect(plain).toMatchObject({ ok: true, value: { turnOnly: false } });
+    const turn = { urls: ['turn:t.example:3478'], secret: new TextEncoder().encode('s3cret'), ttlSeconds: 3600 };
+    const config = buildAppConfig('relay.example', 'x', { strategy: 'nostr', secure: true, relays: [], turn: { ...turn, only: true } }, 1_700_000_000);
+    expect(config.iceTransportPolicy).toBe('relay');
+    expect(config.iceServers[0]?.username).toBe('1700003600:parley');
+    // What the relay sends is what the app accepts.
+    expect(parseAppConfig(config)).toEqual({ ok: true, value: config });
+    expect(buildAppConfig('relay.example', 'x', { strategy: 'nostr', secure: true, relays: [], turn }, 1_700_000_000)).not.toHaveProperty('iceTransportPolicy');
   });
 });
