@@ -1,5 +1,5 @@
 import { test, type Browser } from '@playwright/test';
-import { passLobby } from '../tests/e2e/helpers';
+import { connectedPair } from './pair';
 import { appPort } from './playwright.config';
 
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 7);
@@ -17,28 +17,15 @@ const recordLost = () => {
 
 /** One sample: ms from a connected partner's renderer crashing (no goodbye) to "They left (connection lost)". */
 const sample = async (browser: Browser): Promise<number> => {
-  const alice = await browser.newContext();
-  const bob = await browser.newContext();
+  const { bob, a, b, close } = await connectedPair(browser, `http://127.0.0.1:${appPort}`, recordLost);
   try {
-    await alice.addInitScript(recordLost);
-    const a = await alice.newPage();
-    await a.goto(`http://127.0.0.1:${appPort}/`);
-    await a.getByRole('button', { name: 'Start a call' }).click();
-    await passLobby(a);
-    await a.locator('[data-testid="status"][data-status="waiting"]').waitFor();
-    const b = await bob.newPage();
-    await b.goto(a.url());
-    await passLobby(b);
-    await a.locator('[data-testid="status"][data-status="connected"]').waitFor({ timeout: 30_000 });
-    await b.locator('[data-testid="status"][data-status="connected"]').waitFor({ timeout: 30_000 });
     const cdp = await bob.newCDPSession(b);
     const crashed = Date.now();
     void cdp.send('Page.crash').catch(() => undefined);
     await a.waitForFunction(() => (window as unknown as { __lostAt: number | null }).__lostAt !== null, null, { timeout: 30_000 });
     return (await a.evaluate(() => (window as unknown as { __lostAt: number }).__lostAt)) - crashed;
   } finally {
-    await alice.close();
-    await bob.close();
+    await close();
   }
 };
 

@@ -1,4 +1,4 @@
-import { passLobby } from '../tests/e2e/helpers';
+import { connectedPair } from './pair';
 import { test, type Browser } from '@playwright/test';
 import { startTurnRig, expectRemoteFramesFlow } from '../tests/e2e/turn-blip';
 
@@ -13,22 +13,12 @@ const TURN_PORT = Number(process.env['BENCH_TURN_PORT'] ?? 18802);
  * everything for 5 s; ms from it forwarding again to both remote videos decoding new frames.
  */
 const sample = async (browser: Browser, rig: Awaited<ReturnType<typeof startTurnRig>>): Promise<number> => {
-  const alice = await browser.newContext();
-  const bob = await browser.newContext();
+  const { a, b, close } = await connectedPair(browser, rig.relay.url);
   try {
-    const a = await alice.newPage();
-    await a.goto(`${rig.relay.url}/`);
-    await a.getByRole('button', { name: 'Start a call' }).click();
-    await passLobby(a);
-    await a.locator('[data-testid="status"][data-status="waiting"]').waitFor();
-    const b = await bob.newPage();
-    await b.goto(a.url());
-    await passLobby(b);
-    for (const p of [a, b]) await p.locator('[data-testid="status"][data-status="connected"]').waitFor({ timeout: 30_000 });
     await Promise.all([expectRemoteFramesFlow(a), expectRemoteFramesFlow(b)]);
     rig.turn.pause();
     const cut = Date.now();
-    for (const p of [a, b]) await p.locator('[data-testid="status"][data-status="reconnecting"]').waitFor({ timeout: BLIP_MS });
+    for (const p of [a, b]) await p.locator('[data-testid="status"][data-status="reconnecting"]').waitFor({ timeout: 15_000 });
     await a.waitForTimeout(Math.max(0, cut + BLIP_MS - Date.now()));
     rig.turn.resume();
     const back = Date.now();
@@ -36,8 +26,7 @@ const sample = async (browser: Browser, rig: Awaited<ReturnType<typeof startTurn
     return Date.now() - back;
   } finally {
     rig.turn.resume();
-    await alice.close();
-    await bob.close();
+    await close();
   }
 };
 

@@ -8,12 +8,13 @@ export type LinkState = 'connected' | 'interrupted' | 'failed';
  */
 export const RECOVERY_WINDOW_MS = 20_000;
 /**
- * Partner silence after which the call shows "Reconnecting…" (7 missed heartbeats). Short enough
- * that a crashed partner is noticed within 5 s (3.5 s + one 0.25 s check after a beat sent up to
- * 0.5 s before the crash); long enough that a loaded machine delaying a few beats does not flash
- * "Reconnecting…" at a healthy pair (2.5 s did, at a load average of 20).
+ * Partner silence after which the call shows "Reconnecting…" (6 missed heartbeats). Short enough
+ * that a crashed partner is noticed within 5 s (3 s + one 0.25 s check after a beat sent up to
+ * 0.5 s before the crash) and a 5 s blip is announced while it lasts; long enough that a loaded
+ * machine delaying a few beats does not flash "Reconnecting…" at a healthy pair (2.5 s did, at a
+ * load average of 20).
  */
-export const QUIET_AFTER_MS = 3500;
+export const QUIET_AFTER_MS = 3000;
 /** While ICE stays failed, ask again this often (an earlier restart offer may have been lost). */
 export const RESTART_EVERY_MS = 5_000;
 

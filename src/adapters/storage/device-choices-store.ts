@@ -1,3 +1,4 @@
+import { localStorageStore } from './local-storage';
 import { NO_CHOICES, parseDeviceChoices, type DeviceChoices } from '../../core/device-choices';
 
 /** Where the chosen devices are remembered. */
@@ -7,23 +8,17 @@ export interface DeviceChoicesStore {
 }
 
 /** Device choices in localStorage under `key`; unreadable or unavailable storage means "no choices". */
-export const localDeviceChoices = (key: string, storage: Storage | undefined = globalThis.localStorage): DeviceChoicesStore => ({
-  load() {
-    try {
-      const raw = storage?.getItem(key);
-      return raw ? parseDeviceChoices(JSON.parse(raw) as unknown) : NO_CHOICES;
-    } catch {
-      return NO_CHOICES;
-    }
-  },
-  save(choices) {
-    try {
-      storage?.setItem(key, JSON.stringify(choices));
-    } catch {
-      // Private mode or a full quota: the choice then holds for this page only.
-    }
-  },
-});
+export const localDeviceChoices = (key: string, storage: Storage | undefined = globalThis.localStorage): DeviceChoicesStore => {
+  // The same JSON-in-localStorage slot as the limiter's; what it holds is parsed here, at the edge.
+  const slot = localStorageStore(key, storage);
+  return {
+    load() {
+      const raw = slot.load();
+      return raw === null ? NO_CHOICES : parseDeviceChoices(raw);
+    },
+    save: (choices) => slot.save(choices),
+  };
+};
 
 /** Choices in memory (tests; or where nothing should be remembered). */
 export const memoryDeviceChoices = (initial: DeviceChoices = NO_CHOICES): DeviceChoicesStore & { value: DeviceChoices } => {

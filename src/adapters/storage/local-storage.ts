@@ -1,7 +1,13 @@
 import type { LimiterStore } from '../../core/rate-limit';
 
-/** A limiter store in localStorage under `key`; unreadable or unavailable storage counts as empty. */
-export const localStorageStore = (key: string, storage: Storage | undefined = globalThis.localStorage): LimiterStore => ({
+/** One JSON value in localStorage: `load()` gives it unparsed (null when absent or unreadable). */
+export interface JsonSlot {
+  load(): unknown;
+  save(value: unknown): void;
+}
+
+/** A JSON slot (e.g. a limiter's store) in localStorage under `key`; unreadable or unavailable storage counts as empty. */
+export const localStorageStore = (key: string, storage: Storage | undefined = globalThis.localStorage): JsonSlot & LimiterStore => ({
   load() {
     try {
       const raw = storage?.getItem(key);
