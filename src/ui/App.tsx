@@ -5,17 +5,9 @@ import type { ConnectionTestModel } from '../models/connection-test';
 import { AttentionToggle } from './components/AttentionToggle';
 import { ConnectionTest } from './components/ConnectionTest';
 import { ShellBar } from './components/ShellBar';
+import { Call } from './screens/Call';
 import { Home } from './screens/Home';
-import { lazyScreen } from './lazy-screen';
-
-// Home's first load carries neither screen: each loads when first shown, or on a sign of intent.
-const CallScreen = lazyScreen(() => import('./screens/Call').then((m) => m.Call));
-const LobbyScreen = lazyScreen(() => import('./screens/Lobby').then((m) => m.Lobby));
-/** Fetches the next screens' code ahead of the click that needs them (idempotent). */
-export const preloadScreens = () => {
-  void LobbyScreen.preload().catch(() => undefined);
-  void CallScreen.preload().catch(() => undefined);
-};
+import { Lobby } from './screens/Lobby';
 
 /** Top-level view: offline/update/install bar, a config error banner (if any), then the current screen. */
 export const App = ({ app, shell, connectionTest, attention }: { app: AppModel; shell: ShellModel; connectionTest?: ConnectionTestModel; attention?: AttentionModel }) => {
@@ -31,11 +23,11 @@ export const App = ({ app, shell, connectionTest, attention }: { app: AppModel; 
         </p>
       )}
       {screen.name === 'call' ? (
-        <CallScreen.Screen key={screen.code.text} call={screen.call} code={screen.code} onHome={app.goHome} />
+        <Call key={screen.code.text} call={screen.call} code={screen.code} onHome={app.goHome} />
       ) : screen.name === 'lobby' ? (
-        <LobbyScreen.Screen key={screen.code.text} lobby={screen.lobby} code={screen.code} onCancel={app.goHome} />
+        <Lobby key={screen.code.text} lobby={screen.lobby} code={screen.code} onCancel={app.goHome} />
       ) : (
-        <Home app={app} onIntent={preloadScreens}>
+        <Home app={app}>
           {attention && <AttentionToggle on={attention.optedIn.value} problem={attention.problem.value} onChange={(on) => void attention.setOptIn(on)} />}
           {connectionTest && <ConnectionTest state={connectionTest.state.value} onRun={() => void connectionTest.run()} />}
         </Home>

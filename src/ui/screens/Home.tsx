@@ -5,19 +5,15 @@ import type { AppModel } from '../../models/app';
 import { formatDuration } from '../format';
 
 /** Start a new call (lifetime, optional password) or join one from a code or link. */
-export const Home = ({ app, onIntent, children }: { app: AppModel; onIntent?: () => void; children?: ComponentChildren }) => {
+export const Home = ({ app, children }: { app: AppModel; children?: ComponentChildren }) => {
   const [input, setInput] = useState('');
   const [lifetime, setLifetime] = useState<number>(DEFAULT_LIFETIME_MINUTES);
   const [password, setPassword] = useState('');
   const disabled = app.configError.value !== null;
   const codeError = app.codeError.value;
-  // Any pointer or focus on Home is a sign a call is coming: load signaling and the next screens then (idempotent).
-  const intent = () => {
-    app.warmUp();
-    onIntent?.();
-  };
   return (
-    <main class="home" onPointerOver={intent} onFocusIn={intent} onTouchStart={intent}>
+    // Any pointer or focus on Home is a sign a call is coming: load signaling then (idempotent).
+    <main class="home" onPointerOver={app.warmUp} onFocusIn={app.warmUp} onTouchStart={app.warmUp}>
       <h1>Parley</h1>
       <p class="lede">Private video calls between two people, straight from browser to browser.</p>
       <form
