@@ -47,6 +47,10 @@ test('a late third person is told the room is full; the pair is not disturbed', 
 const threeAtOnce = async (browser: Parameters<typeof openPeer>[0], origin = '') => {
   const creator = await openPeer(browser, `${origin}/`);
   const link = await startCall(creator);
+  // The creator hangs up first (leaving the rendezvous at once), so the relay's two-peer cap is all
+  // the three newcomers' to race for: a closed tab's socket can take the relay a moment to notice.
+  await creator.page.getByRole('button', { name: 'Hang up' }).click();
+  await expect(status(creator.page)).toHaveAttribute('data-status', 'ended');
   await creator.context.close();
   const people = await Promise.all([0, 1, 2].map(() => browser.newContext().then(async (context) => ({ context, page: await context.newPage(), errors: [] as string[] }))));
   await Promise.all(people.map((p) => p.page.goto(link)));
