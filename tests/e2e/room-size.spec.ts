@@ -1,6 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { expectRemoteVideoPlaying, joinPeer, lobbyJoinButton, openPeer, startCall, statusesSeen, watchStatus, type Peer } from './helpers';
 import { relayProcess } from './relay-process';
+import { baseURL } from '../../playwright.config';
 
 const status = (page: Page) => page.getByTestId('status');
 const ids = async (page: Page) => {
@@ -52,6 +53,11 @@ const threeAtOnce = async (browser: Parameters<typeof openPeer>[0], origin = '')
   await creator.page.getByRole('button', { name: 'Hang up' }).click();
   await expect(status(creator.page)).toHaveAttribute('data-status', 'ended');
   await creator.context.close();
+  // And the relay has seen her socket close: until then it still counts her seat (a closed tab's
+  // socket can take it a moment), which would make this a race for one seat, not two.
+  await expect
+    .poll(async () => Number(/^parley_relay_connections_open (\d+)$/m.exec(await (await fetch(`${origin || baseURL}/metrics`)).text())?.[1]), { timeout: 15_000 })
+    .toBe(0);
   const people = await Promise.all([0, 1, 2].map(() => browser.newContext().then(async (context) => ({ context, page: await context.newPage(), errors: [] as string[] }))));
   await Promise.all(people.map((p) => p.page.goto(link)));
   // "At once" is the three clicks on the lobby's "Join now".
