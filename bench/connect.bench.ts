@@ -8,16 +8,33 @@ const RUNS = Number(process.env['BENCH_RUNS'] ?? 7);
 const BUDGET = 50 * 1024;
 // The first person has been waiting a moment (as anyone would) before the second arrives.
 const FIRST_PERSON_HEAD_START_MS = 1500;
+// And the second looks at their preview for a moment before clicking "Join now", as anyone does.
+const LOBBY_LOOK_MS = 1000;
 
 declare global {
   interface Window {
     __firstRemoteFrame: number | null;
+    __joinedAt: number | null;
   }
 }
 
-/** Records (wall clock) when the remote <video> has its first frame; media events do not bubble, so capture. */
+/**
+ * Records (wall clock, in the page) when the person joined and when the remote <video> has its first
+ * frame. The join is the page's own moment: the click event on "Join now" in the app, the start of
+ * navigation for the bare page (all it does is join). Timing from the test process instead would add
+ * Playwright's own work to the app's side: before it clicks, it checks the button is visible, stable
+ * for two frames and hit-testable, which took 125–220 ms here.
+ */
 const recordFirstFrame = () => {
   window.__firstRemoteFrame = null;
+  window.__joinedAt = null;
+  document.addEventListener(
+    'click',
+    (e) => {
+      if (e.target instanceof Element && e.target.closest('[data-testid="lobby-join"]')) window.__joinedAt = Date.now();
+    },
+    true,
+  );
   document.addEventListener(
     'loadeddata',
     (e) => {
@@ -41,12 +58,15 @@ const firstFrameAt = async (page: Page): Promise<number> => {
   return page.evaluate(() => window.__firstRemoteFrame ?? NaN);
 };
 
+const joinedAt = (page: Page, kind: 'app' | 'bare'): Promise<number> =>
+  kind === 'bare' ? page.evaluate(() => performance.timeOrigin) : page.evaluate(() => window.__joinedAt ?? NaN);
+
 /**
  * One sample: ms from the second person's join until both sides show a remote frame. In the app a join
  * is the click on the lobby's "Join now" (the page is loaded and the preview running by then); the
- * bare baseline has no lobby, so there it is the navigation.
+ * bare baseline has no lobby, so there it is the navigation (its page load counts against it).
  */
-const sample = async (browser: Browser, kind: 'app' | 'bare'): Promise<number> => {
+const sample = async (browser: Browser, kind: 'app' | 'bare'): Promise<{ page: number; harness: number }> => {
   const a = await openPage(browser);
   const b = await openPage(browser);
   try {
@@ -63,11 +83,16 @@ const sample = async (browser: Browser, kind: 'app' | 'bare'): Promise<number> =
       await a.page.goto(link);
     }
     await a.page.waitForTimeout(FIRST_PERSON_HEAD_START_MS);
-    let t0 = Date.now();
+    let harnessT0 = Date.now();
     await b.page.goto(link);
-    if (kind === 'app') t0 = await passLobby(b.page);
+    if (kind === 'app') {
+      await b.page.locator('[data-testid="lobby"][data-ready="true"]').waitFor();
+      await b.page.waitForTimeout(LOBBY_LOOK_MS);
+      harnessT0 = await passLobby(b.page);
+    }
     const [fa, fb] = await Promise.all([firstFrameAt(a.page), firstFrameAt(b.page)]);
-    return Math.max(fa, fb) - t0;
+    const last = Math.max(fa, fb);
+    return { page: Math.round(last - (await joinedAt(b.page, kind))), harness: last - harnessT0 };
   } finally {
     await a.context.close();
     await b.context.close();
@@ -86,19 +111,28 @@ test('bundle size and connect time', async ({ browser }) => {
   const lines = [`first-load JS+CSS (gzip -9): ${bundle.firstLoadGzip} B (budget ${BUDGET} B, ${((100 * bundle.firstLoadGzip) / BUDGET).toFixed(0)}% used)`];
   for (const f of bundle.firstLoadFiles) lines.push(`  ${f.file}: ${f.gzip} B`);
 
-  const app: number[] = [];
-  const bare: number[] = [];
+  const app: Array<{ page: number; harness: number }> = [];
+  const bare: Array<{ page: number; harness: number }> = [];
   for (let i = 0; i < RUNS; i++) {
     // Alternate so drift on the machine weighs on both alike.
     bare.push(await sample(browser, 'bare'));
     app.push(await sample(browser, 'app'));
   }
-  const sa = stats(app);
-  const sb = stats(bare);
+  const figures = (clock: 'page' | 'harness', title: string) => {
+    const xa = app.map((x) => x[clock]);
+    const xb = bare.map((x) => x[clock]);
+    const sa = stats(xa);
+    const sb = stats(xb);
+    lines.push(title);
+    lines.push(`  parley app     median ${sa.median}  min ${sa.min}  max ${sa.max}   [${xa.join(', ')}]`);
+    lines.push(`  bare trystero  median ${sb.median}  min ${sb.min}  max ${sb.max}   [${xb.join(', ')}]`);
+    return (sa.median / sb.median).toFixed(2);
+  };
   lines.push(`connect: second person's join → first remote frame on both sides, ${RUNS} runs each (ms)`);
-  lines.push(`  parley app     median ${sa.median}  min ${sa.min}  max ${sa.max}   [${app.join(', ')}]`);
-  lines.push(`  bare trystero  median ${sb.median}  min ${sb.min}  max ${sb.max}   [${bare.join(', ')}]`);
-  lines.push(`  app / bare median ratio: ${(sa.median / sb.median).toFixed(2)} (target ≤ 1.20)`);
+  const ratio = figures('page', ' from the join in the page (click event on "Join now" / the bare page\'s navigation start):');
+  lines.push(`  app / bare median ratio: ${ratio} (target ≤ 1.20)`);
+  const harnessRatio = figures('harness', ' the same, timed from the test process (adds Playwright\'s click checks to the app, its goto to the bare page):');
+  lines.push(`  app / bare median ratio on that clock: ${harnessRatio}`);
   console.log(['', ...lines, ''].join('\n'));
 });
 

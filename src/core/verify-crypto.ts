@@ -49,6 +49,14 @@ export const publicKeyOf = (secretKey: Uint8Array): Uint8Array => {
 };
 
 /**
+ * Builds noble's base-point tables (~80–120 ms, once per page) with a public, fixed scalar, so the
+ * first real key pair does not pay for them at the moment a call connects and sets up its media.
+ */
+export const warmUpKeys = (): void => {
+  x25519.getPublicKey(new Uint8Array(KEY_BYTES).fill(1));
+};
+
+/**
  * X25519(sk, pk) or null when pk is a low-order point (RFC 7748 §6.1: the result would be all zero and so
  * known to an attacker). noble refuses the known low-order u-coordinates before the ladder; we also refuse an
  * all-zero output, as the RFC suggests, in case a future version stops doing so.

@@ -37,6 +37,7 @@ import { sasFromBytes, type Sas } from './verify-sas.js';
 export { CANCEL_REASONS, encodeVerifyMessage, parseVerifyMessage } from './verify-message.js';
 export type { CancelReason, VerifyMessage } from './verify-message.js';
 export { formatSas } from './verify-sas.js';
+export { warmUpKeys } from './verify-crypto.js';
 export type { Sas, SasSymbol } from './verify-sas.js';
 
 /** A run fails with `timeout` when no progress was made for this long (verification.md §Rules: 60 s). */

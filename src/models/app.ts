@@ -143,6 +143,9 @@ export const createAppModel = (deps: AppDeps): AppModel => {
     };
     // Every room is entered through the lobby: the person sees (and picks) what they will send first.
     screen.value = { name: 'lobby', code, lobby: createLobbyModel({ media: deps.media, store: deviceChoices, onJoin: enter }) };
+    // Meanwhile, fetch the verification code and build its key tables: done when the call connects,
+    // that ~100 ms of main-thread work delayed setting up the media on both sides.
+    void import('../core/verify').then((m) => m.warmUpKeys()).catch(() => undefined);
   };
 
   // Opened from a link: the call starts as soon as config arrives, so fetch the (default) signaling
