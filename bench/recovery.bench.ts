@@ -1,6 +1,6 @@
 import { connectedPair } from './pair';
 import { test, type Browser } from '@playwright/test';
-import { startTurnRig, expectRemoteFramesFlow } from '../tests/e2e/turn-blip';
+import { startTurnRig, expectFreshRemoteStream, expectRemoteFramesFlow, markRemoteStream } from '../tests/e2e/turn-blip';
 
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 5);
 const BLIP_MS = 5000;
@@ -12,7 +12,9 @@ const TURN_PORT = Number(process.env['BENCH_TURN_PORT'] ?? 18802);
  * One sample: two people in a call whose media goes through a TURN server; the server drops
  * everything for 5 s; ms from it forwarding again to both remote videos decoding new frames.
  */
-const sample = async (browser: Browser, rig: Awaited<ReturnType<typeof startTurnRig>>): Promise<number> => {
+type Rig = Awaited<ReturnType<typeof startTurnRig>>;
+
+const sample = async (browser: Browser, rig: Rig): Promise<number> => {
   const { a, b, close } = await connectedPair(browser, rig.relay.url);
   try {
     await Promise.all([expectRemoteFramesFlow(a), expectRemoteFramesFlow(b)]);
@@ -30,17 +32,43 @@ const sample = async (browser: Browser, rig: Awaited<ReturnType<typeof startTurn
   }
 };
 
-test('recovery: call through TURN, 5 s outage, time until video flows again both ways', async ({ browser }) => {
+/**
+ * One sample: the TURN server forgets both allocations for good (a new network); ms from that loss to
+ * both remote videos decoding a fresh connection's stream (both sides re-dial through the relay).
+ */
+const lostPathSample = async (browser: Browser, rig: Rig): Promise<number> => {
+  const { a, b, close } = await connectedPair(browser, rig.relay.url);
+  try {
+    await Promise.all([expectRemoteFramesFlow(a), expectRemoteFramesFlow(b)]);
+    await Promise.all([markRemoteStream(a), markRemoteStream(b)]);
+    rig.turn.forget();
+    const cut = Date.now();
+    await Promise.all([expectFreshRemoteStream(a), expectFreshRemoteStream(b)]);
+    return Date.now() - cut;
+  } finally {
+    await close();
+  }
+};
+
+const line = (xs: number[]) => {
+  const s = [...xs].sort((p, q) => p - q);
+  return `  median ${s[Math.floor(s.length / 2)]}  min ${s[0]}  max ${s[s.length - 1]}   [${xs.join(', ')}]`;
+};
+
+test('recovery: call through TURN, 5 s outage, time until video flows again both ways; and a path lost for good', async ({ browser }) => {
   const rig = await startTurnRig(RELAY_PORT, TURN_PORT);
   try {
-    const xs: number[] = [];
-    for (let i = 0; i < RUNS; i++) xs.push(await sample(browser, rig));
-    const s = [...xs].sort((p, q) => p - q);
+    const blips: number[] = [];
+    for (let i = 0; i < RUNS; i++) blips.push(await sample(browser, rig));
+    const lost: number[] = [];
+    for (let i = 0; i < RUNS; i++) lost.push(await lostPathSample(browser, rig));
     console.log(
       [
         '',
         `recovery after a ${BLIP_MS / 1000} s media outage (TURN server paused): network back → both videos decoding again, ${RUNS} runs (ms)`,
-        `  median ${s[Math.floor(s.length / 2)]}  min ${s[0]}  max ${s[s.length - 1]}   [${xs.join(', ')}]`,
+        line(blips),
+        `media path lost for good (TURN allocations forgotten; both re-dial through the relay): loss → both videos decoding a fresh connection's stream, ${RUNS} runs (ms)`,
+        line(lost),
         '',
       ].join('\n'),
     );

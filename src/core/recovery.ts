@@ -15,15 +15,22 @@ export const RECOVERY_WINDOW_MS = 20_000;
  * load average of 20).
  */
 export const QUIET_AFTER_MS = 3000;
-/** While ICE stays failed, ask again this often (an earlier restart offer may have been lost). */
-export const RESTART_EVERY_MS = 5_000;
+/**
+ * Interrupted this long, the old path is given up and the partner is dialled afresh through the
+ * signaling relay. An ICE restart cannot do this job in Trystero 0.25.4: it sends the restart offer
+ * over the connection's own data channel, which is the path that is down. A fresh connection gets
+ * new ICE credentials and candidates (a new network, a new TURN allocation) and a new DTLS
+ * handshake with the same certificates. Long enough that a blip of several seconds heals in place
+ * (a 5 s outage is back about 3 s after the network returns, measured), well inside the window.
+ */
+export const REDIAL_AFTER_MS = 8_000;
 
 /** What the caller must do. */
 export type RecoveryOutput =
   /** The path broke: show "Reconnecting…", and excuse the partner's silence. */
   | { kind: 'interrupted' }
-  /** ICE gave up on its candidate pairs: restart it (new credentials, fresh candidates). */
-  | { kind: 'restart' }
+  /** The old path is not coming back (ICE failed, or down too long): close it and connect again through signaling. */
+  | { kind: 'redial' }
   /** Media flows again after `afterMs` of interruption. */
   | { kind: 'recovered'; afterMs: number }
   /** The window passed without recovery: close the connection and say so. */
@@ -32,17 +39,21 @@ export type RecoveryOutput =
 /**
  * Recovery of one partner's connection, as a pure state machine fed link changes and the clock.
  * `disconnected` often heals by itself (ICE keeps checking the same pair), so it only starts the
- * window; `failed` needs an ICE restart, repeated while it lasts.
+ * window; `failed` (ICE gave up on every pair), or an interruption past `redialAfterMs`, re-dials
+ * once. The window runs on across a re-dial: the partner's fresh connection ends it (`reconnected`).
  */
-export const createRecovery = (windowMs = RECOVERY_WINDOW_MS, restartEveryMs = RESTART_EVERY_MS) => {
+export const createRecovery = (windowMs = RECOVERY_WINDOW_MS, redialAfterMs = REDIAL_AFTER_MS) => {
   let since: number | null = null;
-  let failed = false;
-  let lastRestart = Number.NEGATIVE_INFINITY;
+  let redialed = false;
 
-  const restart = (now: number): RecoveryOutput[] => {
-    if (now - lastRestart < restartEveryMs) return [];
-    lastRestart = now;
-    return [{ kind: 'restart' }];
+  const redial = (): RecoveryOutput[] => {
+    if (redialed) return [];
+    redialed = true;
+    return [{ kind: 'redial' }];
+  };
+  const end = () => {
+    since = null;
+    redialed = false;
   };
 
   return {
@@ -50,13 +61,17 @@ export const createRecovery = (windowMs = RECOVERY_WINDOW_MS, restartEveryMs = R
     get recovering(): boolean {
       return since !== null;
     },
+    /** Whether the old connection was closed and the partner is being dialled afresh. */
+    get redialing(): boolean {
+      return redialed;
+    },
     link(state: LinkState, now: number): RecoveryOutput[] {
+      // After a re-dial the old connection's news is stale; only the fresh one counts.
+      if (redialed) return [];
       if (state === 'connected') {
         if (since === null) return [];
         const afterMs = now - since;
-        since = null;
-        failed = false;
-        lastRestart = Number.NEGATIVE_INFINITY;
+        end();
         return [{ kind: 'recovered', afterMs }];
       }
       const out: RecoveryOutput[] = [];
@@ -64,8 +79,7 @@ export const createRecovery = (windowMs = RECOVERY_WINDOW_MS, restartEveryMs = R
         since = now;
         out.push({ kind: 'interrupted' });
       }
-      failed = state === 'failed';
-      if (failed) out.push(...restart(now));
+      if (state === 'failed') out.push(...redial());
       return out;
     },
     /** The partner went quiet on the data channel: starts the window, leaves ICE's own state alone. */
@@ -74,20 +88,31 @@ export const createRecovery = (windowMs = RECOVERY_WINDOW_MS, restartEveryMs = R
       since = now;
       return [{ kind: 'interrupted' }];
     },
+    /**
+     * The connection to the partner closed while it was being recovered: a re-dial, ours or theirs
+     * (their side gave up the old path first). Do not re-dial again; wait for the fresh connection.
+     */
+    closed(): void {
+      if (since !== null) redialed = true;
+    },
+    /** The re-dialled partner is connected again. */
+    reconnected(now: number): RecoveryOutput[] {
+      if (since === null || !redialed) return [];
+      const afterMs = now - since;
+      end();
+      return [{ kind: 'recovered', afterMs }];
+    },
     tick(now: number): RecoveryOutput[] {
       if (since === null) return [];
       if (now - since >= windowMs) {
-        since = null;
-        failed = false;
+        end();
         return [{ kind: 'give-up' }];
       }
-      return failed ? restart(now) : [];
+      return now - since >= redialAfterMs ? redial() : [];
     },
     /** A new partner (or none): forget the old one's interruption. */
     reset(): void {
-      since = null;
-      failed = false;
-      lastRestart = Number.NEGATIVE_INFINITY;
+      end();
     },
   };
 };

@@ -62,6 +62,12 @@ export interface AppModel {
   dispose(): Promise<void>;
 }
 
+/**
+ * A config.json older than this is fetched again when a room is entered. Relay-issued TURN
+ * credentials in it last 6 h, and an installed app can stay open for days.
+ */
+export const CONFIG_MAX_AGE_MS = 60 * 60 * 1000;
+
 /** The room code lives in the URL fragment (`#/CODE`), so it never reaches a server log. */
 export const hashFor = (code: RoomCode): string => `#/${code.text}`;
 
@@ -71,6 +77,22 @@ export const createAppModel = (deps: AppDeps): AppModel => {
   const configError = signal<string | null>(null);
   const codeError = signal<string | null>(null);
   let config: AppConfig | null = null;
+  let configLoadedAt = 0;
+  let refreshing = false;
+  /** Fetches config.json again; a failure (offline, a bad deploy) keeps the config in use. */
+  const refreshConfig = () => {
+    if (refreshing) return;
+    refreshing = true;
+    void deps
+      .loadConfig()
+      .then((result) => {
+        if (!result.ok) return;
+        config = result.value;
+        configLoadedAt = deps.now();
+      })
+      .catch(() => undefined)
+      .finally(() => (refreshing = false));
+  };
   // Chosen on this page by the creator; in memory only, never in the link or storage.
   const passwords = new Map<string, string>();
   const created = new Set<string>();
@@ -119,8 +141,11 @@ export const createAppModel = (deps: AppDeps): AppModel => {
     codeError.value = null;
     const password = passwords.get(code.text) ?? null;
     passwords.delete(code.text);
-    const callConfig = config;
+    if (deps.now() - configLoadedAt > CONFIG_MAX_AGE_MS) refreshConfig();
+    const fallbackConfig = config;
     const enter = (handOff: LobbyHandOff) => {
+      // The freshest config at the moment of joining (a refresh may have landed during the lobby).
+      const callConfig = config ?? fallbackConfig;
       screen.value = {
         name: 'call',
         code,
@@ -162,6 +187,7 @@ export const createAppModel = (deps: AppDeps): AppModel => {
   const ready = deps.loadConfig().then((result) => {
     if (result.ok) {
       config = result.value;
+      configLoadedAt = deps.now();
       if (wantsSignaling) deps.signaling.prepare(config.strategy);
     } else configError.value = result.error;
     route();

@@ -34,6 +34,8 @@ export interface CallDevices {
   chooseSpeaker(id: string): void;
   startSharing(): Promise<void>;
   stopSharing(): void;
+  /** A new connection to `peer` was just given the local stream: send it what the stream does not carry (the shared screen's sound). */
+  sendExtras(peer: string): void;
   /** Stops the screen capture and the camera kept aside for after it. */
   dispose(): void;
 }
@@ -170,6 +172,10 @@ export const createCallDevices = (deps: CallDevicesDeps): CallDevices => {
       });
     },
     stopSharing,
+    sendExtras(peer) {
+      const stream = deps.localStream.value;
+      if (share?.audio && stream) deps.room()?.addTrack(share.audio, stream, peer);
+    },
     dispose() {
       if (disposed) return;
       disposed = true;

@@ -159,6 +159,8 @@ export const createCallModel = (deps: CallDeps): CallModel => {
   /** Our partner: the one person this call is with. */
   let peerId: string | null = null;
   let peerSaidBye = false;
+  /** The partner whose connection closed mid-recovery (a re-dial): their place is kept until the window ends. */
+  let awaiting: string | null = null;
   let disposed = false;
   const timers: Array<ReturnType<typeof setInterval>> = [];
   let aloneSince: number | null = null;
@@ -193,6 +195,10 @@ export const createCallModel = (deps: CallDeps): CallModel => {
 
   /** Makes `id` the person we are in a call with (admission paired us). */
   const adopt = (r: SignalingRoom, id: string) => {
+    // The same person back over a fresh connection (a re-dial) is a recovery, not a new partner.
+    const returning = id === awaiting;
+    if (returning) recover(r, recovery.reconnected(now()));
+    awaiting = null;
     peerId = id;
     peerSaidBye = false;
     aloneSince = null;
@@ -200,12 +206,15 @@ export const createCallModel = (deps: CallDeps): CallModel => {
     batch(() => {
       partner.value = id;
       status.value = { kind: 'connected' };
-      remoteStream.value = connected.get(id)?.stream ?? null;
+      remoteStream.value = connected.get(id)?.stream ?? (returning ? remoteStream.value : null);
       nobodyAnswered.value = false;
     });
     if (localStream.value) r.addStream(localStream.value, id);
+    // Someone arriving mid-share gets the screen's sound too, not only its picture.
+    devices?.sendExtras(id);
+    // A fresh connection is verified afresh: its keys are new, even if the certificates are not.
     startVerification(r, id);
-    chat.start((text) => void r.send(encodeMessage({ v: 1, type: 'chat', text }), id).catch(() => undefined));
+    chat.start((text) => void r.send(encodeMessage({ v: 1, type: 'chat', text }), id).catch(() => undefined), returning);
     connection.start(() => r.stats(id));
   };
 
@@ -242,10 +251,18 @@ export const createCallModel = (deps: CallDeps): CallModel => {
   };
 
   const partnerGone = () => {
+    const former = peerId;
     peerId = null;
     stopVerification();
-    chat.clear();
     connection.stop();
+    if (former !== null && recovery.recovering && !peerSaidBye && !expired()) {
+      // Their connection closed while we were recovering it, without a goodbye: a re-dial, ours or
+      // theirs. Keep their place, the picture (frozen) and the chat; they connect again shortly.
+      awaiting = former;
+      recovery.closed();
+      return;
+    }
+    chat.clear();
     if (expired()) {
       closeExpired();
       return;
@@ -256,6 +273,18 @@ export const createCallModel = (deps: CallDeps): CallModel => {
       remoteStream.value = null;
       if (status.value.kind === 'connected') status.value = { kind: 'waiting', previous: peerSaidBye ? 'hung-up' : 'lost' };
       else if (status.value.kind === 'reconnecting') status.value = { kind: 'unrestored' };
+    });
+  };
+
+  /** The re-dialled partner did not connect again within the window: the call could not be restored. */
+  const giveUpAwaiting = () => {
+    awaiting = null;
+    chat.clear();
+    aloneSince = now();
+    batch(() => {
+      partner.value = null;
+      remoteStream.value = null;
+      status.value = { kind: 'unrestored' };
     });
   };
 
@@ -271,15 +300,15 @@ export const createCallModel = (deps: CallDeps): CallModel => {
 
   /** Carries out what the recovery state machine decided about the partner's connection. */
   const recover = (r: SignalingRoom, outputs: RecoveryOutput[]) => {
-    const id = peerId;
+    const id = peerId ?? awaiting;
     if (id === null) return;
     for (const o of outputs) {
       switch (o.kind) {
         case 'interrupted':
           if (status.value.kind === 'connected') status.value = { kind: 'reconnecting' };
           break;
-        case 'restart':
-          r.restartIce(id);
+        case 'redial':
+          if (peerId !== null) r.redial(peerId);
           break;
         case 'recovered':
           // Heartbeats sent during the outage may still be on their way: count from now.
@@ -290,7 +319,8 @@ export const createCallModel = (deps: CallDeps): CallModel => {
           });
           break;
         case 'give-up':
-          r.disconnectPeer(id);
+          if (peerId !== null) r.disconnectPeer(peerId);
+          else giveUpAwaiting();
           break;
       }
     }

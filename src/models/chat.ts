@@ -26,8 +26,8 @@ export interface ChatModel {
 
 /** What the call model drives: who the conversation is with, and what arrives. */
 export interface ChatControl extends ChatModel {
-  /** A new partner: an empty conversation, delivered through `deliver`. */
-  start(deliver: (text: string) => void): void;
+  /** Starts the chat with a partner; `keep`: the same partner back over a fresh connection, so what was said stays. */
+  start(deliver: (text: string) => void, keep?: boolean): void;
   /** A parsed chat message from the partner; false when it was over the chat budget (dropped). */
   receive(text: string): boolean;
   /** The call or the partner is gone: forget everything said. */
@@ -85,8 +85,8 @@ export const createChatModel = (now: () => number): ChatControl => {
       });
       return true;
     },
-    start(d) {
-      clear();
+    start(d, keep = false) {
+      if (!keep) clear();
       deliver = d;
       sendBudget = createTokenBucket(CHAT_SEND_BUDGET.capacity, CHAT_SEND_BUDGET.perSecond, now);
       receiveBudget = createTokenBucket(CHAT_RECEIVE_BUDGET.capacity, CHAT_RECEIVE_BUDGET.perSecond, now);

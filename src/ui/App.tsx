@@ -13,6 +13,7 @@ import { Lobby } from './screens/Lobby';
 export const App = ({ app, shell, connectionTest, attention }: { app: AppModel; shell: ShellModel; connectionTest?: ConnectionTestModel; attention?: AttentionModel }) => {
   const screen = app.screen.value;
   const configError = app.configError.value;
+  const attentionToggle = attention && <AttentionToggle on={attention.optedIn.value} problem={attention.problem.value} onChange={(on) => void attention.setOptIn(on)} />;
   return (
     <>
       <ShellBar shell={shell} />
@@ -23,12 +24,12 @@ export const App = ({ app, shell, connectionTest, attention }: { app: AppModel; 
         </p>
       )}
       {screen.name === 'call' ? (
-        <Call key={screen.code.text} call={screen.call} code={screen.code} onHome={app.goHome} />
+        <Call key={screen.code.text} call={screen.call} code={screen.code} onHome={app.goHome} whileWaiting={attentionToggle} />
       ) : screen.name === 'lobby' ? (
         <Lobby key={screen.code.text} lobby={screen.lobby} code={screen.code} onCancel={app.goHome} />
       ) : (
         <Home app={app}>
-          {attention && <AttentionToggle on={attention.optedIn.value} problem={attention.problem.value} onChange={(on) => void attention.setOptIn(on)} />}
+          {attentionToggle}
           {connectionTest && <ConnectionTest state={connectionTest.state.value} onRun={() => void connectionTest.run()} />}
         </Home>
       )}

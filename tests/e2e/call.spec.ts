@@ -8,6 +8,9 @@ test.describe('a two-person call through the local relay', () => {
     const link = await startCall(alice);
     expect(new URL(link).hash).toMatch(/^#\/[0-9A-Z-]+$/);
     expect(new URL(link).search).toBe('');
+    // Waiting is when people switch to another tab: the opt-in to be told when they join is offered here too.
+    const notifyOptIn = alice.page.getByRole('checkbox', { name: /^Notify me/ });
+    await expect(notifyOptIn).toBeVisible();
 
     const bob = await joinPeer(browser, link);
     for (const p of [alice, bob]) {
@@ -15,6 +18,7 @@ test.describe('a two-person call through the local relay', () => {
       await expectRemoteVideoPlaying(p.page);
       expect(await remoteAudioTracks(p.page)).toBe(1);
     }
+    await expect(notifyOptIn).toHaveCount(0);
 
     await alice.page.getByRole('button', { name: 'Hang up' }).click();
     await expect(alice.page.getByTestId('status')).toHaveText('Call ended.');

@@ -1,6 +1,6 @@
-import { expect, test } from '@playwright/test';
-import { expectRemoteVideoPlaying, joinPeer, openPeer, startCall } from './helpers';
-import { expectRemoteFramesFlow, remoteFrames, startTurnRig, type TurnRig } from './turn-blip';
+import { expect, test, type Browser } from '@playwright/test';
+import { expectRemoteVideoPlaying, joinPeer, openPeer, startCall, type Peer } from './helpers';
+import { expectFreshRemoteStream, expectRemoteFramesFlow, markRemoteStream, remoteFrames, startTurnRig, type TurnRig } from './turn-blip';
 
 // Extra ports of this spec's own range (the default relay serves the rest of the suite).
 const RELAY_PORT = 18930;
@@ -10,12 +10,13 @@ let rig: TurnRig;
 test.beforeAll(async () => (rig = await startTurnRig(RELAY_PORT, TURN_PORT)));
 test.afterAll(async () => rig.stop());
 
-for (const BLIP_MS of [5000, 12_000]) test(`a ${BLIP_MS / 1000} s network outage on the media path: the call recovers by itself, with the same partner`, async ({ browser }) => {
-  test.setTimeout(120_000);
+const status = (p: Peer) => p.page.getByTestId('status');
+
+/** Alice and Bob in a call whose media goes through our TURN server, and whom each sees as the partner. */
+const pairThroughTurn = async (browser: Browser) => {
   const alice = await openPeer(browser, `${rig.relay.url}/`);
   const link = await startCall(alice);
   const bob = await joinPeer(browser, link);
-  const status = (p: typeof alice) => p.page.getByTestId('status');
   for (const p of [alice, bob]) {
     await expect(status(p)).toHaveAttribute('data-status', 'connected', { timeout: 30_000 });
     await expectRemoteVideoPlaying(p.page);
@@ -25,6 +26,12 @@ for (const BLIP_MS of [5000, 12_000]) test(`a ${BLIP_MS / 1000} s network outage
   await expect.poll(() => rig.turn.relayed).toBeGreaterThan(before + 50);
   const partnerOfAlice = await alice.page.locator('main.call').getAttribute('data-peer-id');
   const partnerOfBob = await bob.page.locator('main.call').getAttribute('data-peer-id');
+  return { alice, bob, partnerOfAlice, partnerOfBob };
+};
+
+for (const BLIP_MS of [5000, 12_000]) test(`a ${BLIP_MS / 1000} s network outage on the media path: the call recovers by itself, with the same partner`, async ({ browser }) => {
+  test.setTimeout(120_000);
+  const { alice, bob, partnerOfAlice, partnerOfBob } = await pairThroughTurn(browser);
 
   // The outage: nothing gets through in either direction.
   const atCut = await remoteFrames(alice.page);
@@ -53,6 +60,43 @@ for (const BLIP_MS of [5000, 12_000]) test(`a ${BLIP_MS / 1000} s network outage
   // And it stays up (heartbeats resumed; nobody was dropped late).
   await expectRemoteVideoPlaying(alice.page);
   await expect(status(alice)).toHaveAttribute('data-status', 'connected');
+
+  expect(alice.errors).toEqual([]);
+  expect(bob.errors).toEqual([]);
+  await Promise.all([alice.context.close(), bob.context.close()]);
+});
+
+test('the media path is lost for good (a new network): both sides re-dial through the relay and the call comes back with the same partner', async ({ browser }) => {
+  test.setTimeout(120_000);
+  const { alice, bob, partnerOfAlice, partnerOfBob } = await pairThroughTurn(browser);
+  // Mark the stream each side shows now, to see a fresh connection's stream replace it.
+  await Promise.all([markRemoteStream(alice.page), markRemoteStream(bob.page)]);
+  const allocationsBefore = rig.turn.allocations;
+  // Something said before the loss, to see it kept.
+  const messageBox = (p: Peer) => p.page.getByRole('textbox', { name: 'Message' });
+  const chatLog = (p: Peer) => p.page.getByRole('log', { name: 'Messages' }).getByTestId('chat-text');
+  for (const p of [alice, bob]) await p.page.getByRole('button', { name: /^Chat/ }).click();
+  await messageBox(alice).fill('before the loss');
+  await messageBox(alice).press('Enter');
+  await expect(chatLog(bob)).toHaveText(['before the loss']);
+
+  // The old path is gone and never comes back; new connections get through.
+  rig.turn.forget();
+  const cut = Date.now();
+  for (const p of [alice, bob]) await expect(status(p)).toHaveText('Connection interrupted. Reconnecting…', { timeout: 10_000 });
+
+  // No user action: a fresh connection (new TURN allocations: fresh ICE) brings both back, to the same partner.
+  await Promise.all([expectFreshRemoteStream(alice.page), expectFreshRemoteStream(bob.page)]);
+  const recovered = Date.now() - cut;
+  for (const p of [alice, bob]) await expect(status(p)).toHaveAttribute('data-status', 'connected');
+  expect(rig.turn.allocations).toBeGreaterThan(allocationsBefore);
+  console.log(`[measure] media path lost for good: ${recovered} ms from the loss to both videos playing over a re-dialled connection`);
+  expect(await alice.page.locator('main.call').getAttribute('data-peer-id')).toBe(partnerOfAlice);
+  expect(await bob.page.locator('main.call').getAttribute('data-peer-id')).toBe(partnerOfBob);
+  // The conversation is kept, and goes on over the fresh connection.
+  await messageBox(alice).fill('still here');
+  await messageBox(alice).press('Enter');
+  await expect(chatLog(bob)).toHaveText(['before the loss', 'still here']);
 
   expect(alice.errors).toEqual([]);
   expect(bob.errors).toEqual([]);

@@ -44,3 +44,17 @@ export const expectRemoteFramesFlow = async (page: Page, timeout = 20_000): Prom
   const n0 = await remoteFrames(page);
   await expect.poll(() => remoteFrames(page), { timeout, intervals: [50] }).toBeGreaterThan(n0 + 12);
 };
+
+/** Marks the stream the remote <video> shows now, so a fresh connection's stream can be told from it. */
+export const markRemoteStream = (page: Page): Promise<void> =>
+  page.getByTestId('remote-video').evaluate((v: HTMLVideoElement) => {
+    if (v.srcObject instanceof MediaStream) (v.srcObject as MediaStream & { oldPath?: boolean }).oldPath = true;
+  });
+
+/** Resolves once the remote <video> shows a stream other than the marked one, decoding frames. */
+export const expectFreshRemoteStream = async (page: Page, timeout = 30_000): Promise<void> => {
+  const fresh = () =>
+    page.getByTestId('remote-video').evaluate((v: HTMLVideoElement) => v.srcObject instanceof MediaStream && !(v.srcObject as MediaStream & { oldPath?: boolean }).oldPath);
+  await expect.poll(fresh, { timeout }).toBe(true);
+  await expectRemoteFramesFlow(page);
+};

@@ -110,6 +110,14 @@ export interface TurnServer {
   /** While paused, every packet (from clients and from peers) is dropped: a network outage. */
   pause(): void;
   resume(): void;
+  /**
+   * Drops every allocation and ignores their clients from then on, while new clients are served: the
+   * old media path is gone for good, as when a phone moves to another network. Only a new connection
+   * (fresh ICE gathering, so a fresh allocation) gets through.
+   */
+  forget(): void;
+  /** Allocations made so far, to tell a fresh connection from the old one. */
+  readonly allocations: number;
   /** Packets forwarded so far (both directions), to check media really goes through us. */
   readonly relayed: number;
   close(): Promise<void>;
@@ -121,6 +129,9 @@ export const startTurnServer = async (port: number, secret: string): Promise<Tur
   const allocations = new Map<string, Allocation>();
   let paused = false;
   let relayed = 0;
+  let allocationsMade = 0;
+  /** Client addresses whose allocations were forgotten: their network is gone. */
+  const forgotten = new Set<string>();
   const keyFor = (username: string) =>
     createHash('md5').update(`${username}:${REALM}:${createHmac('sha1', secret).update(username).digest('base64')}`).digest();
 
@@ -165,11 +176,12 @@ export const startTurnServer = async (port: number, secret: string): Promise<Tur
       }
     });
     allocations.set(clientKey(from), a);
+    allocationsMade++;
     return a;
   };
 
   server.on('message', (raw, from) => {
-    if (paused) return;
+    if (paused || forgotten.has(clientKey(from))) return;
     const a = allocations.get(clientKey(from));
     // ChannelData: 0x4000–0x7FFF channel number, length, payload.
     if (raw.length >= 4 && raw[0]! >= 0x40 && raw[0]! <= 0x7f) {
@@ -239,6 +251,16 @@ export const startTurnServer = async (port: number, secret: string): Promise<Tur
     port,
     pause: () => void (paused = true),
     resume: () => void (paused = false),
+    forget: () => {
+      for (const [client, a] of allocations) {
+        forgotten.add(client);
+        a.relay.close();
+      }
+      allocations.clear();
+    },
+    get allocations() {
+      return allocationsMade;
+    },
     get relayed() {
       return relayed;
     },

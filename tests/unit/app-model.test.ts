@@ -9,7 +9,7 @@ import { memoryStore } from '../../src/adapters/storage/local-storage';
 import { FakeTrack, fakeStreamOf } from '../../src/adapters/media/fake';
 import { memoryDeviceChoices } from '../../src/adapters/storage/device-choices-store';
 import { createFakeSignalingHub } from '../../src/adapters/signaling/fake';
-import { createAppModel, type Location } from '../../src/models/app';
+import { CONFIG_MAX_AGE_MS, createAppModel, type Location } from '../../src/models/app';
 
 const config: AppConfig = { strategy: 'nostr', relays: ['ws://127.0.0.1:1/'], iceServers: [] };
 
@@ -31,12 +31,11 @@ const memoryLocation = (initial = ''): Location & { hash: string } => {
   return loc;
 };
 
-const makeApp = (hash = '', loaded: Result<AppConfig> = ok(config), store = memoryStore()) => {
+const makeApp = (hash = '', loaded: Result<AppConfig> | (() => Result<AppConfig>) = ok(config), store = memoryStore(), now = () => Date.now()) => {
   const location = memoryLocation(hash);
   const hub = createFakeSignalingHub();
-  const now = () => Date.now();
   const app = createAppModel({
-    loadConfig: async () => loaded,
+    loadConfig: async () => (typeof loaded === 'function' ? loaded() : loaded),
     signaling: hub.signaling,
     media: createFakeMedia(() => ({ stream: null, problem: 'not-found' })).port,
     kdf: createInlineKdf(),
@@ -50,6 +49,12 @@ const makeApp = (hash = '', loaded: Result<AppConfig> = ok(config), store = memo
 };
 
 const START = { lifetimeMinutes: 60, password: '' };
+
+/** Lets queued tasks run until `cond` holds (bounded), then checks it. */
+const until = async (cond: () => boolean) => {
+  for (let i = 0; i < 100 && !cond(); i++) await new Promise((r) => setTimeout(r, 0));
+  expect(cond()).toBe(true);
+};
 
 describe('app model', () => {
   it('on Home, loads the configured signaling strategy only once the person shows intent', async () => {
@@ -222,5 +227,38 @@ describe('app model', () => {
     app.startCall(START);
     expect(location.hash).toBe('');
     expect(app.screen.value.name).toBe('home');
+  });
+
+  it('fetches config.json again before a call once it is over an hour old (TURN credentials expire), keeping the old one if that fails', async () => {
+    let t = Date.UTC(2026, 10, 29, 8);
+    const fresh: AppConfig = { ...config, iceServers: [{ urls: ['turn:127.0.0.1:3478'], username: `${t / 1000 + 6 * 3600}:parley`, credential: 'new' }] };
+    const answers: Array<Result<AppConfig>> = [ok(config), err('the network request failed'), ok(fresh)];
+    let loads = 0;
+    const { app, hub } = makeApp('', () => answers[Math.min(loads++, answers.length - 1)]!, memoryStore(), () => t);
+    await app.ready;
+    const callThenHome = async () => {
+      app.startCall(START);
+      // A config fetch the lobby started lands while the person looks at their preview.
+      await new Promise((r) => setTimeout(r, 0));
+      const lobby = app.screen.value;
+      if (lobby.name === 'lobby') lobby.lobby.join();
+      await until(() => hub.joins.length > 0 && app.screen.value.name === 'call');
+      const used = hub.joins.at(-1)?.iceServers;
+      app.goHome();
+      hub.joins.length = 0;
+      return used;
+    };
+    // Within the hour: no second fetch.
+    t += CONFIG_MAX_AGE_MS - 1000;
+    expect(await callThenHome()).toEqual([]);
+    expect(loads).toBe(1);
+    // Past it: fetched again; that fetch fails, so the call goes on with what it had.
+    t += 2000;
+    expect(await callThenHome()).toEqual([]);
+    expect(loads).toBe(2);
+    // The next room entry tries again, and the call uses the new credentials.
+    expect(await callThenHome()).toEqual(fresh.iceServers);
+    expect(loads).toBe(3);
+    await app.dispose();
   });
 });

@@ -35,7 +35,7 @@ const connectedPair = async (initial?: () => LocalMedia) => {
   await until(a.call, 'waiting');
   const b = makeCall(hub, code);
   await Promise.all([until(a.call, 'connected'), until(b.call, 'connected')]);
-  return { hub, a, b, aId: a.call.selfId.value ?? '', bId: b.call.selfId.value ?? '' };
+  return { hub, code, a, b, aId: a.call.selfId.value ?? '', bId: b.call.selfId.value ?? '' };
 };
 
 const fake = (t: MediaStreamTrack | undefined) => t as unknown as FakeTrack;
@@ -113,6 +113,23 @@ describe('call devices', () => {
     expect(second.readyState).toBe('ended');
     expect(fake(camera).readyState).toBe('ended');
     await a.call.dispose();
+  });
+
+  it('someone who connects mid-share gets the screen and its sound', async () => {
+    const { hub, code, a, b, aId } = await connectedPair();
+    const screen = new FakeTrack('video', 'screen');
+    const screenAudio = new FakeTrack('audio', 'screen-audio');
+    a.media.state.display = () => ({ video: screen as unknown as MediaStreamTrack, audio: screenAudio as unknown as MediaStreamTrack });
+    await a.call.devices?.startSharing();
+    await b.call.dispose();
+    await until(a.call, 'waiting');
+    const c = makeCall(hub, code);
+    await Promise.all([until(a.call, 'connected'), until(c.call, 'connected')]);
+    const cId = c.call.selfId.value;
+    // The stream it is given carries the screen in place of the camera; the sound goes with it.
+    expect(a.call.localStream.value?.getVideoTracks()).toEqual([screen]);
+    expect(hub.trackOps.filter((o) => o.to === cId).map((o) => [o.op, o.from, fake(o.track).label])).toEqual([['add', aId, 'screen-audio']]);
+    await Promise.all([a.call.dispose(), c.call.dispose()]);
   });
 
   it('in an audio-only call the screen is added as an extra track (no camera to stand in for), and removed after', async () => {

@@ -1,49 +1,65 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createRecovery, RECOVERY_WINDOW_MS, RESTART_EVERY_MS } from '../../src/core/recovery';
+import { createRecovery, RECOVERY_WINDOW_MS, REDIAL_AFTER_MS } from '../../src/core/recovery';
 import { HEARTBEAT_TIMEOUT_MS } from '../../src/core/liveness';
 import { createFakeSignalingHub } from '../../src/adapters/signaling/fake';
 import { makeCall, newCode } from './call-fixtures';
 
 describe('recovery state machine', () => {
-  it('a disconnect starts the window without a restart; coming back reports how long it took', () => {
-    const r = createRecovery(20_000, 5_000);
+  it('a disconnect starts the window without a re-dial; coming back reports how long it took', () => {
+    const r = createRecovery(20_000, 8_000);
     expect(r.link('interrupted', 1000)).toEqual([{ kind: 'interrupted' }]);
     expect(r.recovering).toBe(true);
     expect(r.link('interrupted', 1500)).toEqual([]);
-    expect(r.tick(10_000)).toEqual([]);
+    expect(r.tick(8999)).toEqual([]);
     expect(r.link('connected', 7200)).toEqual([{ kind: 'recovered', afterMs: 6200 }]);
     expect(r.recovering).toBe(false);
     expect(r.link('connected', 8000)).toEqual([]);
   });
 
-  it('ICE failure restarts at once, then again every interval while it stays failed', () => {
-    const r = createRecovery(20_000, 5_000);
+  it('ICE failure re-dials at once, and only once', () => {
+    const r = createRecovery(20_000, 8_000);
     expect(r.link('interrupted', 0)).toEqual([{ kind: 'interrupted' }]);
-    expect(r.link('failed', 3000)).toEqual([{ kind: 'restart' }]);
-    expect(r.tick(7999)).toEqual([]);
-    expect(r.tick(8000)).toEqual([{ kind: 'restart' }]);
-    // Checking again after the restart is not a failure: no further restarts while it tries.
-    expect(r.link('interrupted', 9000)).toEqual([]);
-    expect(r.tick(14_000)).toEqual([]);
-    expect(r.link('connected', 15_000)).toEqual([{ kind: 'recovered', afterMs: 15_000 }]);
+    expect(r.link('failed', 3000)).toEqual([{ kind: 'redial' }]);
+    expect(r.redialing).toBe(true);
+    expect(r.link('failed', 4000)).toEqual([]);
+    expect(r.tick(9000)).toEqual([]);
+    // The old connection's news no longer counts: only the fresh connection ends the recovery.
+    expect(r.link('connected', 9500)).toEqual([]);
+    expect(r.recovering).toBe(true);
+    expect(r.reconnected(11_000)).toEqual([{ kind: 'recovered', afterMs: 11_000 }]);
+    expect(r.recovering).toBe(false);
+    expect(r.redialing).toBe(false);
+  });
+
+  it('an interruption that lasts past the re-dial delay re-dials once, without ICE saying failed', () => {
+    const r = createRecovery(20_000, 8_000);
+    expect(r.silent(1000)).toEqual([{ kind: 'interrupted' }]);
+    expect(r.tick(8999)).toEqual([]);
+    expect(r.tick(9000)).toEqual([{ kind: 'redial' }]);
+    expect(r.tick(12_000)).toEqual([]);
+    expect(r.tick(21_000)).toEqual([{ kind: 'give-up' }]);
+    expect(r.recovering).toBe(false);
+  });
+
+  it('a connection closed mid-recovery (the partner re-dialled first) is waited for, not re-dialled', () => {
+    const r = createRecovery(20_000, 8_000);
+    r.silent(0);
+    r.closed();
+    expect(r.tick(8000)).toEqual([]);
+    expect(r.reconnected(9000)).toEqual([{ kind: 'recovered', afterMs: 9000 }]);
+    // Closed with nothing under way is nothing to wait for.
+    r.closed();
+    expect(r.redialing).toBe(false);
+    expect(r.reconnected(10_000)).toEqual([]);
   });
 
   it('gives up once the window has passed, exactly once', () => {
-    const r = createRecovery(20_000, 5_000);
+    const r = createRecovery(20_000, 8_000);
     r.link('failed', 100);
     expect(r.tick(20_099)).not.toContainEqual({ kind: 'give-up' });
     expect(r.tick(20_100)).toEqual([{ kind: 'give-up' }]);
     expect(r.recovering).toBe(false);
     expect(r.tick(30_000)).toEqual([]);
-  });
-
-  it('silence starts the window like a disconnect, and does not cancel restarts of a failed ICE', () => {
-    const r = createRecovery(20_000, 5_000);
-    expect(r.silent(0)).toEqual([{ kind: 'interrupted' }]);
-    expect(r.link('failed', 1000)).toEqual([{ kind: 'restart' }]);
-    expect(r.silent(4000)).toEqual([]);
-    expect(r.tick(6000)).toEqual([{ kind: 'restart' }]);
-    expect(r.tick(20_000)).toEqual([{ kind: 'give-up' }]);
   });
 
   it('reset forgets an interruption (a new partner starts clean)', () => {
@@ -52,7 +68,7 @@ describe('recovery state machine', () => {
     r.reset();
     expect(r.recovering).toBe(false);
     expect(r.tick(RECOVERY_WINDOW_MS * 2)).toEqual([]);
-    expect(r.link('failed', RECOVERY_WINDOW_MS * 2)).toEqual([{ kind: 'interrupted' }, { kind: 'restart' }]);
+    expect(r.link('failed', RECOVERY_WINDOW_MS * 2)).toEqual([{ kind: 'interrupted' }, { kind: 'redial' }]);
   });
 });
 
@@ -89,22 +105,56 @@ describe('call recovery (fake signaling, fake timers)', () => {
     await Promise.all([a.dispose(), b.dispose()]);
   });
 
-  it('restarts ICE when it fails, and repeats while it stays failed', async () => {
+  it('a path that does not come back: both sides re-dial and connect again with the same partner, keeping the chat', async () => {
     const { hub, a, b, aId, bId } = await pair();
+    a.chat.send('before the blip');
+    expect(b.chat.messages.value.map((m) => m.text)).toEqual(['before the blip']);
+    hub.setLink(aId, bId, 'interrupted');
+    await vi.advanceTimersByTimeAsync(REDIAL_AFTER_MS - 500);
+    expect(hub.redials).toEqual([]);
+    expect([a.status.value.kind, b.status.value.kind]).toEqual(['reconnecting', 'reconnecting']);
+    await vi.advanceTimersByTimeAsync(1000);
+    // Both gave up the old path (each closes its end and re-enters the rendezvous).
+    expect(hub.redials.sort()).toEqual([`${aId}→${bId}`, `${bId}→${aId}`]);
+    expect([a.status.value.kind, b.status.value.kind]).toEqual(['connected', 'connected']);
+    expect(a.partner.value).toBe(bId);
+    expect(b.partner.value).toBe(aId);
+    expect(a.lastRecoveryMs.value).toBeGreaterThanOrEqual(REDIAL_AFTER_MS);
+    expect(a.lastRecoveryMs.value).toBeLessThan(REDIAL_AFTER_MS + 500);
+    expect(b.chat.messages.value.map((m) => m.text)).toEqual(['before the blip']);
+    // The fresh connection carries messages, and the call stays up on it.
+    b.chat.send('after');
+    expect(a.chat.messages.value.map((m) => m.text)).toEqual(['before the blip', 'after']);
+    await vi.advanceTimersByTimeAsync(HEARTBEAT_TIMEOUT_MS * 3);
+    expect([a.status.value.kind, b.status.value.kind]).toEqual(['connected', 'connected']);
+    await Promise.all([a.dispose(), b.dispose()]);
+  });
+
+  it('a re-dial while the network is still down keeps the place, and connects once it is back', async () => {
+    const { hub, a, b, aId, bId } = await pair();
+    hub.setReachable(false);
     hub.setLink(aId, bId, 'failed');
-    expect(hub.restarts.sort()).toEqual([`${aId}→${bId}`, `${bId}→${aId}`]);
-    await vi.advanceTimersByTimeAsync(RESTART_EVERY_MS + 500);
-    expect(hub.restarts.filter((r) => r === `${aId}→${bId}`)).toHaveLength(2);
+    expect(hub.redials.length).toBeGreaterThan(0);
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect([a.status.value.kind, b.status.value.kind]).toEqual(['reconnecting', 'reconnecting']);
+    expect(a.partner.value).toBe(bId);
+    hub.setReachable(true);
+    await vi.advanceTimersByTimeAsync(100);
+    expect([a.status.value.kind, b.status.value.kind]).toEqual(['connected', 'connected']);
+    expect(b.partner.value).toBe(aId);
     await Promise.all([a.dispose(), b.dispose()]);
   });
 
   it('gives up after the recovery window: "could not be restored", and Rejoin enters the room again', async () => {
     const { hub, a, b, aId, bId } = await pair();
+    // Nothing new connects either: the re-dial cannot help.
+    hub.setReachable(false);
     hub.setLink(aId, bId, 'failed');
     await vi.advanceTimersByTimeAsync(RECOVERY_WINDOW_MS - 1000);
-    expect(a.status.value.kind).toBe('reconnecting');
+    expect([a.status.value.kind, b.status.value.kind]).toEqual(['reconnecting', 'reconnecting']);
     await vi.advanceTimersByTimeAsync(1500);
     expect(a.status.value).toEqual({ kind: 'unrestored' });
+    expect(b.status.value).toEqual({ kind: 'unrestored' });
     expect(a.partner.value).toBeNull();
     const joinsBefore = hub.joins.length;
     await a.rejoin();

@@ -20,8 +20,23 @@ export const createFakeSignalingHub = () => {
   const cut = new Set<string>();
   let nextId = 0;
   const joins: JoinOptions[] = [];
-  /** ICE restarts asked for, as `selfId→peerId`. */
-  const restarts: string[] = [];
+  /** Re-dials asked for, as `selfId→peerId`. */
+  const redials: string[] = [];
+  /** Pairs (`a|b`, sorted) whose re-dial waits for the network to let new connections through. */
+  const pendingRedials = new Set<string>();
+  let reachable = true;
+  /** A re-dialled pair connects again over a new path: the old path's cut no longer applies. */
+  const reconnect = (pair: string) => {
+    const [a = '', b = ''] = pair.split('|');
+    for (const members of rooms.values()) {
+      const [ma, mb] = [members.get(a), members.get(b)];
+      if (!ma || !mb) continue;
+      cut.delete(`${a}|${b}`);
+      cut.delete(`${b}|${a}`);
+      ma.emitter.emit('peerJoin', b);
+      mb.emitter.emit('peerJoin', a);
+    }
+  };
 
   const prepared: string[] = [];
   /** Track operations in order, to check a switch replaced a track (no renegotiation) and whom it reached. */
@@ -84,8 +99,19 @@ export const createFakeSignalingHub = () => {
           if (!members.has(peerId)) throw new Error('no connection to that peer');
           return hub.stats(self.id, peerId);
         },
-        restartIce(peerId) {
-          restarts.push(`${self.id}→${peerId}`);
+        redial(peerId) {
+          redials.push(`${self.id}→${peerId}`);
+          const other = members.get(peerId);
+          if (!other) return;
+          self.emitter.emit('peerLeave', peerId);
+          const pair = [self.id, peerId].sort().join('|');
+          // The other end notices the close on a later task; the fresh connection opens after that,
+          // as through a relay, or once the network lets new connections through.
+          setTimeout(() => {
+            other.emitter.emit('peerLeave', self.id);
+            if (reachable) setTimeout(() => reconnect(pair), 0);
+            else pendingRedials.add(pair);
+          }, 0);
         },
         stopRejoining() {
           // The fake never re-joins on its own.
@@ -129,7 +155,16 @@ export const createFakeSignalingHub = () => {
     silence(peerId: string) {
       silenced.add(peerId);
     },
-    restarts,
+    redials,
+    /** While false, nothing new connects (the network is down): a re-dial waits for it to come back. */
+    setReachable(value: boolean) {
+      reachable = value;
+      if (!value) return;
+      for (const pair of [...pendingRedials]) {
+        pendingRedials.delete(pair);
+        reconnect(pair);
+      }
+    },
     /**
      * The media path between `a` and `b` changes state (a network blip: both ends see it); while not
      * connected, their data-channel messages are lost, as on a stalled transport.

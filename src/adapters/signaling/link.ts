@@ -11,9 +11,9 @@ const linkOf = (pc: RTCPeerConnection): LinkState => {
  * Trystero 0.25.4 (`dist/peer.mjs`) closes a peer as soon as ICE reports `failed`, or after 5 s of
  * `disconnected`: a Wi-Fi blink of a few seconds would end the call. Its handler is installed both
  * as `onconnectionstatechange` and as an `iceconnectionstatechange` listener (the same function),
- * so it can be read from the one and removed from the other. The call model then decides, with an
- * ICE restart and a bounded recovery window (core/recovery.ts), and closes the connection itself
- * when it gives up. A data channel that closes still ends the peer through Trystero as before.
+ * so it can be read from the one and removed from the other. The call model then decides, with a
+ * re-dial through the relay and a bounded recovery window (core/recovery.ts), and closes the
+ * connection itself when it gives up. A data channel that closes still ends the peer through Trystero as before.
  */
 export const watchLink = (pc: RTCPeerConnection, onLink: (state: LinkState) => void): void => {
   const trysteroHandler = pc.onconnectionstatechange;

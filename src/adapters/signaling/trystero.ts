@@ -78,8 +78,9 @@ export const createTrysteroSignaling = (): Signaling => ({
     let current: { room: Room; action: MessageAction<string> } = open();
 
     // A fresh join re-announces at once with fresh offers; Trystero alone waits for its 60 s heartbeat.
-    const rejoin = () => {
-      if (left || !rejoinWhenEmpty || rejoining || peers.size > 0) return;
+    // `force`: also with other peers connected (they reconnect the same way), for a re-dial.
+    const rejoin = (force = false) => {
+      if (left || rejoining || (!force && (!rejoinWhenEmpty || peers.size > 0))) return;
       rejoining = (async () => {
         await current.room.leave();
         if (!left) current = open();
@@ -150,8 +151,12 @@ export const createTrysteroSignaling = (): Signaling => ({
         current.room.getPeers()[peerId]?.close();
         peerGone(peerId);
       },
-      restartIce: (peerId) => {
-        current.room.getPeers()[peerId]?.restartIce();
+      redial: (peerId) => {
+        current.room.getPeers()[peerId]?.close();
+        peerGone(peerId);
+        // A fresh Trystero room: it holds no state about the old connection that would make it ignore
+        // the peer's next announce, and it announces at once.
+        rejoin(true);
       },
       stopRejoining: () => {
         rejoinWhenEmpty = false;

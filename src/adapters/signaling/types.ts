@@ -60,8 +60,12 @@ export interface SignalingRoom {
   stats(peerId: string): Promise<unknown[]>;
   /** Closes the connection to one peer (e.g. it stopped answering); reported as its `peerLeave`. */
   disconnectPeer(peerId: string): void;
-  /** Restarts ICE on the connection to `peerId` (new credentials, fresh candidates; renegotiated by signaling). */
-  restartIce(peerId: string): void;
+  /**
+   * Closes the connection to `peerId` and enters the rendezvous afresh, so the two connect again
+   * through the signaling relay: new ICE credentials and candidates, a new DTLS handshake with the
+   * same certificates, the same peer ids. Reported as its `peerLeave`, then a new `peerJoin`.
+   */
+  redial(peerId: string): void;
   /** Stops re-entering the rendezvous when the room empties (the room expired; a call in progress goes on). */
   stopRejoining(): void;
   /** Leaves the rendezvous and closes every peer connection. */

@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import type { SignalingState } from '../../adapters/signaling/types';
 import type { RoomCode } from '../../core/room-code';
 import type { CallModel, CallStatus } from '../../models/call';
@@ -46,8 +47,11 @@ const statusText = (s: CallStatus, hasRemoteMedia: boolean, signaling: Signaling
   }
 };
 
-/** The call: a status line, the invitation while waiting, both videos and the controls. */
-export const Call = ({ call, code, onHome }: { call: CallModel; code: RoomCode; onHome: () => void }) => {
+/**
+ * The call: a status line, the invitation while waiting (with `whileWaiting`, e.g. the opt-in to be
+ * told when they join: waiting is when people switch to another tab), both videos and the controls.
+ */
+export const Call = ({ call, code, onHome, whileWaiting }: { call: CallModel; code: RoomCode; onHome: () => void; whileWaiting?: ComponentChildren }) => {
   const status = call.status.value;
   const signaling = call.signaling.value;
   const remote = call.remoteStream.value;
@@ -116,6 +120,7 @@ export const Call = ({ call, code, onHome }: { call: CallModel; code: RoomCode; 
         <p class="help">A call has room for two, and this one already has both. If you were expected, ask for a new link.</p>
       )}
       {status.kind === 'waiting' && <SharePanel code={code.text} link={location.href} hasPassword={code.hasPassword} />}
+      {status.kind === 'waiting' && whileWaiting}
       {!over && (
         <div class="tiles">
           <VideoTile
