@@ -60,6 +60,10 @@ export interface FingerprintPair {
   readonly remote: Uint8Array;
 }
 
+/** The same two certificates, each on the same side. */
+export const sameFingerprintPair = (a: FingerprintPair, b: FingerprintPair): boolean =>
+  sameFingerprint(a.local, b.local) && sameFingerprint(a.remote, b.remote);
+
 const certificateBytes = (cert: CertificateText | null): Uint8Array | null =>
   cert && cert.algorithm.toLowerCase() === 'sha-256' ? parseFingerprint(cert.fingerprint) : null;
 

@@ -7,6 +7,7 @@ import { createRecovery, QUIET_AFTER_MS, type RecoveryOutput } from '../core/rec
 import { encodeMessage, isAdmissionMessage, parseMessage } from '../core/protocol';
 import { ADMISSION_BUDGET, createTokenBucket, MESSAGE_BUDGET } from '../core/token-bucket';
 import type { RoomCode } from '../core/room-code';
+import { sameFingerprintPair, type FingerprintPair } from '../core/fingerprint';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { createChatModel, type ChatModel } from './chat';
 import { createConnectionStats, type ConnectionStatsModel } from './connection-stats';
@@ -159,6 +160,8 @@ export const createCallModel = (deps: CallDeps): CallModel => {
   /** Our partner: the one person this call is with. */
   let peerId: string | null = null;
   let peerSaidBye = false;
+  /** The partner and certificates that both people verified in this call, if any. */
+  let verifiedWith: { peer: string; fingerprints: FingerprintPair } | null = null;
   /** The partner whose connection closed mid-recovery (a re-dial): their place is kept until the window ends. */
   let awaiting: string | null = null;
   let disposed = false;
@@ -212,7 +215,8 @@ export const createCallModel = (deps: CallDeps): CallModel => {
     if (localStream.value) r.addStream(localStream.value, id);
     // Someone arriving mid-share gets the screen's sound too, not only its picture.
     devices?.sendExtras(id);
-    // A fresh connection is verified afresh: its keys are new, even if the certificates are not.
+    // A fresh connection is verified afresh (new keys); over certificates both people already verified
+    // with this partner, our side confirms by itself (startVerification).
     startVerification(r, id);
     chat.start((text) => void r.send(encodeMessage({ v: 1, type: 'chat', text }), id).catch(() => undefined), returning);
     connection.start(() => r.stats(id));
@@ -221,17 +225,27 @@ export const createCallModel = (deps: CallDeps): CallModel => {
   /** Runs parley-verify-v1 with a new partner (again for every new connection); ends the call on interception or differing codes. */
   const startVerification = (r: SignalingRoom, id: string) => {
     stopVerification();
+    // The certificates this run is bound to, as read for it.
+    let seen: FingerprintPair | null = null;
     const v = createVerification({
       selfId: r.selfId,
       peerId: id,
       ctx: verifyKeyCtx,
-      fingerprints: () => r.fingerprints(id),
+      fingerprints: async () => (seen = await r.fingerprints(id)),
       send: (data) => void r.send(data, id).catch(() => undefined),
       randomBytes: deps.randomBytes,
       now,
     });
     verification.value = v;
     stopWatchingVerification = v.view.subscribe((view) => {
+      if (view.phase === 'verified' && seen) verifiedWith = { peer: id, fingerprints: seen };
+      // A fresh connection to someone both people verified, over the very same certificates (a re-dial
+      // keeps them): this run's keys are bound to those certificates, so it vouches for the same
+      // people the codes read aloud did. Our side says "they match" for us; nobody reads codes again.
+      // Any other certificate (a relay in the middle of the new connection) gets no such pass.
+      if (view.phase === 'comparing' && seen && verifiedWith?.peer === id && sameFingerprintPair(verifiedWith.fingerprints, seen)) {
+        queueMicrotask(() => v.confirm(true));
+      }
       if (view.phase !== 'cancelled' || (view.reason !== 'mismatched_sas' && !INTERCEPTION.has(view.reason))) return;
       // Let the cancel reach the other side before the connection closes.
       queueMicrotask(() => {

@@ -55,4 +55,57 @@ describe('call verification', () => {
     expect(seen).not.toContain('comparing');
     expect(seen).not.toContain('verified');
   });
+
+  describe('over a re-dialled connection (the old path was lost)', () => {
+    /** Resolves when a verification run other than `old` reaches `want`. */
+    const nextRun = (call: CallModel, old: unknown, want: VerificationView['phase']) =>
+      new Promise<void>((resolve) => {
+        const stop = effect(() => {
+          const v = call.verification.value;
+          if (v === old || v?.view.value.phase !== want) return;
+          queueMicrotask(() => stop());
+          resolve();
+        });
+      });
+    const verifiedPair = async () => {
+      const p = await pair();
+      await Promise.all([phase(p.a, 'comparing'), phase(p.b, 'comparing')]);
+      p.a.confirmCodes(true);
+      p.b.confirmCodes(true);
+      await Promise.all([phase(p.a, 'verified'), phase(p.b, 'verified')]);
+      return p;
+    };
+    const redial = (hub: ReturnType<typeof createFakeSignalingHub>) => {
+      const [aId = '', bId = ''] = hub.memberIds();
+      hub.setLink(aId, bId, 'failed');
+    };
+
+    it('a call both people verified is verified again over the same certificates, without reading codes', async () => {
+      const { hub, a, b } = await verifiedPair();
+      const [oldA, oldB] = [a.verification.value, b.verification.value];
+      redial(hub);
+      await Promise.all([nextRun(a, oldA, 'verified'), nextRun(b, oldB, 'verified')]);
+      expect(hub.redials.length).toBeGreaterThan(0);
+      expect([a.status.value.kind, b.status.value.kind]).toEqual(['connected', 'connected']);
+      await Promise.all([a.dispose(), b.dispose()]);
+    });
+
+    it('a call nobody verified shows the codes again, and waits for the people', async () => {
+      const { hub, a, b } = await pair();
+      await Promise.all([phase(a, 'comparing'), phase(b, 'comparing')]);
+      const [oldA, oldB] = [a.verification.value, b.verification.value];
+      redial(hub);
+      await Promise.all([nextRun(a, oldA, 'comparing'), nextRun(b, oldB, 'comparing')]);
+      await new Promise((r) => setTimeout(r, 0));
+      expect([a.verification.value?.view.value.phase, b.verification.value?.view.value.phase]).toEqual(['comparing', 'comparing']);
+      await Promise.all([a.dispose(), b.dispose()]);
+    });
+
+    it('a relay in the middle of the new connection is caught, verified before or not', async () => {
+      const { hub, a, b } = await verifiedPair();
+      hub.interceptDtls = true;
+      redial(hub);
+      await Promise.all([until(a, 'intercepted'), until(b, 'intercepted')]);
+    });
+  });
 });
