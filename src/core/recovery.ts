@@ -24,6 +24,11 @@ export const QUIET_AFTER_MS = 3000;
  * (a 5 s outage is back about 3 s after the network returns, measured), well inside the window.
  */
 export const REDIAL_AFTER_MS = 8_000;
+/**
+ * A re-dial that has not connected by then is tried again: a fresh connection opens in 0.5–3 s, and
+ * one attempted while the network was still down (or whose ICE failed) never will.
+ */
+export const REDIAL_EVERY_MS = 5_000;
 
 /** What the caller must do. */
 export type RecoveryOutput =
@@ -39,21 +44,25 @@ export type RecoveryOutput =
 /**
  * Recovery of one partner's connection, as a pure state machine fed link changes and the clock.
  * `disconnected` often heals by itself (ICE keeps checking the same pair), so it only starts the
- * window; `failed` (ICE gave up on every pair), or an interruption past `redialAfterMs`, re-dials
- * once. The window runs on across a re-dial: the partner's fresh connection ends it (`reconnected`).
+ * window; `failed` (ICE gave up on every pair), or an interruption past `redialAfterMs`, re-dials,
+ * again every `redialEveryMs` until the partner's fresh connection ends it (`reconnected`) or the
+ * window closes.
  */
-export const createRecovery = (windowMs = RECOVERY_WINDOW_MS, redialAfterMs = REDIAL_AFTER_MS) => {
+export const createRecovery = (windowMs = RECOVERY_WINDOW_MS, redialAfterMs = REDIAL_AFTER_MS, redialEveryMs = REDIAL_EVERY_MS) => {
   let since: number | null = null;
   let redialed = false;
+  let lastRedial = Number.NEGATIVE_INFINITY;
 
-  const redial = (): RecoveryOutput[] => {
-    if (redialed) return [];
+  const redial = (now: number): RecoveryOutput[] => {
+    if (now - lastRedial < redialEveryMs) return [];
     redialed = true;
+    lastRedial = now;
     return [{ kind: 'redial' }];
   };
   const end = () => {
     since = null;
     redialed = false;
+    lastRedial = Number.NEGATIVE_INFINITY;
   };
 
   return {
@@ -79,7 +88,7 @@ export const createRecovery = (windowMs = RECOVERY_WINDOW_MS, redialAfterMs = RE
         since = now;
         out.push({ kind: 'interrupted' });
       }
-      if (state === 'failed') out.push(...redial());
+      if (state === 'failed') out.push(...redial(now));
       return out;
     },
     /** The partner went quiet on the data channel: starts the window, leaves ICE's own state alone. */
@@ -90,10 +99,12 @@ export const createRecovery = (windowMs = RECOVERY_WINDOW_MS, redialAfterMs = RE
     },
     /**
      * The connection to the partner closed while it was being recovered: a re-dial, ours or theirs
-     * (their side gave up the old path first). Do not re-dial again; wait for the fresh connection.
+     * (their side gave up the old path first). Wait for the fresh connection before dialling again.
      */
-    closed(): void {
-      if (since !== null) redialed = true;
+    closed(now: number): void {
+      if (since === null) return;
+      redialed = true;
+      lastRedial = now;
     },
     /** The re-dialled partner is connected again. */
     reconnected(now: number): RecoveryOutput[] {
@@ -108,7 +119,7 @@ export const createRecovery = (windowMs = RECOVERY_WINDOW_MS, redialAfterMs = RE
         end();
         return [{ kind: 'give-up' }];
       }
-      return now - since >= redialAfterMs ? redial() : [];
+      return now - since >= redialAfterMs ? redial(now) : [];
     },
     /** A new partner (or none): forget the old one's interruption. */
     reset(): void {

@@ -273,7 +273,7 @@ export const createCallModel = (deps: CallDeps): CallModel => {
       // Their connection closed while we were recovering it, without a goodbye: a re-dial, ours or
       // theirs. Keep their place, the picture (frozen) and the chat; they connect again shortly.
       awaiting = former;
-      recovery.closed();
+      recovery.closed(now());
       return;
     }
     chat.clear();
@@ -322,7 +322,8 @@ export const createCallModel = (deps: CallDeps): CallModel => {
           if (status.value.kind === 'connected') status.value = { kind: 'reconnecting' };
           break;
         case 'redial':
-          if (peerId !== null) r.redial(peerId);
+          // Again while awaiting them: the last attempt did not connect.
+          r.redial(id);
           break;
         case 'recovered':
           // Heartbeats sent during the outage may still be on their way: count from now.

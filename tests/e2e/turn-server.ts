@@ -111,9 +111,10 @@ export interface TurnServer {
   pause(): void;
   resume(): void;
   /**
-   * Drops every allocation and ignores their clients from then on, while new clients are served: the
-   * old media path is gone for good, as when a phone moves to another network. Only a new connection
-   * (fresh ICE gathering, so a fresh allocation) gets through.
+   * Drops every allocation: what the old clients send through them goes nowhere from then on, while
+   * new allocations are served. The old media path is gone for good, as when a phone moves to
+   * another network; only a new connection (fresh ICE gathering, so a fresh allocation) gets through.
+   * (Clients are not refused by address: a fresh socket may reuse a freed local port.)
    */
   forget(): void;
   /** Allocations made so far, to tell a fresh connection from the old one. */
@@ -130,8 +131,6 @@ export const startTurnServer = async (port: number, secret: string): Promise<Tur
   let paused = false;
   let relayed = 0;
   let allocationsMade = 0;
-  /** Client addresses whose allocations were forgotten: their network is gone. */
-  const forgotten = new Set<string>();
   const keyFor = (username: string) =>
     createHash('md5').update(`${username}:${REALM}:${createHmac('sha1', secret).update(username).digest('base64')}`).digest();
 
@@ -181,7 +180,7 @@ export const startTurnServer = async (port: number, secret: string): Promise<Tur
   };
 
   server.on('message', (raw, from) => {
-    if (paused || forgotten.has(clientKey(from))) return;
+    if (paused) return;
     const a = allocations.get(clientKey(from));
     // ChannelData: 0x4000–0x7FFF channel number, length, payload.
     if (raw.length >= 4 && raw[0]! >= 0x40 && raw[0]! <= 0x7f) {
@@ -252,10 +251,7 @@ export const startTurnServer = async (port: number, secret: string): Promise<Tur
     pause: () => void (paused = true),
     resume: () => void (paused = false),
     forget: () => {
-      for (const [client, a] of allocations) {
-        forgotten.add(client);
-        a.relay.close();
-      }
+      for (const a of allocations.values()) a.relay.close();
       allocations.clear();
     },
     get allocations() {

@@ -16,12 +16,14 @@ describe('recovery state machine', () => {
     expect(r.link('connected', 8000)).toEqual([]);
   });
 
-  it('ICE failure re-dials at once, and only once', () => {
-    const r = createRecovery(20_000, 8_000);
+  it('ICE failure re-dials at once, and again every interval until the fresh connection is there', () => {
+    const r = createRecovery(20_000, 8_000, 5_000);
     expect(r.link('interrupted', 0)).toEqual([{ kind: 'interrupted' }]);
     expect(r.link('failed', 3000)).toEqual([{ kind: 'redial' }]);
     expect(r.redialing).toBe(true);
     expect(r.link('failed', 4000)).toEqual([]);
+    expect(r.tick(7999)).toEqual([]);
+    expect(r.tick(8000)).toEqual([{ kind: 'redial' }]);
     expect(r.tick(9000)).toEqual([]);
     // The old connection's news no longer counts: only the fresh connection ends the recovery.
     expect(r.link('connected', 9500)).toEqual([]);
@@ -31,26 +33,29 @@ describe('recovery state machine', () => {
     expect(r.redialing).toBe(false);
   });
 
-  it('an interruption that lasts past the re-dial delay re-dials once, without ICE saying failed', () => {
-    const r = createRecovery(20_000, 8_000);
+  it('an interruption that lasts past the re-dial delay re-dials, without ICE saying failed', () => {
+    const r = createRecovery(20_000, 8_000, 5_000);
     expect(r.silent(1000)).toEqual([{ kind: 'interrupted' }]);
     expect(r.tick(8999)).toEqual([]);
     expect(r.tick(9000)).toEqual([{ kind: 'redial' }]);
     expect(r.tick(12_000)).toEqual([]);
+    expect(r.tick(14_000)).toEqual([{ kind: 'redial' }]);
     expect(r.tick(21_000)).toEqual([{ kind: 'give-up' }]);
     expect(r.recovering).toBe(false);
   });
 
-  it('a connection closed mid-recovery (the partner re-dialled first) is waited for, not re-dialled', () => {
-    const r = createRecovery(20_000, 8_000);
+  it('a connection closed mid-recovery (the partner re-dialled first) is waited for before dialling ourselves', () => {
+    const r = createRecovery(20_000, 8_000, 5_000);
     r.silent(0);
-    r.closed();
+    r.closed(7000);
     expect(r.tick(8000)).toEqual([]);
-    expect(r.reconnected(9000)).toEqual([{ kind: 'recovered', afterMs: 9000 }]);
+    expect(r.tick(11_999)).toEqual([]);
+    expect(r.tick(12_000)).toEqual([{ kind: 'redial' }]);
+    expect(r.reconnected(13_000)).toEqual([{ kind: 'recovered', afterMs: 13_000 }]);
     // Closed with nothing under way is nothing to wait for.
-    r.closed();
+    r.closed(14_000);
     expect(r.redialing).toBe(false);
-    expect(r.reconnected(10_000)).toEqual([]);
+    expect(r.reconnected(15_000)).toEqual([]);
   });
 
   it('gives up once the window has passed, exactly once', () => {
