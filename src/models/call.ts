@@ -276,6 +276,11 @@ export const createCallModel = (deps: CallDeps): CallModel => {
       recovery.closed(now());
       return;
     }
+    forgetPartner();
+  };
+
+  /** No partner any more: the chat goes, and the call says why (or closes if the room has expired). */
+  const forgetPartner = () => {
     chat.clear();
     if (expired()) {
       closeExpired();
@@ -293,13 +298,7 @@ export const createCallModel = (deps: CallDeps): CallModel => {
   /** The re-dialled partner did not connect again within the window: the call could not be restored. */
   const giveUpAwaiting = () => {
     awaiting = null;
-    chat.clear();
-    aloneSince = now();
-    batch(() => {
-      partner.value = null;
-      remoteStream.value = null;
-      status.value = { kind: 'unrestored' };
-    });
+    forgetPartner();
   };
 
   /** We are the third: say so, and leave for good (no retry loop against the pair). */
