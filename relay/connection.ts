@@ -2,7 +2,7 @@ import { WebSocket } from 'ws';
 import type { RelayLimits } from './limits.js';
 import type { Logger } from './log.js';
 import type { Metrics, RefusalReason } from './metrics.js';
-import type { TokenBucket } from './token-bucket.js';
+import type { TokenBucket } from '../src/core/token-bucket.js';
 
 /** One accepted WebSocket and what the guards track about it. The clear IP stays in memory for per-IP limits; logs get `ipHash`. */
 export interface ClientConnection {
@@ -34,6 +34,11 @@ export interface HubContext {
   send(conn: ClientConnection, message: unknown): boolean;
   /** Counts a refusal and logs its first occurrence on this connection. */
   refuse(conn: ClientConnection, reason: RefusalReason): void;
+  /**
+   * Charges `units` of work (see `COST` in limits.ts: bytes, signature checks, filter size, bytes
+   * sent) to the connection's and its address group's budgets. False: over budget, do not do the work.
+   */
+  charge(conn: ClientConnection, units: number): boolean;
 }
 
 export const createSender = (limits: RelayLimits, metrics: Metrics, log: Logger) => (conn: ClientConnection, message: unknown): boolean => {

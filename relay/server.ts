@@ -11,7 +11,7 @@ import { DEFAULT_LIMITS, type RelayLimits } from './limits.js';
 import { createIpHasher, silentLogger, type Logger } from './log.js';
 import { createMetrics, type RefusalReason } from './metrics.js';
 import { createNostrHub } from './nostr-hub.js';
-import { createTokenBucket, type TokenBucket } from './token-bucket.js';
+import { createTokenBucket, type TokenBucket } from '../src/core/token-bucket.js';
 import { createTrackerHub } from './tracker-hub.js';
 
 export interface RelayOptions {
@@ -143,6 +143,10 @@ export const createRelay = (options: RelayOptions): Relay => {
       conn.loggedRefusals.add(reason);
       log('refused', { reason, conn: conn.id, ip: conn.ipHash });
     },
+    charge(conn, units) {
+      if (!conn.bucket.take(units)) return false;
+      return perIp.get(conn.ip)?.bucket.take(units) !== false;
+    },
   };
   const nostr = createNostrHub(ctx);
   const tracker = createTrackerHub(ctx);
@@ -207,10 +211,10 @@ export const createRelay = (options: RelayOptions): Relay => {
       refusedInARow: 0,
       lastRateReplyMs: -Infinity,
       loggedRefusals: new Set(),
-      bucket: createTokenBucket(limits.connectionRate, now),
+      bucket: createTokenBucket(limits.connectionRate.burst, limits.connectionRate.perSecond, now),
     };
     connections.add(conn);
-    const ipState = perIp.get(ip) ?? { count: 0, bucket: createTokenBucket(limits.ipRate, now) };
+    const ipState = perIp.get(ip) ?? { count: 0, bucket: createTokenBucket(limits.ipRate.burst, limits.ipRate.perSecond, now) };
     ipState.count += 1;
     perIp.set(ip, ipState);
     metrics.connectionOpened();

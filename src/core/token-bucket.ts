@@ -1,18 +1,23 @@
 /**
  * A token bucket over an injected clock: `capacity` tokens, refilled at `perSecond`. Constant
  * memory whatever the load, so a flood costs one comparison per message and nothing else.
+ * `take(cost)` charges by work (bytes, signature checks), not only by message count.
  */
-export const createTokenBucket = (capacity: number, perSecond: number, now: () => number) => {
+export interface TokenBucket {
+  /** Takes `cost` tokens (default 1) if there are that many; otherwise takes nothing. */
+  take(cost?: number): boolean;
+}
+
+export const createTokenBucket = (capacity: number, perSecond: number, now: () => number): TokenBucket => {
   let tokens = capacity;
   let last = now();
   return {
-    /** Takes one token if there is one. */
-    take(): boolean {
+    take(cost = 1): boolean {
       const t = now();
       tokens = Math.min(capacity, tokens + ((t - last) / 1000) * perSecond);
       last = t;
-      if (tokens < 1) return false;
-      tokens -= 1;
+      if (tokens < cost) return false;
+      tokens -= cost;
       return true;
     },
   };
