@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { mintAccessToken } from './access-token.js';
 import { parseCliArgs, USAGE } from './cli-args.js';
 import { createJsonLogger, type Logger } from './log.js';
+import { chosen as verifierChoice } from './schnorr-verifier.js';
 import { createRelay } from './server.js';
 
 // Entry point: `npx tsc -p relay && node build/relay/cli.js`. Stdout carries exactly one line,
@@ -105,6 +106,8 @@ const main = async (): Promise<void> => {
 
   const { url, wsUrl } = relay.address();
   log('listening', { tls: tls !== undefined, strategy: options.strategy, tokens: tokenSecret !== undefined, turn: turnSecret !== undefined });
+  // Which Schnorr engine checks events (WASM is several times cheaper per event): an operator should know when the fallback runs.
+  log('verifier', { engine: verifierChoice.verifier.engine, ...(verifierChoice.fallbackReason === undefined ? {} : { fallback: verifierChoice.fallbackReason }) });
   process.stdout.write(`Parley relay: open ${url} (signaling ${wsUrl})\n`);
 
   let stopping = false;

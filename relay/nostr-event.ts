@@ -1,9 +1,9 @@
-import { schnorr } from '@noble/curves/secp256k1.js';
-import { sha256 } from '@noble/hashes/sha2.js';
-import { bytesToHex, hexToBytes, utf8ToBytes } from '@noble/hashes/utils.js';
 import { err, ok, type Result } from '../src/core/result.js';
 import { LIMITS } from './limits.js';
 import type { NostrEvent } from './nostr-types.js';
+import { eventVerifier } from './schnorr-verifier.js';
+
+export { computeEventId } from './schnorr-verifier.js';
 
 const HEX64 = /^[0-9a-f]{64}$/;
 const HEX128 = /^[0-9a-f]{128}$/;
@@ -57,28 +57,22 @@ const parseEventShape = (raw: unknown): Result<NostrEvent> => {
   return ok({ id, pubkey, created_at: createdAt, kind, tags: tags.value, content, sig });
 };
 
-/** NIP-01 event id: sha256 of the UTF-8 JSON array `[0, pubkey, created_at, kind, tags, content]`. */
-export const computeEventId = (e: Omit<NostrEvent, 'id' | 'sig'>): string =>
-  bytesToHex(sha256(utf8ToBytes(JSON.stringify([0, e.pubkey, e.created_at, e.kind, e.tags, e.content]))));
-
 /**
  * Parses an untrusted event and verifies it: shape, id = hash of its fields, and a BIP-340
- * Schnorr signature over the 32 id bytes by `pubkey` (what Trystero's `schnorr.signAsync(id, …)` makes).
+ * Schnorr signature over the 32 id bytes by `pubkey` (what Trystero's `schnorr.signAsync(id, …)` makes),
+ * by the engine chosen at start (schnorr-verifier.ts: libsecp256k1 in WASM, noble as the fallback).
  * Unknown fields are dropped so we never relay anything we did not check.
  */
 export const parseEvent = (raw: unknown): Result<NostrEvent> => {
   const shaped = parseEventShape(raw);
   if (!shaped.ok) return shaped;
   const event = shaped.value;
-  if (computeEventId(event) !== event.id) return err('id does not match the hash of the event');
-  // verify() returns false for bad points/scalars; it only throws on wrong byte lengths, which
-  // the hex checks above already rule out. The catch keeps a library surprise from reaching the socket.
-  let valid = false;
-  try {
-    valid = schnorr.verify(hexToBytes(event.sig), hexToBytes(event.id), hexToBytes(event.pubkey));
-  } catch {
-    valid = false;
+  switch (eventVerifier.check(event)) {
+    case 'valid':
+      return ok(event);
+    case 'bad-id':
+      return err('id does not match the hash of the event');
+    case 'bad-signature':
+      return err('signature does not verify');
   }
-  if (!valid) return err('signature does not verify');
-  return ok(event);
 };
