@@ -1,14 +1,16 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { schnorr } from '@noble/curves/secp256k1.js';
-import { sha256 } from '@noble/hashes/sha2.js';
-import { bytesToHex, hexToBytes, utf8ToBytes } from '@noble/hashes/utils.js';
 import { WebSocket } from 'ws';
+import { ATTACKS, runAttack } from './attacks.js';
+import { parallelRoomsBench } from './parallel-rooms.js';
+import { rssKb, startRelay } from './relay-process.js';
+import { signedEventsBench } from './signed-events.js';
 
-// `npm run bench:relay`: the relay runs as its own process (the built CLI) so its RSS is its own;
-// this process is every client. Loopback only, bounded in count and time. Figures go to stdout.
+// `npm run bench:relay`: the relay runs as its own process (the built CLI) so its RSS and CPU are
+// its own; this process is the honest clients, attackers run in processes of their own. Loopback
+// only (127.0.0.1–3), every load bounded in count and time. Figures go to stdout; a figure that
+// cannot be measured fails the run (exit 1) with the reason instead of printing a guess.
+// BENCH_ONLY=idle,load,signed,rooms,attacks picks parts (all by default).
 
 const IDLE_CONNECTIONS = Number(process.env['BENCH_IDLE'] ?? 10_000);
 const OFFERED_RATE = 5000; // messages per second
@@ -17,43 +19,6 @@ const PAIRS = 50;
 
 const round = (n: number, digits = 2): number => Math.round(n * 10 ** digits) / 10 ** digits;
 const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-const rssKb = (pid: number): number => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN);
-
-interface RelayChild {
-  child: ChildProcess;
-  port: number;
-  stop(): Promise<void>;
-}
-
-/** Relays started by this run, killed if the bench fails so none outlives it. */
-const children = new Set<ChildProcess>();
-process.on('exit', () => {
-  for (const child of children) child.kill('SIGKILL');
-});
-
-const startRelay = (args: string[]): Promise<RelayChild> =>
-  new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['build/relay/cli.js', '--port', '0', '--static', 'dist', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
-    children.add(child);
-    child.once('exit', () => children.delete(child));
-    let out = '';
-    child.once('exit', (code) => reject(new Error(`relay exited with ${code}`)));
-    child.stdout?.on('data', (d: Buffer) => {
-      out += d.toString();
-      const port = /127\.0\.0\.1:(\d+)\//.exec(out)?.[1];
-      if (port !== undefined)
-        resolve({
-          child,
-          port: Number(port),
-          stop: () =>
-            new Promise((r) => {
-              child.removeAllListeners('exit');
-              child.once('exit', () => r());
-              child.kill('SIGTERM');
-            }),
-        });
-    });
-  });
 
 const open = (url: string, localAddress?: string): Promise<WebSocket> =>
   new Promise((resolve, reject) => {
@@ -68,7 +33,7 @@ const metric = (text: string, name: string): number => Number(new RegExp(`^${nam
 /** 1. Idle connections held and RSS per connection. */
 const idleBench = async (): Promise<void> => {
   const relay = await startRelay(['--max-connections', String(IDLE_CONNECTIONS + 100), '--max-connections-per-ip', String(IDLE_CONNECTIONS + 100), '--heartbeat', '600']);
-  const url = `ws://127.0.0.1:${relay.port}/`;
+  const url = relay.url;
   await new Promise((r) => setTimeout(r, 500));
   const before = rssKb(relay.child.pid ?? 0);
   const sockets: WebSocket[] = [];
@@ -163,7 +128,7 @@ const describeRun = (label: string, run: LatencyRun): string => {
 /** 2. Forwarding throughput and latency at a fixed offered load. */
 const loadBench = async (): Promise<void> => {
   const relay = await startRelay(['--rate', '100000', '--ip-rate', '1000000', '--max-connections-per-ip', '1000']);
-  const url = `ws://127.0.0.1:${relay.port}/`;
+  const url = relay.url;
   const { send, run } = await trackerPairs(url, PAIRS, '127.0.0.1');
   const t0 = performance.now();
   await offerLoad(send, OFFERED_RATE, LOAD_SECONDS);
@@ -173,114 +138,68 @@ const loadBench = async (): Promise<void> => {
   const sorted = [...run.latencies].sort((x, y) => x - y);
   console.log(`load: goal p99 < 10 ms at ${OFFERED_RATE} msg/s -> ${percentile(sorted, 99) < 10 && run.received === run.sent ? 'met' : 'NOT met'}`);
 
-  // Nostr events are Schnorr-verified on arrival (~1-3 ms each with noble on this machine): measured at a lower load.
-  const nostrRate = 200;
-  const nostrSeconds = 3;
-  const key = schnorr.utils.randomSecretKey();
-  const pubkey = bytesToHex(schnorr.getPublicKey(key));
-  const topic = 'n'.repeat(40);
-  const events = Array.from({ length: nostrRate * nostrSeconds }, (_, i) => {
-    const fields = { pubkey, created_at: Math.floor(Date.now() / 1000), kind: 24242, tags: [['x', topic]], content: String(i) };
-    const id = bytesToHex(sha256(utf8ToBytes(JSON.stringify([0, fields.pubkey, fields.created_at, fields.kind, fields.tags, fields.content]))));
-    return { ...fields, id, sig: bytesToHex(schnorr.sign(hexToBytes(id), key)) };
-  });
-  const [pub, sub] = await Promise.all([open(url), open(url)]);
-  await new Promise<void>((r) => {
-    sub.once('message', () => r());
-    sub.send(JSON.stringify(['REQ', 's', { kinds: [24242], '#x': [topic] }]));
-  });
-  const nostr: LatencyRun = { sent: 0, received: 0, seconds: 0, latencies: [] };
-  const sentAt = new Map<string, number>();
-  sub.on('message', (data: Buffer) => {
-    const m = JSON.parse(data.toString()) as [string, string, { id: string }];
-    if (m[0] !== 'EVENT') return;
-    nostr.received += 1;
-    nostr.latencies.push(performance.now() - (sentAt.get(m[2].id) ?? NaN));
-  });
-  const t1 = performance.now();
-  await offerLoad((i) => {
-    const e = events[i];
-    if (e === undefined) return;
-    sentAt.set(e.id, performance.now());
-    nostr.sent += 1;
-    pub.send(JSON.stringify(['EVENT', e]));
-  }, nostrRate, nostrSeconds);
-  nostr.seconds = (performance.now() - t1) / 1000;
-  await settle(nostr);
-  console.log(describeRun(`load (Nostr signed events, offered ${nostrRate} msg/s for ${nostrSeconds} s)`, nostr));
   await relay.stop();
 };
 
-/** 3. An honest pair's latency before and during a flood from one client, with the default limits. */
-const floodBench = async (): Promise<void> => {
-  const relay = await startRelay([]);
-  const url = `ws://127.0.0.1:${relay.port}/`;
-  const honest = await trackerPairs(url, 1, '127.0.0.2');
-  const phase = async (label: string): Promise<void> => {
-    honest.run.sent = 0;
-    honest.run.received = 0;
-    honest.run.latencies = [];
-    const t0 = performance.now();
-    await offerLoad(honest.send, 20, 3); // within the default 40 msg/s per connection
-    honest.run.seconds = (performance.now() - t0) / 1000;
-    await settle(honest.run);
-    console.log(describeRun(`flood: honest pair ${label}`, honest.run));
-  };
-  await phase('before the flood');
-  let flooding = true;
-  let floodSent = 0;
-  let reconnects = 0;
-  let refusedReconnects = 0;
-  const frame = JSON.stringify(['EVENT', { id: '0'.repeat(64), pubkey: '1'.repeat(64), created_at: 1, kind: 24242, tags: [['x', 'f']], content: 'flood', sig: '2'.repeat(128) }]);
-  const flood = async (): Promise<void> => {
-    while (flooding) {
-      let ws: WebSocket;
-      try {
-        ws = await open(url, '127.0.0.3');
-      } catch {
-        refusedReconnects += 1; // 429 while the address is penalised: retry as a flooder would
-        await new Promise((r) => setTimeout(r, 50));
-        continue;
-      }
-      ws.on('error', () => {});
-      ws.on('message', () => {});
-      const closed = new Promise<void>((r) => ws.once('close', () => r()));
-      while (flooding && ws.readyState === WebSocket.OPEN) {
-        if (ws.bufferedAmount < 1 << 20) {
-          ws.send(frame);
-          floodSent += 1;
-        } else await new Promise((r) => setImmediate(r));
-        if (floodSent % 200 === 0) await new Promise((r) => setImmediate(r));
-      }
-      ws.terminate();
-      await closed;
-      reconnects += 1;
-    }
-  };
-  const flooder = flood();
-  await phase('during a flood from one client');
-  flooding = false;
-  await flooder;
-  const m = await metricsOf(relay.port);
-  console.log(`flood: flooder sent ${floodSent} frames over ${reconnects} connections (${refusedReconnects} reconnects refused); relay refused ${metric(m, 'parley_relay_refusals_total{reason="rate"}')} for rate`);
-  await relay.stop();
+/** Binding 127.0.0.2 and .3 is what "from two addresses" and the honest pair's own address rest on. */
+const checkAddresses = async (port: number): Promise<void> => {
+  for (const localAddress of ['127.0.0.2', '127.0.0.3']) {
+    await new Promise<void>((resolve, reject) => {
+      const ws = new WebSocket(`ws://127.0.0.1:${port}/`, { localAddress });
+      ws.once('open', () => {
+        ws.terminate();
+        resolve();
+      });
+      ws.once('error', (e) => reject(new Error(`cannot connect from ${localAddress} (is 127.0.0.0/8 on lo?): ${e.message}`)));
+    });
+  }
 };
 
 const main = async (): Promise<void> => {
+  const only = new Set((process.env['BENCH_ONLY'] ?? 'idle,load,signed,rooms,attacks').split(','));
   // Latency figures depend on what else runs on the machine: print its load with them.
   const load = (): string => `load average ${loadavg().map((n) => round(n, 1)).join(' ')}`;
+  const t0 = performance.now();
   console.log(`Parley relay bench (Node ${process.version}, loopback, relay in its own process; ${load()})`);
-  await idleBench();
-  console.log(`(${load()})`);
-  await loadBench();
-  console.log(`(${load()})`);
-  await floodBench();
+  const probe = await startRelay([]);
+  await checkAddresses(probe.port);
+  await probe.stop();
+  if (only.has('idle')) {
+    await idleBench();
+    console.log(`(${load()})`);
+  }
+  if (only.has('load')) {
+    await loadBench();
+    console.log(`(${load()})`);
+  }
+  if (only.has('signed')) {
+    await signedEventsBench();
+    console.log(`(${load()})`);
+  }
+  if (only.has('rooms')) {
+    await parallelRoomsBench();
+    console.log(`(${load()})`);
+  }
+  const unmeasured: string[] = [];
+  if (only.has('attacks')) {
+    console.log('attacks (default limits; honest pair on 127.0.0.3 sending 20 signed events/s; goals: honest p99 < 50 ms, RSS growth < 64 MiB, replays out/in ≤ 10):');
+    const pick = process.env['BENCH_ATTACKS']?.split(',');
+    for (const attack of ATTACKS.filter((a) => pick === undefined || pick.includes(a.name))) {
+      for (const addresses of [['127.0.0.1'], ['127.0.0.1', '127.0.0.2']]) {
+        const result = await runAttack(attack, addresses);
+        if (result.unmeasured !== undefined) unmeasured.push(result.unmeasured);
+      }
+    }
+    console.log(`(${load()})`);
+  }
+  console.log(`bench took ${round((performance.now() - t0) / 1000, 0)} s`);
+  if (unmeasured.length > 0) throw new Error(`figures that could not be measured:\n  ${unmeasured.join('\n  ')}`);
 };
 
 main().then(
   () => process.exit(0),
   (e: unknown) => {
-    console.error(e);
+    console.error(e instanceof Error ? e.message : e);
     process.exit(1);
   },
 );

@@ -42,7 +42,7 @@ export interface PageOptions {
 
 /** What a page saw; the attack test asserts on it. */
 export interface PageLog {
-  /** The partner's announce arrived (on the root topic, or its hint on our self topic). */
+  /** The partner's announce arrived (on the root topic, or its `{peerId}` hint on our self topic). A late joiner whose partner leads may only ever see the offer: Trystero needs no more. */
   partnerAnnounce: boolean;
   offerReceived: boolean;
   answerReceived: boolean;
@@ -62,7 +62,7 @@ export interface PageLog {
 export interface SimulatedPage {
   readonly selfId: string;
   readonly log: PageLog;
-  /** Resolves with ms since `join` once this page saw its partner announce and did its side of the exchange: the lower id got the answer, the higher one answered the offer. */
+  /** Resolves with ms since `join` once this page did its side of the exchange: the lower id got the answer to its offer (which it sends only after seeing the partner's announce or hint), the higher one answered the offer. */
   readonly exchanged: Promise<number>;
   leave(): void;
 }
@@ -94,9 +94,9 @@ export const joinAsTrysteroPage = (options: PageOptions): SimulatedPage => {
   const hinted = new Set<string>();
   let resolveExchanged: (ms: number) => void = () => {};
   const exchanged = new Promise<number>((r) => (resolveExchanged = r));
-  /** Done once the partner's announce was seen and our side of offer/answer happened (in either order). */
+  /** Our side of the exchange happened: the leader got the answer to its offer, the other page answered an offer. */
   const checkDone = (): void => {
-    if (log.partnerAnnounce && (log.answerReceived || answeredOffers.size > 0)) resolveExchanged(performance.now() - joinedAt);
+    if (log.answerReceived || answeredOffers.size > 0) resolveExchanged(performance.now() - joinedAt);
   };
 
   const send = (text: string): void => {
@@ -143,7 +143,6 @@ export const joinAsTrysteroPage = (options: PageOptions): SimulatedPage => {
     const theirOfferId = typeof payload['offerId'] === 'string' ? payload['offerId'] : undefined;
     if (offer === undefined && answer === undefined && candidate === undefined) {
       log.partnerAnnounce = true;
-      checkDone();
       if (log.answerReceived || answeredOffers.size > 0) return;
       if (selfId < peerId) {
         // The lower id leads: an offer on the partner's self topic, again after the previous one went stale.

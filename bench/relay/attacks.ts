@@ -1,0 +1,253 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { WebSocket } from 'ws';
+import { openHonestPair, HONEST_ADDRESS, type HonestPair } from './honest-pair.js';
+import { cpuSeconds, rssKb, startRelay, type RelayChild } from './relay-process.js';
+
+// Issue 13's attack table, each played by attacker processes (attacker.ts) from one address
+// (127.0.0.1) and then from two (127.0.0.1 and 127.0.0.2), against a fresh relay with its default
+// limits, while the honest pair on 127.0.0.3 keeps talking. Printed per attack: the honest pair's
+// p99, the relay's RSS growth and CPU during the attack, and what the attack got.
+
+const ATTACK_SECONDS = 5;
+const HALF_OPEN_SECONDS = 12;
+const SETTLE_MS = 2000;
+const GOAL_P99_MS = 50;
+const GOAL_RSS_MIB = 64;
+const GOAL_REPLAY_RATIO = 10;
+
+type Outcome = Record<string, number | string | boolean>;
+
+interface Attack {
+  name: string;
+  label: string;
+  seconds?: number;
+  /** Per-attack setup on the honest side; returns the JSON args handed to each attacker. */
+  setup?: (ctx: { relay: RelayChild; honest: HonestPair }) => Promise<{ args: Record<string, unknown>; observe?: () => Outcome; stop?: () => void }>;
+  /** Attack-specific figures and goals from the attackers' outcomes and the honest side's observation. */
+  judge?: (outcomes: Outcome[], observed: Outcome, honest: HonestPair) => string[];
+}
+
+const round = (n: number, digits = 1): number => Math.round(n * 10 ** digits) / 10 ** digits;
+const sum = (outcomes: Outcome[], key: string): number => outcomes.reduce((s, o) => s + (typeof o[key] === 'number' ? o[key] : 0), 0);
+const verdict = (ok: boolean): string => (ok ? 'met' : 'NOT met');
+
+const ratioLine = (bytesIn: number, bytesOut: number): string => {
+  if (bytesIn === 0) throw new Error('the replay attack sent nothing: cannot measure its output/input ratio');
+  const ratio = bytesOut / bytesIn;
+  return `out/in ${round(ratio, 2)} (${round(bytesIn / 2 ** 20, 2)} MiB in, ${round(bytesOut / 2 ** 20, 1)} MiB out; goal ≤ ${GOAL_REPLAY_RATIO}: ${verdict(ratio <= GOAL_REPLAY_RATIO)})`;
+};
+
+/** A WebTorrent-tracker pair on the honest address (for the peer_id takeover). */
+const trackerPair = async (url: string): Promise<{ infoHash: string; memberId: string; observe: () => Outcome; stop: () => void }> => {
+  const infoHash = `takeover-${Math.random().toString(36).slice(2, 10)}`.padEnd(20, '0').slice(0, 20);
+  const aId = 'A'.repeat(20);
+  const bId = 'B'.repeat(20);
+  const open = (): Promise<WebSocket> =>
+    new Promise((resolve, reject) => {
+      const ws = new WebSocket(url, { localAddress: HONEST_ADDRESS });
+      ws.once('open', () => resolve(ws));
+      ws.once('error', reject);
+    });
+  const [a, b] = await Promise.all([open(), open()]);
+  let aGot = 0;
+  let bSent = 0;
+  a.on('message', (data: Buffer) => {
+    if ((JSON.parse(data.toString()) as { answer?: unknown }).answer !== undefined) aGot += 1;
+  });
+  b.on('message', () => {});
+  for (const [ws, id] of [[a, aId], [b, bId]] as const) {
+    await new Promise<void>((r) => {
+      ws.once('message', () => r());
+      ws.send(JSON.stringify({ action: 'announce', info_hash: infoHash, peer_id: id, numwant: 1, offers: [] }));
+    });
+  }
+  // B keeps answering A, as a pair mid-negotiation does; an impostor holding A's seat would get these.
+  const timer = setInterval(() => {
+    bSent += 1;
+    b.send(JSON.stringify({ action: 'announce', info_hash: infoHash, peer_id: bId, to_peer_id: aId, offer_id: `o${bSent}`, answer: { type: 'answer', sdp: 'v=0' } }));
+  }, 50);
+  return {
+    infoHash,
+    memberId: aId,
+    observe: () => ({ bSent, aGot }),
+    stop: () => {
+      clearInterval(timer);
+      a.terminate();
+      b.terminate();
+    },
+  };
+};
+
+export const ATTACKS: Attack[] = [
+  {
+    name: 'malformed-upgrades',
+    label: 'malformed upgrade targets (//, http://a:99999/, …)',
+    judge: (outcomes) => [`answers ${outcomes.map((o) => String(o['answers'])).join(' | ')}`],
+  },
+  {
+    name: 'replay-fanout',
+    label: 'replay fan-out: 64 readers × 16 subs, one 120 KiB event × 30',
+    setup: async () => ({ args: { topic: 'fanout'.padEnd(40, 'f') } }),
+    judge: (outcomes) => [ratioLine(sum(outcomes, 'bytesIn'), sum(outcomes, 'bytesOut'))],
+  },
+  {
+    name: 'non-x-filters',
+    label: 'REQs full of non-#x tag values, 64 conns × 16 REQs',
+    judge: (outcomes) => [`${sum(outcomes, 'reqs')} REQs, ${round(sum(outcomes, 'bytesIn') / 2 ** 20)} MiB sent`],
+  },
+  {
+    name: 'max-size',
+    label: 'max-size REQs + valid/forged max-size EVENTs at 200 frames/s',
+    judge: (outcomes) => [`${sum(outcomes, 'frames')} frames, ${round(sum(outcomes, 'bytesIn') / 2 ** 20)} MiB sent`],
+  },
+  {
+    name: 'peer-id-takeover',
+    label: "tracker: a third peer announces with a member's peer_id",
+    setup: async ({ relay }) => {
+      const pair = await trackerPair(relay.url);
+      return { args: { infoHash: pair.infoHash, memberId: pair.memberId }, observe: pair.observe, stop: pair.stop };
+    },
+    judge: (outcomes, observed) => {
+      const stolen = sum(outcomes, 'stolen');
+      return [`impostor got ${stolen} of ${String(observed['bSent'])} answers meant for the member, member got ${String(observed['aGot'])} (goal: seat never moves: ${verdict(stolen === 0)})`];
+    },
+  },
+  {
+    name: 'nostr-replay',
+    label: "Nostr: a member's old signed event (and one dated 2001) replayed",
+    setup: async ({ honest }) => {
+      const old = honest.signAsA({ content: JSON.stringify({ peerId: 'honest', offer: 'o'.repeat(1000) }) });
+      await honest.sendAndWait(old, 5000);
+      const dated2001 = honest.signAsA({ content: JSON.stringify({ peerId: 'honest' }), created_at: 978_307_200 });
+      const oldCount = honest.receivedIds.get(old.id) ?? 0;
+      const oldBytes = honest.receivedBytes.get(old.id) ?? 0;
+      return {
+        args: { frames: [JSON.stringify(['EVENT', old]), JSON.stringify(['EVENT', dated2001])] },
+        // B already had the original; every arrival beyond that is a forwarded replay.
+        observe: () => ({
+          forwarded: (honest.receivedIds.get(old.id) ?? 0) - oldCount + (honest.receivedIds.get(dated2001.id) ?? 0),
+          bytesOut: (honest.receivedBytes.get(old.id) ?? 0) - oldBytes + (honest.receivedBytes.get(dated2001.id) ?? 0),
+        }),
+      };
+    },
+    judge: (outcomes, observed) => {
+      const forwarded = Number(observed['forwarded']);
+      return [`${forwarded} of ${sum(outcomes, 'sent')} replays forwarded to the member (goal 0: ${verdict(forwarded === 0)})`, ratioLine(sum(outcomes, 'bytesIn'), Number(observed['bytesOut']))];
+    },
+  },
+  {
+    name: 'dns-rebinding',
+    label: 'DNS rebinding: Host + Origin evil.example',
+    judge: (outcomes) => {
+      const accepted = sum(outcomes, 'upgradesAccepted');
+      const echoed = sum(outcomes, 'configEchoes');
+      return [`${accepted} of ${sum(outcomes, 'tries')} upgrades accepted, /config.json echoed the host ${echoed} times (goal 0 and 0: ${verdict(accepted === 0 && echoed === 0)})`];
+    },
+  },
+  {
+    name: 'unfinished-fragments',
+    label: 'unfinished fragments: 16,000 × 64 connections',
+    judge: (outcomes) => [`${sum(outcomes, 'fragments')} fragments on ${sum(outcomes, 'connections')} connections, ${sum(outcomes, 'closedByRelay')} closed by the relay`],
+  },
+  {
+    name: 'half-open',
+    label: 'half-sent upgrade requests × 2,000',
+    seconds: HALF_OPEN_SECONDS,
+    judge: (outcomes) => [`${sum(outcomes, 'heldAtEnd')} of ${sum(outcomes, 'opened')} still held after ${HALF_OPEN_SECONDS} s`],
+  },
+  {
+    name: 'steady-flood',
+    label: 'steady flood at ~600 frames/s',
+    judge: (outcomes) => {
+      const disconnects = sum(outcomes, 'disconnects');
+      return [`${sum(outcomes, 'sent')} frames sent, disconnected ${disconnects} times, ${sum(outcomes, 'refusedUpgrades')} reconnects refused (goal: disconnected: ${verdict(disconnects > 0)})`];
+    },
+  },
+];
+
+const runAttacker = (name: string, port: number, address: string, seconds: number, argsFile: string | undefined): Promise<Outcome> =>
+  new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['build/bench/relay/attacker.js', name, String(port), address, String(seconds), ...(argsFile === undefined ? [] : [argsFile])], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), (seconds + 30) * 1000);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      if (code !== 0) return reject(new Error(`attacker ${name} from ${address} exited with ${code}: ${err.slice(-1000)}`));
+      try {
+        resolve(JSON.parse(out.trim().split('\n').at(-1) ?? '') as Outcome);
+      } catch {
+        reject(new Error(`attacker ${name} printed no result: ${out.slice(-500)} ${err.slice(-500)}`));
+      }
+    });
+  });
+
+export interface AttackResult {
+  /** Why a figure could not be measured (the relay died, …); the run fails at the end. */
+  unmeasured?: string;
+}
+
+/** Plays one attack from `addresses` and prints its line. */
+export const runAttack = async (attack: Attack, addresses: readonly string[]): Promise<AttackResult> => {
+  const relay = await startRelay([]);
+  const honest = await openHonestPair(relay.url);
+  // The path must work before the attack, or nothing after it means anything.
+  await honest.sendAndWait(honest.signAsA({ content: 'warm-up' }), 5000);
+  const setup = (await attack.setup?.({ relay, honest })) ?? { args: {} };
+  let argsFile: string | undefined;
+  if (Object.keys(setup.args).length > 0) {
+    argsFile = join(mkdtempSync(join(tmpdir(), 'parley-bench-')), 'args.json');
+    writeFileSync(argsFile, JSON.stringify(setup.args));
+  }
+  const pid = relay.child.pid ?? 0;
+  const seconds = attack.seconds ?? ATTACK_SECONDS;
+  const rss0 = rssKb(pid);
+  const cpu0 = cpuSeconds(pid);
+  const t0 = performance.now();
+  let rssMax = rss0;
+  let cpu1 = cpu0;
+  const sampler = setInterval(() => {
+    if (relay.exited !== undefined) return;
+    try {
+      rssMax = Math.max(rssMax, rssKb(pid));
+      cpu1 = cpuSeconds(pid);
+    } catch {
+      // the process is gone: `relay.exited` says so
+    }
+  }, 100);
+  const attackers = Promise.all(addresses.map((address) => runAttacker(attack.name, relay.port, address, seconds, argsFile)));
+  const figures = await honest.measure(seconds, SETTLE_MS);
+  const outcomes = await attackers;
+  const wall = (performance.now() - t0) / 1000;
+  clearInterval(sampler);
+  const observed = setup.observe?.() ?? {};
+  setup.stop?.();
+  const from = addresses.length === 1 ? 'from 1 address' : `from ${addresses.length} addresses`;
+  const head = `attack ${attack.name} (${attack.label}), ${from}:`;
+  if (relay.exited !== undefined) {
+    console.log(`${head} the relay process EXITED (${relay.exited}) during the attack: honest p99, RSS and CPU cannot be measured (goals NOT met)`);
+    honest.close();
+    return { unmeasured: `${attack.name} ${from}: the relay exited (${relay.exited})` };
+  }
+  const p99 = figures.latencies[Math.min(figures.latencies.length - 1, Math.floor(0.99 * figures.latencies.length))] ?? Infinity;
+  const lost = figures.sent - figures.received;
+  const p99Text = Number.isFinite(p99) ? `${round(p99, 1)} ms` : `unbounded (${lost} of ${figures.sent} never arrived)`;
+  const growthMiB = (rssMax - rss0) / 1024;
+  const cores = (cpu1 - cpu0) / wall;
+  const lines = [
+    `honest p99 ${p99Text}${lost > 0 && Number.isFinite(p99) ? ` (${lost} of ${figures.sent} lost)` : ''} (goal < ${GOAL_P99_MS} ms: ${verdict(p99 < GOAL_P99_MS && !honest.closed())})${honest.closed() ? ' — the relay CLOSED an honest socket' : ''}`,
+    `relay RSS +${round(growthMiB)} MiB (goal < ${GOAL_RSS_MIB} MiB: ${verdict(growthMiB < GOAL_RSS_MIB)})`,
+    `relay CPU ${round(cores, 2)} cores over ${round(wall)} s`,
+    ...(attack.judge?.(outcomes, observed, honest) ?? []),
+  ];
+  console.log(`${head}\n    ${lines.join('\n    ')}`);
+  honest.close();
+  await relay.stop();
+  return {};
+};
