@@ -9,14 +9,24 @@ import { signEvent, newKey, type BenchEvent } from './sign.js';
 // One attacker, run as its own process by run.ts so its own CPU does not stall the honest clients
 // being measured: `node build/bench/relay/attacker.js <attack> <port> <localAddress> <seconds> [args.json]`.
 // It plays the attack from one source address, bounded in count and in time, on loopback only,
-// and prints one JSON line of what it observed.
+// and prints one JSON line of what it observed. Connections and signatures an attack needs before
+// it starts are made first (up to SETUP_MS); it then prints READY and the clock starts.
 
 type Outcome = Record<string, number | string | boolean>;
 
 const [attack = '', portText = '', localAddress = '127.0.0.1', secondsText = '5', argsFile] = process.argv.slice(2);
 const port = Number(portText);
 const url = `ws://127.0.0.1:${port}/`;
-const deadline = performance.now() + Number(secondsText) * 1000;
+const SETUP_MS = 30_000;
+let deadline = performance.now() + SETUP_MS;
+let clockStarted = false;
+/** Setup is done: tell run.ts (which starts measuring now) and give the attack its seconds. */
+const startClock = (): void => {
+  if (clockStarted) return;
+  clockStarted = true;
+  deadline = performance.now() + Number(secondsText) * 1000;
+  process.stdout.write('READY\n');
+};
 const extra = (argsFile === undefined ? {} : JSON.parse(readFileSync(argsFile, 'utf8'))) as Record<string, unknown>;
 
 const timeLeft = (): number => Math.max(0, deadline - performance.now());
@@ -96,10 +106,11 @@ const replayFanout = async (): Promise<Outcome> => {
   const publisher = readers[0];
   let bytesIn = 0;
   let sent = 0;
+  const key = newKey();
+  const frame = JSON.stringify(['EVENT', signEvent(key, { kind: 24242, tags: [['x', topic]], content: 'r'.repeat(120 * 1024) })]);
+  await pause(300); // let the REQs land before the event (bounded; the figures count only what arrives)
+  startClock();
   if (publisher !== undefined) {
-    await pause(300); // let the REQs land before the event (bounded; the figures count only what arrives)
-    const key = newKey();
-    const frame = JSON.stringify(['EVENT', signEvent(key, { kind: 24242, tags: [['x', topic]], content: 'r'.repeat(120 * 1024) })]);
     for (; sent < 30 && timeLeft() > 0; sent += 1) {
       publisher.send(frame);
       bytesIn += Buffer.byteLength(frame);
@@ -116,26 +127,24 @@ const letters = 'abcdefghijklmnopqrstuvwyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
 const nonXFilters = async (): Promise<Outcome> => {
   let reqs = 0;
   let bytesIn = 0;
-  const sockets: WebSocket[] = [];
-  for (let c = 0; c < 64 && timeLeft() > 0; c += 1) {
-    const ws = await openWs();
-    if (ws === undefined) continue;
-    ws.on('message', () => {});
-    sockets.push(ws);
-    for (let s = 0; s < 16 && timeLeft() > 0; s += 1) {
+  const sockets = (await Promise.all(Array.from({ length: 64 }, () => openWs()))).filter((w): w is WebSocket => w !== undefined);
+  for (const ws of sockets) ws.on('message', () => {});
+  startClock();
+  for (let s = 0; s < 16 && timeLeft() > 0; s += 1) {
+    for (const [c, ws] of sockets.entries()) {
       const filter: Record<string, unknown> = { kinds: [24242], '#x': [`topic-${c}-${s}`] };
       let size = 100;
       for (const letter of letters) {
-        const values = Array.from({ length: 512 }, () => randomBytes(4).toString('hex'));
         size += 512 * 11 + 8;
         if (size > 120 * 1024) break;
-        filter[`#${letter}`] = values;
+        filter[`#${letter}`] = Array.from({ length: 512 }, (_, v) => `${letter}${c}.${s}.${v}`.padEnd(8, '0'));
       }
       const frame = JSON.stringify(['REQ', `s${s}`, filter]);
       ws.send(frame);
       bytesIn += frame.length;
       reqs += 1;
     }
+    await pause(0);
   }
   await untilDeadline();
   for (const ws of sockets) ws.terminate();
@@ -155,6 +164,7 @@ const maxSize = async (): Promise<Outcome> => {
   const bigReq = (n: number): string => JSON.stringify(['REQ', `big${n}`, ...Array.from({ length: 16 }, (_, f) => ({ kinds: [24242], '#x': Array.from({ length: 170 }, (_, v) => `${n}-${f}-${v}`.padEnd(40, 'q')) }))]);
   const sockets = (await Promise.all(Array.from({ length: 5 }, () => openWs()))).filter((w): w is WebSocket => w !== undefined);
   for (const ws of sockets) ws.on('message', () => {});
+  startClock();
   let sent = 0;
   let bytesIn = 0;
   const t0 = performance.now();
@@ -179,6 +189,7 @@ const peerIdTakeover = async (): Promise<Outcome> => {
   const infoHash = String(extra['infoHash']);
   const memberId = String(extra['memberId']);
   const ws = await openWs();
+  startClock();
   if (ws === undefined) return { connected: false };
   let stolen = 0;
   ws.on('message', (data: Buffer) => {
@@ -199,6 +210,7 @@ const peerIdTakeover = async (): Promise<Outcome> => {
 const nostrReplay = async (): Promise<Outcome> => {
   const frames = (extra['frames'] as string[]).map(String);
   const ws = await openWs();
+  startClock();
   if (ws === undefined) return { connected: false };
   ws.on('message', () => {});
   let sent = 0;
@@ -237,17 +249,15 @@ const maskedFrame = (opcode: number, payload: Buffer): Buffer => Buffer.concat([
 const unfinishedFragments = async (): Promise<Outcome> => {
   const payload = Buffer.from('frag');
   const burst = Buffer.concat([maskedFrame(0x01, payload), ...Array.from({ length: 15_999 }, () => maskedFrame(0x00, payload))]);
-  const sockets: WebSocket[] = [];
+  const sockets = (await Promise.all(Array.from({ length: 64 }, () => openWs()))).filter((w): w is WebSocket => w !== undefined);
   let closedByRelay = 0;
-  for (let c = 0; c < 64 && timeLeft() > 0; c += 1) {
-    const ws = await openWs();
-    if (ws === undefined) continue;
+  startClock();
+  for (const ws of sockets) {
     ws.on('close', () => {
       if (performance.now() < deadline) closedByRelay += 1;
     });
     // ws has no API for unfinished messages: write the frames on its socket directly.
     (ws as unknown as { _socket: Socket })._socket.write(burst);
-    sockets.push(ws);
   }
   await untilDeadline();
   for (const ws of sockets) ws.terminate();
@@ -295,11 +305,15 @@ const ATTACKS: Record<string, () => Promise<Outcome>> = {
   'steady-flood': steadyFlood,
 };
 
+/** Attacks that open connections or sign first call startClock() themselves; the others start at once. */
+const SETS_UP = new Set(['replay-fanout', 'non-x-filters', 'max-size', 'peer-id-takeover', 'nostr-replay', 'unfinished-fragments']);
+
 const run = ATTACKS[attack];
 if (run === undefined) {
   console.error(`unknown attack ${attack}; one of ${Object.keys(ATTACKS).join(', ')}`);
   process.exit(2);
 }
+if (!SETS_UP.has(attack)) startClock();
 run().then(
   (outcome) => {
     process.stdout.write(`${JSON.stringify(outcome)}\n`);

@@ -170,16 +170,29 @@ export const ATTACKS: Attack[] = [
   },
 ];
 
-const runAttacker = (name: string, port: number, address: string, seconds: number, argsFile: string | undefined): Promise<Outcome> =>
-  new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['build/bench/relay/attacker.js', name, String(port), address, String(seconds), ...(argsFile === undefined ? [] : [argsFile])], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), (seconds + 30) * 1000);
+interface AttackerProcess {
+  /** Resolves when its setup is done and the attack starts (it printed READY). */
+  ready: Promise<void>;
+  done: Promise<Outcome>;
+}
+
+const runAttacker = (name: string, port: number, address: string, seconds: number, argsFile: string | undefined): AttackerProcess => {
+  const child = spawn(process.execPath, ['build/bench/relay/attacker.js', name, String(port), address, String(seconds), ...(argsFile === undefined ? [] : [argsFile])], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  let onReady: () => void = () => {};
+  const ready = new Promise<void>((r) => (onReady = r));
+  child.stdout.on('data', (d: Buffer) => {
+    out += d.toString();
+    if (out.includes('READY\n')) onReady();
+  });
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  // Bounded: setup (30 s at most) + the attack + margin, then killed.
+  const timer = setTimeout(() => child.kill('SIGKILL'), (seconds + 60) * 1000);
+  const done = new Promise<Outcome>((resolve, reject) => {
     child.once('exit', (code) => {
       clearTimeout(timer);
+      onReady();
       if (code !== 0) return reject(new Error(`attacker ${name} from ${address} exited with ${code}: ${err.slice(-1000)}`));
       try {
         resolve(JSON.parse(out.trim().split('\n').at(-1) ?? '') as Outcome);
@@ -188,6 +201,8 @@ const runAttacker = (name: string, port: number, address: string, seconds: numbe
       }
     });
   });
+  return { ready, done };
+};
 
 export interface AttackResult {
   /** Why a figure could not be measured (the relay died, …); the run fails at the end. */
@@ -210,11 +225,11 @@ export const runAttack = async (attack: Attack, addresses: readonly string[]): P
   }
   const pid = relay.child.pid ?? 0;
   const seconds = attack.seconds ?? ATTACK_SECONDS;
+  // RSS from before the attackers connect (their connections are part of the attack); CPU and the
+  // honest latency from when every attacker finished its setup.
   const rss0 = rssKb(pid);
-  const cpu0 = cpuSeconds(pid);
-  const t0 = performance.now();
   let rssMax = rss0;
-  let cpu1 = cpu0;
+  let cpu1 = cpuSeconds(pid);
   const sampler = setInterval(() => {
     if (relay.exited !== undefined) return;
     try {
@@ -224,11 +239,18 @@ export const runAttack = async (attack: Attack, addresses: readonly string[]): P
       // the process is gone: `relay.exited` says so
     }
   }, 100);
-  const attackers = Promise.all(addresses.map((address) => runAttacker(attack.name, relay.port, address, seconds, argsFile)));
+  const attackers = addresses.map((address) => runAttacker(attack.name, relay.port, address, seconds, argsFile));
+  await Promise.all(attackers.map((a) => a.ready));
+  const cpu0 = relay.exited === undefined ? cpuSeconds(pid) : cpu1;
+  const t0 = performance.now();
   const figures = await honest.measure(seconds, SETTLE_MS);
-  const outcomes = await attackers;
+  const outcomes = await Promise.all(attackers.map((a) => a.done));
   const wall = (performance.now() - t0) / 1000;
   clearInterval(sampler);
+  if (relay.exited === undefined) {
+    cpu1 = cpuSeconds(pid);
+    rssMax = Math.max(rssMax, rssKb(pid));
+  }
   const observed = setup.observe?.() ?? {};
   setup.stop?.();
   const from = addresses.length === 1 ? 'from 1 address' : `from ${addresses.length} addresses`;
@@ -245,11 +267,20 @@ export const runAttack = async (attack: Attack, addresses: readonly string[]): P
   const p99Text = Number.isFinite(p99) ? `${round(p99, 1)} ms` : `unbounded (${lost} of ${figures.sent} never arrived)`;
   const growthMiB = (rssMax - rss0) / 1024;
   const cores = (cpu1 - cpu0) / wall;
+  let judged: string[];
+  try {
+    judged = attack.judge?.(outcomes, observed, honest) ?? [];
+  } catch (e) {
+    console.log(`${head} ${e instanceof Error ? e.message : String(e)}`);
+    honest.close();
+    await relay.stop();
+    return { unmeasured: `${attack.name} ${from}: ${e instanceof Error ? e.message : String(e)}` };
+  }
   const lines = [
     `honest p99 ${p99Text}${lost > 0 && Number.isFinite(p99) ? ` (${lost} of ${figures.sent} lost)` : ''} (goal < ${GOAL_P99_MS} ms: ${verdict(p99 < GOAL_P99_MS && !honest.closed())})${honest.closed() ? ' — the relay CLOSED an honest socket' : ''}; without the attack just before: p99 ${Number.isFinite(baseP99) ? `${round(baseP99, 1)} ms` : 'unbounded'}`,
     `relay RSS +${round(growthMiB)} MiB (goal < ${GOAL_RSS_MIB} MiB: ${verdict(growthMiB < GOAL_RSS_MIB)})`,
     `relay CPU ${round(cores, 2)} cores over ${round(wall)} s`,
-    ...(attack.judge?.(outcomes, observed, honest) ?? []),
+    ...judged,
   ];
   console.log(`${head}\n    ${lines.join('\n    ')}`);
   honest.close();
