@@ -12,10 +12,10 @@ import { cpuSeconds, rssKb, startRelay, type RelayChild } from './relay-process.
 // limits, while the honest pair on 127.0.0.3 keeps talking. Printed per attack: the honest pair's
 // p99, the relay's RSS growth and CPU during the attack, and what the attack got.
 
-const ATTACK_SECONDS = 5;
+const ATTACK_SECONDS = 4;
 const HALF_OPEN_SECONDS = 12;
 const SETTLE_MS = 2000;
-const BASELINE_SECONDS = 2;
+const BASELINE_SECONDS = 1.5;
 const GOAL_P99_MS = 50;
 const GOAL_RSS_MIB = 64;
 const GOAL_REPLAY_RATIO = 10;
