@@ -72,12 +72,13 @@ export interface VerifierChoice {
 
 /**
  * Picks the engine once: `PARLEY_RELAY_VERIFIER=js` forces the fallback (to compare in the bench);
- * otherwise WASM, unless it fails to load or fails a known-answer self-test.
+ * otherwise WASM, unless it fails to load or fails a known-answer self-test. `loadWasm` is there
+ * so a test can hand it a loader that fails.
  */
-export const chooseVerifier = async (wanted: string | undefined): Promise<VerifierChoice> => {
+export const chooseVerifier = async (wanted: string | undefined, loadWasm: () => Promise<EventVerifier> = createWasmVerifier): Promise<VerifierChoice> => {
   if (wanted === 'js') return { verifier: jsVerifier, fallbackReason: 'PARLEY_RELAY_VERIFIER=js' };
   try {
-    const wasm = await createWasmVerifier();
+    const wasm = await loadWasm();
     const failed = selfTest(wasm);
     if (failed !== undefined) return { verifier: jsVerifier, fallbackReason: `WASM verifier failed its self-test: ${failed}` };
     return { verifier: wasm };

@@ -59,6 +59,19 @@ describe('schnorr verifier', () => {
     expect(choice.fallbackReason).toMatch(/PARLEY_RELAY_VERIFIER/);
   });
 
+  it('falls back to JS, and says why, when WASM does not load', async () => {
+    const choice = await chooseVerifier(undefined, () => Promise.reject(new Error('WebAssembly.instantiate: out of memory')));
+    expect(choice.verifier.engine).toBe('js');
+    expect(choice.fallbackReason).toMatch(/did not load: WebAssembly.instantiate: out of memory/);
+  });
+
+  it('falls back to JS when the WASM engine fails its known answers (accepts a forgery)', async () => {
+    const lying: EventVerifier = { engine: 'wasm', check: () => 'valid' };
+    const choice = await chooseVerifier(undefined, () => Promise.resolve(lying));
+    expect(choice.verifier).toBe(jsVerifier);
+    expect(choice.fallbackReason).toMatch(/self-test: accepted a changed event/);
+  });
+
   const cases = (): [string, NostrEvent, string][] => {
     const good = sign(key, trysteroLike('{"peerId":"abc","offer":"…"}'));
     const byOther = sign(otherKey, trysteroLike('x'));
