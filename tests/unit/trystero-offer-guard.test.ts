@@ -78,6 +78,12 @@ class FakePeerConnection {
   async setLocalDescription(d?: Signal) {
     if (d) this.localDescription = d;
     else if (this.signalingState === 'have-remote-offer') this.localDescription = { type: 'answer', sdp: 'v=0 fake-answer' };
+    else if (this.signalingState === 'stable') {
+      // An offering peer: Trystero calls this from onnegotiationneeded without a description.
+      this.localDescription = { type: 'offer', sdp: 'v=0 our-fake-offer' };
+      this.signalingState = 'have-local-offer';
+      return;
+    }
     this.signalingState = 'stable';
   }
   async addIceCandidate() {}
@@ -135,9 +141,8 @@ const makeRoom = () => {
     onJoinError: (e: unknown) => joinErrors.push(e),
     sharedPeers: new sharedPeer.SharedPeerManager(),
     offerPool: new offerPool.OfferPool(() => peerModule.default(true, config)),
-    encryptOffer: async () => {
-      throw new Error('not used: these tests only answer');
-    },
+    // As strategy.mjs does (its stale-offer check aside).
+    encryptOffer: async (peer: { getOffer: () => Promise<Signal> }) => (await withKey(crypto.encrypt)(await peer.getOffer())).sdp,
     initPeer: peerModule.default,
     connectPeer: (_peer: unknown, peerId: string) => connectedPeers.push(peerId),
     disconnectPeer: () => undefined,
@@ -223,6 +228,27 @@ describe('Trystero offers (parley patch: decrypt first, then budget)', () => {
     expect(room.connectedPeers).toEqual([partner]);
     expect(open()).toBe(1);
     expect(room.joinErrors).toEqual([]);
+  });
+
+  it('200 fake announcements on the public root topic hold at most 8 offer connections open and keep no state for most of them', async () => {
+    const room = makeRoom();
+    const rootTopic = await room.rootTopicP;
+    // Announcements are plaintext: no password needed. Ids sorting above ours make us lead the offer.
+    for (let i = 0; i < 200; i++) await room.onMessage(rootTopic, JSON.stringify({ peerId: peerIdFor(i) }), room.signalPeer);
+    expect(open()).toBeLessThanOrEqual(8);
+    expect(Object.keys(room.ctx['peerStates'] as object).length).toBeLessThanOrEqual(8);
+    // Ids sorting below ours only get our announcement back: no connection, no state.
+    for (let i = 0; i < 50; i++) await room.onMessage(rootTopic, JSON.stringify({ peerId: `0${String(i).padStart(19, '0')}` }), room.signalPeer);
+    expect(Object.keys(room.ctx['peerStates'] as object).length).toBeLessThanOrEqual(8);
+    // A real partner announcing after the flood still gets our offer.
+    const partner = peerIdFor(999);
+    const partnerTopic = await crypto.sha1(utils.topicPath(room.ctx['rootTopicPlaintext'] as string, partner));
+    const sent = room.published.length;
+    await room.onMessage(rootTopic, JSON.stringify({ peerId: partner }), room.signalPeer);
+    const offer = room.published.slice(sent).find((p) => p.topic === partnerTopic && typeof p.message['offer'] === 'string');
+    expect(offer).toBeDefined();
+    expect(await crypto.decrypt(room.key, offer!.message['offer'] as string)).toBe('v=0 our-fake-offer');
+    expect(open()).toBeLessThanOrEqual(8);
   });
 
   describe('with time under test control', () => {
