@@ -1,0 +1,285 @@
+// Attack tests for the parley patch to Trystero's signal handler (patches/README.md, "Offers are
+// decrypted before a connection exists, and budgeted"). They drive the patched
+// node_modules/@trystero-p2p/core/dist/signal-handler.mjs with a context built the way Trystero's
+// strategy.mjs builds it (real crypto, real peer.mjs), and a fake RTCPeerConnection that counts.
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import {
+  loadCrypto,
+  loadOfferPool,
+  loadPeer,
+  loadSharedPeer,
+  loadSignalHandler,
+  loadUtils,
+  type CryptoModule,
+  type OfferPoolModule,
+  type PeerModule,
+  type SharedPeerModule,
+  type Signal,
+  type SignalHandlerModule,
+  type SignalPeer,
+  type UtilsModule,
+} from './trystero-dist';
+
+/** Every RTCPeerConnection Trystero creates in these tests; `closed` once close() was called. */
+const connections: FakePeerConnection[] = [];
+const created = () => connections.length;
+const open = () => connections.filter((c) => !c.closed).length;
+
+class FakeDataChannel {
+  readyState = 'connecting';
+  binaryType = 'blob';
+  bufferedAmountLowThreshold = 0;
+  onopen: (() => void) | null = null;
+  onclose: (() => void) | null = null;
+  onmessage: ((e: { data: unknown }) => void) | null = null;
+  onerror: ((e: { error: unknown }) => void) | null = null;
+  close() {
+    this.readyState = 'closed';
+  }
+  send() {}
+  /** The remote side opened the channel: Trystero calls this a connected peer. */
+  openNow() {
+    this.readyState = 'open';
+    this.onopen?.();
+  }
+}
+
+/** Enough of RTCPeerConnection for an answering peer; an offer SDP containing "unusable" is refused. */
+class FakePeerConnection {
+  closed = false;
+  connectionState = 'new';
+  iceConnectionState = 'new';
+  iceGatheringState = 'new';
+  signalingState = 'stable';
+  localDescription: Signal | null = null;
+  remoteDescription: Signal | null = null;
+  ondatachannel: ((e: { channel: FakeDataChannel }) => void) | null = null;
+  onnegotiationneeded: unknown = null;
+  onicecandidate: unknown = null;
+  onconnectionstatechange: unknown = null;
+  ontrack: unknown = null;
+  onremovestream: unknown = null;
+  constructor(readonly config: unknown) {
+    connections.push(this);
+  }
+  close() {
+    this.closed = true;
+    this.connectionState = 'closed';
+    this.signalingState = 'closed';
+  }
+  createDataChannel() {
+    return new FakeDataChannel();
+  }
+  async setRemoteDescription(d: Signal) {
+    if (d.sdp.includes('unusable')) throw new Error('fake: failed to parse SDP');
+    this.remoteDescription = d;
+    this.signalingState = d.type === 'offer' ? 'have-remote-offer' : 'stable';
+  }
+  async setLocalDescription(d?: Signal) {
+    if (d) this.localDescription = d;
+    else if (this.signalingState === 'have-remote-offer') this.localDescription = { type: 'answer', sdp: 'v=0 fake-answer' };
+    else if (this.signalingState === 'stable') {
+      // An offering peer: Trystero calls this from onnegotiationneeded without a description.
+      this.localDescription = { type: 'offer', sdp: 'v=0 our-fake-offer' };
+      this.signalingState = 'have-local-offer';
+      return;
+    }
+    this.signalingState = 'stable';
+  }
+  async addIceCandidate() {}
+  addEventListener() {}
+  removeEventListener() {}
+  getSenders() {
+    return [];
+  }
+}
+
+const APP_ID = 'parley-v1';
+const ROOM = 'room-under-attack';
+const PASSWORD = 'the-right-room-password';
+const FAKE_OFFER = 'v=0 fake-offer';
+
+let handlerModule: SignalHandlerModule;
+let crypto: CryptoModule;
+let utils: UtilsModule;
+let peerModule: PeerModule;
+let sharedPeer: SharedPeerModule;
+let offerPool: OfferPoolModule;
+
+beforeAll(async () => {
+  [handlerModule, crypto, utils, peerModule, sharedPeer, offerPool] = await Promise.all([
+    loadSignalHandler(),
+    loadCrypto(),
+    loadUtils(),
+    loadPeer(),
+    loadSharedPeer(),
+    loadOfferPool(),
+  ]);
+});
+
+/** A room's signal handler, its context built as strategy.mjs builds it. */
+const makeRoom = () => {
+  const config = { appId: APP_ID, password: PASSWORD, rtcPolyfill: FakePeerConnection, rtcConfig: { iceServers: [] } };
+  const key = crypto.genKey(PASSWORD, APP_ID, ROOM);
+  const withKey = (f: (k: Promise<CryptoKey>, s: string) => Promise<string>) => async (s: Signal) => ({ type: s.type, sdp: await f(key, s.sdp) });
+  const rootTopicPlaintext = utils.topicPath('Trystero', APP_ID, ROOM);
+  const joinErrors: unknown[] = [];
+  const connectedPeers: string[] = [];
+  const ctx: Record<string, unknown> = {
+    appId: APP_ID,
+    roomId: ROOM,
+    config,
+    peerStates: {},
+    rootTopicPlaintext,
+    rootTopicP: crypto.sha1(rootTopicPlaintext),
+    selfTopicP: crypto.sha1(utils.topicPath(rootTopicPlaintext, utils.selfId)),
+    toPlain: withKey(crypto.decrypt),
+    toCipher: withKey(crypto.encrypt),
+    isLeaving: () => false,
+    isPassive: false,
+    isActive: true,
+    onJoinError: (e: unknown) => joinErrors.push(e),
+    sharedPeers: new sharedPeer.SharedPeerManager(),
+    offerPool: new offerPool.OfferPool(() => peerModule.default(true, config)),
+    // As strategy.mjs does (its stale-offer check aside).
+    encryptOffer: async (peer: { getOffer: () => Promise<Signal> }) => (await withKey(crypto.encrypt)(await peer.getOffer())).sdp,
+    initPeer: peerModule.default,
+    connectPeer: (_peer: unknown, peerId: string) => connectedPeers.push(peerId),
+    disconnectPeer: () => undefined,
+    attachSharedPeerToRoom: () => undefined,
+    checkDeactivate: () => undefined,
+    announceIntervals: [],
+    announceIntervalMs: 5333,
+  };
+  const onMessage = handlerModule.createSignalHandler(ctx)(0);
+  const published: { topic: string; message: Record<string, unknown> }[] = [];
+  let onPublished: (() => void) | null = null;
+  const signalPeer: SignalPeer = (topic, message) => {
+    published.push({ topic, message: JSON.parse(message) as Record<string, unknown> });
+    onPublished?.();
+  };
+  const nextPublished = () => new Promise<void>((resolve) => (onPublished = resolve));
+  return { ctx, key, rootTopicP: ctx['rootTopicP'] as Promise<string>, onMessage, signalPeer, published, nextPublished, joinErrors, connectedPeers };
+};
+
+/** A Trystero-like peer id (20 symbols); `z…` sorts above any selfId, so no glare rule applies. */
+const peerIdFor = (i: number) => `z${String(i).padStart(19, '0')}`;
+
+const offerFrom = async (peerId: string, sdp: string, password = PASSWORD) => {
+  const cipher = await crypto.encrypt(crypto.genKey(password, APP_ID, ROOM), sdp);
+  return JSON.stringify({ peerId, offerId: `o${peerId.slice(1, 12)}`, offer: cipher });
+};
+
+beforeEach(() => {
+  connections.length = 0;
+});
+
+describe('Trystero offers (parley patch: decrypt first, then budget)', () => {
+  it('200 garbage offers on the public root topic create no RTCPeerConnection and leave none open', async () => {
+    const room = makeRoom();
+    const rootTopic = await room.rootTopicP;
+    // Two kinds of garbage a stranger on the relay can send: noise, and offers made with another password.
+    const garbage = await Promise.all(
+      Array.from({ length: 200 }, (_, i) =>
+        i % 2 === 0
+          ? JSON.stringify({ peerId: peerIdFor(i), offerId: 'x', offer: `1,2,3$${btoa('not a ciphertext')}` })
+          : offerFrom(peerIdFor(i), FAKE_OFFER, 'a-guessed-password'),
+      ),
+    );
+    for (const msg of garbage) await room.onMessage(rootTopic, msg, room.signalPeer);
+    expect(created()).toBe(0);
+    expect(open()).toBe(0);
+    // No per-peer state is kept for ids that only ever sent garbage.
+    expect(Object.keys(room.ctx['peerStates'] as object)).toHaveLength(0);
+    expect(room.published).toHaveLength(0);
+  });
+
+  it('a flood of garbage offers all at once is dropped or rejected, and counted', async () => {
+    const room = makeRoom();
+    const rootTopic = await room.rootTopicP;
+    const msgs = Array.from({ length: 200 }, (_, i) => JSON.stringify({ peerId: peerIdFor(i), offer: `9$${btoa('garbage')}` }));
+    await Promise.all(msgs.map((m) => room.onMessage(rootTopic, m, room.signalPeer)));
+    expect(created()).toBe(0);
+    const dropped = (room.ctx['offerGuard'] as { dropped: Record<string, number> } | undefined)?.dropped;
+    expect(dropped).toBeDefined();
+    // At most 16 are decrypted at once; the rest are dropped unexamined. Every one is counted.
+    expect(dropped!['undecryptable']! + dropped!['busy']!).toBe(200);
+    expect(dropped!['undecryptable']).toBeLessThanOrEqual(16);
+  });
+
+  it('a valid offer still creates one connection, sends its answer to the offerer, and connects', async () => {
+    const room = makeRoom();
+    const rootTopic = await room.rootTopicP;
+    const partner = peerIdFor(7);
+    const answered = room.nextPublished();
+    await room.onMessage(rootTopic, await offerFrom(partner, FAKE_OFFER), room.signalPeer);
+    expect(created()).toBe(1);
+    const pc = connections[0]!;
+    expect(pc.remoteDescription).toEqual({ type: 'offer', sdp: FAKE_OFFER });
+    await answered;
+    const [{ topic, message }] = room.published as [(typeof room.published)[0]];
+    expect(topic).toBe(await crypto.sha1(utils.topicPath(room.ctx['rootTopicPlaintext'] as string, partner)));
+    expect(message['peerId']).toBe(utils.selfId);
+    expect(await crypto.decrypt(room.key, message['answer'] as string)).toBe('v=0 fake-answer');
+    // The offerer's data channel opens: Trystero hands the connection to the room.
+    const channel = new FakeDataChannel();
+    pc.ondatachannel!({ channel });
+    channel.openNow();
+    expect(room.connectedPeers).toEqual([partner]);
+    expect(open()).toBe(1);
+    expect(room.joinErrors).toEqual([]);
+  });
+
+  it('200 fake announcements on the public root topic hold at most 8 offer connections open and keep no state for most of them', async () => {
+    const room = makeRoom();
+    const rootTopic = await room.rootTopicP;
+    // Announcements are plaintext: no password needed. Ids sorting above ours make us lead the offer.
+    for (let i = 0; i < 200; i++) await room.onMessage(rootTopic, JSON.stringify({ peerId: peerIdFor(i) }), room.signalPeer);
+    expect(open()).toBeLessThanOrEqual(8);
+    expect(Object.keys(room.ctx['peerStates'] as object).length).toBeLessThanOrEqual(8);
+    // Ids sorting below ours only get our announcement back: no connection, no state.
+    for (let i = 0; i < 50; i++) await room.onMessage(rootTopic, JSON.stringify({ peerId: `0${String(i).padStart(19, '0')}` }), room.signalPeer);
+    expect(Object.keys(room.ctx['peerStates'] as object).length).toBeLessThanOrEqual(8);
+    // A real partner announcing after the flood still gets our offer.
+    const partner = peerIdFor(999);
+    const partnerTopic = await crypto.sha1(utils.topicPath(room.ctx['rootTopicPlaintext'] as string, partner));
+    const sent = room.published.length;
+    await room.onMessage(rootTopic, JSON.stringify({ peerId: partner }), room.signalPeer);
+    const offer = room.published.slice(sent).find((p) => p.topic === partnerTopic && typeof p.message['offer'] === 'string');
+    expect(offer).toBeDefined();
+    expect(await crypto.decrypt(room.key, offer!.message['offer'] as string)).toBe('v=0 our-fake-offer');
+    expect(open()).toBeLessThanOrEqual(8);
+  });
+
+  describe('with time under test control', () => {
+    beforeEach(() => {
+      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
+    });
+    afterEach(() => vi.useRealTimers());
+
+    it('a link holder flooding 200 valid offers from 200 peer ids gets at most a few connections; past the budget they are dropped and counted', async () => {
+      const room = makeRoom();
+      const rootTopic = await room.rootTopicP;
+      for (let i = 0; i < 200; i++) await room.onMessage(rootTopic, await offerFrom(peerIdFor(i), FAKE_OFFER), room.signalPeer);
+      expect(created()).toBeLessThanOrEqual(8);
+      expect(open()).toBeLessThanOrEqual(4);
+      const dropped = (room.ctx['offerGuard'] as { dropped: Record<string, number> }).dropped;
+      expect(dropped['overBudget']).toBe(200 - created());
+      // None of them connects: each is closed when its answer window (23.3 s) ends, and the budget is free again.
+      await vi.advanceTimersByTimeAsync(23_400);
+      expect(open()).toBe(0);
+      const before = created();
+      await room.onMessage(rootTopic, await offerFrom(peerIdFor(500), FAKE_OFFER), room.signalPeer);
+      expect(created()).toBe(before + 1);
+    });
+
+    it('an answer connection whose offer cannot be applied is closed when its answer window ends (upstream: kept open for good)', async () => {
+      const room = makeRoom();
+      const rootTopic = await room.rootTopicP;
+      await room.onMessage(rootTopic, await offerFrom(peerIdFor(3), 'v=0 unusable'), room.signalPeer);
+      expect(created()).toBe(1);
+      await vi.advanceTimersByTimeAsync(60_000);
+      expect(open()).toBe(0);
+    });
+  });
+});
