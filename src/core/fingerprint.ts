@@ -1,4 +1,4 @@
-// DTLS certificate fingerprints as 32 raw SHA-256 bytes (verification.md §"Fingerprints"). Browsers print
+// DTLS certificate fingerprints as 32 raw SHA-256 bytes (docs/verification.md §"Fingerprints"). Browsers print
 // them differently — SDP (RFC 8122 §5) and getStats() use upper-case hex pairs joined by colons,
 // RTCCertificate.getFingerprints() lower-case — so everything is normalised to bytes before comparing.
 import { err, ok, type Result } from './result.js';
@@ -67,6 +67,17 @@ export const sameFingerprintPair = (a: FingerprintPair, b: FingerprintPair): boo
 const certificateBytes = (cert: CertificateText | null): Uint8Array | null =>
   cert && cert.algorithm.toLowerCase() === 'sha-256' ? parseFingerprint(cert.fingerprint) : null;
 
+/** fingerprintsFromTransports' error when connected transports disagree: a sign of someone in the middle, not a transient state. */
+export const TRANSPORTS_DISAGREE = 'the transports of this connection present different certificates';
+
+/** Thrown by a fingerprint reader when the connection's transports present different certificates. */
+export class CertificateConflictError extends Error {
+  constructor() {
+    super(`cannot read DTLS fingerprints: ${TRANSPORTS_DISAGREE}`);
+    this.name = 'CertificateConflictError';
+  }
+}
+
 /**
  * Decides the fingerprint pair from the transports of one connection: every connected transport must present
  * the same remote certificate (and use the same local one), else an attacker could show us one certificate in
@@ -83,7 +94,7 @@ export const fingerprintsFromTransports = (
     const remote = certificateBytes(t.remote);
     if (!local || !remote) return err(`transport ${t.id} has no SHA-256 certificate fingerprint on both sides`);
     if (pair && (!sameFingerprint(pair.local, local) || !sameFingerprint(pair.remote, remote))) {
-      return err('the transports of this connection present different certificates');
+      return err(TRANSPORTS_DISAGREE);
     }
     pair ??= { local, remote };
   }

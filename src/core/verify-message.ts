@@ -1,4 +1,4 @@
-// Wire format of `parley-verify-v1` messages (verification.md §"Protocol"). They share the data channel with
+// Wire format of `parley-verify-v1` messages (docs/verification.md §"Messages"). They share the data channel with
 // core/protocol's messages, so they carry the same `v` and a `verify.`-prefixed `type`. Bytes travel as
 // lower-case hex of an exact length (one canonical encoding per value; no padding or case variants).
 //
@@ -13,7 +13,11 @@
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import { HASH_BYTES, KEY_BYTES, NONCE_BYTES, TXID_BYTES } from './verify-crypto.js';
 
-/** Why a run ended without verification; `invalid_key` (a low-order X25519 key, RFC 7748 §6.1) extends the doc's list. */
+/**
+ * Why a run ended without verification (docs/verification.md §"Cancel reasons"). `invalid_key` is a low-order
+ * X25519 key (RFC 7748 §6.1); `certificate_changed` means the sender re-read the connection's DTLS
+ * certificates and found others than the run was bound to.
+ */
 export const CANCEL_REASONS = [
   'mismatched_commitment',
   'key_mismatch',
@@ -21,6 +25,7 @@ export const CANCEL_REASONS = [
   'unexpected_message',
   'timeout',
   'invalid_key',
+  'certificate_changed',
 ] as const;
 /** One of CANCEL_REASONS. */
 export type CancelReason = (typeof CANCEL_REASONS)[number];

@@ -1,8 +1,11 @@
-// Reads the DTLS certificate fingerprints of an RTCPeerConnection for core/verify (verification.md
+// Reads the DTLS certificate fingerprints of an RTCPeerConnection for core/verify (docs/verification.md
 // §"Fingerprints"; RFC 8827 §6.5: script cannot read DTLS keys, certificate fingerprints are the binding).
 // Chromium: getStats() → `transport` entry → localCertificateId / remoteCertificateId → `certificate` entries;
-// the remote one exists only after DTLS connects (shared/docs/toolchain.md).
+// the remote one exists only after DTLS connects. They are read again whenever the connection's transports
+// or negotiation change (watch-certificates.ts), since a renegotiation could bring another certificate.
 import {
+  CertificateConflictError,
+  TRANSPORTS_DISAGREE,
   fingerprintsFromTransports,
   parseFingerprint,
   type FingerprintPair,
@@ -39,9 +42,10 @@ export async function collectTransportCertificates(pc: RTCPeerConnection): Promi
   return transports;
 }
 
-/** Our and the peer's certificate fingerprints (32 bytes each) for a connected `pc`; rejects when DTLS is not connected or transports disagree. */
+/** Our and the peer's certificate fingerprints (32 bytes each) for a connected `pc`; rejects when DTLS is not connected, with CertificateConflictError when transports disagree. */
 export const readDtlsFingerprints = async (pc: RTCPeerConnection): Promise<FingerprintPair> => {
   const result = fingerprintsFromTransports(await collectTransportCertificates(pc));
+  if (!result.ok && result.error === TRANSPORTS_DISAGREE) throw new CertificateConflictError();
   if (!result.ok) throw new Error(`cannot read DTLS fingerprints: ${result.error}`);
   return result.value;
 };
