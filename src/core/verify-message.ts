@@ -8,6 +8,7 @@
 //   {"v":1,"type":"verify.confirm","txid":<32 hex>,"mac":<64 hex>}
 //   {"v":1,"type":"verify.done",   "txid":<32 hex>,"mac":<64 hex>}
 //   {"v":1,"type":"verify.cancel", "txid":<32 hex>,"reason":<CancelReason>}
+//   {"v":1,"type":"verify.again",  "txid":<32 hex>}      (a new run follows with this txid; core/verify-session)
 //
 // Any other key, a missing key, another type or length makes the whole message invalid (null).
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
@@ -37,7 +38,9 @@ export type VerifyMessage =
   | { readonly type: 'reveal'; readonly txid: Uint8Array; readonly publicKey: Uint8Array; readonly nonce: Uint8Array }
   | { readonly type: 'confirm'; readonly txid: Uint8Array; readonly mac: Uint8Array }
   | { readonly type: 'done'; readonly txid: Uint8Array; readonly mac: Uint8Array }
-  | { readonly type: 'cancel'; readonly txid: Uint8Array; readonly reason: CancelReason };
+  | { readonly type: 'cancel'; readonly txid: Uint8Array; readonly reason: CancelReason }
+  /** "My person asked to verify again": the sender abandoned its earlier runs; its new run's commit (same txid) follows. */
+  | { readonly type: 'again'; readonly txid: Uint8Array };
 
 /** Longest serialised verification message we parse (the longest valid one is ~190 characters). */
 export const MAX_VERIFY_MESSAGE_CHARS = 512;
@@ -91,6 +94,11 @@ const parseRecord = (record: Record<string, unknown>): VerifyMessage | null => {
       const reason = record['reason'];
       return txid && isCancelReason(reason) ? { type: 'cancel', txid, reason } : null;
     }
+    case 'verify.again': {
+      if (!hasExactKeys(record, ['v', 'type', 'txid'])) return null;
+      const txid = hexField(record, 'txid', TXID_BYTES);
+      return txid ? { type: 'again', txid } : null;
+    }
     default:
       return null;
   }
@@ -129,5 +137,7 @@ export const encodeVerifyMessage = (message: VerifyMessage): string => {
       return JSON.stringify({ ...base, mac: bytesToHex(message.mac) });
     case 'cancel':
       return JSON.stringify({ ...base, reason: message.reason });
+    case 'again':
+      return JSON.stringify(base);
   }
 };

@@ -11,10 +11,11 @@
 // "unverified" and never a matching code.
 //
 // Runs must not be confusable: each has its own random txid, and messages bearing the txid of an earlier run
-// on this connection are dropped (a stale cancel of the old run cannot end the new one). A commit with a fresh
-// txid that arrives after our run has ended or progressed is the peer asking to verify again. Restarts are
-// limited (VERIFY_AGAIN_LIMIT): our person's button is refused past the limit (and says when it works again),
-// and a peer asking more often is ignored, so a spamming peer costs at most a few key pairs a minute.
+// on this connection are dropped (a stale cancel of the old run cannot end the new one). "Verify again" sends
+// `again{txid}` then the new run's commit{txid}: the peer drops whatever run it had and answers (both pressing at
+// once: the lower peer id's run proceeds, as with glare). Restarts are limited (VERIFY_AGAIN_LIMIT): our
+// person's button is refused past the limit (and says when it works again), and a peer asking more often is
+// ignored, so a spamming peer costs us at most a few key pairs a minute and never reaches "verified".
 // Pure: no I/O, no clock or randomness of its own (both injected through the options).
 import type { FingerprintPair } from './fingerprint.js';
 import {
@@ -33,8 +34,10 @@ export const VERIFY_AGAIN_LIMIT = { limit: 3, windowMs: 60_000 } as const;
  * messages run a little behind ours is never refused; past that its requests are ignored.
  */
 export const PEER_AGAIN_LIMIT = VERIFY_AGAIN_LIMIT.limit + 1;
-/** How many earlier runs' txids are remembered to drop their late messages (a restart every 20 s keeps 8 for minutes). */
-const REMEMBERED_RUNS = 8;
+/** Earlier runs' txids remembered to drop their late messages (an honest run has at most two: its own and a glare loser's). */
+const REMEMBERED_TXIDS = 32;
+/** Txids recorded for one run; a peer sending many bogus ones cannot grow this. */
+const MAX_RUN_TXIDS = 8;
 
 /** Endings that prove someone in the middle, or that a person saw different codes: the call must end. */
 export type FatalReason = 'key_mismatch' | 'mismatched_commitment' | 'invalid_key' | 'mismatched_sas';
@@ -105,14 +108,17 @@ const isFatal = (reason: CancelReason): reason is FatalReason => FATAL_REASONS.h
 
 export const createVerifySession = (options: SessionOptions): VerifySession => {
   const { now } = options;
+  const winsTie = options.selfId < options.peerId;
   let fingerprints = options.fingerprints;
   let verifier: Verifier = createVerifier(options);
-  /** Txids the current verifier has sent messages with (its own, and the one it answered). */
-  let currentTxids = new Set<string>();
-  /** Whether the current verifier has been given any message (else a foreign commit is glare, handled by it). */
+  /** Txids seen in the current run (sent, or received while it was live); they become stale when it is replaced. */
+  let runTxids = new Set<string>();
+  /** Whether the current verifier has been given any message. */
   let received = false;
-  /** Txids of earlier runs on this connection: their messages are stale. */
+  /** Txids of earlier runs on this connection (bounded): their messages are stale. */
   const previous: string[] = [];
+  /** Txids of restarts we refused (bounded): the commit that follows such a request is dropped too. */
+  const refused: string[] = [];
   /** When restarts happened (both people's), for the limit. */
   let restarts: number[] = [];
   let run = 1;
@@ -139,28 +145,48 @@ export const createVerifySession = (options: SessionOptions): VerifySession => {
     return r.length < VERIFY_AGAIN_LIMIT.limit ? null : (r[r.length - VERIFY_AGAIN_LIMIT.limit] ?? now()) + VERIFY_AGAIN_LIMIT.windowMs;
   };
 
+  const remember = (list: string[], id: string, max: number): void => {
+    list.push(id);
+    list.splice(0, Math.max(0, list.length - max));
+  };
+
+  const note = (id: string): void => {
+    if (runTxids.size < MAX_RUN_TXIDS) runTxids.add(id);
+  };
+
   const step = (inner: { send: readonly VerifyMessage[] }): SessionStep => {
-    for (const m of inner.send) currentTxids.add(hex(m.txid));
+    for (const m of inner.send) note(hex(m.txid));
     return { send: inner.send, state: stateOf(verifier.state) };
   };
 
-  const terminal = (): boolean => {
-    const p = stateOf(verifier.state).phase;
-    return p === 'cancelled' || p === 'warning' || p === 'verified';
-  };
+  const fatal = (): boolean => stateOf(verifier.state).phase === 'cancelled';
 
   /** Replaces the current run by a fresh verifier; the old run's txids become stale. */
   const newRun = (by: 'self' | 'peer'): void => {
-    for (const t of currentTxids) previous.push(t);
-    previous.splice(0, Math.max(0, previous.length - REMEMBERED_RUNS * 2));
-    currentTxids = new Set();
+    for (const t of runTxids) remember(previous, t, REMEMBERED_TXIDS);
+    runTxids = new Set();
     received = false;
     override = null;
-    // The old verifier is dropped mid-run at most: its secrets are unreachable from here on.
+    // The old verifier is dropped, mid-run at most: nothing reaches its secrets from here on.
     verifier = createVerifier({ ...options, fingerprints });
     restarts.push(now());
     run += 1;
     startedBy = by;
+  };
+
+  /** The peer's "verify again" (its new run's txid): a new run on our side, within the limit. */
+  const peerAgain = (id: string): SessionStep => {
+    // Both people pressed at once: each side's fresh run is waiting for its first answer. As with glare on
+    // commits, the lower peer id's run proceeds; the other side abandons its own and answers.
+    if (startedBy === 'self' && !received && winsTie) return step({ send: [] });
+    if (recent().length >= PEER_AGAIN_LIMIT) {
+      ignoredRequests += 1;
+      remember(refused, id, REMEMBERED_TXIDS);
+      return step({ send: [] });
+    }
+    newRun('peer');
+    note(id);
+    return step({ send: [] });
   };
 
   const start = (): SessionStep => step(verifier.start());
@@ -168,18 +194,11 @@ export const createVerifySession = (options: SessionOptions): VerifySession => {
   const receive = (message: VerifyMessage): SessionStep => {
     const id = hex(message.txid);
     // A late message of an earlier run (e.g. its cancel, crossing our restart) must not touch this one.
-    if (previous.includes(id) && !currentTxids.has(id)) return step({ send: [] });
-    const fresh = message.type === 'commit' && !currentTxids.has(id);
-    if (fresh && (received || terminal()) && stateOf(verifier.state).phase !== 'cancelled') {
-      // The peer asks to verify again: its person pressed the button (or its run ended where ours did not).
-      if (recent().length >= PEER_AGAIN_LIMIT) {
-        ignoredRequests += 1;
-        return step({ send: [] });
-      }
-      newRun('peer');
-    }
-    if (stateOf(verifier.state).phase === 'cancelled') return step({ send: [] });
+    if ((previous.includes(id) || refused.includes(id)) && !runTxids.has(id)) return step({ send: [] });
+    if (fatal()) return step({ send: [] });
+    if (message.type === 'again') return peerAgain(id);
     received = true;
+    if (verifier.state.phase !== 'cancelled') note(id);
     return step(verifier.receive(message));
   };
 
@@ -187,12 +206,16 @@ export const createVerifySession = (options: SessionOptions): VerifySession => {
     if (stateOf(verifier.state).phase !== 'warning' || againAt() !== null) return step({ send: [] });
     if (next) fingerprints = next;
     newRun('self');
-    return step(verifier.start());
+    const begun = verifier.start();
+    const commit = begun.send[0];
+    if (!commit) throw new Error('verifier invariant broken: a fresh run sent no commit');
+    // "again" first: it tells the peer to drop its run (whatever state it is in) and answer this commit.
+    return step({ send: [{ type: 'again', txid: commit.txid }, ...begun.send] });
   };
 
   const certificatesChanged = (next: FingerprintPair | null): SessionStep => {
     if (next) fingerprints = next;
-    if (stateOf(verifier.state).phase === 'cancelled') return step({ send: [] });
+    if (fatal()) return step({ send: [] });
     override = null;
     return step(verifier.abort('certificate_changed'));
   };

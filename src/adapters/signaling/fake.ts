@@ -88,7 +88,10 @@ export const createFakeSignalingHub = () => {
         async send(data, peerId) {
           if (silenced.has(self.id)) return;
           for (const other of members.values()) {
-            if (other !== self && (peerId === undefined || other.id === peerId) && !cut.has(`${self.id}|${other.id}`)) other.emitter.emit('message', data, self.id);
+            if (other === self || (peerId !== undefined && other.id !== peerId) || cut.has(`${self.id}|${other.id}`)) continue;
+            // A man in the middle of the data channel may change or drop (null) what crosses.
+            const passed = hub.tamper ? hub.tamper(data, self.id, other.id) : data;
+            if (passed !== null) other.emitter.emit('message', passed, self.id);
           }
         },
         async fingerprints(peerId) {
@@ -144,6 +147,12 @@ export const createFakeSignalingHub = () => {
     stats: (_self: string, _peerId: string): unknown[] => [],
     /** When true, fingerprints look as if a relay terminated DTLS on both legs. */
     interceptDtls: false,
+    /** Plays a man in the middle of the data channel: returns what `to` receives of `from`'s message, or null to drop it. */
+    tamper: null as ((data: string, from: string, to: string) => string | null) | null,
+    /** Delivers `data` to `to` as if `from` had sent it (a forged message). */
+    inject(to: string, from: string, data: string) {
+      for (const members of rooms.values()) members.get(to)?.emitter.emit('message', data, from);
+    },
     /** Every join request seen, to check what would have reached a relay. */
     joins,
     /** Strategies asked to be prepared ahead of a join. */
