@@ -56,8 +56,7 @@ export const createVerification = (deps: VerificationDeps) => {
   const early: unknown[] = [];
   let disposed = false;
   let initialising = false;
-  /** A re-read of the certificates is under way; `recheckAgain`: another change came meanwhile. */
-  let rechecking = false;
+  /** Another change came while the certificates were being read: read them once more. */
   let recheckAgain = false;
 
   const publish = () => {
@@ -110,28 +109,29 @@ export const createVerification = (deps: VerificationDeps) => {
   void init();
 
   /** Reads the certificates again; a pair other than the one the runs are bound to ends the current run as a warning. */
-  const recheck = async () => {
-    if (!session || disposed) return;
-    if (rechecking) {
+  let inflight: Promise<void> | null = null;
+  const readAgain = async () => {
+    do {
+      recheckAgain = false;
+      try {
+        const now = await deps.fingerprints();
+        if (!disposed && session && !sameFingerprintPair(now, session.fingerprints)) apply(session.certificatesChanged(now));
+      } catch (e) {
+        // Transports that disagree are a sign of someone in the middle; any other failure is a transport
+        // between states (e.g. not connected yet), read again on its next change.
+        if (e instanceof CertificateConflictError && !disposed && session) apply(session.certificatesChanged(null));
+      }
+    } while (recheckAgain && !disposed);
+  };
+  /** Coalesces bursts of transport events: one read at a time, and one more if anything changed meanwhile. */
+  const recheck = (): Promise<void> => {
+    if (!session || disposed) return Promise.resolve();
+    if (inflight) {
       recheckAgain = true;
-      return;
+      return inflight;
     }
-    rechecking = true;
-    try {
-      do {
-        recheckAgain = false;
-        try {
-          const now = await deps.fingerprints();
-          if (!disposed && session && !sameFingerprintPair(now, session.fingerprints)) apply(session.certificatesChanged(now));
-        } catch (e) {
-          // Transports that disagree are a sign of someone in the middle; any other failure is a transport
-          // between states (e.g. not connected yet), read again on its next change.
-          if (e instanceof CertificateConflictError && !disposed && session) apply(session.certificatesChanged(null));
-        }
-      } while (recheckAgain && !disposed);
-    } finally {
-      rechecking = false;
-    }
+    inflight = readAgain().finally(() => (inflight = null));
+    return inflight;
   };
 
   return {
