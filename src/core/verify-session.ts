@@ -198,8 +198,17 @@ export const createVerifySession = (options: SessionOptions): VerifySession => {
     if (fatal()) return step({ send: [] });
     if (message.type === 'again') return peerAgain(id);
     received = true;
-    if (verifier.state.phase !== 'cancelled') note(id);
-    return step(verifier.receive(message));
+    const live = verifier.state.phase !== 'cancelled';
+    if (live) note(id);
+    const result = verifier.receive(message);
+    const after = verifier.state;
+    if (live && message.type === 'cancel' && after.phase === 'cancelled' && after.by === 'peer' && !isFatal(after.reason)) {
+      // A cancel may be forged by someone in the middle, who then keeps the other side's run waiting: echo it,
+      // so the peer's screen warns now rather than at its timeout. (An honest peer has ended this run already
+      // and ignores the echo.)
+      return step({ send: [...result.send, { type: 'cancel', txid: message.txid, reason: after.reason }] });
+    }
+    return step(result);
   };
 
   const verifyAgain = (next?: FingerprintPair): SessionStep => {

@@ -130,6 +130,9 @@ describe('a forged cancel is a warning both can act on, in every phase', () => {
         p.net.queue.length = 0;
         p.net.forge('a', { type: 'cancel', txid: runTxid(p.net), reason });
         expectWarning(p.a, reason, 'peer');
+        // The other screen warns at once too (A echoes the cancel), not only at its own timeout.
+        p.net.run();
+        expect(verifyBadge(p.b.view.value).tone).toBe('warn');
         await p.a.verifyAgain();
         p.net.run();
         // The other person is told, and its own new run starts.

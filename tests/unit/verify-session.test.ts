@@ -48,11 +48,15 @@ describe('a forged cancel never ends a run quietly', () => {
         const p = sessionPair(10);
         const { victim, phase } = reach(p);
         expect(victim.session.state.phase).toBe(phase);
+        p.net.queue.length = 0;
         const step = p.net.inject(victim, { type: 'cancel', txid: txidOf(p.a), reason });
         expect(step.state).toEqual({ phase: 'warning', reason, by: 'peer' });
         expect(victim.session.info.againAt).toBeNull();
+        // The victim echoes the cancel: the other screen warns at once too, not at its timeout.
+        p.net.run();
+        const other = victim === p.a ? p.b : p.a;
+        expect(other.session.state.phase).toBe('warning');
         // The attacker steps aside: Verify again gives a new run that completes on both sides.
-        p.net.queue.length = 0;
         p.net.again(victim);
         p.net.run();
         expect(codeOf(p.a)).not.toBeNull();
@@ -61,7 +65,6 @@ describe('a forged cancel never ends a run quietly', () => {
         p.net.confirm(p.b, true);
         p.net.run();
         expect([p.a.session.state.phase, p.b.session.state.phase]).toEqual(['verified', 'verified']);
-        const other = victim === p.a ? p.b : p.a;
         expect(victim.session.info).toMatchObject({ run: 2, startedBy: 'self' });
         expect(other.session.info).toMatchObject({ run: 2, startedBy: 'peer' });
       });
