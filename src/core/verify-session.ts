@@ -167,7 +167,8 @@ export const createVerifySession = (options: SessionOptions): VerifySession => {
     runTxids = new Set();
     received = false;
     override = null;
-    // The old verifier is dropped, mid-run at most: nothing reaches its secrets from here on.
+    // Ending the old run zeroes its secrets; its cancel is not sent (the peer has left that run, or is told by `again`).
+    verifier.abort('unexpected_message');
     verifier = createVerifier({ ...options, fingerprints });
     restarts.push(now());
     run += 1;

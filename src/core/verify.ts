@@ -43,7 +43,7 @@ export { formatSas } from './verify-sas.js';
 export { warmUpKeys } from './verify-crypto.js';
 export type { Sas, SasSymbol } from './verify-sas.js';
 
-/** A run fails with `timeout` when no progress was made for this long (docs/verification.md §"Rules": 60 s). */
+/** A run fails with `timeout` when no progress was made for this long (docs/verification.md §"Rules of one run": 60 s). */
 export const VERIFY_TIMEOUT_MS = 60_000;
 
 /** SHA-256 fingerprints (32 raw bytes) of our certificate (`local`) and of the one the peer presented (`remote`). */

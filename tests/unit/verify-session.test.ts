@@ -3,7 +3,7 @@
 // verification message (cancels carry no MAC), but cannot make two screens show the same code.
 import { describe, expect, it } from 'vitest';
 import { VERIFY_TIMEOUT_MS, type CancelReason } from '../../src/core/verify';
-import { PEER_AGAIN_LIMIT, VERIFY_AGAIN_LIMIT } from '../../src/core/verify-session';
+import { PEER_AGAIN_LIMIT, VERIFY_AGAIN_LIMIT, createVerifySession } from '../../src/core/verify-session';
 import { fp, seededRandom, sessionPair, type SessionParty } from './verify-harness';
 
 type Pair = ReturnType<typeof sessionPair>;
@@ -171,6 +171,29 @@ describe('runs are not confusable', () => {
       expect([a.session.state.phase, b.session.state.phase]).toEqual(['verified', 'verified']);
     });
   }
+
+  it('the secrets of a run abandoned for a new one are zeroed', () => {
+    const outputs: Uint8Array[] = [];
+    const rng = seededRandom(33);
+    const session = createVerifySession({
+      selfId: 'alice-id',
+      peerId: 'bob-id',
+      ctx: 'c0ffee',
+      fingerprints: { local: fp('a'), remote: fp('b') },
+      randomBytes: (n) => {
+        const b = rng.bytes(n);
+        outputs.push(b);
+        return b;
+      },
+      now: () => 0,
+    });
+    session.start();
+    const secret = outputs.find((o) => o.length === 32);
+    expect(secret?.some((x) => x !== 0)).toBe(true);
+    session.receive({ type: 'again', txid: new Uint8Array(16).fill(5) });
+    expect(session.info.startedBy).toBe('peer');
+    expect(secret?.every((x) => x === 0)).toBe(true);
+  });
 
   it('a whole earlier run replayed into the new run changes nothing', () => {
     const { a, b, net } = sessionPair(31);
