@@ -81,22 +81,31 @@ export class CertificateConflictError extends Error {
 /**
  * Decides the fingerprint pair from the transports of one connection: every connected transport must present
  * the same remote certificate (and use the same local one), else an attacker could show us one certificate in
- * the stats and carry media over another.
+ * the stats and carry media over another. `presented`: SHA-256 hashes of the certificates the connected DTLS
+ * transports actually hold (RTCDtlsTransport.getRemoteCertificates()); they must agree with each other and
+ * with the stats, and stand in for a remote certificate the stats lack — Chromium caches certificate stats,
+ * so stats read during a DTLS restart keep reporting no remote certificate after it connects.
  */
 export const fingerprintsFromTransports = (
   transports: readonly TransportCertificates[],
+  presented: readonly Uint8Array[] = [],
 ): Result<FingerprintPair, string> => {
   const connected = transports.filter((t) => t.dtlsState === 'connected');
   if (connected.length === 0) return err('no DTLS transport is connected yet');
-  let pair: FingerprintPair | null = null;
+  let local: Uint8Array | null = null;
+  let remote: Uint8Array | null = null;
+  const agree = (seen: Uint8Array | null, next: Uint8Array): boolean => seen === null || sameFingerprint(seen, next);
   for (const t of connected) {
-    const local = certificateBytes(t.local);
-    const remote = certificateBytes(t.remote);
-    if (!local || !remote) return err(`transport ${t.id} has no SHA-256 certificate fingerprint on both sides`);
-    if (pair && (!sameFingerprint(pair.local, local) || !sameFingerprint(pair.remote, remote))) {
-      return err(TRANSPORTS_DISAGREE);
-    }
-    pair ??= { local, remote };
+    const l = certificateBytes(t.local);
+    const r = certificateBytes(t.remote);
+    if (!l || (!r && presented.length === 0)) return err(`transport ${t.id} has no SHA-256 certificate fingerprint on both sides`);
+    if (!agree(local, l) || (r && !agree(remote, r))) return err(TRANSPORTS_DISAGREE);
+    local = l;
+    remote = r ?? remote;
   }
-  return pair ? ok(pair) : err('no DTLS transport is connected yet');
+  for (const p of presented) {
+    if (p.length !== SHA256_FINGERPRINT_BYTES || !agree(remote, p)) return err(TRANSPORTS_DISAGREE);
+    remote = p;
+  }
+  return local && remote ? ok({ local, remote }) : err('no DTLS transport is connected yet');
 };

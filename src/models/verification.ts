@@ -58,6 +58,8 @@ export const createVerification = (deps: VerificationDeps) => {
   let initialising = false;
   /** Another change came while the certificates were being read: read them once more. */
   let recheckAgain = false;
+  /** The last read found no connected transport: read again at the next tick. */
+  let unsettled = false;
 
   const publish = () => {
     if (!session) return;
@@ -115,11 +117,14 @@ export const createVerification = (deps: VerificationDeps) => {
       recheckAgain = false;
       try {
         const now = await deps.fingerprints();
+        unsettled = false;
         if (!disposed && session && !sameFingerprintPair(now, session.fingerprints)) apply(session.certificatesChanged(now));
       } catch (e) {
-        // Transports that disagree are a sign of someone in the middle; any other failure is a transport
-        // between states (e.g. not connected yet), read again on its next change.
-        if (e instanceof CertificateConflictError && !disposed && session) apply(session.certificatesChanged(null));
+        // Transports that disagree are a sign of someone in the middle. Any other failure is a transport
+        // between states (a DTLS restart under way): read again at every tick until it settles, since its
+        // last event may have been answered from Chromium's getStats() cache (~50 ms) with the old state.
+        unsettled = !(e instanceof CertificateConflictError);
+        if (!unsettled && !disposed && session) apply(session.certificatesChanged(null));
       }
     } while (recheckAgain && !disposed);
   };
@@ -146,7 +151,9 @@ export const createVerification = (deps: VerificationDeps) => {
       if (session) apply(session.confirm(matches));
     },
     tick() {
-      if (session) apply(session.tick());
+      if (!session) return;
+      apply(session.tick());
+      if (unsettled && !inflight) void recheck();
     },
     /**
      * Our person asks for a new run after a warning (limited in rate: `info.againInSeconds`). The certificates

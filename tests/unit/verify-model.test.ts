@@ -232,6 +232,20 @@ describe('certificates read again after a renegotiation', () => {
     expectWarning(a, 'certificate_changed', 'self');
   });
 
+  it('a transport caught between states is read again at the next tick, and a change found then ends "Verified"', async () => {
+    const { a, b, net } = await verifiedPair();
+    net.certs.a = new Error('cannot read DTLS fingerprints: no DTLS transport is connected yet');
+    await a.recheck();
+    expect(a.view.value.phase).toBe('verified');
+    // The restart completes with another certificate, and no further transport event comes.
+    net.certs.a = { local: fp('cert a'), remote: fp('attacker') };
+    a.tick();
+    await phase(a, 'warning');
+    expectWarning(a, 'certificate_changed', 'self');
+    net.run();
+    expect(b.view.value.phase).toBe('warning');
+  });
+
   it('the same certificates, or a transport between states (unreadable for now), keep "Verified"', async () => {
     const { a, b, net } = await verifiedPair();
     await a.recheck();
