@@ -1,4 +1,4 @@
-// DTLS certificate fingerprints as 32 raw SHA-256 bytes (verification.md §"Fingerprints"). Browsers print
+// DTLS certificate fingerprints as 32 raw SHA-256 bytes (docs/verification.md §"Fingerprints"). Browsers print
 // them differently — SDP (RFC 8122 §5) and getStats() use upper-case hex pairs joined by colons,
 // RTCCertificate.getFingerprints() lower-case — so everything is normalised to bytes before comparing.
 import { err, ok, type Result } from './result.js';
@@ -67,25 +67,45 @@ export const sameFingerprintPair = (a: FingerprintPair, b: FingerprintPair): boo
 const certificateBytes = (cert: CertificateText | null): Uint8Array | null =>
   cert && cert.algorithm.toLowerCase() === 'sha-256' ? parseFingerprint(cert.fingerprint) : null;
 
+/** fingerprintsFromTransports' error when connected transports disagree: a sign of someone in the middle, not a transient state. */
+export const TRANSPORTS_DISAGREE = 'the transports of this connection present different certificates';
+
+/** Thrown by a fingerprint reader when the connection's transports present different certificates. */
+export class CertificateConflictError extends Error {
+  constructor() {
+    super(`cannot read DTLS fingerprints: ${TRANSPORTS_DISAGREE}`);
+    this.name = 'CertificateConflictError';
+  }
+}
+
 /**
  * Decides the fingerprint pair from the transports of one connection: every connected transport must present
  * the same remote certificate (and use the same local one), else an attacker could show us one certificate in
- * the stats and carry media over another.
+ * the stats and carry media over another. `presented`: SHA-256 hashes of the certificates the connected DTLS
+ * transports actually hold (RTCDtlsTransport.getRemoteCertificates()); they must agree with each other and
+ * with the stats, and stand in for a remote certificate the stats lack — Chromium caches certificate stats,
+ * so stats read during a DTLS restart keep reporting no remote certificate after it connects.
  */
 export const fingerprintsFromTransports = (
   transports: readonly TransportCertificates[],
+  presented: readonly Uint8Array[] = [],
 ): Result<FingerprintPair, string> => {
   const connected = transports.filter((t) => t.dtlsState === 'connected');
   if (connected.length === 0) return err('no DTLS transport is connected yet');
-  let pair: FingerprintPair | null = null;
+  let local: Uint8Array | null = null;
+  let remote: Uint8Array | null = null;
+  const agree = (seen: Uint8Array | null, next: Uint8Array): boolean => seen === null || sameFingerprint(seen, next);
   for (const t of connected) {
-    const local = certificateBytes(t.local);
-    const remote = certificateBytes(t.remote);
-    if (!local || !remote) return err(`transport ${t.id} has no SHA-256 certificate fingerprint on both sides`);
-    if (pair && (!sameFingerprint(pair.local, local) || !sameFingerprint(pair.remote, remote))) {
-      return err('the transports of this connection present different certificates');
-    }
-    pair ??= { local, remote };
+    const l = certificateBytes(t.local);
+    const r = certificateBytes(t.remote);
+    if (!l || (!r && presented.length === 0)) return err(`transport ${t.id} has no SHA-256 certificate fingerprint on both sides`);
+    if (!agree(local, l) || (r && !agree(remote, r))) return err(TRANSPORTS_DISAGREE);
+    local = l;
+    remote = r ?? remote;
   }
-  return pair ? ok(pair) : err('no DTLS transport is connected yet');
+  for (const p of presented) {
+    if (p.length !== SHA256_FINGERPRINT_BYTES || !agree(remote, p)) return err(TRANSPORTS_DISAGREE);
+    remote = p;
+  }
+  return local && remote ? ok({ local, remote }) : err('no DTLS transport is connected yet');
 };

@@ -1,4 +1,4 @@
-// `lp(...)` of verification.md §"Protocol parley-verify-v1": each part is preceded by its byte length as a
+// `lp(...)` of docs/verification.md §"Cryptography": each part is preceded by its byte length as a
 // 4-byte big-endian integer, so no two different part lists encode to the same bytes (no ambiguity between
 // e.g. ("ab","c") and ("a","bc")). Strings are UTF-8.
 import { utf8ToBytes } from '@noble/hashes/utils.js';

@@ -1,4 +1,4 @@
-// The cryptographic steps of `parley-verify-v1` (verification.md §"Protocol"), as small pure functions so
+// The cryptographic steps of `parley-verify-v1` (docs/verification.md §"Cryptography"), as small pure functions so
 // tests can check each one against an independent implementation (node:crypto) with fixed inputs.
 import { x25519 } from '@noble/curves/ed25519.js';
 import { extract, expand } from '@noble/hashes/hkdf.js';

@@ -1,4 +1,4 @@
-// Wire format of `parley-verify-v1` messages (verification.md §"Protocol"). They share the data channel with
+// Wire format of `parley-verify-v1` messages (docs/verification.md §"Messages"). They share the data channel with
 // core/protocol's messages, so they carry the same `v` and a `verify.`-prefixed `type`. Bytes travel as
 // lower-case hex of an exact length (one canonical encoding per value; no padding or case variants).
 //
@@ -8,12 +8,17 @@
 //   {"v":1,"type":"verify.confirm","txid":<32 hex>,"mac":<64 hex>}
 //   {"v":1,"type":"verify.done",   "txid":<32 hex>,"mac":<64 hex>}
 //   {"v":1,"type":"verify.cancel", "txid":<32 hex>,"reason":<CancelReason>}
+//   {"v":1,"type":"verify.again",  "txid":<32 hex>}      (a new run follows with this txid; core/verify-session)
 //
 // Any other key, a missing key, another type or length makes the whole message invalid (null).
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import { HASH_BYTES, KEY_BYTES, NONCE_BYTES, TXID_BYTES } from './verify-crypto.js';
 
-/** Why a run ended without verification; `invalid_key` (a low-order X25519 key, RFC 7748 §6.1) extends the doc's list. */
+/**
+ * Why a run ended without verification (docs/verification.md §"Cancel reasons"). `invalid_key` is a low-order
+ * X25519 key (RFC 7748 §6.1); `certificate_changed` means the sender re-read the connection's DTLS
+ * certificates and found others than the run was bound to.
+ */
 export const CANCEL_REASONS = [
   'mismatched_commitment',
   'key_mismatch',
@@ -21,6 +26,7 @@ export const CANCEL_REASONS = [
   'unexpected_message',
   'timeout',
   'invalid_key',
+  'certificate_changed',
 ] as const;
 /** One of CANCEL_REASONS. */
 export type CancelReason = (typeof CANCEL_REASONS)[number];
@@ -32,7 +38,9 @@ export type VerifyMessage =
   | { readonly type: 'reveal'; readonly txid: Uint8Array; readonly publicKey: Uint8Array; readonly nonce: Uint8Array }
   | { readonly type: 'confirm'; readonly txid: Uint8Array; readonly mac: Uint8Array }
   | { readonly type: 'done'; readonly txid: Uint8Array; readonly mac: Uint8Array }
-  | { readonly type: 'cancel'; readonly txid: Uint8Array; readonly reason: CancelReason };
+  | { readonly type: 'cancel'; readonly txid: Uint8Array; readonly reason: CancelReason }
+  /** "My person asked to verify again": the sender abandoned its earlier runs; its new run's commit (same txid) follows. */
+  | { readonly type: 'again'; readonly txid: Uint8Array };
 
 /** Longest serialised verification message we parse (the longest valid one is ~190 characters). */
 export const MAX_VERIFY_MESSAGE_CHARS = 512;
@@ -86,6 +94,11 @@ const parseRecord = (record: Record<string, unknown>): VerifyMessage | null => {
       const reason = record['reason'];
       return txid && isCancelReason(reason) ? { type: 'cancel', txid, reason } : null;
     }
+    case 'verify.again': {
+      if (!hasExactKeys(record, ['v', 'type', 'txid'])) return null;
+      const txid = hexField(record, 'txid', TXID_BYTES);
+      return txid ? { type: 'again', txid } : null;
+    }
     default:
       return null;
   }
@@ -124,5 +137,7 @@ export const encodeVerifyMessage = (message: VerifyMessage): string => {
       return JSON.stringify({ ...base, mac: bytesToHex(message.mac) });
     case 'cancel':
       return JSON.stringify({ ...base, reason: message.reason });
+    case 'again':
+      return JSON.stringify(base);
   }
 };

@@ -1,6 +1,6 @@
 import { SAS_EMOJI, type SasEmoji } from './verify-emoji.js';
 
-/** Bytes of SAS material HKDF produces (verification.md step 4): 42 bits are used for emoji, 39 for decimal. */
+/** Bytes of SAS material HKDF produces (docs/verification.md §"Cryptography", step 4): 42 bits are used for emoji, 39 for decimal. */
 export const SAS_BYTES = 6;
 
 /** One shown symbol: its table index (0–63) with the emoji and its name. */

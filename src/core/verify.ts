@@ -1,4 +1,4 @@
-// `parley-verify-v1` (shared/docs/verification.md) as a pure state machine: no I/O, no clock and no
+// One run of `parley-verify-v1` (docs/verification.md) as a pure state machine: no I/O, no clock and no
 // randomness of its own. The caller feeds it events (start, a received message, the person's answer, clock
 // ticks) and sends the messages each call returns. Given the same inputs it produces the same outputs.
 //
@@ -8,13 +8,16 @@
 //   both check the peer's confirm MAC, then show the code; "They match" → done{txid, mac}; "They differ" →
 //   cancel{mismatched_sas}. Verified = local "match" AND a valid done from the peer.
 //
-// Driving it (the call model): once DTLS is connected and the data channel is open, read the fingerprints
-// (adapters/rtc/fingerprints readDtlsFingerprints(pc)), create one verifier per peer connection with
-// ctx = the room's rendezvous topic, and call start() on both sides — glare is resolved here (the lower peer
-// id's run proceeds). Send every returned message with encodeVerifyMessage; give each payload that
-// parseVerifyMessage accepts to receive(); wire the two buttons to confirm(); call tick() every second (or
-// at `deadline`). Render `state`; only phase 'verified' is verified. After 'cancelled' nothing restarts: a
-// new connection or certificate gets a new verifier.
+// A verifier is one run and never restarts: `cancelled` is final for it. Runs on one connection — the first,
+// and every "Verify again" by either person — are managed by core/verify-session, which makes a fresh
+// verifier (fresh txid, keys and nonces) per run, keeps an old run's messages away from the new one, limits
+// restarts, and decides which endings are warnings (the call goes on, unverified) and which end the call.
+// Driving it directly (tests, the raw-WebRTC e2e): create one verifier per run with ctx = the room's HKDF
+// verify context (core/keys verifyContext, hex) and the fingerprints read for this connection
+// (adapters/rtc/fingerprints readDtlsFingerprints(pc)), call start() on both sides — glare is resolved
+// here (the lower peer id's run proceeds) — send every returned message with encodeVerifyMessage, give each
+// payload parseVerifyMessage accepts to receive(), wire the two buttons to confirm(), call tick() every
+// second (or at `deadline`), and render `state`; only phase 'verified' is verified.
 import type { FingerprintPair } from './fingerprint.js';
 import {
   FINGERPRINT_BYTES,
@@ -40,7 +43,7 @@ export { formatSas } from './verify-sas.js';
 export { warmUpKeys } from './verify-crypto.js';
 export type { Sas, SasSymbol } from './verify-sas.js';
 
-/** A run fails with `timeout` when no progress was made for this long (verification.md §Rules: 60 s). */
+/** A run fails with `timeout` when no progress was made for this long (docs/verification.md §"Rules of one run": 60 s). */
 export const VERIFY_TIMEOUT_MS = 60_000;
 
 /** SHA-256 fingerprints (32 raw bytes) of our certificate (`local`) and of the one the peer presented (`remote`). */
@@ -51,7 +54,10 @@ export interface VerifierOptions {
   /** Our peer id; on glare (both sent commit) the commit of the lower id (UTF-16 code-unit order) wins. */
   readonly selfId: string;
   readonly peerId: string;
-  /** The room's public rendezvous id: binds the run to this room. */
+  /**
+   * Binds the run to this room: the room's HKDF "verify context" (core/keys `verifyContext`, as hex), a value
+   * only holders of the room code can compute. It is not the public rendezvous topic.
+   */
   readonly ctx: string;
   readonly fingerprints: DtlsFingerprints;
   /** Cryptographically secure random bytes, a fresh array per call (crypto.getRandomValues(new Uint8Array(n))); the verifier owns and zeroes the secret ones. */
@@ -72,7 +78,7 @@ export type VerifyState =
   | { readonly phase: 'confirmed'; readonly sas: Sas }
   /** Both people said the codes match. */
   | { readonly phase: 'verified'; readonly sas: Sas }
-  /** Ended without verification; `by` says which side cancelled. No retry: make a new verifier to try again. */
+  /** Ended without verification; `by` says which side cancelled. Final for this verifier: a new run is a new verifier (core/verify-session). */
   | { readonly phase: 'cancelled'; readonly reason: CancelReason; readonly by: 'self' | 'peer' };
 
 /** The result of one event: messages to send to the peer, in order, and the state after the event. */
@@ -95,6 +101,11 @@ export interface Verifier {
   confirm(matches: boolean): VerifyStep;
   /** Checks the timeout; call it periodically (e.g. every second) or at `deadline`. */
   tick(): VerifyStep;
+  /**
+   * Ends the run on our side for a reason found outside the protocol (e.g. `certificate_changed`), in any
+   * phase, including after 'verified': the peer is told with a cancel of the run's txid. A no-op once cancelled.
+   */
+  abort(reason: CancelReason): VerifyStep;
 }
 
 /** Secrets and transcript of the current run; every byte array here is zeroed when the run ends. */
@@ -351,6 +362,16 @@ export const createVerifier = (options: VerifierOptions): Verifier => {
 
   const tick = (): VerifyStep => (expired() ? cancel('timeout') : step());
 
+  const abort = (reason: CancelReason): VerifyStep => {
+    const p = phase;
+    if (p.name === 'cancelled') return step();
+    if (p.name === 'verified') {
+      enter({ name: 'cancelled', reason, by: 'self' });
+      return step([{ type: 'cancel', txid: Uint8Array.from(p.txid), reason }]);
+    }
+    return cancel(reason);
+  };
+
   return {
     get state() {
       return state;
@@ -362,6 +383,7 @@ export const createVerifier = (options: VerifierOptions): Verifier => {
     receive,
     confirm,
     tick,
+    abort,
   };
 };
 

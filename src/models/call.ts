@@ -110,6 +110,8 @@ export interface CallModel {
   readonly devices: CallDevices | null;
   /** The local person's answer to "do the codes match?". */
   confirmCodes(matches: boolean): void;
+  /** After a verification that could not complete: a new run with the same partner (limited in rate). */
+  verifyAgain(): void;
   submitPassword(password: string): void;
   /** Leaves a password room nobody answered in, to type the password again. */
   retryPassword(): Promise<void>;
@@ -232,7 +234,7 @@ export const createCallModel = (deps: CallDeps): CallModel => {
       peerId: id,
       ctx: verifyKeyCtx,
       fingerprints: async () => (seen = await r.fingerprints(id)),
-      send: (data) => void r.send(data, id).catch(() => undefined),
+      send: (data) => r.send(data, id),
       randomBytes: deps.randomBytes,
       now,
     });
@@ -430,6 +432,10 @@ export const createCallModel = (deps: CallDeps): CallModel => {
     r.on('link', (id, state) => {
       if (id === peerId) recover(r, recovery.link(state, now()));
     });
+    // A renegotiation or a DTLS transport changing state may bring another certificate: a changed one ends "Verified".
+    r.on('transport', (id) => {
+      if (id === peerId) void verification.value?.recheck();
+    });
     r.on('roomFull', () => {
       if (peerId === null) refuseFull();
     });
@@ -568,6 +574,9 @@ export const createCallModel = (deps: CallDeps): CallModel => {
     devices,
     confirmCodes(matches) {
       verification.value?.confirm(matches);
+    },
+    verifyAgain() {
+      void verification.value?.verifyAgain();
     },
     submitPassword(password) {
       if (status.value.kind !== 'password' || password === '') return;

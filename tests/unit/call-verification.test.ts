@@ -2,7 +2,9 @@ import { effect } from '@preact/signals';
 import { describe, expect, it } from 'vitest';
 import { createFakeSignalingHub } from '../../src/adapters/signaling/fake';
 import type { CallModel } from '../../src/models/call';
+import { encodeVerifyMessage, parseVerifyMessage, type VerifyMessage } from '../../src/core/verify';
 import type { VerificationView } from '../../src/models/verification';
+import { verifyBadge } from '../../src/ui/components/VerifyPanel';
 import { makeCall, newCode, until } from './call-fixtures';
 
 /** Resolves when the call's verification view reaches `phase` (an effect re-runs on every change). */
@@ -106,6 +108,76 @@ describe('call verification', () => {
       hub.interceptDtls = true;
       redial(hub);
       await Promise.all([until(a, 'intercepted'), until(b, 'intercepted')]);
+    });
+  });
+
+  describe('under attack on the data channel, and after a renegotiation', () => {
+    /** Records every verification message that crosses the hub (a passive man in the middle). */
+    const spy = (hub: ReturnType<typeof createFakeSignalingHub>) => {
+      const seen: { from: string; message: VerifyMessage }[] = [];
+      hub.tamper = (data, from) => {
+        const message = parseVerifyMessage(data);
+        if (message) seen.push({ from, message });
+        return data;
+      };
+      return seen;
+    };
+    const ids = (hub: ReturnType<typeof createFakeSignalingHub>) => {
+      const [aId = '', bId = ''] = hub.memberIds();
+      return { aId, bId };
+    };
+    const bothVerify = async (a: CallModel, b: CallModel) => {
+      await Promise.all([phase(a, 'comparing'), phase(b, 'comparing')]);
+      const [va, vb] = [a.verification.value?.view.value, b.verification.value?.view.value];
+      expect(va?.phase === 'comparing' && va.sas).toEqual(vb?.phase === 'comparing' && vb.sas);
+      a.confirmCodes(true);
+      b.confirmCodes(true);
+      await Promise.all([phase(a, 'verified'), phase(b, 'verified')]);
+    };
+
+    it('cancel{timeout} forged on both legs: both screens warn (never neutral), the call goes on, and Verify again verifies', async () => {
+      const { hub, a, b } = await pair();
+      const seen = spy(hub);
+      await Promise.all([phase(a, 'comparing'), phase(b, 'comparing')]);
+      const txid = seen.find((s) => s.message.type === 'commit')?.message.txid;
+      if (!txid) throw new Error('no commit seen');
+      const { aId, bId } = ids(hub);
+      const cancel = encodeVerifyMessage({ type: 'cancel', txid, reason: 'timeout' });
+      hub.inject(aId, bId, cancel);
+      hub.inject(bId, aId, cancel);
+      for (const c of [a, b]) {
+        const view = c.verification.value?.view.value ?? null;
+        expect(view).toEqual({ phase: 'warning', reason: 'timeout', by: 'peer' });
+        expect(verifyBadge(view).tone).toBe('warn');
+        expect(c.status.value.kind).toBe('connected');
+      }
+      a.verifyAgain();
+      await bothVerify(a, b);
+      expect(b.verification.value?.info.value).toMatchObject({ run: 2, startedBy: 'peer' });
+      await Promise.all([a.dispose(), b.dispose()]);
+    });
+
+    it('a renegotiation that brings another certificate ends "Verified" on both screens; verifying again catches the interception', async () => {
+      const { hub, a, b } = await pair();
+      await bothVerify(a, b);
+      const { aId, bId } = ids(hub);
+      hub.presentCertificate(aId, bId, 'attacker');
+      hub.renegotiate(aId, bId);
+      await Promise.all([phase(a, 'warning'), phase(b, 'warning')]);
+      expect(a.verification.value?.view.value).toEqual({ phase: 'warning', reason: 'certificate_changed', by: 'self' });
+      expect(b.verification.value?.view.value).toEqual({ phase: 'warning', reason: 'certificate_changed', by: 'peer' });
+      a.verifyAgain();
+      await Promise.all([until(a, 'intercepted'), until(b, 'intercepted')]);
+    });
+
+    it('a renegotiation over the same certificates keeps "Verified"', async () => {
+      const { hub, a, b } = await pair();
+      await bothVerify(a, b);
+      const { aId, bId } = ids(hub);
+      hub.renegotiate(aId, bId);
+      await Promise.all([a.verification.value?.recheck(), b.verification.value?.recheck()]);
+      expect([a.verification.value?.view.value.phase, b.verification.value?.view.value.phase]).toEqual(['verified', 'verified']);
+      await Promise.all([a.dispose(), b.dispose()]);
     });
   });
 });

@@ -1,4 +1,4 @@
-// core/verify against the attacks of shared/docs/verification.md: a DTLS-terminating relay, a two-legged
+// core/verify against the attacks of docs/verification.md: a DTLS-terminating relay, a two-legged
 // attacker, broken commitments, replays, out-of-order and duplicate messages, low-order keys, a wrong ctx,
 // and a randomised adversarial network for the rule "never verified without a valid done".
 import { describe, expect, it } from 'vitest';

@@ -68,6 +68,16 @@ describe('fingerprintsFromTransports', () => {
       error: 'the transports of this connection present different certificates',
     });
   });
+  it('takes the certificate the transport holds when the stats lack it (Chromium caches certificate stats across a DTLS restart)', () => {
+    expect(fingerprintsFromTransports([t('T1', upper, null)], [bytes])).toEqual({ ok: true, value: { local: bytes, remote: bytes } });
+  });
+  it('refuses a held certificate that differs from the stats or from another transport\'s (a DTLS restart to someone else)', () => {
+    const elsewhere = parseFingerprint(other)!;
+    const disagree = { ok: false, error: 'the transports of this connection present different certificates' };
+    expect(fingerprintsFromTransports([t('T1', upper, upper)], [elsewhere])).toEqual(disagree);
+    expect(fingerprintsFromTransports([t('T1', upper, null)], [bytes, elsewhere])).toEqual(disagree);
+    expect(fingerprintsFromTransports([t('T1', upper, null)], [bytes.slice(1)])).toEqual(disagree);
+  });
   it('refuses when nothing is connected, a certificate is missing, or the algorithm is not SHA-256', () => {
     expect(fingerprintsFromTransports([])).toMatchObject({ ok: false });
     expect(fingerprintsFromTransports([t('T1', upper, upper, 'connecting')])).toMatchObject({ ok: false });

@@ -12,6 +12,7 @@ import {
   type VerifyState,
   type VerifyStep,
 } from '../../src/core/verify';
+import { createVerifySession, type SessionState, type SessionStep, type VerifySession } from '../../src/core/verify-session';
 
 /** mulberry32: a tiny seeded PRNG. Tests only — never a source of secrets. */
 export const seededRandom = (seed: number) => {
@@ -153,4 +154,65 @@ export const honestPair = (seed = 1, ids: [string, string] = ['alice-id', 'bob-i
   const net = new Network();
   net.link(a, b);
   return { a, b, net, clock, rng };
+};
+
+/** A verification session under test (core/verify-session) plus what it did. */
+export interface SessionParty {
+  readonly name: string;
+  readonly session: VerifySession;
+  readonly history: SessionState[];
+  readonly sent: VerifyMessage[];
+}
+
+/**
+ * Two sessions on one connection, linked through the real wire format; `tamper` may change or drop
+ * (null) what crosses, to play the man in the middle.
+ */
+export const sessionPair = (seed = 1, ids: [string, string] = ['alice-id', 'bob-id']) => {
+  const rng = seededRandom(seed);
+  const clock = fakeClock();
+  const [fa, fb] = [fp(`cert ${ids[0]}`), fp(`cert ${ids[1]}`)];
+  const make = (name: string, selfId: string, peerId: string, fingerprints: DtlsFingerprints): SessionParty => ({
+    name,
+    session: createVerifySession({ selfId, peerId, ctx: CTX, fingerprints, randomBytes: (n) => rng.bytes(n), now: clock.now }),
+    history: [],
+    sent: [],
+  });
+  const a = make('A', ids[0], ids[1], { local: fa, remote: fb });
+  const b = make('B', ids[1], ids[0], { local: fb, remote: fa });
+  const queue: { from: SessionParty; to: SessionParty; data: string }[] = [];
+  const net = {
+    queue,
+    tamper: ((data) => data) as (data: string, from: SessionParty, to: SessionParty) => string | null,
+    /** Records a step of `who` and queues its messages for the other side. */
+    apply(who: SessionParty, step: SessionStep): SessionStep {
+      who.history.push(step.state);
+      const to = who === a ? b : a;
+      for (const m of step.send) {
+        who.sent.push(m);
+        queue.push({ from: who, to, data: encodeVerifyMessage(m) });
+      }
+      return step;
+    },
+    start: (who: SessionParty) => net.apply(who, who.session.start()),
+    confirm: (who: SessionParty, matches: boolean) => net.apply(who, who.session.confirm(matches)),
+    again: (who: SessionParty, fingerprints?: DtlsFingerprints) => net.apply(who, who.session.verifyAgain(fingerprints)),
+    tick: (who: SessionParty) => net.apply(who, who.session.tick()),
+    /** Gives `to` a message as if it came from the other side (forged or replayed). */
+    inject: (to: SessionParty, message: VerifyMessage) => net.apply(to, to.session.receive(message)),
+    deliverOne(): boolean {
+      const item = queue.shift();
+      if (!item) return false;
+      const data = net.tamper(item.data, item.from, item.to);
+      if (data === null) return true;
+      const message = parseVerifyMessage(data);
+      if (message) net.apply(item.to, item.to.session.receive(message));
+      return true;
+    },
+    run(limit = 1000): void {
+      for (let i = 0; i < limit; i++) if (!net.deliverOne()) return;
+      throw new Error('network did not go quiet');
+    },
+  };
+  return { a, b, net, clock, rng, fingerprints: { a: fa, b: fb } };
 };

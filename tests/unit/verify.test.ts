@@ -1,5 +1,5 @@
 // core/verify: the honest protocol, roles and glare, the human step, timeouts and the "verified" rule
-// (shared/docs/verification.md, "Tests that prove it").
+// (docs/verification.md, "Tests that prove it").
 import { describe, expect, it } from 'vitest';
 import { VERIFY_TIMEOUT_MS, createVerifier, type VerifyMessage } from '../../src/core/verify';
 import { codeOf, fp, honestPair, type Party } from './verify-harness';

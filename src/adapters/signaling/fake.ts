@@ -25,6 +25,8 @@ export const createFakeSignalingHub = () => {
   /** Pairs (`a|b`, sorted) whose re-dial waits for the network to let new connections through. */
   const pendingRedials = new Set<string>();
   let reachable = true;
+  /** Certificates changed by a renegotiation: `viewer|member` → the label `viewer` now sees for `member`. */
+  const presented = new Map<string, string>();
   /** A re-dialled pair connects again over a new path: the old path's cut no longer applies. */
   const reconnect = (pair: string) => {
     const [a = '', b = ''] = pair.split('|');
@@ -86,14 +88,19 @@ export const createFakeSignalingHub = () => {
         async send(data, peerId) {
           if (silenced.has(self.id)) return;
           for (const other of members.values()) {
-            if (other !== self && (peerId === undefined || other.id === peerId) && !cut.has(`${self.id}|${other.id}`)) other.emitter.emit('message', data, self.id);
+            if (other === self || (peerId !== undefined && other.id !== peerId) || cut.has(`${self.id}|${other.id}`)) continue;
+            // A man in the middle of the data channel may change or drop (null) what crosses.
+            const passed = hub.tamper ? hub.tamper(data, self.id, other.id) : data;
+            if (passed !== null) other.emitter.emit('message', passed, self.id);
           }
         },
         async fingerprints(peerId) {
-          // Each member has a fixed "certificate": its id's bytes padded to 32.
+          // Each member has a fixed "certificate": its id's bytes padded to 32 (or what presentCertificate set).
           const fp = (id: string) => Uint8Array.from({ length: 32 }, (_, i) => id.charCodeAt(i % id.length));
+          const local = presented.get(`${self.id}|${self.id}`) ?? self.id;
+          const remote = presented.get(`${self.id}|${peerId}`) ?? peerId;
           // With a simulated man in the middle, each side sees the attacker's certificate as the remote one.
-          return { local: fp(self.id), remote: fp(hub.interceptDtls ? `mitm-${peerId}` : peerId) };
+          return { local: fp(local), remote: fp(hub.interceptDtls ? `mitm-${remote}` : remote) };
         },
         async stats(peerId) {
           if (!members.has(peerId)) throw new Error('no connection to that peer');
@@ -140,6 +147,12 @@ export const createFakeSignalingHub = () => {
     stats: (_self: string, _peerId: string): unknown[] => [],
     /** When true, fingerprints look as if a relay terminated DTLS on both legs. */
     interceptDtls: false,
+    /** Plays a man in the middle of the data channel: returns what `to` receives of `from`'s message, or null to drop it. */
+    tamper: null as ((data: string, from: string, to: string) => string | null) | null,
+    /** Delivers `data` to `to` as if `from` had sent it (a forged message). */
+    inject(to: string, from: string, data: string) {
+      for (const members of rooms.values()) members.get(to)?.emitter.emit('message', data, from);
+    },
     /** Every join request seen, to check what would have reached a relay. */
     joins,
     /** Strategies asked to be prepared ahead of a join. */
@@ -179,6 +192,19 @@ export const createFakeSignalingHub = () => {
         }
         ma.emitter.emit('link', b, state);
         mb.emitter.emit('link', a, state);
+      }
+    },
+    /** From now on `viewer` reads `label` as `member`'s certificate (`member === viewer`: its own). Tell it with renegotiate(). */
+    presentCertificate(viewer: string, member: string, label: string) {
+      presented.set(`${viewer}|${member}`, label);
+    },
+    /** The connection between `a` and `b` renegotiated (its DTLS transports changed state): both ends hear of it. */
+    renegotiate(a: string, b: string) {
+      for (const members of rooms.values()) {
+        const [ma, mb] = [members.get(a), members.get(b)];
+        if (!ma || !mb) continue;
+        ma.emitter.emit('transport', b);
+        mb.emitter.emit('transport', a);
       }
     },
     /** Delivers `peerId`'s messages again. */

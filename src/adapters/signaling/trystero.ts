@@ -5,6 +5,7 @@
 import type { JoinRoom, MessageAction, Room } from '@trystero-p2p/nostr';
 import { isRoomFullFrame } from '../../core/relay-notice';
 import { createDtlsCertificate, readDtlsFingerprints } from '../rtc/fingerprints';
+import { watchCertificates } from '../rtc/watch-certificates';
 import { readStats } from '../rtc/stats';
 import { createEmitter } from './emitter';
 import { watchLink } from './link';
@@ -68,6 +69,7 @@ export const createTrysteroSignaling = (): Signaling => ({
         peers.add(id);
         const pc = room.getPeers()[id];
         if (pc) watchLink(pc, (link) => emitter.emit('link', id, link));
+        if (pc) watchCertificates(pc, () => emitter.emit('transport', id));
         emitter.emit('peerJoin', id);
       };
       room.onPeerLeave = (id) => peerGone(id);

@@ -36,6 +36,11 @@ export interface SignalingEvents {
   roomFull: () => void;
   /** The media path to a connected peer broke, failed or came back (its connection is kept open meanwhile). */
   link: (peerId: string, state: LinkState) => void;
+  /**
+   * A DTLS transport of the connection to `peerId` changed state, or it renegotiated: its certificates may
+   * have changed, so read `fingerprints(peerId)` again (docs/verification.md §"Fingerprints").
+   */
+  transport: (peerId: string) => void;
 }
 
 /** One joined room. The only surface of Trystero the rest of the app sees. */

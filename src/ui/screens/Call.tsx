@@ -6,7 +6,7 @@ import { CallPanels } from './CallPanels';
 import { Controls } from '../components/Controls';
 import { PasswordPrompt } from '../components/PasswordPrompt';
 import { SharePanel } from '../components/SharePanel';
-import { VerifyPanel, verifyBadge } from '../components/VerifyPanel';
+import { VerifyPanel, VerifyWarning, verifyBadge } from '../components/VerifyPanel';
 import { VideoTile } from '../components/VideoTile';
 import { formatDuration, formatTime } from '../format';
 import { mediaText } from '../media-text';
@@ -60,6 +60,7 @@ export const Call = ({ call, code, onHome, whileWaiting }: { call: CallModel; co
   const over = ['ended', 'failed', 'expired', 'full', 'intercepted', 'codes-differ'].includes(status.kind);
   const verification = call.verification.value;
   const view = verification?.view.value ?? null;
+  const verifyInfo = verification?.info.value;
   const badge = verifyBadge(view);
   // While reconnecting the call is still with the same person: keep its panels where they are.
   const inCall = status.kind === 'connected' || status.kind === 'reconnecting';
@@ -83,7 +84,8 @@ export const Call = ({ call, code, onHome, whileWaiting }: { call: CallModel; co
         </p>
       )}
       {inCall && <CallPanels call={call} />}
-      {inCall && view && <VerifyPanel view={view} onAnswer={call.confirmCodes} />}
+      {inCall && view && verifyInfo && <VerifyWarning view={view} info={verifyInfo} onAgain={call.verifyAgain} />}
+      {inCall && view && <VerifyPanel view={view} {...(verifyInfo ? { info: verifyInfo } : {})} onAnswer={call.confirmCodes} />}
       {status.kind === 'connected' && signaling === 'offline' && (
         <p class="notice">The signaling relay is unreachable. Your call is unaffected: audio and video go directly between you.</p>
       )}
