@@ -10,9 +10,13 @@ export type RefusalReason =
   | 'invalid'
   | 'blocked'
   | 'subscriptions'
-  | 'slow_consumer';
+  | 'slow_consumer'
+  | 'duplicate'
+  | 'stale'
+  | 'seat_held'
+  | 'readers';
 
-const REASONS: readonly RefusalReason[] = ['origin', 'token', 'capacity', 'ip_connections', 'rate', 'size', 'room_full', 'invalid', 'blocked', 'subscriptions', 'slow_consumer'];
+const REASONS: readonly RefusalReason[] = ['origin', 'token', 'capacity', 'ip_connections', 'rate', 'size', 'room_full', 'invalid', 'blocked', 'subscriptions', 'slow_consumer', 'duplicate', 'stale', 'seat_held', 'readers'];
 
 export type Protocol = 'nostr' | 'tracker';
 
