@@ -14,9 +14,10 @@ export type RefusalReason =
   | 'duplicate'
   | 'stale'
   | 'seat_held'
-  | 'readers';
+  | 'readers'
+  | 'budget';
 
-const REASONS: readonly RefusalReason[] = ['origin', 'token', 'capacity', 'ip_connections', 'rate', 'size', 'room_full', 'invalid', 'blocked', 'subscriptions', 'slow_consumer', 'duplicate', 'stale', 'seat_held', 'readers'];
+const REASONS: readonly RefusalReason[] = ['origin', 'token', 'capacity', 'ip_connections', 'rate', 'size', 'room_full', 'invalid', 'blocked', 'subscriptions', 'slow_consumer', 'duplicate', 'stale', 'seat_held', 'readers', 'budget'];
 
 export type Protocol = 'nostr' | 'tracker';
 

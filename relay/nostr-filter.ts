@@ -36,6 +36,8 @@ export interface FilterPolicy {
   tagNames: ReadonlySet<string>;
   /** Whether `ids` and `authors` lists are accepted. */
   idsAndAuthors: boolean;
+  /** Most values one list field (`kinds`, a tag) may hold; a longer list is refused before it is read. */
+  maxValuesPerField: number;
 }
 
 /**
@@ -52,6 +54,9 @@ export const parseFilter = (raw: unknown, policy?: FilterPolicy): Result<NostrFi
     }
     if (policy !== undefined && !policy.idsAndAuthors && (key === 'ids' || key === 'authors')) {
       return err(`filter field "${key}" is not supported: this relay only forwards topic-tagged signaling`);
+    }
+    if (policy !== undefined && Array.isArray(value) && value.length > policy.maxValuesPerField) {
+      return err(`filter ${key} lists more than ${policy.maxValuesPerField} values`);
     }
     if (key === 'ids' || key === 'authors') {
       const list = parseList(value, key, isHex64, '64 lowercase hex characters');

@@ -17,8 +17,6 @@ import { createTopicRoster } from './topic-roster.js';
 /** Trystero tags every event with its topic as `["x", topic]` and filters on `#x`. */
 const TOPIC_TAG = 'x';
 
-/** Filters name topics with `#x` and nothing else: other tags and id/author lists are refused as they are read. */
-const FILTER_POLICY: FilterPolicy = { tagNames: new Set([TOPIC_TAG]), idsAndAuthors: false };
 
 interface Subscription {
   filters: NostrFilter[];
@@ -70,6 +68,10 @@ const answered = (eventId: string, accepted: boolean, reason: string): MessageEr
  */
 export const createNostrHub = (ctx: HubContext): ProtocolHub => {
   const { limits, metrics, now } = ctx;
+  // Filters name topics with `#x` and nothing else: other tags and id/author lists are refused as
+  // they are read, and so is any list longer than a connection may follow topics (Trystero's kinds
+  // list has one kind per topic), before a set is built from it.
+  const filterPolicy: FilterPolicy = { tagNames: new Set([TOPIC_TAG]), idsAndAuthors: false, maxValuesPerField: limits.maxTopicsPerConnection };
   const states = new Map<ClientConnection, NostrConnection>();
   /** topic → subscribed connection → ids of its subscriptions that name the topic. */
   const subscribers = new Map<string, Map<ClientConnection, Set<string>>>();
@@ -174,7 +176,7 @@ export const createNostrHub = (ctx: HubContext): ProtocolHub => {
     }
     // Holding filters costs memory and every event is matched against them: charged by their size.
     if (!ctx.charge(conn, values * COST.filterValue)) {
-      ctx.refuse(conn, 'rate');
+      ctx.refuse(conn, 'budget');
       notice(conn, 'rate-limited: REQ refused, this connection is over its budget; slow down');
       return;
     }
@@ -221,7 +223,7 @@ export const createNostrHub = (ctx: HubContext): ProtocolHub => {
       return answered(claim.id, false, `rate-limited: created_at is more than ${limits.eventWindowSeconds} s from the relay's clock; check this device's clock`);
     }
     if (!ctx.charge(conn, COST.signatureCheck)) {
-      ctx.refuse(conn, 'rate');
+      ctx.refuse(conn, 'budget');
       return answered(claim.id, false, 'rate-limited: signature checks are budgeted; slow down');
     }
     return undefined;
@@ -283,7 +285,7 @@ export const createNostrHub = (ctx: HubContext): ProtocolHub => {
     // The publisher pays for every copy its event makes, before any is sent.
     const kib = (JSON.stringify(event).length + 100) / 1024;
     if (recipients.length > 0 && !ctx.charge(conn, recipients.length * kib * COST.perKiBOut)) {
-      ctx.refuse(conn, 'rate');
+      ctx.refuse(conn, 'budget');
       ctx.send(conn, ['OK', event.id, false, 'rate-limited: forwarding is budgeted by bytes sent; slow down']);
       return;
     }
@@ -296,7 +298,15 @@ export const createNostrHub = (ctx: HubContext): ProtocolHub => {
 
   return {
     handleFrame(conn, frame) {
-      const parsed = parseClientMessage(frame, { beforeVerify: beforeVerify(conn), filterPolicy: FILTER_POLICY });
+      // Parsing scales with size (a 128 KiB frame of tiny strings costs milliseconds), so bytes are
+      // paid for before JSON.parse. MERGE NOTE: once the server charges COST.perKiBIn at the edge
+      // for every frame, this line goes (it would charge twice).
+      if (!ctx.charge(conn, (frame.length / 1024) * COST.perKiBIn)) {
+        ctx.refuse(conn, 'budget');
+        this.refuseForRate(conn, frame);
+        return;
+      }
+      const parsed = parseClientMessage(frame, { beforeVerify: beforeVerify(conn), filterPolicy });
       if (!parsed.ok) {
         const failure = parsed.error;
         if (failure.type === 'answered-event') {

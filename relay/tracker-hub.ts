@@ -28,7 +28,7 @@ export const createTrackerHub = (ctx: HubContext): ProtocolHub => {
   /** Sends to another peer, charging the sender for the bytes its message makes us send. */
   const forward = (from: ClientConnection, to: ClientConnection, message: Record<string, unknown>, sdp: string): boolean => {
     if (!ctx.charge(from, ((sdp.length + 200) / 1024) * COST.perKiBOut)) {
-      ctx.refuse(from, 'rate');
+      ctx.refuse(from, 'budget');
       return false;
     }
     return ctx.send(to, message);
