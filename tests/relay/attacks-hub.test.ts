@@ -343,3 +343,185 @@ describe('attacks on the hubs of a relay process (defaults of the built CLI, one
     expectHealthy(seen);
   });
 });
+
+// ---------------------------------------------------------------- seats and replays (in-process relay)
+
+const start = relayFixture();
+const clients: TestClient[] = [];
+afterEach(() => {
+  for (const c of clients.splice(0)) c.close();
+});
+const open = async (relay: Relay, options: Parameters<typeof connect>[1] = {}): Promise<TestClient> => {
+  const c = await connect(relay.address().wsUrl, options);
+  clients.push(c);
+  return c;
+};
+
+const ROOT = 'r'.repeat(40);
+
+/** A Trystero-like Nostr page: one key, subscribed to its own "self" topic and the room's root topic. */
+const nostrPage = async (relay: Relay, name: string, options: Parameters<typeof connect>[1] = {}, signer = createSigner()) => {
+  const client = await open(relay, options);
+  const self = `${name}-self`.padEnd(40, '0');
+  const subId = `sub-${name}`;
+  client.send(['REQ', subId, { kinds: [KIND], since: nowSeconds() - 5, '#x': [self, ROOT] }]);
+  await client.next(isEose(subId));
+  const send = async (event: { id: string }): Promise<Frame> => {
+    client.send(['EVENT', event]);
+    return client.next(isOk(event.id), `OK for ${name}`);
+  };
+  const publish = (topic: string, content: string): Promise<Frame> => send(signer.sign({ kind: KIND, tags: [['x', topic]], content }));
+  return { client, signer, self, subId, send, publish };
+};
+
+describe('replays and stale events (Nostr)', () => {
+  it('drops an exact replay of a forwarded event: the pair gets it once, the replayer is told "duplicate:"', async () => {
+    const relay = await start();
+    const alice = await nostrPage(relay, 'alice');
+    const bob = await nostrPage(relay, 'bob');
+    expect((await alice.publish(ROOT, 'hello'))[2]).toBe(true);
+    expect((await bob.publish(ROOT, 'hello'))[2]).toBe(true);
+    const offer = alice.signer.sign({ kind: KIND, tags: [['x', bob.self]], content: 'offer' });
+    expect(await alice.send(offer)).toEqual(['OK', offer.id, true, '']);
+    await bob.client.next(isEventOn(bob.subId, offer.id), 'the offer at bob');
+
+    const mallory = await open(relay);
+    for (let i = 0; i < 30; i += 1) mallory.send(['EVENT', offer]);
+    for (let i = 0; i < 30; i += 1) expect(await mallory.next(isOk(offer.id))).toEqual(['OK', offer.id, true, 'duplicate: already forwarded']);
+    // A fresh event after the replays: bob has it, and no second copy of the offer came before it.
+    const after = alice.signer.sign({ kind: KIND, tags: [['x', bob.self]], content: 'after' });
+    await alice.send(after);
+    await bob.client.next(isEventOn(bob.subId, after.id), 'the next event at bob');
+    expect(bob.client.pending().filter(isEventOn(bob.subId, offer.id))).toEqual([]);
+  });
+
+  it('refuses events dated outside ±10 min of its clock (a capture from 2001, one from the future) before checking them, and forwards neither', async () => {
+    const relay = await start();
+    const alice = await nostrPage(relay, 'alice');
+    const bob = await nostrPage(relay, 'bob');
+    await alice.publish(ROOT, 'hello');
+    await bob.publish(ROOT, 'hello');
+    const mallory = await open(relay);
+    const old = alice.signer.sign({ kind: KIND, tags: [['x', bob.self]], content: 'offer', created_at: 978_307_200 });
+    const future = alice.signer.sign({ kind: KIND, tags: [['x', bob.self]], content: 'offer', created_at: nowSeconds() + 20 * 60 });
+    for (const e of [old, future]) {
+      mallory.send(['EVENT', e]);
+      const reply = await mallory.next(isOk(e.id));
+      // rate-limited:, not invalid: a page whose clock is off must not have Trystero retire the relay for good.
+      expect(reply.slice(2)).toEqual([false, "rate-limited: created_at is more than 600 s from the relay's clock; check this device's clock"]);
+    }
+    // Not even from the key's own page.
+    expect((await alice.send(old))[2]).toBe(false);
+    const marker = alice.signer.sign({ kind: KIND, tags: [['x', bob.self]], content: 'marker' });
+    await alice.send(marker);
+    await bob.client.next(isEventOn(bob.subId, marker.id));
+    expect(bob.client.pending().filter((f) => isEventOn(bob.subId, old.id)(f) || isEventOn(bob.subId, future.id)(f))).toEqual([]);
+  });
+});
+
+describe('seats belong to sockets', () => {
+  it('Nostr: a replayed event of a member who left grants no seat; the next honest peer gets it', async () => {
+    const relay = await start();
+    const alice = await nostrPage(relay, 'alice');
+    const bob = await nostrPage(relay, 'bob');
+    const announce = alice.signer.sign({ kind: KIND, tags: [['x', ROOT]], content: 'announce' });
+    expect((await alice.send(announce))[2]).toBe(true);
+    expect((await bob.publish(ROOT, 'announce'))[2]).toBe(true);
+    await bob.client.next(isEventOn(bob.subId, announce.id));
+    alice.client.close();
+    await waitUntil(() => relay.stats().connections === 1, 'the relay saw alice leave');
+
+    // mallory captured alice's events (and has one of her key's from 2001): replayed, they take nothing.
+    const mallory = await open(relay);
+    mallory.send(['REQ', 'm', { kinds: [KIND], '#x': [ROOT] }]);
+    await mallory.next(isEose('m'));
+    const ancient = alice.signer.sign({ kind: KIND, tags: [['x', ROOT]], content: 'announce', created_at: 978_307_200 });
+    for (let i = 0; i < 5; i += 1) {
+      mallory.send(['EVENT', announce]);
+      expect((await mallory.next(isOk(announce.id)))[3]).toBe('duplicate: already forwarded');
+      mallory.send(['EVENT', ancient]);
+      expect((await mallory.next(isOk(ancient.id)))[2]).toBe(false);
+    }
+    const carol = await nostrPage(relay, 'carol');
+    expect(await carol.publish(ROOT, 'announce')).toEqual(['OK', expect.any(String), true, '']);
+    const toCarol = bob.signer.sign({ kind: KIND, tags: [['x', carol.self]], content: 'offer' });
+    expect((await bob.send(toCarol))[2]).toBe(true);
+    await carol.client.next(isEventOn(carol.subId, toCarol.id));
+    expect(bob.client.pending().filter(isEventOn(bob.subId, announce.id))).toEqual([]);
+  });
+
+  it('Nostr: a key seated on an open socket does not move; a half-open holder that fails the ping is cut off and the page gets back in', async () => {
+    const relay = await start({ limits: { seatProbeMs: 200 } });
+    const signer = createSigner();
+    // The first socket stops answering pings: what a socket left half-open by a network change looks like.
+    const stale = await nostrPage(relay, 'alice', { autoPong: false }, signer);
+    const bob = await nostrPage(relay, 'bob');
+    expect((await stale.publish(ROOT, 'announce'))[2]).toBe(true);
+    expect((await bob.publish(ROOT, 'announce'))[2]).toBe(true);
+    const fresh = await nostrPage(relay, 'alice', {}, signer);
+    expect((await fresh.publish(ROOT, 'again')).slice(2)).toEqual([false, 'rate-limited: this key is in use on another connection; retry shortly']);
+    await stale.client.closed;
+    const back = signer.sign({ kind: KIND, tags: [['x', ROOT]], content: 'back' });
+    expect((await fresh.send(back))[2]).toBe(true);
+    await bob.client.next(isEventOn(bob.subId, back.id), 'the reconnected page reaches bob');
+  });
+});
+
+// Trystero's tracker shapes: 20-character info_hash and peer_id.
+const INFO_HASH = '0123456789abcdef0123';
+type Msg = Record<string, unknown>;
+const msg = (f: Frame): Msg => (f[0] ?? {}) as Msg;
+const has = (key: string) => (f: Frame): boolean => msg(f)[key] !== undefined;
+const offer = (id: string, sdp: string) => ({ offer_id: id.padEnd(20, 'o'), offer: { type: 'offer' as const, sdp } });
+
+const trackerPeer = async (relay: Relay, peerId: string, options: Parameters<typeof connect>[1] = {}) => {
+  const client = await open(relay, options);
+  const announce = async (offers: ReturnType<typeof offer>[] = []): Promise<Msg> => {
+    client.send({ action: 'announce', info_hash: INFO_HASH, peer_id: peerId, numwant: 3, offers });
+    return msg(await client.next((f) => has('interval')(f) || has('failure reason')(f), `announce reply for ${peerId}`));
+  };
+  const answer = (to: string, offerId: string, sdp: string): void =>
+    client.send({ action: 'announce', info_hash: INFO_HASH, peer_id: peerId, answer: { type: 'answer', sdp }, offer_id: offerId.padEnd(20, 'o'), to_peer_id: to });
+  return { client, peerId, announce, answer };
+};
+
+describe('seats belong to sockets (tracker)', () => {
+  it("an impostor announcing a member's peer_id gets no seat; the pair's offers and answers still reach each other and none reach it", async () => {
+    const relay = await start({ limits: { seatProbeMs: 50 } });
+    const alice = await trackerPeer(relay, 'alice'.padEnd(20, '0'));
+    const bob = await trackerPeer(relay, 'bob'.padEnd(20, '0'));
+    expect(await alice.announce()).toMatchObject({ interval: 10 });
+    expect(await bob.announce()).toMatchObject({ interval: 10 });
+    const impostor = await trackerPeer(relay, alice.peerId);
+    expect(await impostor.announce([offer('i1', 'sdp-impostor')])).toMatchObject({ 'failure reason': 'peer_id is in use on another connection; retry shortly' });
+
+    expect(await bob.announce([offer('b1', 'sdp-b1')])).toMatchObject({ interval: 10 });
+    expect(msg(await alice.client.next(has('offer'), 'bob\'s offer at alice'))).toMatchObject({ offer: { sdp: 'sdp-b1' }, peer_id: bob.peerId });
+    alice.answer(bob.peerId, 'b1', 'sdp-answer');
+    expect(msg(await bob.client.next(has('answer'), 'alice\'s answer at bob'))).toMatchObject({ answer: { sdp: 'sdp-answer' }, peer_id: alice.peerId });
+    // The impostor cannot answer as alice either, and is refused again on its next announce.
+    impostor.answer(bob.peerId, 'b1', 'sdp-forged');
+    expect(msg(await impostor.client.next(has('failure reason')))['failure reason']).toMatch(/not in this swarm/);
+    expect(await impostor.announce()).toMatchObject({ 'failure reason': 'peer_id is in use on another connection; retry shortly' });
+    expect(await bob.announce([offer('b2', 'sdp-b2')])).toMatchObject({ interval: 10 });
+    expect(msg(await alice.client.next(has('offer'), 'bob\'s second offer at alice'))).toMatchObject({ offer: { sdp: 'sdp-b2' } });
+    expect(impostor.client.pending().filter((f) => has('offer')(f) || has('answer')(f))).toEqual([]);
+    expect(bob.client.pending().filter(has('answer'))).toEqual([]);
+    expect(relay.stats().connections).toBe(3);
+  });
+
+  it('a half-open holder that fails the ping is cut off, and the page that reconnected with the same peer_id gets its seat back', async () => {
+    const relay = await start({ limits: { seatProbeMs: 200 } });
+    const peerId = 'alice'.padEnd(20, '0');
+    const stale = await trackerPeer(relay, peerId, { autoPong: false });
+    const bob = await trackerPeer(relay, 'bob'.padEnd(20, '0'));
+    await stale.announce();
+    await bob.announce();
+    const fresh = await trackerPeer(relay, peerId);
+    expect(await fresh.announce()).toMatchObject({ 'failure reason': 'peer_id is in use on another connection; retry shortly' });
+    await stale.client.closed;
+    expect(await fresh.announce()).toMatchObject({ interval: 10 });
+    await bob.announce([offer('b1', 'sdp-b1')]);
+    expect(msg(await fresh.client.next(has('offer'), 'bob\'s offer at the reconnected page'))).toMatchObject({ peer_id: bob.peerId });
+  });
+});
