@@ -525,3 +525,69 @@ describe('seats belong to sockets (tracker)', () => {
     expect(msg(await fresh.client.next(has('offer'), 'bob\'s offer at the reconnected page'))).toMatchObject({ peer_id: bob.peerId });
   });
 });
+
+describe('what one connection may read (Nostr)', () => {
+  it('a topic takes at most 4 readers besides its seats, a connection at most 2 subscriptions per topic: a NOTICE past that, never CLOSED', async () => {
+    const relay = await start();
+    const alice = await nostrPage(relay, 'alice');
+    const bob = await nostrPage(relay, 'bob');
+    await alice.publish(ROOT, 'announce');
+    await bob.publish(ROOT, 'announce');
+    const readers = await Promise.all(Array.from({ length: 5 }, () => open(relay)));
+    const replies: Frame[] = [];
+    for (const [i, r] of readers.entries()) {
+      r.send(['REQ', `read-${i}`, { kinds: [KIND], '#x': [ROOT] }]);
+      replies.push(await r.next((f) => f[0] === 'EOSE' || f[0] === 'NOTICE'));
+    }
+    expect(replies.map((f) => f[0])).toEqual(['EOSE', 'EOSE', 'EOSE', 'EOSE', 'NOTICE']);
+    expect(String(replies[4]?.[1])).toMatch(/4 readers/);
+    const first = readers[0] as TestClient;
+    for (const subId of ['again-1', 'again-2']) first.send(['REQ', subId, { kinds: [KIND], '#x': [ROOT] }]);
+    await first.next(isEose('again-1'));
+    expect(String((await first.next(isNotice))[1])).toMatch(/at most 2 subscriptions per topic/);
+    const e = alice.signer.sign({ kind: KIND, tags: [['x', ROOT]], content: 'to all' });
+    await alice.send(e);
+    await bob.client.next(isEventOn(bob.subId, e.id));
+    await first.next(isEventOn('read-0', e.id));
+    await first.next(isEventOn('again-1', e.id));
+    expect(readers.flatMap((r) => r.pending()).filter((f) => f[0] === 'CLOSED')).toEqual([]);
+  });
+
+  it('a filter names only #x topics: other tags, ids and authors, over-long lists and too many values are refused with a NOTICE, never CLOSED', async () => {
+    const relay = await start();
+    const a = await open(relay);
+    const refusals: [unknown, RegExp][] = [
+      [{ '#x': ['t'], '#e': ['v'] }, /"#e" is not supported/],
+      [{ '#x': ['t'], authors: ['a'.repeat(64)] }, /"authors" is not supported/],
+      [{ '#x': ['t'], ids: ['a'.repeat(64)] }, /"ids" is not supported/],
+      [{ '#x': Array.from({ length: 65 }, (_, i) => `t${i}`) }, /more than 64 values/],
+    ];
+    for (const [filter, pattern] of refusals) {
+      a.send(['REQ', 'f', filter]);
+      expect(String((await a.next(isNotice))[1])).toMatch(pattern);
+    }
+    // 15 subscriptions of 65 values fit in 1,024 values per connection; a 16th does not.
+    const kinds = Array.from({ length: 64 }, (_, i) => 20000 + i);
+    for (let i = 0; i < 15; i += 1) {
+      a.send(['REQ', `v${i}`, { kinds, '#x': [`topic-${i}`] }]);
+      await a.next(isEose(`v${i}`));
+    }
+    a.send(['REQ', 'v15', { kinds, '#x': ['topic-15'] }]);
+    expect(String((await a.next(isNotice))[1])).toMatch(/at most 1024 filter values/);
+    expect(a.pending().filter((f) => f[0] === 'CLOSED')).toEqual([]);
+  });
+
+  it("charges a REQ's filter values to the connection's budget, and refuses past it with a rate-limited NOTICE", async () => {
+    const relay = await start({ limits: { connectionRate: { perSecond: 0.001, burst: 10 } } });
+    const a = await open(relay);
+    const kinds = Array.from({ length: 64 }, (_, i) => 20000 + i);
+    const replies: string[] = [];
+    for (let i = 0; i < 4; i += 1) {
+      a.send(['REQ', `b${i}`, { kinds, '#x': [`topic-${i}`] }]);
+      replies.push(String((await a.next((f) => f[0] === 'EOSE' || f[0] === 'NOTICE'))[0]));
+    }
+    // Each costs a frame, its bytes and 65 values × COST.filterValue (≈ 4.6 units of the 10).
+    expect(replies.slice(0, 2)).toEqual(['EOSE', 'EOSE']);
+    expect(replies.slice(2)).not.toContain('EOSE');
+  });
+});
