@@ -21,6 +21,8 @@ const TOPIC_TAG = 'x';
 interface Subscription {
   filters: NostrFilter[];
   topics: Set<string>;
+  /** When it was made, on the hub's sequence: it has seen the events forwarded after this. */
+  createdSeq: number;
   /** Values its filters list (counted against `maxFilterValuesPerConnection`). */
   values: number;
 }
@@ -31,6 +33,16 @@ interface NostrConnection {
   keys: Set<string>;
   /** Sum of `values` over its subscriptions. */
   filterValues: number;
+}
+
+/** What the hub remembers about an event it forwarded. */
+interface Forwarded {
+  topic: string;
+  /** When it was last forwarded, on the hub's sequence. */
+  seq: number;
+  /** The connection that published it first, and whether that one has sent it a second time. */
+  by: ClientConnection;
+  resent: boolean;
 }
 
 const EVENT_ID = /"id"\s*:\s*"([0-9a-f]{64})"/;
@@ -77,7 +89,11 @@ export const createNostrHub = (ctx: HubContext): ProtocolHub => {
   const subscribers = new Map<string, Map<ClientConnection, Set<string>>>();
   const roster = createTopicRoster<ClientConnection>({ maxPeers: () => limits.maxPeersPerTopic, idleMs: () => limits.topicIdleMs });
   // An id need not be remembered past twice the window: by then the event is refused as stale anyway.
-  const forwarded = createReplayCache(limits.replayCacheSize, 2 * limits.eventWindowSeconds * 1000, now);
+  const forwarded = createReplayCache<Forwarded>(limits.replayCacheSize, 2 * limits.eventWindowSeconds * 1000, now);
+  /** Orders forwards and REQs: a subscription made after an event was forwarded has not seen it. */
+  let seq = 0;
+  /** topic → sequence number of the latest REQ that named it (while anyone subscribes to it). */
+  const latestReq = new Map<string, number>();
   const probe = createSeatProbe(() => limits.seatProbeMs, (holder) => {
     ctx.log('seat_holder_dead', { conn: holder.id, ip: holder.ipHash });
     holder.open = false;
@@ -127,7 +143,10 @@ export const createNostrHub = (ctx: HubContext): ProtocolHub => {
         byConn.delete(conn);
         // No longer reading the topic: the page left that room, its seats there go with it.
         roster.leave(name, conn);
-        if (byConn.size === 0) subscribers.delete(name);
+        if (byConn.size === 0) {
+          subscribers.delete(name);
+          latestReq.delete(name);
+        }
       }
     }
   };
@@ -182,7 +201,8 @@ export const createNostrHub = (ctx: HubContext): ProtocolHub => {
     }
     // Replacing: drop the old topics first so a narrowed REQ frees what it no longer names.
     unsubscribe(conn, state, subId);
-    state.subscriptions.set(subId, { filters, topics: wanted, values });
+    seq += 1;
+    state.subscriptions.set(subId, { filters, topics: wanted, values, createdSeq: seq });
     state.filterValues += values;
     for (const name of wanted) {
       const byConn = subscribers.get(name) ?? new Map<ClientConnection, Set<string>>();
@@ -190,6 +210,7 @@ export const createNostrHub = (ctx: HubContext): ProtocolHub => {
       const ids = byConn.get(conn) ?? new Set<string>();
       byConn.set(conn, ids);
       ids.add(subId);
+      latestReq.set(name, seq);
       for (const key of state.keys) roster.claim(name, key, conn, at, true);
     }
     // Nothing is stored, so the initial query is always empty.
@@ -207,9 +228,17 @@ export const createNostrHub = (ctx: HubContext): ProtocolHub => {
    * Runs before an event's hash and signature are checked. Replays and stale events are answered
    * here without that work, and the check itself is charged first.
    */
+  // Trystero sends some events twice within a second from the same socket (identical content in the
+  // same second: the same id), and a peer may only act on the second copy (the e2e crash test in
+  // room-size.spec.ts showed it). So the socket that published an event may send it once more and it
+  // is forwarded as before; any further copy, or a copy from any other socket, is a replay.
+  const isAuthorsResend = (conn: ClientConnection, seen: Forwarded): boolean => seen.by === conn && !seen.resent;
+
   const beforeVerify = (conn: ClientConnection) => (claim: { id: string; createdAt: unknown }): MessageError | undefined => {
-    if (forwarded.has(claim.id)) {
-      // An exact replay: NIP-01's duplicate answer. It is never forwarded again and grants nothing.
+    const seen = forwarded.get(claim.id);
+    if (seen !== undefined && !isAuthorsResend(conn, seen) && (latestReq.get(seen.topic) ?? 0) < seen.seq) {
+      // An exact replay, and nobody subscribed to its topic since it was forwarded: NIP-01's
+      // duplicate answer, without checking it. It is not forwarded again and grants nothing.
       ctx.refuse(conn, 'duplicate');
       return answered(claim.id, true, 'duplicate: already forwarded');
     }
@@ -242,6 +271,15 @@ export const createNostrHub = (ctx: HubContext): ProtocolHub => {
       ctx.send(conn, ['OK', event.id, false, 'blocked: an event needs exactly one "x" topic tag']);
       return;
     }
+    const seen = forwarded.get(event.id);
+    if (seen !== undefined) {
+      resend(conn, event, name, seen);
+      return;
+    }
+    forwardNew(conn, state, event, name);
+  };
+
+  const forwardNew = (conn: ClientConnection, state: NostrConnection, event: NostrEvent, name: string): void => {
     const at = now();
     if (!state.keys.has(event.pubkey)) {
       if (state.keys.size >= limits.maxKeysPerConnection) {
@@ -273,27 +311,58 @@ export const createNostrHub = (ctx: HubContext): ProtocolHub => {
       ctx.send(conn, ['OK', event.id, false, 'rate-limited: this key is in use on another connection; retry shortly']);
       return;
     }
+    const recipients = recipientsOf(event, name, 0);
+    if (!chargeFanOut(conn, event, recipients)) return;
+    seq += 1;
+    forwarded.set(event.id, { topic: name, seq, by: conn, resent: false });
+    ctx.send(conn, ['OK', event.id, true, '']);
+    deliver(event, recipients);
+  };
+
+  /** The (connection, subscription) pairs made after `afterSeq` whose filters match the event. */
+  const recipientsOf = (event: NostrEvent, topic: string, afterSeq: number): [ClientConnection, string][] => {
     const recipients: [ClientConnection, string][] = [];
-    for (const [subscriber, subIds] of subscribers.get(name) ?? []) {
+    for (const [subscriber, subIds] of subscribers.get(topic) ?? []) {
       const subscriberState = states.get(subscriber);
       if (subscriberState === undefined || !subscriber.open) continue;
       for (const subId of subIds) {
         const sub = subscriberState.subscriptions.get(subId);
-        if (sub !== undefined && matchesAny(event, sub.filters)) recipients.push([subscriber, subId]);
+        if (sub !== undefined && sub.createdSeq > afterSeq && matchesAny(event, sub.filters)) recipients.push([subscriber, subId]);
       }
     }
-    // The publisher pays for every copy its event makes, before any is sent.
+    return recipients;
+  };
+
+  /** The publisher pays for every copy its event makes, before any is sent. False (and answered): over budget. */
+  const chargeFanOut = (conn: ClientConnection, event: NostrEvent, recipients: readonly unknown[]): boolean => {
     const kib = (JSON.stringify(event).length + 100) / 1024;
-    if (recipients.length > 0 && !ctx.charge(conn, recipients.length * kib * COST.perKiBOut)) {
-      ctx.refuse(conn, 'budget');
-      ctx.send(conn, ['OK', event.id, false, 'rate-limited: forwarding is budgeted by bytes sent; slow down']);
-      return;
-    }
-    forwarded.add(event.id);
-    ctx.send(conn, ['OK', event.id, true, '']);
+    if (recipients.length === 0 || ctx.charge(conn, recipients.length * kib * COST.perKiBOut)) return true;
+    ctx.refuse(conn, 'budget');
+    ctx.send(conn, ['OK', event.id, false, 'rate-limited: forwarding is budgeted by bytes sent; slow down']);
+    return false;
+  };
+
+  const deliver = (event: NostrEvent, recipients: readonly [ClientConnection, string][]): void => {
     let sent = 0;
     for (const [subscriber, subId] of recipients) if (ctx.send(subscriber, ['EVENT', subId, event])) sent += 1;
     metrics.forwarded(sent);
+  };
+
+  /**
+   * An event sent again (checked: it passed the signature check like any other). Trystero re-sends
+   * an identical event (same content in the same second has the same id) to reach peers that
+   * subscribed since, so it goes to subscriptions made after it was last forwarded, and to no one
+   * else. It takes no seat and makes its key known to nobody: a replay grants nothing.
+   */
+  const resend = (conn: ClientConnection, event: NostrEvent, topic: string, seen: Forwarded): void => {
+    const again = isAuthorsResend(conn, seen);
+    if (!again) ctx.refuse(conn, 'duplicate');
+    const recipients = recipientsOf(event, topic, again ? 0 : seen.seq);
+    if (!chargeFanOut(conn, event, recipients)) return;
+    seq += 1;
+    forwarded.set(event.id, { ...seen, seq, resent: seen.resent || again });
+    ctx.send(conn, ['OK', event.id, true, again ? '' : 'duplicate: already forwarded']);
+    deliver(event, recipients);
   };
 
   return {

@@ -1,45 +1,48 @@
 /**
- * Ids of events the relay already forwarded, so an exact replay is dropped instead of fanned out
- * again. Every id is kept for `ttlMs` (the relay sets it to twice the created_at window: past that
- * the event is refused as stale anyway) and at most `capacity` ids are kept, oldest forgotten first,
- * so memory is bounded whatever the load. Forgetting early only lets one replay through once more;
- * it never grants a seat that is held (see topic-roster.ts).
+ * Ids of events the relay already forwarded (with what it needs to know about each), so an exact
+ * replay is not fanned out again. Every id is kept for `ttlMs` (the relay sets it to twice the
+ * created_at window: past that the event is refused as stale anyway) and at most `capacity` ids are
+ * kept, oldest forgotten first, so memory is bounded whatever the load. Forgetting early only lets a
+ * replay through once more; it never grants a seat that is held (see topic-roster.ts).
  */
-export interface ReplayCache {
-  has(id: string): boolean;
-  /** Remembers an id; false if it was already there. */
-  add(id: string): boolean;
+export interface ReplayCache<V> {
+  get(id: string): V | undefined;
+  /** Remembers an id (or updates what is remembered about it, keeping its expiry). */
+  set(id: string, value: V): void;
   readonly size: number;
 }
 
-export const createReplayCache = (capacity: number, ttlMs: number, now: () => number): ReplayCache => {
+export const createReplayCache = <V>(capacity: number, ttlMs: number, now: () => number): ReplayCache<V> => {
   // A Map iterates in insertion order, and every entry lives equally long: the first entry is always the next to expire.
-  const expiries = new Map<string, number>();
+  const entries = new Map<string, { expiresAt: number; value: V }>();
   const dropExpired = (at: number): void => {
-    for (const [id, expiresAt] of expiries) {
-      if (expiresAt > at) return;
-      expiries.delete(id);
+    for (const [id, entry] of entries) {
+      if (entry.expiresAt > at) return;
+      entries.delete(id);
     }
   };
   return {
-    has(id) {
+    get(id) {
       dropExpired(now());
-      return expiries.has(id);
+      return entries.get(id)?.value;
     },
-    add(id) {
+    set(id, value) {
       const at = now();
       dropExpired(at);
-      if (expiries.has(id)) return false;
-      while (expiries.size >= capacity) {
-        const oldest = expiries.keys().next();
-        if (oldest.done === true) break;
-        expiries.delete(oldest.value);
+      const entry = entries.get(id);
+      if (entry !== undefined) {
+        entry.value = value;
+        return;
       }
-      expiries.set(id, at + ttlMs);
-      return true;
+      while (entries.size >= capacity) {
+        const oldest = entries.keys().next();
+        if (oldest.done === true) break;
+        entries.delete(oldest.value);
+      }
+      entries.set(id, { expiresAt: at + ttlMs, value });
     },
     get size() {
-      return expiries.size;
+      return entries.size;
     },
   };
 };

@@ -72,20 +72,21 @@ describe('topic roster (the two-seat cap shared by the Nostr and tracker hubs)',
 describe('replay cache', () => {
   it('remembers ids for its time to live, then forgets them', () => {
     let clock = 0;
-    const cache = createReplayCache(10, 1000, () => clock);
-    expect(cache.add('a')).toBe(true);
-    expect(cache.add('a')).toBe(false);
-    clock = 999;
-    expect(cache.has('a')).toBe(true);
+    const cache = createReplayCache<number>(10, 1000, () => clock);
+    cache.set('a', 1);
+    cache.set('a', 2);
+    expect(cache.get('a')).toBe(2);
+    clock = 999; // an update does not extend the time to live
+    expect(cache.get('a')).toBe(2);
     clock = 1000;
-    expect(cache.has('a')).toBe(false);
+    expect(cache.get('a')).toBeUndefined();
     expect(cache.size).toBe(0);
   });
 
   it('holds at most its capacity, forgetting the oldest first', () => {
-    const cache = createReplayCache(3, 60_000, () => 0);
-    for (const id of ['a', 'b', 'c', 'd']) cache.add(id);
+    const cache = createReplayCache<boolean>(3, 60_000, () => 0);
+    for (const id of ['a', 'b', 'c', 'd']) cache.set(id, true);
     expect(cache.size).toBe(3);
-    expect(['a', 'b', 'c', 'd'].map((id) => cache.has(id))).toEqual([false, true, true, true]);
+    expect(['a', 'b', 'c', 'd'].map((id) => cache.get(id))).toEqual([undefined, true, true, true]);
   });
 });
