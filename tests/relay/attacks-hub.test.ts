@@ -269,7 +269,6 @@ describe('attacks on the hubs of a relay process (defaults of the built CLI, one
     expect(oks[0]?.slice(2)).toEqual([true, '']);
     expect(oks.filter((f) => f[3] === '').length).toBeLessThanOrEqual(2);
     for (const f of oks.filter((o) => o[3] !== '')) expect(String(f[3])).toMatch(/^(duplicate|rate-limited): /);
-    expect(oks.some((f) => f[3] === 'duplicate: already forwarded')).toBe(true);
     // Each subscribed reader got the event at most twice per subscription it was allowed (2 per topic).
     for (const r of readers) expect(r.small.filter((f) => f[0] === 'BIG').length).toBeLessThanOrEqual(4);
     expect(readers.every((r) => !r.closed)).toBe(true);
