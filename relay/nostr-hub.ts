@@ -224,16 +224,16 @@ export const createNostrHub = (ctx: HubContext): ProtocolHub => {
     if (state.subscriptions.size === 0) roster.forget(conn);
   };
 
-  /**
-   * Runs before an event's hash and signature are checked. Replays and stale events are answered
-   * here without that work, and the check itself is charged first.
-   */
   // Trystero sends some events twice within a second from the same socket (identical content in the
   // same second: the same id), and a peer may only act on the second copy (the e2e crash test in
   // room-size.spec.ts showed it). So the socket that published an event may send it once more and it
   // is forwarded as before; any further copy, or a copy from any other socket, is a replay.
   const isAuthorsResend = (conn: ClientConnection, seen: Forwarded): boolean => seen.by === conn && !seen.resent;
 
+  /**
+   * Runs before an event's hash and signature are checked. Replays and stale events are answered
+   * here without that work, and the check itself is charged first.
+   */
   const beforeVerify = (conn: ClientConnection) => (claim: { id: string; createdAt: unknown }): MessageError | undefined => {
     const seen = forwarded.get(claim.id);
     if (seen !== undefined && !isAuthorsResend(conn, seen) && (latestReq.get(seen.topic) ?? 0) < seen.seq) {
