@@ -19,6 +19,24 @@ export const LIMITS = {
   maxSdpChars: 32 * 1024,
 } as const;
 
+/**
+ * What each kind of work costs, in the units of the per-connection and per-address budgets
+ * (`connectionRate`/`ipRate`: one unit is one small frame). Charged through `HubContext.charge`
+ * before the work is done, so a client out of budget is refused before it costs us anything more.
+ */
+export const COST = {
+  /** Any frame: parsing, dispatch, a reply. */
+  frame: 1,
+  /** Each KiB received (JSON.parse and hashing scale with it). */
+  perKiBIn: 0.25,
+  /** One Schnorr verification (~2.5 ms in JS, the most expensive thing a small frame can ask for). */
+  signatureCheck: 2,
+  /** Each value a REQ's filters list (set building, matching, memory while subscribed). */
+  filterValue: 0.05,
+  /** Each KiB the relay sends because of a frame: the publisher pays for the fan-out it causes. */
+  perKiBOut: 0.05,
+} as const;
+
 /** A token bucket's shape: `perSecond` refill, up to `burst` tokens. */
 export interface RateLimit {
   perSecond: number;
@@ -50,6 +68,21 @@ export interface RelayLimits {
   /** A client that stops reading is cut off once this many bytes wait in its send buffer. */
   maxBufferedBytes: number;
   heartbeatMs: number;
+  /**
+   * Connections that may read a topic without holding a seat in it (a page between its REQ and its
+   * first event, a third peer told "room full"). Fan-out per event is bounded by seats + readers.
+   */
+  maxReadersPerTopic: number;
+  /** Subscriptions of one connection that may name the same topic (Trystero uses one; NIP-01 sends an event once per matching subscription). */
+  maxSubscriptionsPerTopicPerConnection: number;
+  /** Values (topics, kinds) all of one connection's filters may list together. */
+  maxFilterValuesPerConnection: number;
+  /** Events whose created_at is further than this from the relay's clock are refused (seconds). */
+  eventWindowSeconds: number;
+  /** Ids of forwarded events remembered to drop exact replays (oldest forgotten first past this). */
+  replayCacheSize: number;
+  /** A seat's holder that is contested by another connection is pinged; no pong within this long and it is cut off. */
+  seatProbeMs: number;
 }
 
 export const DEFAULT_LIMITS: RelayLimits = {
@@ -66,4 +99,10 @@ export const DEFAULT_LIMITS: RelayLimits = {
   trackerIntervalSeconds: 10,
   maxBufferedBytes: 1024 * 1024,
   heartbeatMs: 30_000,
+  maxReadersPerTopic: 4,
+  maxSubscriptionsPerTopicPerConnection: 2,
+  maxFilterValuesPerConnection: 1024,
+  eventWindowSeconds: 600,
+  replayCacheSize: 65_536,
+  seatProbeMs: 5000,
 };

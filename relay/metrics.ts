@@ -10,9 +10,14 @@ export type RefusalReason =
   | 'invalid'
   | 'blocked'
   | 'subscriptions'
-  | 'slow_consumer';
+  | 'slow_consumer'
+  | 'duplicate'
+  | 'stale'
+  | 'seat_held'
+  | 'readers'
+  | 'budget';
 
-const REASONS: readonly RefusalReason[] = ['origin', 'token', 'capacity', 'ip_connections', 'rate', 'size', 'room_full', 'invalid', 'blocked', 'subscriptions', 'slow_consumer'];
+const REASONS: readonly RefusalReason[] = ['origin', 'token', 'capacity', 'ip_connections', 'rate', 'size', 'room_full', 'invalid', 'blocked', 'subscriptions', 'slow_consumer', 'duplicate', 'stale', 'seat_held', 'readers', 'budget'];
 
 export type Protocol = 'nostr' | 'tracker';
 

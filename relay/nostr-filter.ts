@@ -28,14 +28,36 @@ const isKind = (v: unknown): v is number => typeof v === 'number' && Number.isIn
 const isTagValue = (v: unknown): v is string => typeof v === 'string' && v.length <= LIMITS.maxTagValueChars;
 
 /**
+ * What a relay accepts in filters beyond the NIP-01 grammar. Checked per field before its values
+ * are read, so a refused filter costs no set building.
+ */
+export interface FilterPolicy {
+  /** Tag names (`x` for `#x`) a filter may name; any other `#<letter>` is refused. */
+  tagNames: ReadonlySet<string>;
+  /** Whether `ids` and `authors` lists are accepted. */
+  idsAndAuthors: boolean;
+  /** Most values one list field (`kinds`, a tag) may hold; a longer list is refused before it is read. */
+  maxValuesPerField: number;
+}
+
+/**
  * Parses one untrusted NIP-01 filter. Unknown fields are refused rather than ignored: ignoring
  * one (say a NIP-50 `search`) would silently widen what the client receives.
  */
-export const parseFilter = (raw: unknown): Result<NostrFilter> => {
+export const parseFilter = (raw: unknown, policy?: FilterPolicy): Result<NostrFilter> => {
   if (!isRecord(raw)) return err('filter must be an object');
   const filter: NostrFilter = { tags: [] };
   const tags: TagCondition[] = [];
   for (const [key, value] of Object.entries(raw)) {
+    if (policy !== undefined && TAG_KEY.test(key) && !policy.tagNames.has(key.slice(1))) {
+      return err(`filter tag ${JSON.stringify(key)} is not supported: this relay only forwards topic-tagged signaling (${[...policy.tagNames].map((t) => `"#${t}"`).join(', ')})`);
+    }
+    if (policy !== undefined && !policy.idsAndAuthors && (key === 'ids' || key === 'authors')) {
+      return err(`filter field "${key}" is not supported: this relay only forwards topic-tagged signaling`);
+    }
+    if (policy !== undefined && Array.isArray(value) && value.length > policy.maxValuesPerField) {
+      return err(`filter ${key} lists more than ${policy.maxValuesPerField} values`);
+    }
     if (key === 'ids' || key === 'authors') {
       const list = parseList(value, key, isHex64, '64 lowercase hex characters');
       if (!list.ok) return list;
@@ -76,5 +98,12 @@ export const matchesFilter = (event: NostrEvent, filter: NostrFilter): boolean =
 };
 
 /** NIP-01: a subscription's filters are OR-ed. */
+/** How many values a filter lists (what it costs to hold and to match). */
+export const filterValueCount = (filter: NostrFilter): number => {
+  let count = (filter.ids?.size ?? 0) + (filter.authors?.size ?? 0) + (filter.kinds?.size ?? 0);
+  for (const condition of filter.tags) count += condition.values.size;
+  return count;
+};
+
 export const matchesAny = (event: NostrEvent, filters: readonly NostrFilter[]): boolean =>
   filters.some((filter) => matchesFilter(event, filter));

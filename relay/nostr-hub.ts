@@ -1,9 +1,13 @@
 import { NOSTR_ROOM_FULL } from '../src/core/relay-notice.js';
 import type { ClientConnection, HubContext, ProtocolHub } from './connection.js';
+import { COST } from './limits.js';
 import { isEphemeralKind } from './nostr-event.js';
-import { matchesAny } from './nostr-filter.js';
+import { filterValueCount, matchesAny, type FilterPolicy } from './nostr-filter.js';
 import { parseClientMessage } from './nostr-message.js';
-import type { NostrEvent, NostrFilter } from './nostr-types.js';
+import type { MessageError, NostrEvent, NostrFilter } from './nostr-types.js';
+import { createReplayCache } from './replay-cache.js';
+import { createSeatProbe } from './seat-probe.js';
+import { createTopicRoster } from './topic-roster.js';
 
 // Replies follow what Trystero can live with: it abandons a relay for good on `CLOSED` or on
 // `OK false` without a `rate-limited:`/`duplicate:` prefix. So every refusal Trystero could ever
@@ -13,30 +17,32 @@ import type { NostrEvent, NostrFilter } from './nostr-types.js';
 /** Trystero tags every event with its topic as `["x", topic]` and filters on `#x`. */
 const TOPIC_TAG = 'x';
 
+
 interface Subscription {
   filters: NostrFilter[];
   topics: Set<string>;
-}
-
-/** A (connection, key) in a topic: admitted while subscribed to the topic, or while it keeps publishing to it. */
-interface Member {
-  subscribed: boolean;
-  lastPublishMs: number | undefined;
-}
-
-interface Topic {
-  /** Connections subscribed to the topic, with the ids of their subscriptions that name it. */
-  subscribers: Map<ClientConnection, Set<string>>;
-  /** Admitted peers: connection → key → membership. */
-  members: Map<ClientConnection, Map<string, Member>>;
+  /** When it was made, on the hub's sequence: it has seen the events forwarded after this. */
+  createdSeq: number;
+  /** Values its filters list (counted against `maxFilterValuesPerConnection`). */
+  values: number;
 }
 
 interface NostrConnection {
   subscriptions: Map<string, Subscription>;
   /** Keys this connection has published with (Trystero: one per page). */
   keys: Set<string>;
-  /** Topics in which this connection holds a membership. */
-  memberOf: Set<string>;
+  /** Sum of `values` over its subscriptions. */
+  filterValues: number;
+}
+
+/** What the hub remembers about an event it forwarded. */
+interface Forwarded {
+  topic: string;
+  /** When it was last forwarded, on the hub's sequence. */
+  seq: number;
+  /** The connection that published it first, and whether that one has sent it a second time. */
+  by: ClientConnection;
+  resent: boolean;
 }
 
 const EVENT_ID = /"id"\s*:\s*"([0-9a-f]{64})"/;
@@ -63,111 +69,85 @@ const topicsOf = (filters: readonly NostrFilter[]): Set<string> | string => {
   return topics;
 };
 
+const answered = (eventId: string, accepted: boolean, reason: string): MessageError => ({ type: 'answered-event', eventId, accepted, reason });
+
 /**
  * The NIP-01 subset Trystero's Nostr strategy uses, as an ephemeral forwarder: signed ephemeral
  * events tagged with one topic go to the live subscribers of that topic; nothing is stored.
- * At most `maxPeersPerTopic` distinct keys take part in a topic (see `relay/README.md`).
+ * Seats (at most `maxPeersPerTopic` keys per topic) are kept by the shared topic roster; besides
+ * the seated connections, at most `maxReadersPerTopic` connections may read a topic, so one event
+ * reaches a bounded number of sockets, and the publisher pays for every copy.
  */
 export const createNostrHub = (ctx: HubContext): ProtocolHub => {
   const { limits, metrics, now } = ctx;
+  // Filters name topics with `#x` and nothing else: other tags and id/author lists are refused as
+  // they are read, and so is any list longer than a connection may follow topics (Trystero's kinds
+  // list has one kind per topic), before a set is built from it.
+  const filterPolicy: FilterPolicy = { tagNames: new Set([TOPIC_TAG]), idsAndAuthors: false, maxValuesPerField: limits.maxTopicsPerConnection };
   const states = new Map<ClientConnection, NostrConnection>();
-  const topics = new Map<string, Topic>();
+  /** topic → subscribed connection → ids of its subscriptions that name the topic. */
+  const subscribers = new Map<string, Map<ClientConnection, Set<string>>>();
+  const roster = createTopicRoster<ClientConnection>({ maxPeers: () => limits.maxPeersPerTopic, idleMs: () => limits.topicIdleMs });
+  // An id need not be remembered past twice the window: by then the event is refused as stale anyway.
+  const forwarded = createReplayCache<Forwarded>(limits.replayCacheSize, 2 * limits.eventWindowSeconds * 1000, now);
+  /** Orders forwards and REQs: a subscription made after an event was forwarded has not seen it. */
+  let seq = 0;
+  /** topic → sequence number of the latest REQ that named it (while anyone subscribes to it). */
+  const latestReq = new Map<string, number>();
+  const probe = createSeatProbe(() => limits.seatProbeMs, (holder) => {
+    ctx.log('seat_holder_dead', { conn: holder.id, ip: holder.ipHash });
+    holder.open = false;
+    holder.socket.terminate();
+  });
 
   const stateOf = (conn: ClientConnection): NostrConnection => {
     let state = states.get(conn);
     if (state === undefined) {
-      state = { subscriptions: new Map(), keys: new Set(), memberOf: new Set() };
+      state = { subscriptions: new Map(), keys: new Set(), filterValues: 0 };
       states.set(conn, state);
     }
     return state;
   };
 
-  const topicRecord = (name: string): Topic => {
-    let topic = topics.get(name);
-    if (topic === undefined) {
-      topic = { subscribers: new Map(), members: new Map() };
-      topics.set(name, topic);
-    }
-    return topic;
+  const isSubscribed = (conn: ClientConnection, topic: string): boolean => subscribers.get(topic)?.has(conn) === true;
+
+  /** Connections reading the topic without a seat in it. */
+  const readerCount = (topic: string, except: ClientConnection, at: number): number => {
+    let count = 0;
+    for (const conn of subscribers.get(topic)?.keys() ?? []) if (conn !== except && !roster.isSeated(topic, conn, at)) count += 1;
+    return count;
   };
 
-  const dropIfEmpty = (name: string, topic: Topic): void => {
-    if (topic.subscribers.size === 0 && topic.members.size === 0) topics.delete(name);
-  };
-
-  const isLive = (conn: ClientConnection, member: Member, at: number): boolean =>
-    conn.open && (member.subscribed || (member.lastPublishMs !== undefined && at - member.lastPublishMs <= limits.topicIdleMs));
-
-  /** Distinct keys admitted to the topic on open connections, dropping expired memberships as it goes. */
-  const livePeers = (topic: Topic, at: number): Set<string> => {
-    const keys = new Set<string>();
-    for (const [conn, byKey] of topic.members) {
-      for (const [key, member] of byKey) {
-        if (isLive(conn, member, at)) keys.add(key);
-        else byKey.delete(key);
-      }
-      if (byKey.size === 0) topic.members.delete(conn);
-    }
-    return keys;
-  };
-
-  /** Admits `key` on `conn` to the topic if it already takes part or there is room; false when the room is full. */
-  const admit = (conn: ClientConnection, state: NostrConnection, name: string, key: string, how: 'subscribe' | 'publish'): boolean => {
-    const at = now();
-    const topic = topicRecord(name);
-    const peers = livePeers(topic, at);
-    if (!peers.has(key) && peers.size >= limits.maxPeersPerTopic) {
-      dropIfEmpty(name, topic);
-      return false;
-    }
-    let byKey = topic.members.get(conn);
-    if (byKey === undefined) {
-      byKey = new Map();
-      topic.members.set(conn, byKey);
-    }
-    const member = byKey.get(key) ?? { subscribed: false, lastPublishMs: undefined };
-    member.subscribed = topic.subscribers.has(conn);
-    if (how === 'publish') member.lastPublishMs = at;
-    byKey.set(key, member);
-    state.memberOf.add(name);
-    return true;
-  };
-
-  /** Removes every membership of the connection: it closed, or it left all its rooms (no subscription left). */
-  const dropMemberships = (conn: ClientConnection, state: NostrConnection): void => {
-    for (const name of state.memberOf) {
-      const topic = topics.get(name);
-      if (topic === undefined) continue;
-      topic.members.delete(conn);
-      dropIfEmpty(name, topic);
-    }
-    state.memberOf.clear();
+  /** Whether `conn` holds, or with one of its keys could take, a seat in the topic. */
+  const couldBeSeated = (conn: ClientConnection, state: NostrConnection, topic: string, at: number): boolean => {
+    const seats = roster.seats(topic, at);
+    for (const seat of seats.values()) if (seat.conn === conn) return true;
+    for (const key of state.keys) if (!seats.has(key) && seats.size < limits.maxPeersPerTopic) return true;
+    return false;
   };
 
   const notice = (conn: ClientConnection, reason: string): void => {
     ctx.send(conn, ['NOTICE', reason]);
   };
 
-  const topicsOfOtherSubscriptions = (state: NostrConnection, except: string): Set<string> => {
-    const all = new Set<string>();
-    for (const [subId, sub] of state.subscriptions) if (subId !== except) for (const t of sub.topics) all.add(t);
-    return all;
-  };
-
   const unsubscribe = (conn: ClientConnection, state: NostrConnection, subId: string): void => {
     const sub = state.subscriptions.get(subId);
     if (sub === undefined) return;
     state.subscriptions.delete(subId);
+    state.filterValues -= sub.values;
     for (const name of sub.topics) {
-      const topic = topics.get(name);
-      if (topic === undefined) continue;
-      const ids = topic.subscribers.get(conn);
+      const byConn = subscribers.get(name);
+      const ids = byConn?.get(conn);
       ids?.delete(subId);
-      if (ids !== undefined && ids.size === 0) {
-        topic.subscribers.delete(conn);
-        for (const member of topic.members.get(conn)?.values() ?? []) member.subscribed = false;
+      if (byConn !== undefined && ids !== undefined && ids.size === 0) {
+        byConn.delete(conn);
+        // No longer reading the topic: the page left that room, its seats there go with it.
+        roster.leave(name, conn);
+        if (byConn.size === 0) {
+          subscribers.delete(name);
+          latestReq.delete(name);
+        }
       }
-      dropIfEmpty(name, topic);
     }
   };
 
@@ -179,30 +159,59 @@ export const createNostrHub = (ctx: HubContext): ProtocolHub => {
       notice(conn, `REQ refused: ${wanted}`);
       return;
     }
-    if (!state.subscriptions.has(subId) && state.subscriptions.size >= limits.maxSubscriptionsPerConnection) {
+    const replaced = state.subscriptions.get(subId);
+    if (replaced === undefined && state.subscriptions.size >= limits.maxSubscriptionsPerConnection) {
       ctx.refuse(conn, 'subscriptions');
       notice(conn, `REQ refused: at most ${limits.maxSubscriptionsPerConnection} subscriptions per connection; CLOSE one first`);
       return;
     }
-    const others = topicsOfOtherSubscriptions(state, subId);
+    const others = new Set<string>();
+    for (const [id, sub] of state.subscriptions) if (id !== subId) for (const t of sub.topics) others.add(t);
     for (const t of wanted) others.add(t);
     if (others.size > limits.maxTopicsPerConnection) {
       ctx.refuse(conn, 'subscriptions');
       notice(conn, `REQ refused: at most ${limits.maxTopicsPerConnection} topics per connection`);
       return;
     }
+    const values = filters.reduce((sum, f) => sum + filterValueCount(f), 0);
+    if (state.filterValues - (replaced?.values ?? 0) + values > limits.maxFilterValuesPerConnection) {
+      ctx.refuse(conn, 'subscriptions');
+      notice(conn, `REQ refused: at most ${limits.maxFilterValuesPerConnection} filter values per connection`);
+      return;
+    }
+    const at = now();
+    for (const name of wanted) {
+      const ids = subscribers.get(name)?.get(conn);
+      if (ids !== undefined && !ids.has(subId) && ids.size >= limits.maxSubscriptionsPerTopicPerConnection) {
+        ctx.refuse(conn, 'subscriptions');
+        notice(conn, `REQ refused: at most ${limits.maxSubscriptionsPerTopicPerConnection} subscriptions per topic per connection`);
+        return;
+      }
+      if (ids === undefined && !couldBeSeated(conn, state, name, at) && readerCount(name, conn, at) >= limits.maxReadersPerTopic) {
+        ctx.refuse(conn, 'readers');
+        notice(conn, `REQ refused: topic ${name.slice(0, 16)} already has ${limits.maxReadersPerTopic} readers besides its peers`);
+        return;
+      }
+    }
+    // Holding filters costs memory and every event is matched against them: charged by their size.
+    if (!ctx.charge(conn, values * COST.filterValue)) {
+      ctx.refuse(conn, 'budget');
+      notice(conn, 'rate-limited: REQ refused, this connection is over its budget; slow down');
+      return;
+    }
     // Replacing: drop the old topics first so a narrowed REQ frees what it no longer names.
     unsubscribe(conn, state, subId);
-    state.subscriptions.set(subId, { filters, topics: wanted });
+    seq += 1;
+    state.subscriptions.set(subId, { filters, topics: wanted, values, createdSeq: seq });
+    state.filterValues += values;
     for (const name of wanted) {
-      const topic = topicRecord(name);
-      let ids = topic.subscribers.get(conn);
-      if (ids === undefined) {
-        ids = new Set();
-        topic.subscribers.set(conn, ids);
-      }
+      const byConn = subscribers.get(name) ?? new Map<ClientConnection, Set<string>>();
+      subscribers.set(name, byConn);
+      const ids = byConn.get(conn) ?? new Set<string>();
+      byConn.set(conn, ids);
       ids.add(subId);
-      for (const key of state.keys) admit(conn, state, name, key, 'subscribe');
+      latestReq.set(name, seq);
+      for (const key of state.keys) roster.claim(name, key, conn, at, true);
     }
     // Nothing is stored, so the initial query is always empty.
     ctx.send(conn, ['EOSE', subId]);
@@ -212,7 +221,41 @@ export const createNostrHub = (ctx: HubContext): ProtocolHub => {
     const state = stateOf(conn);
     unsubscribe(conn, state, subId);
     // Trystero closes its subscriptions when the page leaves its room: it takes part in nothing any more.
-    if (state.subscriptions.size === 0) dropMemberships(conn, state);
+    if (state.subscriptions.size === 0) roster.forget(conn);
+  };
+
+  // Trystero sends some events twice within a second from the same socket (identical content in the
+  // same second: the same id), and a peer may only act on the second copy (the e2e crash test in
+  // room-size.spec.ts showed it). So the socket that published an event may send it once more and it
+  // is forwarded as before; any further copy, or a copy from any other socket, is a replay.
+  const isAuthorsResend = (conn: ClientConnection, seen: Forwarded): boolean => seen.by === conn && !seen.resent;
+
+  /**
+   * Runs before an event's hash and signature are checked. Replays and stale events are answered
+   * here without that work, and the check itself is charged first.
+   */
+  const beforeVerify = (conn: ClientConnection) => (claim: { id: string; createdAt: unknown }): MessageError | undefined => {
+    const seen = forwarded.get(claim.id);
+    if (seen !== undefined && !isAuthorsResend(conn, seen) && (latestReq.get(seen.topic) ?? 0) < seen.seq) {
+      // An exact replay, and nobody subscribed to its topic since it was forwarded: NIP-01's
+      // duplicate answer, without checking it. It is not forwarded again and grants nothing.
+      ctx.refuse(conn, 'duplicate');
+      return answered(claim.id, true, 'duplicate: already forwarded');
+    }
+    if (typeof claim.createdAt === 'number' && Math.abs(claim.createdAt - now() / 1000) > limits.eventWindowSeconds) {
+      // Outside the window: a replay of an old capture (also one dated 2001), or a device whose clock
+      // is far off. `rate-limited:` rather than `invalid:`: Trystero retires a relay for the page's
+      // whole life on any other OK-false prefix, and a page whose clock gets corrected (NTP) should
+      // find this relay still there; rate-limited only makes it back off (60 s up to 15 min), which
+      // is also what such a client should do. The attacker gains nothing from either answer.
+      ctx.refuse(conn, 'stale');
+      return answered(claim.id, false, `rate-limited: created_at is more than ${limits.eventWindowSeconds} s from the relay's clock; check this device's clock`);
+    }
+    if (!ctx.charge(conn, COST.signatureCheck)) {
+      ctx.refuse(conn, 'budget');
+      return answered(claim.id, false, 'rate-limited: signature checks are budgeted; slow down');
+    }
+    return undefined;
   };
 
   const handleEvent = (conn: ClientConnection, event: NostrEvent): void => {
@@ -228,6 +271,16 @@ export const createNostrHub = (ctx: HubContext): ProtocolHub => {
       ctx.send(conn, ['OK', event.id, false, 'blocked: an event needs exactly one "x" topic tag']);
       return;
     }
+    const seen = forwarded.get(event.id);
+    if (seen !== undefined) {
+      resend(conn, event, name, seen);
+      return;
+    }
+    forwardNew(conn, state, event, name);
+  };
+
+  const forwardNew = (conn: ClientConnection, state: NostrConnection, event: NostrEvent, name: string): void => {
+    const at = now();
     if (!state.keys.has(event.pubkey)) {
       if (state.keys.size >= limits.maxKeysPerConnection) {
         ctx.refuse(conn, 'rate');
@@ -235,40 +288,101 @@ export const createNostrHub = (ctx: HubContext): ProtocolHub => {
         return;
       }
       state.keys.add(event.pubkey);
-      // A page's key becomes known with its first event: it now takes part in the topics it reads (its own "self" topic).
-      for (const sub of state.subscriptions.values()) for (const t of sub.topics) admit(conn, state, t, event.pubkey, 'subscribe');
+      // A page's key becomes known with its first (fresh, verified) event: it now takes part in the topics it reads (its own "self" topic).
+      for (const sub of state.subscriptions.values()) for (const t of sub.topics) roster.claim(t, event.pubkey, conn, at, true);
     }
-    if (!state.memberOf.has(name) && state.memberOf.size >= limits.maxTopicsPerConnection) {
+    const seatedIn = roster.topicsOf(conn);
+    if (!seatedIn.has(name) && seatedIn.size >= limits.maxTopicsPerConnection) {
       ctx.refuse(conn, 'rate');
       ctx.send(conn, ['OK', event.id, false, `rate-limited: at most ${limits.maxTopicsPerConnection} topics per connection`]);
       return;
     }
-    if (!admit(conn, state, name, event.pubkey, 'publish')) {
+    const claim = roster.claim(name, event.pubkey, conn, at, isSubscribed(conn, name));
+    if (!claim.ok && claim.reason === 'full') {
       ctx.refuse(conn, 'room_full');
       ctx.send(conn, ['OK', event.id, false, NOSTR_ROOM_FULL]);
       return;
     }
+    if (!claim.ok) {
+      // The key's seat belongs to another open socket. If that one is a half-open leftover of this
+      // page's reconnect it fails the ping and is cut off; the page's next event then gets the seat.
+      probe(claim.holder);
+      ctx.refuse(conn, 'seat_held');
+      ctx.send(conn, ['OK', event.id, false, 'rate-limited: this key is in use on another connection; retry shortly']);
+      return;
+    }
+    const recipients = recipientsOf(event, name, 0);
+    if (!chargeFanOut(conn, event, recipients)) return;
+    seq += 1;
+    forwarded.set(event.id, { topic: name, seq, by: conn, resent: false });
     ctx.send(conn, ['OK', event.id, true, '']);
-    const topic = topics.get(name);
-    if (topic === undefined) return;
-    let forwarded = 0;
-    for (const [subscriber, subIds] of topic.subscribers) {
+    deliver(event, recipients);
+  };
+
+  /** The (connection, subscription) pairs made after `afterSeq` whose filters match the event. */
+  const recipientsOf = (event: NostrEvent, topic: string, afterSeq: number): [ClientConnection, string][] => {
+    const recipients: [ClientConnection, string][] = [];
+    for (const [subscriber, subIds] of subscribers.get(topic) ?? []) {
       const subscriberState = states.get(subscriber);
-      if (subscriberState === undefined) continue;
+      if (subscriberState === undefined || !subscriber.open) continue;
       for (const subId of subIds) {
         const sub = subscriberState.subscriptions.get(subId);
-        if (sub !== undefined && matchesAny(event, sub.filters) && ctx.send(subscriber, ['EVENT', subId, event])) forwarded += 1;
+        if (sub !== undefined && sub.createdSeq > afterSeq && matchesAny(event, sub.filters)) recipients.push([subscriber, subId]);
       }
     }
-    metrics.forwarded(forwarded);
+    return recipients;
+  };
+
+  /** The publisher pays for every copy its event makes, before any is sent. False (and answered): over budget. */
+  const chargeFanOut = (conn: ClientConnection, event: NostrEvent, recipients: readonly unknown[]): boolean => {
+    const kib = (JSON.stringify(event).length + 100) / 1024;
+    if (recipients.length === 0 || ctx.charge(conn, recipients.length * kib * COST.perKiBOut)) return true;
+    ctx.refuse(conn, 'budget');
+    ctx.send(conn, ['OK', event.id, false, 'rate-limited: forwarding is budgeted by bytes sent; slow down']);
+    return false;
+  };
+
+  const deliver = (event: NostrEvent, recipients: readonly [ClientConnection, string][]): void => {
+    let sent = 0;
+    for (const [subscriber, subId] of recipients) if (ctx.send(subscriber, ['EVENT', subId, event])) sent += 1;
+    metrics.forwarded(sent);
+  };
+
+  /**
+   * An event sent again (checked: it passed the signature check like any other). Trystero re-sends
+   * an identical event (same content in the same second has the same id) to reach peers that
+   * subscribed since, so it goes to subscriptions made after it was last forwarded, and to no one
+   * else. It takes no seat and makes its key known to nobody: a replay grants nothing.
+   */
+  const resend = (conn: ClientConnection, event: NostrEvent, topic: string, seen: Forwarded): void => {
+    const again = isAuthorsResend(conn, seen);
+    if (!again) ctx.refuse(conn, 'duplicate');
+    const recipients = recipientsOf(event, topic, again ? 0 : seen.seq);
+    if (!chargeFanOut(conn, event, recipients)) return;
+    seq += 1;
+    forwarded.set(event.id, { ...seen, seq, resent: seen.resent || again });
+    ctx.send(conn, ['OK', event.id, true, again ? '' : 'duplicate: already forwarded']);
+    deliver(event, recipients);
   };
 
   return {
     handleFrame(conn, frame) {
-      const parsed = parseClientMessage(frame);
+      // Parsing scales with size (a 128 KiB frame of tiny strings costs milliseconds), so bytes are
+      // paid for before JSON.parse. MERGE NOTE: once the server charges COST.perKiBIn at the edge
+      // for every frame, this line goes (it would charge twice).
+      if (!ctx.charge(conn, (frame.length / 1024) * COST.perKiBIn)) {
+        ctx.refuse(conn, 'budget');
+        this.refuseForRate(conn, frame);
+        return;
+      }
+      const parsed = parseClientMessage(frame, { beforeVerify: beforeVerify(conn), filterPolicy });
       if (!parsed.ok) {
-        ctx.refuse(conn, 'invalid');
         const failure = parsed.error;
+        if (failure.type === 'answered-event') {
+          ctx.send(conn, ['OK', failure.eventId, failure.accepted, failure.reason]);
+          return;
+        }
+        ctx.refuse(conn, 'invalid');
         if (failure.type === 'rejected-event') ctx.send(conn, ['OK', failure.eventId, false, `invalid: ${failure.reason}`]);
         else notice(conn, failure.reason);
         return;
@@ -294,23 +408,17 @@ export const createNostrHub = (ctx: HubContext): ProtocolHub => {
     },
     forget(conn) {
       const state = states.get(conn);
-      if (state === undefined) return;
-      for (const subId of [...state.subscriptions.keys()]) unsubscribe(conn, state, subId);
-      dropMemberships(conn, state);
+      if (state !== undefined) for (const subId of [...state.subscriptions.keys()]) unsubscribe(conn, state, subId);
+      roster.forget(conn);
       states.delete(conn);
     },
     sweep() {
-      const at = now();
-      for (const [name, topic] of topics) {
-        livePeers(topic, at);
-        dropIfEmpty(name, topic);
-      }
-      for (const [conn, state] of states) {
-        for (const name of [...state.memberOf]) if (topics.get(name)?.members.has(conn) !== true) state.memberOf.delete(name);
-      }
+      roster.sweep(now());
     },
     get topicCount() {
-      return topics.size;
+      let count = subscribers.size;
+      for (const name of roster.names()) if (!subscribers.has(name)) count += 1;
+      return count;
     },
   };
 };

@@ -1,7 +1,7 @@
 import { err, ok, type Result } from '../src/core/result.js';
 import { LIMITS } from './limits.js';
 import { parseEvent, readEventId } from './nostr-event.js';
-import { parseFilter } from './nostr-filter.js';
+import { parseFilter, type FilterPolicy } from './nostr-filter.js';
 import type { ClientMessage, MessageError, NostrFilter } from './nostr-types.js';
 
 const notice = (reason: string): { ok: false; error: MessageError } => err({ type: 'notice', reason });
@@ -21,9 +21,27 @@ const parseSubId = (raw: unknown): Result<string> => {
   return ok(raw);
 };
 
-const parseEventMessage = (args: unknown[]): Result<ClientMessage, MessageError> => {
+/** What a relay adds to plain NIP-01 parsing. */
+export interface ParseOptions {
+  /**
+   * Sees an EVENT's claimed id and created_at before its hash and signature are checked (the costly
+   * part): a MessageError returned here answers the event without checking it (a replay, a stale
+   * event, a client out of budget).
+   */
+  beforeVerify?: (claim: { id: string; createdAt: unknown }) => MessageError | undefined;
+  /** Filter fields and tags the relay accepts (refused before their values are read). */
+  filterPolicy?: FilterPolicy;
+}
+
+const parseEventMessage = (args: unknown[], options: ParseOptions): Result<ClientMessage, MessageError> => {
   if (args.length !== 1) return notice('EVENT takes exactly one event');
   const raw = args[0];
+  const claimedId = readEventId(raw);
+  if (claimedId !== undefined && options.beforeVerify !== undefined) {
+    const createdAt = (raw as Record<string, unknown>)['created_at'];
+    const refusal = options.beforeVerify({ id: claimedId, createdAt });
+    if (refusal !== undefined) return err(refusal);
+  }
   const event = parseEvent(raw);
   if (event.ok) return ok({ type: 'EVENT', event: event.value });
   const eventId = readEventId(raw);
@@ -31,7 +49,7 @@ const parseEventMessage = (args: unknown[]): Result<ClientMessage, MessageError>
   return err({ type: 'rejected-event', eventId, reason: event.error });
 };
 
-const parseReqMessage = (args: unknown[]): Result<ClientMessage, MessageError> => {
+const parseReqMessage = (args: unknown[], options: ParseOptions): Result<ClientMessage, MessageError> => {
   const subId = parseSubId(args[0]);
   if (!subId.ok) return notice(`REQ: ${subId.error}`);
   const rawFilters = args.slice(1);
@@ -39,7 +57,7 @@ const parseReqMessage = (args: unknown[]): Result<ClientMessage, MessageError> =
   if (rawFilters.length > LIMITS.maxFiltersPerReq) return notice(`REQ has more than ${LIMITS.maxFiltersPerReq} filters`);
   const filters: NostrFilter[] = [];
   for (const raw of rawFilters) {
-    const filter = parseFilter(raw);
+    const filter = parseFilter(raw, options.filterPolicy);
     if (!filter.ok) return notice(`REQ: ${filter.error}`);
     filters.push(filter.value);
   }
@@ -54,7 +72,7 @@ const parseCloseMessage = (args: unknown[]): Result<ClientMessage, MessageError>
 };
 
 /** Parses one untrusted client text frame into a NIP-01 message, or says why it was refused. Never throws. */
-export const parseClientMessage = (frame: string): Result<ClientMessage, MessageError> => {
+export const parseClientMessage = (frame: string, options: ParseOptions = {}): Result<ClientMessage, MessageError> => {
   if (frame.length > LIMITS.maxFrameChars) return notice(`frame is longer than ${LIMITS.maxFrameChars} characters`);
   const json = parseJson(frame);
   if (!json.ok) return notice(json.error);
@@ -63,9 +81,9 @@ export const parseClientMessage = (frame: string): Result<ClientMessage, Message
   const [verb, ...args] = value as unknown[];
   switch (verb) {
     case 'EVENT':
-      return parseEventMessage(args);
+      return parseEventMessage(args, options);
     case 'REQ':
-      return parseReqMessage(args);
+      return parseReqMessage(args, options);
     case 'CLOSE':
       return parseCloseMessage(args);
     default:

@@ -38,4 +38,6 @@ export type ClientMessage =
  */
 export type MessageError =
   | { type: 'notice'; reason: string }
-  | { type: 'rejected-event'; eventId: string; reason: string };
+  | { type: 'rejected-event'; eventId: string; reason: string }
+  /** Answered before its signature was checked: `accepted` is the OK flag, `reason` the whole OK message. */
+  | { type: 'answered-event'; eventId: string; accepted: boolean; reason: string };

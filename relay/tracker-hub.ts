@@ -1,78 +1,71 @@
 import { ROOM_FULL_REASON } from '../src/core/relay-notice.js';
 import type { ClientConnection, HubContext, ProtocolHub } from './connection.js';
+import { COST } from './limits.js';
+import { createSeatProbe } from './seat-probe.js';
+import { createTopicRoster } from './topic-roster.js';
 import { parseTrackerMessage, type TrackerMessage } from './tracker-message.js';
-
-interface SwarmPeer {
-  conn: ClientConnection;
-  lastAnnounceMs: number;
-}
 
 /**
  * The WebTorrent tracker protocol over WebSocket, as far as Trystero's torrent strategy uses it:
  * announces (with offers forwarded to the other peers of the info_hash), answers forwarded to the
- * offering peer, and a short announce interval. At most `maxPeersPerTopic` peer ids per info_hash.
+ * offering peer, and a short announce interval. Seats (at most `maxPeersPerTopic` peer ids per
+ * info_hash) are kept by the shared topic roster: a peer_id's seat stays with the socket that took it.
  */
 export const createTrackerHub = (ctx: HubContext): ProtocolHub => {
   const { limits, metrics, now } = ctx;
-  const swarms = new Map<string, Map<string, SwarmPeer>>();
-  /** Per connection: info_hash → peer id it announced there. */
-  const joined = new Map<ClientConnection, Map<string, string>>();
   // Trystero keeps announcing every `interval` while it is in a room, so three silent intervals mean it left.
-  const peerTtlMs = (): number => limits.trackerIntervalSeconds * 3000 + 5000;
+  const roster = createTopicRoster<ClientConnection>({ maxPeers: () => limits.maxPeersPerTopic, idleMs: () => limits.trackerIntervalSeconds * 3000 + 5000 });
+  const probe = createSeatProbe(() => limits.seatProbeMs, (holder) => {
+    ctx.log('seat_holder_dead', { conn: holder.id, ip: holder.ipHash });
+    holder.open = false;
+    holder.socket.terminate();
+  });
 
   const failure = (conn: ClientConnection, reason: string, infoHash?: string): void => {
     ctx.send(conn, { action: 'announce', 'failure reason': reason, ...(infoHash === undefined ? {} : { info_hash: infoHash }) });
   };
 
-  /** Live peers of a swarm; expired or closed ones are dropped as a side effect. */
-  const livePeers = (infoHash: string, at: number): Map<string, SwarmPeer> => {
-    const swarm = swarms.get(infoHash) ?? new Map<string, SwarmPeer>();
-    for (const [peerId, peer] of swarm) {
-      if (!peer.conn.open || at - peer.lastAnnounceMs > peerTtlMs()) {
-        swarm.delete(peerId);
-        joined.get(peer.conn)?.delete(infoHash);
-      }
+  /** Sends to another peer, charging the sender for the bytes its message makes us send. */
+  const forward = (from: ClientConnection, to: ClientConnection, message: Record<string, unknown>, sdp: string): boolean => {
+    if (!ctx.charge(from, ((sdp.length + 200) / 1024) * COST.perKiBOut)) {
+      ctx.refuse(from, 'budget');
+      return false;
     }
-    if (swarm.size === 0) swarms.delete(infoHash);
-    return swarm;
-  };
-
-  const leave = (conn: ClientConnection, infoHash: string, peerId: string): void => {
-    const swarm = swarms.get(infoHash);
-    if (swarm?.get(peerId)?.conn === conn) swarm.delete(peerId);
-    if (swarm?.size === 0) swarms.delete(infoHash);
-    joined.get(conn)?.delete(infoHash);
+    return ctx.send(to, message);
   };
 
   const handleAnnounce = (conn: ClientConnection, message: Extract<TrackerMessage, { type: 'announce' }>): void => {
     const { infoHash, peerId } = message;
     if (message.stopped) {
-      leave(conn, infoHash, peerId);
+      roster.release(infoHash, peerId, conn);
       return;
     }
     const at = now();
-    const swarm = livePeers(infoHash, at);
-    const mine = joined.get(conn) ?? new Map<string, string>();
-    if (!swarm.has(peerId) && swarm.size >= limits.maxPeersPerTopic) {
-      ctx.refuse(conn, 'room_full');
-      failure(conn, ROOM_FULL_REASON, infoHash);
+    const seats = roster.seats(infoHash, at);
+    const holder = seats.get(peerId)?.conn;
+    if (holder !== undefined && holder !== conn) {
+      // Naming a seated peer_id does not make a socket that peer. A half-open leftover of the same
+      // page's reconnect fails the ping and is cut off; the page's next announce then gets in.
+      probe(holder);
+      ctx.refuse(conn, 'seat_held');
+      failure(conn, 'peer_id is in use on another connection; retry shortly', infoHash);
       return;
     }
+    const mine = roster.topicsOf(conn);
     if (!mine.has(infoHash) && mine.size >= limits.maxTopicsPerConnection) {
       ctx.refuse(conn, 'subscriptions');
       failure(conn, `at most ${limits.maxTopicsPerConnection} info_hashes per connection`, infoHash);
       return;
     }
-    // A page that reconnected announces its peer id from the new connection: that one now reaches it.
-    const previous = swarm.get(peerId);
-    if (previous !== undefined && previous.conn !== conn) joined.get(previous.conn)?.delete(infoHash);
-    const oldPeerId = mine.get(infoHash);
-    if (oldPeerId !== undefined && oldPeerId !== peerId) leave(conn, infoHash, oldPeerId);
-    swarm.set(peerId, { conn, lastAnnounceMs: at });
-    swarms.set(infoHash, swarm);
-    mine.set(infoHash, peerId);
-    joined.set(conn, mine);
-
+    // One peer id per connection and info_hash: a page that announces a new one gives up the old.
+    if (holder === undefined && mine.has(infoHash)) roster.leave(infoHash, conn);
+    const claim = roster.claim(infoHash, peerId, conn, at);
+    if (!claim.ok) {
+      ctx.refuse(conn, 'room_full');
+      failure(conn, ROOM_FULL_REASON, infoHash);
+      return;
+    }
+    const swarm = roster.seats(infoHash, at);
     ctx.send(conn, { action: 'announce', interval: limits.trackerIntervalSeconds, info_hash: infoHash, complete: 0, incomplete: swarm.size });
     // As a WebTorrent tracker does: one offer to each other peer, never the same offer twice.
     let next = 0;
@@ -82,14 +75,14 @@ export const createTrackerHub = (ctx: HubContext): ProtocolHub => {
       const offer = message.offers[next];
       if (offer === undefined) break;
       next += 1;
-      const sent = ctx.send(other.conn, { action: 'announce', offer: { type: 'offer', sdp: offer.sdp }, offer_id: offer.offerId, peer_id: peerId, info_hash: infoHash });
+      const sent = forward(conn, other.conn, { action: 'announce', offer: { type: 'offer', sdp: offer.sdp }, offer_id: offer.offerId, peer_id: peerId, info_hash: infoHash }, offer.sdp);
       if (sent) forwarded += 1;
     }
     metrics.forwarded(forwarded);
   };
 
   const handleAnswer = (conn: ClientConnection, message: Extract<TrackerMessage, { type: 'answer' }>): void => {
-    const swarm = livePeers(message.infoHash, now());
+    const swarm = roster.seats(message.infoHash, now());
     // Only a peer admitted to the swarm, on its own connection, may answer; only to a peer of the same swarm.
     if (swarm.get(message.peerId)?.conn !== conn) {
       ctx.refuse(conn, 'room_full');
@@ -98,13 +91,13 @@ export const createTrackerHub = (ctx: HubContext): ProtocolHub => {
     }
     const target = swarm.get(message.toPeerId);
     if (target === undefined) return; // it left; the answer has nobody to go to
-    const sent = ctx.send(target.conn, {
+    const sent = forward(conn, target.conn, {
       action: 'announce',
       answer: { type: 'answer', sdp: message.sdp },
       offer_id: message.offerId,
       peer_id: message.peerId,
       info_hash: message.infoHash,
-    });
+    }, message.sdp);
     if (sent) metrics.forwarded(1);
   };
 
@@ -123,16 +116,13 @@ export const createTrackerHub = (ctx: HubContext): ProtocolHub => {
       failure(conn, 'rate-limited: slow down');
     },
     forget(conn) {
-      const mine = joined.get(conn);
-      joined.delete(conn);
-      for (const [infoHash, peerId] of mine ?? []) leave(conn, infoHash, peerId);
+      roster.forget(conn);
     },
     sweep() {
-      const at = now();
-      for (const infoHash of [...swarms.keys()]) livePeers(infoHash, at);
+      roster.sweep(now());
     },
     get topicCount() {
-      return swarms.size;
+      return roster.size;
     },
   };
 };

@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
-export const CLI = 'build/relay/cli.js';
+/** The built CLI; PARLEY_RELAY_CLI points the process tests at another build (e.g. the previous commit's, to see an attack test fail there). */
+export const CLI = process.env['PARLEY_RELAY_CLI'] ?? 'build/relay/cli.js';
 
 export interface CliProcess {
   child: ChildProcess;
