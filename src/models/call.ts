@@ -107,10 +107,10 @@ export interface CallModel {
   readonly partner: ReadonlySignal<string | null>;
   /**
    * The partner is someone new to this call: they arrived while the previous partner's connection was
-   * being recovered, and got the seat only when that person did not come back (or, on their side:
-   * they were kept waiting for someone else). Nothing about the earlier call vouches for them.
+   * being recovered, and got the seat only when that person did not come back (`them`); or, on their
+   * side, we were kept waiting for someone else's seat (`us`). Nothing of the earlier call vouches for them.
    */
-  readonly someoneNew: ReadonlySignal<boolean>;
+  readonly someoneNew: ReadonlySignal<'them' | 'us' | null>;
   /** The verification step with the current partner, while in a call. */
   readonly verification: ReadonlySignal<Verification | null>;
   /** Text chat with the partner (memory only, cleared when they go or the call ends). */
@@ -192,7 +192,7 @@ export const createCallModel = (deps: CallDeps): CallModel => {
   const heldBy = new Set<string>();
   /** A held peer whose certificate is the partner's: admitted during recovery as the partner returning. */
   let vouched: string | null = null;
-  const someoneNew = signal(false);
+  const someoneNew = signal<'them' | 'us' | null>(null);
   let disposed = false;
   const timers: Array<ReturnType<typeof setInterval>> = [];
   let aloneSince: number | null = null;
@@ -230,7 +230,7 @@ export const createCallModel = (deps: CallDeps): CallModel => {
     // The same person back over a fresh connection (a re-dial) is a recovery, not a new partner; only
     // their certificate says so (checked when they connected: vouched), never their id.
     const returning = id === vouched && awaiting !== null;
-    const newcomer = !returning && (heldAsNewcomers.has(id) || heldBy.has(id));
+    const newcomer = returning ? null : heldAsNewcomers.has(id) ? 'them' : heldBy.has(id) ? 'us' : null;
     vouched = null;
     heldAsNewcomers.clear();
     heldBy.clear();
@@ -326,7 +326,7 @@ export const createCallModel = (deps: CallDeps): CallModel => {
   const forgetPartner = () => {
     chat.clear();
     partnerCert = null;
-    someoneNew.value = false;
+    someoneNew.value = null;
     if (expired()) {
       closeExpired();
       return;

@@ -187,7 +187,7 @@ describe('call recovery (fake signaling, fake timers)', () => {
     // The pair really refuses the newcomer now: exactly two per room.
     expect(c.status.value.kind).toBe('full');
     expect([a.partner.value, b.partner.value]).toEqual([bId, aId]);
-    expect([a.someoneNew.value, b.someoneNew.value]).toEqual([false, false]);
+    expect([a.someoneNew.value, b.someoneNew.value]).toEqual([null, null]);
     expect(b.chat.messages.value.map((m) => m.text)).toEqual(['before the blip']);
     await Promise.all([a.dispose(), b.dispose(), c.dispose()]);
   });
@@ -207,7 +207,7 @@ describe('call recovery (fake signaling, fake timers)', () => {
     expect(a.status.value.kind).toBe('connected');
     expect(a.partner.value).toBe(cId);
     expect(c.partner.value).toBe(aId);
-    expect([a.someoneNew.value, c.someoneNew.value]).toEqual([true, true]);
+    expect([a.someoneNew.value, c.someoneNew.value]).toEqual(['them', 'us']);
     // Nothing of the earlier call carries over to someone new: no chat, not b's picture.
     expect(a.chat.messages.value).toEqual([]);
     expect(c.chat.messages.value).toEqual([]);
@@ -238,7 +238,7 @@ describe('call recovery (fake signaling, fake timers)', () => {
     // The window passed: it may have the seat, as someone new, with nothing of b's call.
     expect(a.status.value.kind).toBe('connected');
     expect(a.partner.value).toBe(bId);
-    expect([a.someoneNew.value, x.someoneNew.value]).toEqual([true, true]);
+    expect([a.someoneNew.value, x.someoneNew.value]).toEqual(['them', 'us']);
     expect(a.chat.messages.value).toEqual([]);
     expect(a.remoteStream.value).toBe(x.localStream.value);
     expect(a.remoteStream.value).not.toBe(picture);
@@ -260,7 +260,7 @@ describe('call recovery (fake signaling, fake timers)', () => {
     await vi.advanceTimersByTimeAsync(100);
     expect([a.status.value.kind, b.status.value.kind]).toEqual(['connected', 'connected']);
     expect([a.partner.value, b.partner.value]).toEqual([bId, aId]);
-    expect(a.someoneNew.value).toBe(false);
+    expect(a.someoneNew.value).toBeNull();
     await lurker.leave();
     await Promise.all([a.dispose(), b.dispose()]);
   });
