@@ -411,22 +411,22 @@ export const createCallModel = (deps: CallDeps): CallModel => {
       holdAsNewcomer(r, id, entry);
       return;
     }
+    const decide = (isPartner: boolean) => {
+      if (held.get(id) !== entry || room !== r) return;
+      if (!isPartner) heldAsNewcomers.add(id);
+      if (seatHeld() && !isPartner) {
+        holdAsNewcomer(r, id, entry);
+        return;
+      }
+      // The partner's own certificate: they are back, whatever id they come with. (Or the seat was
+      // freed while we read it: an ordinary arrival now.)
+      held.delete(id);
+      if (isPartner && seatHeld()) vouched = id;
+      admit(r, id, entry.stream);
+    };
     void r.fingerprints(id).then(
-      (fp) => {
-        if (held.get(id) !== entry || room !== r) return;
-        if (!sameFingerprint(fp.remote, cert) || !seatHeld()) {
-          if (seatHeld()) holdAsNewcomer(r, id, entry);
-          else releaseHeld(r);
-          return;
-        }
-        // The partner's own certificate: they are back, whatever id they come with.
-        held.delete(id);
-        vouched = id;
-        admit(r, id, entry.stream);
-      },
-      () => {
-        if (held.get(id) === entry && room === r) holdAsNewcomer(r, id, entry);
-      },
+      (fp) => decide(sameFingerprint(fp.remote, cert)),
+      () => decide(false),
     );
   };
 
