@@ -200,10 +200,17 @@ export const createAdmission = (selfId: string) => {
             if (pair === null && changed) view.rejected = false;
           }
           if (partner !== null) resolveConflict(now, out);
+          // Our offer is still unanswered and they still say they are free: it (or their answer) was lost
+          // (a flood over their budget drops messages). Ask again, at their heartbeat's pace at most.
+          else if (outgoing === peer && view.pair === null) out.push({ kind: 'send', to: peer, message: { v: 1, type: 'offer' } });
           step(now, out);
           break;
         case 'offer':
-          if (partner === peer) break;
+          // Our partner asking again: our accept was lost. Same answer.
+          if (partner === peer) {
+            out.push({ kind: 'send', to: peer, message: { v: 1, type: 'accept', at: label } });
+            break;
+          }
           if (partner !== null || refused || foreignPair()?.refusedUs) out.push(rejectFor(peer));
           else if (outgoing !== null) {
             if (!queue.includes(peer)) queue.push(peer);

@@ -230,6 +230,21 @@ describe('admission: rules', () => {
     expect(settled.partner).toBe('d');
   });
 
+  it('an offer or an accept lost on the way (dropped by a rate budget) is asked and answered again', () => {
+    const z = createAdmission('z');
+    z.connect('a', 0);
+    expect(act(z.receive('a', { v: 1, type: 'state', pair: null, at: 0 }, 0))).toEqual([{ kind: 'send', to: 'a', message: { v: 1, type: 'offer' } }]);
+    // The offer never arrived; a's next heartbeat still says it is free: z asks again.
+    expect(act(z.receive('a', { v: 1, type: 'state', pair: null, at: 0 }, 500))).toEqual([{ kind: 'send', to: 'a', message: { v: 1, type: 'offer' } }]);
+    const a = createAdmission('a');
+    a.connect('z', 0);
+    a.receive('z', { v: 1, type: 'state', pair: null, at: 0 }, 0);
+    expect(a.receive('z', { v: 1, type: 'offer' }, 600)).toContainEqual({ kind: 'paired', peer: 'z' });
+    // Its accept was lost too: the same offer again gets the same answer, not a refusal.
+    expect(act(a.receive('z', { v: 1, type: 'offer' }, 1_100))).toEqual([{ kind: 'send', to: 'z', message: { v: 1, type: 'accept', at: 600 } }]);
+    expect(z.receive('a', { v: 1, type: 'accept', at: 600 }, 1_200)).toContainEqual({ kind: 'paired', peer: 'a' });
+  });
+
   it('orders pairs by age, then by smallest id', () => {
     expect(pairWins(['a', 'b'], 1, ['c', 'd'], 2)).toBe(true);
     expect(pairWins(['c', 'd'], 1, ['a', 'b'], 2)).toBe(true);
