@@ -6,10 +6,20 @@ import type { AdmissionMessage } from './protocol.js';
 //   id order, so a peer waiting for an answer can never be part of a waiting cycle.
 // - A free peer with no offer out accepts the first offer; while its own offer is out it queues
 //   others and rejects them once paired. A paired peer rejects every offer.
-// - A free peer that learns of a pair it is not in is refused: "room full".
+// - A paired peer rejects every offer, and also tells every other peer it meets that it is taken.
+// - A free peer is refused ("room full") only by a pair that refuses it: two peers it is connected
+//   to, each saying of itself that it is paired with the other, and each having rejected it.
 // - Two pairs can still form at once when peers do not yet see each other. The older pair (then the
 //   one with the lower smallest id) wins, and only a pair younger than PROVISIONAL_MS ever yields:
 //   an established call is never broken up by anyone's claims.
+//
+// What a peer says is believed only as far as we can check it (issue 14): a peer speaks for itself,
+// never for another peer, so one peer's claim of a pair makes only that peer unavailable (we wait
+// and try again as its state changes); it never makes the room full, nor breaks our pair. Only a
+// pair that both of its members, each on its own connection to us, report the same way counts.
+// Time: how long our own pair has stood is measured on our clock. A pair's `at` (the acceptor's
+// clock, which both members repeat) is a label that only orders two confirmed pairs in a race; every
+// observer compares the same two labels, so all agree on the winner whatever the clocks say.
 
 /** A pair this young yields to an older one it learns of; after that it never does. */
 export const PROVISIONAL_MS = 5000;
@@ -24,9 +34,15 @@ export type AdmissionOutput =
   | { kind: 'full' };
 
 interface PeerView {
-  /** What the peer last said of itself; undefined until its first `state`. */
-  pair?: Pair | null;
-  at?: number;
+  /**
+   * What the peer last said of itself; undefined until its first `state`. `'other'`: it spoke of a
+   * pair it is not in, which it cannot speak for (it is not free either, as far as we know).
+   */
+  pair?: Pair | null | 'other';
+  /** Its pair's label (the acceptor's clock), as it states it. */
+  at?: number | undefined;
+  /** It rejected us (an offer, or told us it is taken); cleared when it says it is free. */
+  rejected?: boolean;
 }
 
 const sorted = (a: string, b: string): Pair => (a < b ? [a, b] : [b, a]);
@@ -38,32 +54,48 @@ export const pairWins = (a: Pair, ta: number, b: Pair, tb: number): boolean => (
 export const createAdmission = (selfId: string) => {
   const peers = new Map<string, PeerView>();
   let partner: string | null = null;
+  /** When we paired, on our own clock: only this decides whether our pair is still young enough to yield. */
   let pairedAt = 0;
   let outgoing: string | null = null;
   const queue: string[] = [];
   let refused = false;
 
   const myPair = (): Pair | null => (partner === null ? null : sorted(selfId, partner));
-  const stateMessage = (): AdmissionMessage => ({ v: 1, type: 'state', pair: myPair() as [string, string] | null, at: pairedAt });
+  /** Our pair's label: the acceptor's clock when it accepted (the same on both members' lips). */
+  let label = 0;
+  const stateMessage = (): AdmissionMessage => ({ v: 1, type: 'state', pair: myPair() as [string, string] | null, at: label });
   const broadcast = (out: AdmissionOutput[]) => {
     for (const id of peers.keys()) out.push({ kind: 'send', to: id, message: stateMessage() });
   };
 
-  /** A pair that some peer reports and we are not in, if any. */
-  const foreignPair = (): { pair: Pair; at: number } | null => {
-    for (const v of peers.values()) {
-      if (v.pair && !v.pair.includes(selfId) && v.at !== undefined) return { pair: v.pair, at: v.at };
+  /**
+   * A pair we are not in that both of its members, each connected to us, report of themselves (the
+   * same pair, the same label); if several, the one that wins.
+   */
+  const foreignPair = (): { pair: Pair; at: number; refusedUs: boolean } | null => {
+    let best: { pair: Pair; at: number; refusedUs: boolean } | null = null;
+    for (const [id, v] of peers) {
+      if (!v.pair || v.pair === 'other' || v.pair[0] !== id || v.at === undefined) continue;
+      const mate = peers.get(v.pair[1]);
+      if (!mate || !mate.pair || mate.pair === 'other' || mate.pair[0] !== v.pair[0] || mate.pair[1] !== v.pair[1] || mate.at !== v.at) continue;
+      const found = { pair: v.pair, at: v.at, refusedUs: v.rejected === true && mate.rejected === true };
+      if (!best || pairWins(found.pair, found.at, best.pair, best.at)) best = found;
     }
-    return null;
+    return best;
   };
+  /** Tells `peer` we are taken (it may be waiting for an answer, or may never have asked). */
+  const rejectFor = (peer: string): AdmissionOutput => ({ kind: 'send', to: peer, message: { v: 1, type: 'reject' } });
 
-  const becomePaired = (peer: string, at: number, out: AdmissionOutput[]) => {
+  const becomePaired = (peer: string, now: number, at: number, out: AdmissionOutput[]) => {
     partner = peer;
-    pairedAt = at;
+    pairedAt = now;
+    label = at;
     outgoing = null;
     out.push({ kind: 'paired', peer });
     broadcast(out);
-    for (const q of queue.splice(0)) if (q !== peer) out.push({ kind: 'send', to: q, message: { v: 1, type: 'reject' } });
+    queue.splice(0);
+    // Everyone else learns from us that we are taken: with our partner's word, that refuses them.
+    for (const id of peers.keys()) if (id !== peer) out.push(rejectFor(id));
   };
 
   const unpair = (out: AdmissionOutput[]) => {
@@ -71,6 +103,7 @@ export const createAdmission = (selfId: string) => {
     if (former === null) return;
     partner = null;
     pairedAt = 0;
+    label = 0;
     out.push({ kind: 'unpaired', peer: former });
     broadcast(out);
   };
@@ -78,19 +111,22 @@ export const createAdmission = (selfId: string) => {
   /** Free and idle: offer, accept a queued offer, or find that the room is full. */
   const step = (now: number, out: AdmissionOutput[]) => {
     if (partner !== null || outgoing !== null || refused) return;
-    if (foreignPair()) {
+    const other = foreignPair();
+    if (other?.refusedUs) {
       refused = true;
-      for (const q of queue.splice(0)) out.push({ kind: 'send', to: q, message: { v: 1, type: 'reject' } });
+      for (const q of queue.splice(0)) out.push(rejectFor(q));
       out.push({ kind: 'full' });
       return;
     }
     const queued = queue.shift();
     if (queued !== undefined) {
       out.push({ kind: 'send', to: queued, message: { v: 1, type: 'accept', at: now } });
-      becomePaired(queued, now, out);
+      becomePaired(queued, now, now, out);
       return;
     }
-    const below = [...peers].filter(([id, v]) => id < selfId && v.pair === null).map(([id]) => id).sort();
+    // Not to a peer that turned us down while it still says nothing new (its next change of state
+    // clears that): it would only turn us down again.
+    const below = [...peers].filter(([id, v]) => id < selfId && v.pair === null && !v.rejected).map(([id]) => id).sort();
     const target = below[0];
     if (target !== undefined) {
       outgoing = target;
@@ -103,7 +139,7 @@ export const createAdmission = (selfId: string) => {
     const other = foreignPair();
     const mine = myPair();
     if (!other || !mine || partner === null) return;
-    if (now - pairedAt >= PROVISIONAL_MS || !pairWins(other.pair, other.at, mine, pairedAt)) return;
+    if (now - pairedAt >= PROVISIONAL_MS || !pairWins(other.pair, other.at, mine, label)) return;
     const former = partner;
     out.push({ kind: 'send', to: former, message: { v: 1, type: 'release' } });
     unpair(out);
@@ -124,7 +160,7 @@ export const createAdmission = (selfId: string) => {
       if (peer === selfId || peers.has(peer)) return out;
       peers.set(peer, {});
       out.push({ kind: 'send', to: peer, message: stateMessage() });
-      void now;
+      if (partner !== null) out.push(rejectFor(peer));
       return out;
     },
     /** The connection to `peer` closed. */
@@ -147,30 +183,52 @@ export const createAdmission = (selfId: string) => {
         case 'state':
           // Our own first state may have been lost while the connection was still opening on their side
           // (their first message proves it is open now): answer once at once instead of at the next heartbeat.
-          if (view.pair === undefined) out.push({ kind: 'send', to: peer, message: stateMessage() });
-          // A peer cannot speak for a pair with us that we did not form; treat it as free.
-          view.pair = message.pair && message.pair.includes(selfId) && partner !== peer ? null : message.pair;
-          view.at = message.at;
+          if (view.pair === undefined) {
+            out.push({ kind: 'send', to: peer, message: stateMessage() });
+            // Our "taken" may have been lost the same way.
+            if (partner !== null && partner !== peer) out.push(rejectFor(peer));
+          }
+          {
+            // A peer cannot speak for a pair with us that we did not form (treat it as free), nor for a
+            // pair it is not in (it is not free, but that says nothing about anyone else).
+            const claim = message.pair;
+            const pair = claim === null ? null : claim.includes(selfId) && partner !== peer ? null : claim.includes(peer) ? claim : 'other';
+            const changed = JSON.stringify(pair) !== JSON.stringify(view.pair ?? null);
+            view.pair = pair;
+            view.at = pair === null || pair === 'other' ? undefined : message.at;
+            // Free again: whatever it said before no longer stands.
+            if (pair === null && changed) view.rejected = false;
+          }
           if (partner !== null) resolveConflict(now, out);
+          // Our offer is still unanswered and they still say they are free: it (or their answer) was lost
+          // (a flood over their budget drops messages). Ask again, at their heartbeat's pace at most.
+          else if (outgoing === peer && view.pair === null) out.push({ kind: 'send', to: peer, message: { v: 1, type: 'offer' } });
           step(now, out);
           break;
         case 'offer':
-          if (partner !== null || refused || foreignPair()) out.push({ kind: 'send', to: peer, message: { v: 1, type: 'reject' } });
+          // Our partner asking again: our accept was lost. Same answer.
+          if (partner === peer) {
+            out.push({ kind: 'send', to: peer, message: { v: 1, type: 'accept', at: label } });
+            break;
+          }
+          if (partner !== null || refused || foreignPair()?.refusedUs) out.push(rejectFor(peer));
           else if (outgoing !== null) {
             if (!queue.includes(peer)) queue.push(peer);
           } else {
             out.push({ kind: 'send', to: peer, message: { v: 1, type: 'accept', at: now } });
-            becomePaired(peer, now, out);
+            becomePaired(peer, now, now, out);
           }
           break;
         case 'accept':
-          if (outgoing === peer && partner === null) becomePaired(peer, message.at, out);
+          // Young from now on our clock; the acceptor's `at` is only the pair's label.
+          if (outgoing === peer && partner === null) becomePaired(peer, now, message.at, out);
           break;
         case 'reject':
-          if (outgoing === peer) {
-            outgoing = null;
-            step(now, out);
-          }
+          // Its own word about itself: it will not pair with us (now).
+          if (peer !== partner) view.rejected = true;
+          if (outgoing === peer) outgoing = null;
+          // Either way a free peer looks again: another offer, or a refusal now complete.
+          step(now, out);
           break;
         case 'release':
           if (partner === peer) {

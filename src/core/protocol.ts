@@ -29,7 +29,13 @@ export type Message =
   /** "I am hanging up": lets the other side say "they hung up" at once instead of "connection lost". */
   | { v: 1; type: 'bye' }
   /** A chat message: plain text, cleaned and capped (core/chat). */
-  | { v: 1; type: 'chat'; text: string };
+  | { v: 1; type: 'chat'; text: string }
+  /**
+   * "You are not the person my seat is kept for: wait" (sent, as a heartbeat, to someone who arrived
+   * while our partner's connection was being recovered). If the seat is later given to them, both
+   * screens know they are someone new to this call.
+   */
+  | { v: 1; type: 'hold' };
 
 const ADMISSION_TYPES = new Set(['state', 'offer', 'accept', 'reject', 'release']);
 export const isAdmissionMessage = (m: Message): m is AdmissionMessage => ADMISSION_TYPES.has(m.type);
@@ -51,6 +57,7 @@ export const parseMessage = (raw: unknown): Message | null => {
   if (r['v'] !== PROTOCOL_VERSION) return null;
   switch (r['type']) {
     case 'bye':
+    case 'hold':
     case 'offer':
     case 'reject':
     case 'release':

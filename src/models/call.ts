@@ -7,7 +7,7 @@ import { createRecovery, QUIET_AFTER_MS, type RecoveryOutput } from '../core/rec
 import { encodeMessage, isAdmissionMessage, parseMessage } from '../core/protocol';
 import { ADMISSION_BUDGET, createTokenBucket, MESSAGE_BUDGET } from '../core/token-bucket';
 import type { RoomCode } from '../core/room-code';
-import { sameFingerprintPair, type FingerprintPair } from '../core/fingerprint';
+import { sameFingerprint, sameFingerprintPair, type FingerprintPair } from '../core/fingerprint';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { createChatModel, type ChatModel } from './chat';
 import { createConnectionStats, type ConnectionStatsModel } from './connection-stats';
@@ -46,6 +46,11 @@ export type CallStatus =
 export const PASSWORD_SILENCE_HINT_MS = 8000;
 /** A third peer is told the room is full at once; if it has not gone after this, we close it. */
 export const REFUSED_GRACE_MS = 3000;
+/**
+ * Newcomers kept waiting while our partner's seat is held (beyond this, more are closed unanswered):
+ * each costs a connection and a heartbeat, and a seat needs only one of them.
+ */
+export const MAX_HELD = 4;
 
 /** Counts of untrusted input we refused; shown in diagnostics, asserted by tests. */
 export interface DropCounters {
@@ -100,6 +105,12 @@ export interface CallModel {
   readonly dropped: ReadonlySignal<DropCounters>;
   /** The other person's peer id (public; shown in connection details), while in a call. */
   readonly partner: ReadonlySignal<string | null>;
+  /**
+   * The partner is someone new to this call: they arrived while the previous partner's connection was
+   * being recovered, and got the seat only when that person did not come back (`them`); or, on their
+   * side, we were kept waiting for someone else's seat (`us`). Nothing of the earlier call vouches for them.
+   */
+  readonly someoneNew: ReadonlySignal<'them' | 'us' | null>;
   /** The verification step with the current partner, while in a call. */
   readonly verification: ReadonlySignal<Verification | null>;
   /** Text chat with the partner (memory only, cleared when they go or the call ends). */
@@ -166,6 +177,24 @@ export const createCallModel = (deps: CallDeps): CallModel => {
   let verifiedWith: { peer: string; fingerprints: FingerprintPair } | null = null;
   /** The partner whose connection closed mid-recovery (a re-dial): their place is kept until the window ends. */
   let awaiting: string | null = null;
+  /**
+   * The partner's DTLS certificate (the remote fingerprint read when they were adopted). Only a
+   * connection presenting this very certificate is the partner returning: a peer id is chosen by the
+   * client and proves nothing.
+   */
+  let partnerCert: Uint8Array | null = null;
+  /**
+   * Peers that connected while the seat is held (recovery under way), kept out of admission: first
+   * while their certificate is read, then (`newcomer`) told to wait until the seat is free again.
+   */
+  const held = new Map<string, { stream: MediaStream | null; newcomer: boolean }>();
+  /** Peers we kept waiting as newcomers since our last partner was adopted: if one gets the seat, it is someone new. */
+  const heldAsNewcomers = new Set<string>();
+  /** Peers that told us to wait for someone else's seat: if one pairs with us, we are the someone new. */
+  const heldBy = new Set<string>();
+  /** A held peer whose certificate is the partner's: admitted during recovery as the partner returning. */
+  let vouched: string | null = null;
+  const someoneNew = signal<'them' | 'us' | null>(null);
   let disposed = false;
   const timers: Array<ReturnType<typeof setInterval>> = [];
   let aloneSince: number | null = null;
@@ -200,16 +229,30 @@ export const createCallModel = (deps: CallDeps): CallModel => {
 
   /** Makes `id` the person we are in a call with (admission paired us). */
   const adopt = (r: SignalingRoom, id: string) => {
-    // The same person back over a fresh connection (a re-dial) is a recovery, not a new partner.
-    const returning = id === awaiting;
+    // The same person back over a fresh connection (a re-dial) is a recovery, not a new partner; only
+    // their certificate says so (checked when they connected: vouched), never their id.
+    const returning = id === vouched && awaiting !== null;
+    const newcomer = returning ? null : heldAsNewcomers.has(id) ? 'them' : heldBy.has(id) ? 'us' : null;
+    vouched = null;
+    heldAsNewcomers.clear();
+    heldBy.clear();
     if (returning) recover(r, recovery.reconnected(now()));
     awaiting = null;
+    if (!returning) partnerCert = null;
     peerId = id;
+    // Who this partner is, for a recovery later: the certificate their connection presents.
+    void r.fingerprints(id).then(
+      (fp) => {
+        if (peerId === id && room === r) partnerCert = fp.remote;
+      },
+      () => undefined,
+    );
     peerSaidBye = false;
     aloneSince = null;
     recovery.reset();
     batch(() => {
       partner.value = id;
+      someoneNew.value = newcomer;
       status.value = { kind: 'connected' };
       remoteStream.value = connected.get(id)?.stream ?? (returning ? remoteStream.value : null);
       nobodyAnswered.value = false;
@@ -284,6 +327,8 @@ export const createCallModel = (deps: CallDeps): CallModel => {
   /** No partner any more: the chat goes, and the call says why (or closes if the room has expired). */
   const forgetPartner = () => {
     chat.clear();
+    partnerCert = null;
+    someoneNew.value = null;
     if (expired()) {
       closeExpired();
       return;
@@ -321,6 +366,7 @@ export const createCallModel = (deps: CallDeps): CallModel => {
       switch (o.kind) {
         case 'interrupted':
           if (status.value.kind === 'connected') status.value = { kind: 'reconnecting' };
+          holdOthers(r);
           break;
         case 'redial':
           // Again while awaiting them: the last attempt did not connect.
@@ -340,6 +386,79 @@ export const createCallModel = (deps: CallDeps): CallModel => {
           break;
       }
     }
+    releaseHeld(r);
+  };
+
+  /** Whether our partner's seat is kept for them: their connection is being recovered, or re-dialled. */
+  const seatHeld = () => awaiting !== null || (peerId !== null && recovery.recovering);
+
+  const holdMessage = encodeMessage({ v: 1, type: 'hold' });
+  const holdAsNewcomer = (r: SignalingRoom, id: string, entry: { newcomer: boolean }) => {
+    entry.newcomer = true;
+    heldAsNewcomers.add(id);
+    void r.send(holdMessage, id).catch(() => undefined);
+  };
+
+  /** Someone connected while the seat is held: keep them out of admission, and find out whether they are the partner. */
+  const hold = (r: SignalingRoom, id: string) => {
+    if (held.size >= MAX_HELD) {
+      count('admissions');
+      r.disconnectPeer(id);
+      return;
+    }
+    const entry = { stream: null as MediaStream | null, newcomer: false };
+    held.set(id, entry);
+    const cert = partnerCert;
+    if (cert === null) {
+      holdAsNewcomer(r, id, entry);
+      return;
+    }
+    const decide = (isPartner: boolean) => {
+      if (held.get(id) !== entry || room !== r) return;
+      if (!isPartner) heldAsNewcomers.add(id);
+      if (seatHeld() && !isPartner) {
+        holdAsNewcomer(r, id, entry);
+        return;
+      }
+      // The partner's own certificate: they are back, whatever id they come with. (Or the seat was
+      // freed while we read it: an ordinary arrival now.)
+      held.delete(id);
+      if (isPartner && seatHeld()) vouched = id;
+      admit(r, id, entry.stream);
+    };
+    void r.fingerprints(id).then(
+      (fp) => decide(sameFingerprint(fp.remote, cert)),
+      () => decide(false),
+    );
+  };
+
+  /** The seat became held: anyone else still connected (a refused third lingering) waits outside admission too. */
+  const holdOthers = (r: SignalingRoom) => {
+    for (const [id, p] of [...connected]) {
+      if (id === peerId || held.size >= MAX_HELD) continue;
+      connected.delete(id);
+      liveness.forget(id);
+      const entry = { stream: p.stream, newcomer: true };
+      held.set(id, entry);
+      holdAsNewcomer(r, id, entry);
+      run(r, admission?.disconnect(id, now()) ?? []);
+    }
+  };
+
+  /** The seat is no longer held (the partner is back, or did not come back in time): whoever waited enters admission. */
+  const releaseHeld = (r: SignalingRoom) => {
+    if (seatHeld() || held.size === 0 || room !== r) return;
+    const waiting = [...held].filter(([, h]) => h.newcomer);
+    for (const [id] of waiting) held.delete(id);
+    for (const [id, h] of waiting) admit(r, id, h.stream);
+  };
+
+  /** Lets `id` into admission (a connection like any other from here). */
+  const admit = (r: SignalingRoom, id: string, stream: MediaStream | null) => {
+    if (!admission || connected.has(id)) return;
+    connected.set(id, { stream, since: now(), budget: createTokenBucket(MESSAGE_BUDGET.capacity, MESSAGE_BUDGET.perSecond, now) });
+    liveness.heard(id, now());
+    run(r, admission.connect(id, now()));
   };
 
   /** Carries out what the admission state machine decided. */
@@ -360,6 +479,7 @@ export const createCallModel = (deps: CallDeps): CallModel => {
           return;
       }
     }
+    releaseHeld(r);
   };
 
   /** The room is past its expiry and empty: leave the rendezvous for good. */
@@ -383,19 +503,25 @@ export const createCallModel = (deps: CallDeps): CallModel => {
         r.disconnectPeer(id);
         return;
       }
-      // Someone arrives while our partner's connection is down (a crashed partner reloading gets a
-      // new id): stop waiting for the old connection and let the newcomer have the slot.
-      if (peerId !== null && recovery.recovering) r.disconnectPeer(peerId);
-      connected.set(id, { stream: null, since: now(), budget: createTokenBucket(MESSAGE_BUDGET.capacity, MESSAGE_BUDGET.perSecond, now) });
-      liveness.heard(id, now());
-      run(r, adm.connect(id, now()));
+      // Someone arrives while our partner's connection is being recovered: the seat is theirs until
+      // the window ends. Only the partner's certificate gets in now; anyone else waits (a crashed
+      // partner reloading has a new certificate too, and gets in once the window has passed).
+      if (seatHeld()) {
+        hold(r, id);
+        return;
+      }
+      admit(r, id, null);
     });
     r.on('peerLeave', (id) => {
+      heldBy.delete(id);
+      if (held.delete(id)) return;
       if (!connected.delete(id)) return;
       liveness.forget(id);
       run(r, adm.disconnect(id, now()));
     });
     r.on('peerStream', (stream, id) => {
+      const waiting = held.get(id);
+      if (waiting) waiting.stream = stream;
       const peer = connected.get(id);
       if (!peer) return;
       peer.stream = stream;
@@ -425,6 +551,8 @@ export const createCallModel = (deps: CallDeps): CallModel => {
       }
       if (isAdmissionMessage(message)) run(r, adm.receive(id, message, now()));
       else if (message.type === 'bye' && id === peerId) peerSaidBye = true;
+      // Kept waiting for someone else's seat: remembered, so that a pairing later says "someone new".
+      else if (message.type === 'hold' && id !== peerId) heldBy.add(id);
       // Only the partner's chat is shown; a chat flood within the message budget still meets chat's own.
       else if (message.type === 'chat' && id === peerId && !chat.receive(message.text)) count('rate');
     });
@@ -455,6 +583,8 @@ export const createCallModel = (deps: CallDeps): CallModel => {
       const beat = encodeMessage(admission.stateMessage());
       for (const id of connected.keys()) void room.send(beat, id).catch(() => undefined);
     }
+    // Those kept waiting hear that they still are (it also keeps their connection from timing out).
+    for (const [id, h] of held) if (h.newcomer) void room.send(holdMessage, id).catch(() => undefined);
   };
   const checkLiveness = () => {
     const r = room;
@@ -568,6 +698,7 @@ export const createCallModel = (deps: CallDeps): CallModel => {
     nobodyAnswered,
     dropped,
     partner,
+    someoneNew,
     verification,
     chat,
     connection,
@@ -587,6 +718,7 @@ export const createCallModel = (deps: CallDeps): CallModel => {
       const r = room;
       room = null;
       connected.clear();
+      held.clear();
       aloneSince = null;
       await r?.leave();
       batch(() => {
@@ -616,6 +748,7 @@ export const createCallModel = (deps: CallDeps): CallModel => {
       const r = room;
       room = null;
       connected.clear();
+      held.clear();
       status.value = { kind: 'joining' };
       await r?.leave();
       try {

@@ -168,6 +168,8 @@ describe('admission: exactly one pair per room', () => {
 
 /** Outputs other than state messages (which are re-sent freely and asserted separately). */
 const act = (out: AdmissionOutput[]) => out.filter((o) => !(o.kind === 'send' && o.message.type === 'state'));
+/** Only what changes the pairing: pairing, unpairing, "full", offers and releases (not states, not "I am taken"). */
+const decided = (out: AdmissionOutput[]) => act(out).filter((o) => !(o.kind === 'send' && o.message.type === 'reject'));
 
 describe('admission: rules', () => {
   it('answers a peer\'s first state with its own, once, in case its first was lost while the connection opened', () => {
@@ -178,48 +180,41 @@ describe('admission: rules', () => {
     expect(a.receive('b', { v: 1, type: 'state', pair: null, at: 0 }, 500)).toEqual([]);
   });
 
-  it('a paired peer rejects any offer; a free one that knows of a pair is refused at once', () => {
+  it('a paired peer rejects any offer and tells newcomers it is taken; a free one is refused only when both of the pair refuse it', () => {
     const a = createAdmission('a');
     a.connect('b', 0);
     a.receive('b', { v: 1, type: 'state', pair: null, at: 0 }, 0);
     const out = a.receive('b', { v: 1, type: 'offer' }, 10);
     expect(out).toContainEqual({ kind: 'paired', peer: 'b' });
-    a.connect('c', 20);
+    expect(act(a.connect('c', 20))).toEqual([{ kind: 'send', to: 'c', message: { v: 1, type: 'reject' } }]);
     expect(a.receive('c', { v: 1, type: 'offer' }, 30)).toEqual([{ kind: 'send', to: 'c', message: { v: 1, type: 'reject' } }]);
 
     const c = createAdmission('c');
     c.connect('a', 0);
-    expect(act(c.receive('a', { v: 1, type: 'state', pair: ['a', 'b'], at: 10 }, 40))).toEqual([{ kind: 'full' }]);
+    c.connect('b', 0);
+    // One member's word is not the pair's: c waits.
+    expect(act(c.receive('a', { v: 1, type: 'state', pair: ['a', 'b'], at: 10 }, 40))).toEqual([]);
+    expect(act(c.receive('a', { v: 1, type: 'reject' }, 41))).toEqual([]);
+    expect(act(c.receive('b', { v: 1, type: 'state', pair: ['a', 'b'], at: 10 }, 42))).toEqual([]);
+    expect(c.refused).toBe(false);
+    // Both members say it of themselves, and both turn c down: the room is full.
+    expect(act(c.receive('b', { v: 1, type: 'reject' }, 43))).toEqual([{ kind: 'full' }]);
     expect(c.refused).toBe(true);
   });
 
-  it('offers only go to lower ids, so the lowest peer never waits', () => {
-    const z = createAdmission('z');
-    z.connect('a', 0);
-    z.connect('m', 0);
-    expect(act(z.receive('a', { v: 1, type: 'state', pair: null, at: 0 }, 0))).toEqual([{ kind: 'send', to: 'a', message: { v: 1, type: 'offer' } }]);
-    // One offer at a time: a second free peer below is not asked while the first answer is due.
-    expect(act(z.receive('m', { v: 1, type: 'state', pair: null, at: 0 }, 0))).toEqual([]);
-    const a = createAdmission('a');
-    a.connect('z', 0);
-    expect(act(a.receive('z', { v: 1, type: 'state', pair: null, at: 0 }, 0))).toEqual([]);
-  });
-
-  it('a stranger cannot claim to be paired with us', () => {
-    const a = createAdmission('a');
-    a.connect('x', 0);
-    expect(act(a.receive('x', { v: 1, type: 'state', pair: ['a', 'x'], at: 0 }, 0))).toEqual([]);
-    expect(a.partner).toBeNull();
-    expect(a.refused).toBe(false);
-  });
-
-  it('a just-formed pair yields to an older one; an established pair never does', () => {
+  it('a just-formed pair yields to an older one both of whose members confirm it; an established pair never does', () => {
     const young = createAdmission('c');
     young.connect('d', 0);
     young.receive('d', { v: 1, type: 'offer' }, 1_000);
     expect(young.partner).toBe('d');
     young.connect('a', 1_100);
-    const out = young.receive('a', { v: 1, type: 'state', pair: ['a', 'b'], at: 900 }, 1_200);
+    young.connect('b', 1_100);
+    // One member's claim alone changes nothing.
+    expect(decided(young.receive('a', { v: 1, type: 'state', pair: ['a', 'b'], at: 900 }, 1_200))).toEqual([]);
+    expect(young.partner).toBe('d');
+    young.receive('a', { v: 1, type: 'reject' }, 1_200);
+    young.receive('b', { v: 1, type: 'reject' }, 1_200);
+    const out = young.receive('b', { v: 1, type: 'state', pair: ['a', 'b'], at: 900 }, 1_250);
     expect(out).toContainEqual({ kind: 'send', to: 'd', message: { v: 1, type: 'release' } });
     expect(out).toContainEqual({ kind: 'unpaired', peer: 'd' });
     expect(out).toContainEqual({ kind: 'full' });
@@ -228,9 +223,26 @@ describe('admission: rules', () => {
     settled.connect('d', 0);
     settled.receive('d', { v: 1, type: 'offer' }, 1_000);
     settled.connect('a', 1_000 + PROVISIONAL_MS);
-    // Even a claim of a far older pair cannot break a call that has settled.
-    expect(act(settled.receive('a', { v: 1, type: 'state', pair: ['a', 'b'], at: 0 }, 1_000 + PROVISIONAL_MS))).toEqual([]);
+    settled.connect('b', 1_000 + PROVISIONAL_MS);
+    // Even a far older pair, confirmed by both its members, cannot break a call that has settled.
+    settled.receive('a', { v: 1, type: 'state', pair: ['a', 'b'], at: 0 }, 1_000 + PROVISIONAL_MS);
+    expect(decided(settled.receive('b', { v: 1, type: 'state', pair: ['a', 'b'], at: 0 }, 1_000 + PROVISIONAL_MS))).toEqual([]);
     expect(settled.partner).toBe('d');
+  });
+
+  it('an offer or an accept lost on the way (dropped by a rate budget) is asked and answered again', () => {
+    const z = createAdmission('z');
+    z.connect('a', 0);
+    expect(act(z.receive('a', { v: 1, type: 'state', pair: null, at: 0 }, 0))).toEqual([{ kind: 'send', to: 'a', message: { v: 1, type: 'offer' } }]);
+    // The offer never arrived; a's next heartbeat still says it is free: z asks again.
+    expect(act(z.receive('a', { v: 1, type: 'state', pair: null, at: 0 }, 500))).toEqual([{ kind: 'send', to: 'a', message: { v: 1, type: 'offer' } }]);
+    const a = createAdmission('a');
+    a.connect('z', 0);
+    a.receive('z', { v: 1, type: 'state', pair: null, at: 0 }, 0);
+    expect(a.receive('z', { v: 1, type: 'offer' }, 600)).toContainEqual({ kind: 'paired', peer: 'z' });
+    // Its accept was lost too: the same offer again gets the same answer, not a refusal.
+    expect(act(a.receive('z', { v: 1, type: 'offer' }, 1_100))).toEqual([{ kind: 'send', to: 'z', message: { v: 1, type: 'accept', at: 600 } }]);
+    expect(z.receive('a', { v: 1, type: 'accept', at: 600 }, 1_200)).toContainEqual({ kind: 'paired', peer: 'a' });
   });
 
   it('orders pairs by age, then by smallest id', () => {
@@ -244,5 +256,98 @@ describe('admission: rules', () => {
     const a = createAdmission('a');
     expect(a.receive('ghost', { v: 1, type: 'offer' }, 0)).toEqual([]);
     expect(a.partner).toBeNull();
+  });
+});
+
+/** Delivers every queued message among `peers` until nothing moves (a fixed order: these are scripted attacks). */
+const settle = (peers: Map<string, Admission>, links: Map<string, AdmissionMessage[]>, now: number, refused: Set<string>) => {
+  for (let moved = true; moved; ) {
+    moved = false;
+    for (const [k, q] of links) {
+      const message = q.shift();
+      if (!message) continue;
+      moved = true;
+      const [from, to] = k.split('>') as [string, string];
+      const adm = peers.get(to);
+      if (!adm) continue;
+      for (const o of adm.receive(from, message, now)) {
+        if (o.kind === 'send') links.get(key(to, o.to))?.push(o.message);
+        if (o.kind === 'full') refused.add(to);
+      }
+    }
+  }
+};
+
+describe('admission under attack: claims a peer cannot back are never believed (issue 14)', () => {
+  /** Honest peers `ids` plus an attacker `x` connected to each of them; returns the wiring. */
+  const room = (ids: string[]) => {
+    const peers = new Map(ids.map((id) => [id, createAdmission(id)] as const));
+    const links = new Map<string, AdmissionMessage[]>();
+    const refused = new Set<string>();
+    const wire = (a: string, b: string, now: number) => {
+      links.set(key(a, b), []);
+      links.set(key(b, a), []);
+      for (const [self, other] of [[a, b], [b, a]] as const) {
+        for (const o of peers.get(self)?.connect(other, now) ?? []) if (o.kind === 'send') links.get(key(self, o.to))?.push(o.message);
+      }
+    };
+    return { peers, links, refused, wire, forge: (from: string, to: string, m: AdmissionMessage) => links.get(key(from, to))?.push(m) };
+  };
+
+  it('one forged state ("pair": ["0","1"]) from a link holder sends nobody to "room full"; the two honest people still pair', () => {
+    const { peers, links, refused, wire, forge } = room(['m', 'k']);
+    wire('m', 'x', 0);
+    wire('k', 'x', 0);
+    for (const to of ['m', 'k']) {
+      forge('x', to, { v: 1, type: 'state', pair: ['0', '1'], at: 0 });
+      forge('x', to, { v: 1, type: 'state', pair: ['0', 'x'], at: 0 });
+      forge('x', to, { v: 1, type: 'reject' });
+    }
+    settle(peers, links, 10, refused);
+    expect(refused).toEqual(new Set());
+    expect([peers.get('m')?.refused, peers.get('k')?.refused]).toEqual([false, false]);
+    // The honest pair forms as soon as the two meet.
+    wire('m', 'k', 20);
+    settle(peers, links, 30, refused);
+    expect([peers.get('m')?.partner, peers.get('k')?.partner]).toEqual(['k', 'm']);
+  });
+
+  it('a young pair is not broken by one peer claiming an older pair (its mate absent or silent)', () => {
+    const { peers, links, refused, wire, forge } = room(['m', 'k']);
+    wire('m', 'k', 1_000);
+    settle(peers, links, 1_000, refused);
+    expect(peers.get('m')?.partner).toBe('k');
+    wire('m', 'x', 1_100);
+    // "I have been paired with `0` since the dawn of time", said by x alone.
+    forge('x', 'm', { v: 1, type: 'state', pair: ['0', 'x'], at: 0 });
+    forge('x', 'm', { v: 1, type: 'reject' });
+    settle(peers, links, 1_200, refused);
+    expect([peers.get('m')?.partner, peers.get('k')?.partner]).toEqual(['k', 'm']);
+    expect(refused).toEqual(new Set());
+  });
+
+  it('a pair stays young only by our own clock: an accept stamped far in the future does not make it yield later', () => {
+    const m = createAdmission('m');
+    m.connect('k', 0);
+    m.receive('k', { v: 1, type: 'state', pair: null, at: 0 }, 0);
+    // m offered k (k < m); k accepts with a label from its own, far-off clock.
+    expect(m.receive('k', { v: 1, type: 'accept', at: 9e15 }, 100)).toContainEqual({ kind: 'paired', peer: 'k' });
+    m.connect('a', 100 + PROVISIONAL_MS);
+    m.connect('b', 100 + PROVISIONAL_MS);
+    m.receive('a', { v: 1, type: 'state', pair: ['a', 'b'], at: 0 }, 100 + PROVISIONAL_MS);
+    expect(decided(m.receive('b', { v: 1, type: 'state', pair: ['a', 'b'], at: 0 }, 100 + PROVISIONAL_MS))).toEqual([]);
+    expect(m.partner).toBe('k');
+  });
+
+  it('a peer that turned us down is asked again once it says it is free', () => {
+    const z = createAdmission('z');
+    z.connect('a', 0);
+    z.receive('a', { v: 1, type: 'state', pair: null, at: 0 }, 0);
+    expect(act(z.receive('a', { v: 1, type: 'reject' }, 10))).toEqual([]);
+    expect(z.refused).toBe(false);
+    // Still the same word: not asked again (no ping-pong of offers and rejections).
+    expect(act(z.receive('a', { v: 1, type: 'state', pair: null, at: 0 }, 20))).toEqual([]);
+    z.receive('a', { v: 1, type: 'state', pair: ['a', 'q'], at: 5 }, 30);
+    expect(act(z.receive('a', { v: 1, type: 'state', pair: null, at: 0 }, 40))).toEqual([{ kind: 'send', to: 'a', message: { v: 1, type: 'offer' } }]);
   });
 });

@@ -120,6 +120,28 @@ describe('room full', () => {
   });
 });
 
+describe('admission claims from a link holder (issue 14)', () => {
+  it('one forged "state" claiming a pair sends nobody waiting to "room full"; the real partner still connects', async () => {
+    const hub = createFakeSignalingHub();
+    const code = newCode();
+    const a = makeCall(hub, code);
+    await until(a, 'waiting');
+    // Anyone with the link: a raw client in the room that claims a pair of made-up ids, and one with itself.
+    const forger = await hub.signaling.join(hub.joins[0]!);
+    await new Promise((r) => setTimeout(r, 10));
+    for (const pair of [['0', '1'], ['0', forger.selfId].sort()]) {
+      await forger.send(JSON.stringify({ v: 1, type: 'state', pair, at: 0 }));
+      await forger.send(JSON.stringify({ v: 1, type: 'reject' }));
+    }
+    expect(a.status.value).toEqual({ kind: 'waiting', previous: null });
+    const b = makeCall(hub, code);
+    await Promise.all([until(a, 'connected'), until(b, 'connected')]);
+    expect(a.partner.value).toBe(b.selfId.value);
+    await forger.leave();
+    await Promise.all([a.dispose(), b.dispose()]);
+  });
+});
+
 describe('password rooms', () => {
   it('the creator joins with the password it chose; a joiner is asked and then meets the creator', async () => {
     const hub = createFakeSignalingHub();

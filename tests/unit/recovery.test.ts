@@ -169,15 +169,100 @@ describe('call recovery (fake signaling, fake timers)', () => {
     await Promise.all([a.dispose(), b.dispose()]);
   });
 
-  it('a newcomer while the partner is unreachable takes the slot at once (a crashed partner reloading)', async () => {
+  it('a newcomer during a reconnect waits: the seat stays the partner\'s, and once the partner is back the newcomer is told "room full"', async () => {
     const { hub, a, b, aId, bId } = await pair();
+    a.chat.send('before the blip');
     hub.setLink(aId, bId, 'interrupted');
+    // Anyone with the link, arriving during the blip.
     const c = makeCall(hub, code);
     await vi.advanceTimersByTimeAsync(1000);
+    expect(a.status.value.kind).toBe('reconnecting');
+    expect(a.partner.value).toBe(bId);
+    // Kept waiting: neither seated nor refused for good.
+    expect(c.status.value.kind).toBe('waiting');
+    expect(c.partner.value).toBeNull();
+    hub.setLink(aId, bId, 'connected');
+    expect([a.status.value.kind, b.status.value.kind]).toEqual(['connected', 'connected']);
+    await vi.advanceTimersByTimeAsync(1000);
+    // The pair really refuses the newcomer now: exactly two per room.
+    expect(c.status.value.kind).toBe('full');
+    expect([a.partner.value, b.partner.value]).toEqual([bId, aId]);
+    expect([a.someoneNew.value, b.someoneNew.value]).toEqual([null, null]);
+    expect(b.chat.messages.value.map((m) => m.text)).toEqual(['before the blip']);
+    await Promise.all([a.dispose(), b.dispose(), c.dispose()]);
+  });
+
+  it('if the partner does not come back within the window, the newcomer gets the seat and both screens say it is someone new', async () => {
+    const { hub, a, b, aId, bId } = await pair();
+    a.chat.send('for b only');
+    // The pair's network is gone for good (nothing they re-dial connects); someone new arrives meanwhile.
+    hub.setReachable(false);
+    hub.setLink(aId, bId, 'failed');
+    const c = makeCall(hub, code);
+    await vi.advanceTimersByTimeAsync(RECOVERY_WINDOW_MS - 2000);
+    expect(a.status.value.kind).toBe('reconnecting');
+    expect([c.status.value.kind, c.partner.value]).toEqual(['waiting', null]);
+    await vi.advanceTimersByTimeAsync(3000);
     const cId = hub.memberIds().at(-1);
     expect(a.status.value.kind).toBe('connected');
     expect(a.partner.value).toBe(cId);
+    expect(c.partner.value).toBe(aId);
+    expect([a.someoneNew.value, c.someoneNew.value]).toEqual(['them', 'us']);
+    // Nothing of the earlier call carries over to someone new: no chat, not b's picture.
+    expect(a.chat.messages.value).toEqual([]);
+    expect(c.chat.messages.value).toEqual([]);
+    expect(a.remoteStream.value).toBe(c.localStream.value);
+    expect(a.verification.value?.view.value.phase).not.toBe('verified');
+    expect(b.status.value.kind).toBe('unrestored');
     await Promise.all([a.dispose(), b.dispose(), c.dispose()]);
+  });
+
+  it('an impostor taking the partner\'s peer id (but not its certificate) is not the partner returning', async () => {
+    const { hub, a, b, aId, bId } = await pair();
+    a.chat.send('for b only');
+    hub.setLink(aId, bId, 'interrupted');
+    const picture = a.remoteStream.value;
+    expect(picture).toBe(b.localStream.value);
+    // b's connection is gone (its machine dropped off); the attacker joins under b's id.
+    hub.drop(bId);
+    hub.impersonate(bId);
+    const x = makeCall(hub, code);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(x.selfId.value).toBe(bId);
+    // Not admitted during the window: no seat, no chat, no picture of its own in b's place.
+    expect(a.status.value.kind).toBe('reconnecting');
+    expect(x.status.value.kind).toBe('waiting');
+    expect(x.partner.value).toBeNull();
+    expect(x.chat.messages.value).toEqual([]);
+    await vi.advanceTimersByTimeAsync(RECOVERY_WINDOW_MS);
+    // The window passed: it may have the seat, as someone new, with nothing of b's call.
+    expect(a.status.value.kind).toBe('connected');
+    expect(a.partner.value).toBe(bId);
+    expect([a.someoneNew.value, x.someoneNew.value]).toEqual(['them', 'us']);
+    expect(a.chat.messages.value).toEqual([]);
+    expect(a.remoteStream.value).toBe(x.localStream.value);
+    expect(a.remoteStream.value).not.toBe(picture);
+    await Promise.all([a.dispose(), b.dispose(), x.dispose()]);
+  });
+
+  it('a lingering stranger connected before the blip cannot take the seat while the partner re-dials', async () => {
+    const { hub, a, b, aId, bId } = await pair();
+    // A raw client of the room that never leaves: told "full", it stays, says it is free and offers
+    // itself to anyone it hears from, waiting for one of the pair to be free for a moment.
+    const lurker = await hub.signaling.join(hub.joins[0]!);
+    lurker.on('message', (data, from) => {
+      if (typeof data !== 'string' || !data.includes('"state"')) return;
+      void lurker.send(JSON.stringify({ v: 1, type: 'state', pair: null, at: 0 }), from);
+      void lurker.send(JSON.stringify({ v: 1, type: 'offer' }), from);
+    });
+    await vi.advanceTimersByTimeAsync(10);
+    hub.setLink(aId, bId, 'failed');
+    await vi.advanceTimersByTimeAsync(100);
+    expect([a.status.value.kind, b.status.value.kind]).toEqual(['connected', 'connected']);
+    expect([a.partner.value, b.partner.value]).toEqual([bId, aId]);
+    expect(a.someoneNew.value).toBeNull();
+    await lurker.leave();
+    await Promise.all([a.dispose(), b.dispose()]);
   });
 
   it('a silent partner counts as interrupted (no ICE event needed), and its next message ends the recovery', async () => {

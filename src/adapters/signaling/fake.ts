@@ -4,6 +4,8 @@ import type { JoinOptions, Signaling, SignalingEvents, SignalingRoom } from './t
 
 interface Member {
   id: string;
+  /** Its DTLS certificate, by name: its id, unless it took someone else's id (an impostor). */
+  cert: string;
   emitter: ReturnType<typeof createEmitter<SignalingEvents>>;
   streams: MediaStream[];
 }
@@ -27,6 +29,8 @@ export const createFakeSignalingHub = () => {
   let reachable = true;
   /** Certificates changed by a renegotiation: `viewer|member` → the label `viewer` now sees for `member`. */
   const presented = new Map<string, string>();
+  /** The id the next join takes instead of a fresh one (an impostor choosing someone's peer id). */
+  let nextAs: string | null = null;
   /** A re-dialled pair connects again over a new path: the old path's cut no longer applies. */
   const reconnect = (pair: string) => {
     const [a = '', b = ''] = pair.split('|');
@@ -52,7 +56,10 @@ export const createFakeSignalingHub = () => {
       const key = `${options.topic}/${options.password}`;
       const members = rooms.get(key) ?? new Map<string, Member>();
       rooms.set(key, members);
-      const self: Member = { id: `peer-${nextId++}`, emitter: createEmitter<SignalingEvents>(), streams: [] };
+      const fresh = `peer-${nextId++}`;
+      // An impostor picks the id but cannot pick the certificate: its own has its own fingerprint.
+      const self: Member = { id: nextAs ?? fresh, cert: nextAs === null ? fresh : `impostor-${fresh}`, emitter: createEmitter<SignalingEvents>(), streams: [] };
+      nextAs = null;
       // Announce on a later task, after the caller has wired its listeners, as real signaling does.
       setTimeout(() => {
         const others = [...members.values()];
@@ -95,10 +102,11 @@ export const createFakeSignalingHub = () => {
           }
         },
         async fingerprints(peerId) {
-          // Each member has a fixed "certificate": its id's bytes padded to 32 (or what presentCertificate set).
-          const fp = (id: string) => Uint8Array.from({ length: 32 }, (_, i) => id.charCodeAt(i % id.length));
-          const local = presented.get(`${self.id}|${self.id}`) ?? self.id;
-          const remote = presented.get(`${self.id}|${peerId}`) ?? peerId;
+          // Each member has a fixed "certificate": its name's bytes padded to 32 (kept across re-dials),
+          // or what presentCertificate set after a renegotiation.
+          const fp = (name: string) => Uint8Array.from({ length: 32 }, (_, i) => name.charCodeAt(i % name.length));
+          const local = presented.get(`${self.id}|${self.id}`) ?? self.cert;
+          const remote = presented.get(`${self.id}|${peerId}`) ?? members.get(peerId)?.cert ?? peerId;
           // With a simulated man in the middle, each side sees the attacker's certificate as the remote one.
           return { local: fp(local), remote: fp(hub.interceptDtls ? `mitm-${remote}` : remote) };
         },
@@ -164,6 +172,10 @@ export const createFakeSignalingHub = () => {
     relayRoomFull() {
       for (const members of rooms.values()) for (const m of members.values()) m.emitter.emit('roomFull');
     },
+    /** The next join takes `peerId` (someone else's id, as an attacker may choose) with a certificate of its own. */
+    impersonate(peerId: string) {
+      nextAs = peerId;
+    },
     /** Stops delivering `peerId`'s messages without telling anyone, as a frozen machine would. */
     silence(peerId: string) {
       silenced.add(peerId);
@@ -213,6 +225,8 @@ export const createFakeSignalingHub = () => {
     },
     /** Simulates a peer vanishing without goodbye (crash, network gone). */
     drop(peerId: string) {
+      // Its connections are gone, and with them the state of their paths.
+      for (const k of [...cut]) if (k.split('|').includes(peerId)) cut.delete(k);
       for (const members of rooms.values()) {
         if (!members.delete(peerId)) continue;
         for (const other of members.values()) other.emitter.emit('peerLeave', peerId);

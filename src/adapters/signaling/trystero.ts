@@ -3,7 +3,7 @@
 // abandonment; this module adds what a call needs on top: re-entering the rendezvous at once when
 // the room empties or a relay comes back, and reporting whether any relay is reachable.
 import type { JoinRoom, MessageAction, Room } from '@trystero-p2p/nostr';
-import { isRoomFullFrame } from '../../core/relay-notice';
+import { createRelayVerdicts } from '../../core/relay-notice';
 import { createDtlsCertificate, readDtlsFingerprints } from '../rtc/fingerprints';
 import { watchCertificates } from '../rtc/watch-certificates';
 import { readStats } from '../rtc/stats';
@@ -38,6 +38,28 @@ const loadStrategy = (strategy: JoinOptions['strategy']): Promise<StrategyModule
 
 const relayState = (mod: StrategyModule): 'online' | 'offline' =>
   Object.values(mod.getRelaySockets()).some((s) => s.readyState === WebSocket.OPEN) ? 'online' : 'offline';
+
+/**
+ * Listeners of what is sent on each relay socket. Trystero sends through the socket's own `send`
+ * (`socket.send(data)`, looked up at each call), so one wrapper per socket sees every frame; it is
+ * installed once and shared by every join, since the sockets are the strategy module's, not a room's.
+ */
+const sendListeners = new WeakMap<WebSocket, Set<(data: unknown) => void>>();
+const onSend = (socket: WebSocket, listener: (data: unknown) => void): (() => void) => {
+  let listeners = sendListeners.get(socket);
+  if (!listeners) {
+    const set = new Set<(data: unknown) => void>();
+    listeners = set;
+    sendListeners.set(socket, set);
+    const send = socket.send;
+    socket.send = function (this: WebSocket, data: Parameters<WebSocket['send']>[0]) {
+      for (const l of set) l(data);
+      send.call(this, data);
+    };
+  }
+  listeners.add(listener);
+  return () => void listeners.delete(listener);
+};
 
 /** Trystero's per-call options: one peer, or everyone when no id is given. */
 const targetOf = (peerId: string | undefined) => (peerId === undefined ? {} : { target: peerId });
@@ -85,7 +107,10 @@ export const createTrysteroSignaling = (): Signaling => ({
       if (left || rejoining || (!force && (!rejoinWhenEmpty || peers.size > 0))) return;
       rejoining = (async () => {
         await current.room.leave();
-        if (!left) current = open();
+        if (left) return;
+        current = open();
+        // New sockets (a strategy re-initialised) are watched before their first frame goes out.
+        watchSockets();
       })().finally(() => (rejoining = null));
     };
 
@@ -96,16 +121,33 @@ export const createTrysteroSignaling = (): Signaling => ({
     };
 
     // A relay with a two-peer cap refuses a third peer's announces; Trystero only logs that, so we
-    // listen on its sockets (alongside it, not instead) to tell the person the room is full.
+    // listen on its sockets (alongside it, not instead) to tell the person the room is full. Any relay
+    // in the config can say so, honestly or not: a refusal counts only as the answer to an event we
+    // published on that very socket, and the room is full only when every relay that carries us says
+    // so. A lying relay loses us nothing but itself; the others keep carrying the call.
+    const verdicts = createRelayVerdicts();
+    /** Relays seen open during this join: those that carry (or carried) us. */
+    const carriers = new Set<string>();
     const watched = new WeakSet<WebSocket>();
-    const onRelayFrame = (e: MessageEvent<unknown>) => {
-      if (peers.size === 0 && isRoomFullFrame(e.data)) emitter.emit('roomFull');
+    const unwatch: Array<() => void> = [];
+    const checkFull = () => {
+      if (peers.size === 0 && verdicts.fullEverywhere(carriers)) emitter.emit('roomFull');
     };
     const watchSockets = () => {
-      for (const socket of Object.values(mod.getRelaySockets())) {
+      for (const [url, socket] of Object.entries(mod.getRelaySockets())) {
+        if (socket.readyState === WebSocket.OPEN) carriers.add(url);
         if (watched.has(socket)) continue;
         watched.add(socket);
-        socket.addEventListener('message', onRelayFrame);
+        const onFrame = (e: MessageEvent<unknown>) => {
+          verdicts.received(url, e.data);
+          checkFull();
+        };
+        socket.addEventListener('message', onFrame);
+        const stopSending = onSend(socket, (data) => verdicts.sent(url, data));
+        unwatch.push(() => {
+          socket.removeEventListener('message', onFrame);
+          stopSending();
+        });
       }
     };
     watchSockets();
@@ -167,7 +209,7 @@ export const createTrysteroSignaling = (): Signaling => ({
         if (left) return;
         left = true;
         clearInterval(poll);
-        for (const socket of Object.values(mod.getRelaySockets())) socket.removeEventListener('message', onRelayFrame);
+        for (const stop of unwatch.splice(0)) stop();
         await rejoining;
         await current.room.leave();
         emitter.clear();

@@ -32,7 +32,10 @@ export interface SignalingEvents {
   error: (message: string) => void;
   /** Relay reachability changed. */
   state: (state: SignalingState) => void;
-  /** A relay refused us because two people are already in this room (its two-peer cap). */
+  /**
+   * Every relay that carries us refused an event we published on it because two people are already in
+   * this room (its two-peer cap). One relay's word alone, or a "refusal" of something we never sent, is not this.
+   */
   roomFull: () => void;
   /** The media path to a connected peer broke, failed or came back (its connection is kept open meanwhile). */
   link: (peerId: string, state: LinkState) => void;

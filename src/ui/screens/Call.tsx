@@ -47,6 +47,12 @@ const statusText = (s: CallStatus, hasRemoteMedia: boolean, signaling: Signaling
   }
 };
 
+/** Said on both screens when a seat kept for someone who did not come back went to someone else. */
+const someoneNewText = {
+  them: 'Someone new: the person you were talking to did not reconnect in time, and this is a different device, not theirs.',
+  us: 'Someone new: the other person was waiting for someone else to reconnect, and you got the place instead.',
+} as const;
+
 /**
  * The call: a status line, the invitation while waiting (with `whileWaiting`, e.g. the opt-in to be
  * told when they join: waiting is when people switch to another tab), both videos and the controls.
@@ -64,6 +70,7 @@ export const Call = ({ call, code, onHome, whileWaiting }: { call: CallModel; co
   const badge = verifyBadge(view);
   // While reconnecting the call is still with the same person: keep its panels where they are.
   const inCall = status.kind === 'connected' || status.kind === 'reconnecting';
+  const someoneNew = call.someoneNew.value;
 
   return (
     <main
@@ -78,6 +85,12 @@ export const Call = ({ call, code, onHome, whileWaiting }: { call: CallModel; co
       <p class="status" role="status" aria-live="polite" data-testid="status" data-status={status.kind} data-signaling={signaling}>
         {statusText(status, remote !== null, signaling)}
       </p>
+      {inCall && someoneNew && (
+        <p class="notice" role="alert" data-testid="someone-new" data-someone-new={someoneNew}>
+          {someoneNewText[someoneNew]}
+          {view?.phase !== 'verified' && ' This call is not verified: compare the codes before you say anything private.'}
+        </p>
+      )}
       {inCall && (
         <p class={`badge badge--${badge.tone}`} data-testid="verify-state" aria-live="polite">
           {badge.text}

@@ -1,0 +1,96 @@
+// Issue 14, item 5: a relay listed in config.json that lies. Any relay in the list could end every
+// waiting call by answering `["OK", <id>, false, "rate-limited: room full"]`; here a hostile relay
+// (a tiny ws server in the test) does exactly that to every event, beside an honest Parley relay.
+// The call must still connect through the honest one, and nobody may be told "room full".
+import { expect, test, type Page } from '@playwright/test';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { expectRemoteVideoPlaying, openPeer, startCall, type Peer } from './helpers';
+import { relayProcess } from './relay-process';
+import { NOSTR_ROOM_FULL } from '../../src/core/relay-notice';
+
+const HONEST_PORT = 19211;
+const HOSTILE_PORT = 19212;
+const HOSTILE = `ws://127.0.0.1:${HOSTILE_PORT}/`;
+
+/** Every status the call screen shows from the first page load on (the screen is rendered later). */
+const recordStatuses = (page: Page) =>
+  page.addInitScript(() => {
+    const seen: string[] = [];
+    (window as unknown as { __allStatuses: string[] }).__allStatuses = seen;
+    const note = (el: Element | null) => {
+      const s = el?.getAttribute('data-status');
+      if (s && seen.at(-1) !== s) seen.push(s);
+    };
+    new MutationObserver((records) => {
+      for (const r of records) {
+        if (r.type === 'attributes') note(r.target as Element);
+        else for (const n of r.addedNodes) if (n instanceof Element) note(n.matches('[data-testid="status"]') ? n : n.querySelector('[data-testid="status"]'));
+      }
+    }).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-status'] });
+  });
+const statusesOf = (page: Page) => page.evaluate(() => (window as unknown as { __allStatuses: string[] }).__allStatuses);
+
+test.describe('a hostile relay beside an honest one', () => {
+  const honest = relayProcess(HONEST_PORT, ['--config-relay', `ws://127.0.0.1:${HONEST_PORT}/`, '--config-relay', HOSTILE, '--connect-src', HOSTILE]);
+  let hostile: WebSocketServer;
+  /** Authors (Trystero's per-page keys) of the events the hostile relay refused with a forged "room full". */
+  const refused: string[] = [];
+  test.describe.configure({ timeout: 120_000 });
+
+  test.beforeAll(async () => {
+    hostile = new WebSocketServer({ host: '127.0.0.1', port: HOSTILE_PORT });
+    hostile.on('connection', (socket: WebSocket) => {
+      socket.on('message', (raw) => {
+        let frame: unknown;
+        try {
+          frame = JSON.parse(String(raw));
+        } catch {
+          return;
+        }
+        if (!Array.isArray(frame)) return;
+        // Subscriptions are acknowledged like any relay would, so the client keeps using this one.
+        if (frame[0] === 'REQ' && typeof frame[1] === 'string') socket.send(JSON.stringify(['EOSE', frame[1]]));
+        if (frame[0] === 'EVENT' && typeof frame[1]?.id === 'string') {
+          refused.push(String(frame[1].pubkey));
+          socket.send(JSON.stringify(['OK', frame[1].id, false, NOSTR_ROOM_FULL]));
+        }
+      });
+    });
+    await new Promise<void>((resolve) => hostile.once('listening', () => resolve()));
+    await honest.start();
+  });
+  test.afterAll(async () => {
+    await honest.kill();
+    for (const client of hostile.clients) client.terminate();
+    await new Promise<void>((resolve) => hostile.close(() => resolve()));
+  });
+
+  test('answers every event with a forged "room full": the call still connects, and nobody is told the room is full', async ({ browser }) => {
+    const people: Peer[] = [];
+    const alice = await openPeer(browser, `${honest.url}/`);
+    people.push(alice);
+    await recordStatuses(alice.page);
+    await alice.page.reload();
+    const link = await startCall(alice);
+    // Alice waits long enough for her announces to reach both relays, and the lie to come back.
+    await expect.poll(() => refused.length, { timeout: 20_000 }).toBeGreaterThan(0);
+    const bob = await openPeer(browser, 'about:blank');
+    people.push(bob);
+    await recordStatuses(bob.page);
+    await bob.page.goto(link);
+    await bob.page.getByTestId('lobby').getByRole('button', { name: 'Join now' }).waitFor();
+    await expect(bob.page.getByTestId('lobby')).toHaveAttribute('data-ready', 'true');
+    await bob.page.getByTestId('lobby').getByRole('button', { name: 'Join now' }).click();
+
+    for (const p of people) await expect(p.page.getByTestId('status')).toHaveAttribute('data-status', 'connected', { timeout: 30_000 });
+    await expectRemoteVideoPlaying(alice.page);
+    await expectRemoteVideoPlaying(bob.page);
+    // The hostile relay did refuse both people's own events (it saw and answered each of them).
+    expect(new Set(refused).size).toBeGreaterThanOrEqual(2);
+    for (const p of people) {
+      expect(await statusesOf(p.page)).not.toContain('full');
+      await expect(p.page.getByTestId('status')).not.toHaveText(/full/);
+    }
+    await Promise.all(people.map((p) => p.context.close()));
+  });
+});

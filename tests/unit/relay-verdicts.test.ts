@@ -1,0 +1,159 @@
+// Issue 14, item 5: any relay listed in config.json could end every waiting call with one forged
+// `["OK", <any id>, false, "rate-limited: room full"]`. These tests play that relay against the real
+// signaling adapter (Trystero's strategy module replaced by a fake with fake relay sockets) and
+// against the pure verdict logic it uses.
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createRelayVerdicts, MAX_TRACKED_PUBLICATIONS, NOSTR_ROOM_FULL, ROOM_FULL_REASON } from '../../src/core/relay-notice';
+
+/** A relay socket as Trystero holds one: frames go out through its own `send`, come in as 'message' events. */
+class FakeRelaySocket extends EventTarget {
+  readyState = 1;
+  readonly sent: unknown[] = [];
+  send(data: unknown): void {
+    this.sent.push(data);
+  }
+  /** The relay sends us a frame. */
+  deliver(frame: unknown): void {
+    this.dispatchEvent(new MessageEvent('message', { data: JSON.stringify(frame) }));
+  }
+}
+
+const sockets: Record<string, FakeRelaySocket> = {};
+vi.mock('@trystero-p2p/nostr', () => ({
+  selfId: 'self-id',
+  getRelaySockets: () => sockets,
+  joinRoom: () => ({
+    makeAction: () => ({ send: async () => undefined, onMessage: null }),
+    getPeers: () => ({}),
+    leave: async () => undefined,
+    addStream: () => [],
+    replaceTrack: () => [],
+    addTrack: () => [],
+    removeTrack: () => undefined,
+  }),
+}));
+vi.mock('../../src/adapters/rtc/fingerprints', () => ({
+  createDtlsCertificate: async () => ({ certificate: {} }),
+  readDtlsFingerprints: async () => {
+    throw new Error('not used here');
+  },
+}));
+
+const { createTrysteroSignaling } = await import('../../src/adapters/signaling/trystero');
+
+const options = { strategy: 'nostr' as const, relays: ['wss://honest', 'wss://hostile'], iceServers: [], topic: 't', password: 'p' };
+/** Trystero publishing an announce on a relay socket (as its client.send does: socket.send(json)). */
+const publish = (socket: FakeRelaySocket, id: string) => socket.send(JSON.stringify(['EVENT', { id, kind: 20001, content: 'x', tags: [['x', 't']] }]));
+const ok = (id: string, accepted: boolean) => ['OK', id, accepted, accepted ? '' : NOSTR_ROOM_FULL];
+
+describe('a relay that says "room full" (signaling adapter over fake relay sockets)', () => {
+  beforeEach(() => {
+    vi.stubGlobal('WebSocket', { OPEN: 1 });
+    for (const k of Object.keys(sockets)) delete sockets[k];
+    sockets['wss://honest'] = new FakeRelaySocket();
+    sockets['wss://hostile'] = new FakeRelaySocket();
+  });
+  afterEach(() => vi.unstubAllGlobals());
+
+  const join = async () => {
+    const room = await createTrysteroSignaling().join(options);
+    let full = 0;
+    room.on('roomFull', () => full++);
+    return { room, full: () => full };
+  };
+
+  it('a hostile relay answering each of our events with "room full" does not end the call the honest relay carries', async () => {
+    const { room, full } = await join();
+    const [honest, hostile] = [sockets['wss://honest']!, sockets['wss://hostile']!];
+    for (const id of ['e1', 'e2', 'e3']) {
+      publish(honest, id);
+      publish(hostile, id);
+      honest.deliver(ok(id, true));
+      // The lie names our very event: the best a hostile relay can do.
+      hostile.deliver(ok(id, false));
+    }
+    expect(full()).toBe(0);
+    // The frames still went out: we only watch what Trystero sends.
+    expect(hostile.sent).toHaveLength(3);
+    await room.leave();
+  });
+
+  it('a forged "room full" naming an event we never published counts for nothing, even from the only relay', async () => {
+    delete sockets['wss://honest'];
+    const { room, full } = await join();
+    const hostile = sockets['wss://hostile']!;
+    hostile.deliver(['OK', 'ab'.repeat(32), false, NOSTR_ROOM_FULL]);
+    hostile.deliver({ action: 'announce', 'failure reason': ROOM_FULL_REASON, info_hash: 'not-ours' });
+    expect(full()).toBe(0);
+    await room.leave();
+  });
+
+  it('when every relay that carries us refuses an event of ours for a full room, the room is full', async () => {
+    const { room, full } = await join();
+    const [honest, hostile] = [sockets['wss://honest']!, sockets['wss://hostile']!];
+    publish(honest, 'e1');
+    publish(hostile, 'e2');
+    honest.deliver(ok('e1', false));
+    expect(full()).toBe(0);
+    hostile.deliver(ok('e2', false));
+    expect(full()).toBe(1);
+    await room.leave();
+  });
+
+  it('an answer from one relay to an event sent on another relay is not an answer', async () => {
+    delete sockets['wss://honest'];
+    sockets['wss://other'] = new FakeRelaySocket();
+    const { room, full } = await join();
+    publish(sockets['wss://other']!, 'e1');
+    sockets['wss://other']!.readyState = 3;
+    sockets['wss://hostile']!.deliver(ok('e1', false));
+    expect(full()).toBe(0);
+    await room.leave();
+  });
+});
+
+describe('relay verdicts (pure)', () => {
+  it('believes a relay only about itself, and only in answer to what we published on it', () => {
+    const v = createRelayVerdicts();
+    v.sent('a', JSON.stringify(['EVENT', { id: 'e1' }]));
+    v.sent('a', JSON.stringify(['REQ', 'sub', {}]));
+    v.received('b', JSON.stringify(ok('e1', false)));
+    expect(v.refuses('b')).toBe(false);
+    v.received('a', JSON.stringify(['OK', 'e9', false, NOSTR_ROOM_FULL]));
+    expect(v.refuses('a')).toBe(false);
+    v.received('a', JSON.stringify(ok('e1', false)));
+    expect(v.refuses('a')).toBe(true);
+    expect(v.fullEverywhere(['a'])).toBe(true);
+    expect(v.fullEverywhere(['a', 'b'])).toBe(false);
+    expect(v.fullEverywhere([])).toBe(false);
+    // The same relay carrying one of our events again: no longer refusing.
+    v.sent('a', JSON.stringify(['EVENT', { id: 'e2' }]));
+    v.received('a', JSON.stringify(ok('e2', true)));
+    expect(v.refuses('a')).toBe(false);
+  });
+
+  it('tracker form: a failure naming the info_hash we announced on that tracker', () => {
+    const v = createRelayVerdicts();
+    v.sent('t', JSON.stringify({ action: 'announce', info_hash: 'h1', peer_id: 'p', numwant: 5 }));
+    v.received('t', JSON.stringify({ action: 'announce', 'failure reason': ROOM_FULL_REASON, info_hash: 'h2' }));
+    expect(v.refuses('t')).toBe(false);
+    v.received('t', JSON.stringify({ action: 'announce', 'failure reason': ROOM_FULL_REASON, info_hash: 'h1' }));
+    expect(v.refuses('t')).toBe(true);
+  });
+
+  it('remembers a bounded number of publications per relay; malformed frames never throw', () => {
+    const v = createRelayVerdicts();
+    for (let i = 0; i <= MAX_TRACKED_PUBLICATIONS; i++) v.sent('a', JSON.stringify(['EVENT', { id: `e${i}` }]));
+    v.received('a', JSON.stringify(ok('e0', false)));
+    expect(v.refuses('a')).toBe(false);
+    v.received('a', JSON.stringify(ok(`e${MAX_TRACKED_PUBLICATIONS}`, false)));
+    expect(v.refuses('a')).toBe(true);
+    for (const junk of [null, 42, '', '["OK"', '["OK",{},false]', '{"action":"announce"}', 'x'.repeat(100_000), new Uint8Array(3)]) {
+      expect(() => {
+        v.sent('z', junk);
+        v.received('z', junk);
+      }).not.toThrow();
+    }
+    expect(v.refuses('z')).toBe(false);
+  });
+});
