@@ -10,9 +10,22 @@ export type RefusalReason =
   | 'invalid'
   | 'blocked'
   | 'subscriptions'
-  | 'slow_consumer';
+  | 'slow_consumer'
+  /** A Host name the relay was not told to answer for (DNS rebinding), on HTTP or upgrade. */
+  | 'host'
+  /** An unparseable request target or a non-GET upgrade. */
+  | 'bad_request'
+  /** A TCP connection past the address group's cap on unfinished request heads. */
+  | 'half_open'
+  /** A connection disconnected for running past its refusal tolerance. */
+  | 'flood'
+  /** A WebSocket closed by ws for too many fragments or buffered chunks of one message. */
+  | 'fragments'
+  /** `/metrics` asked for without the token or from a non-loopback address. */
+  | 'metrics_auth';
 
-const REASONS: readonly RefusalReason[] = ['origin', 'token', 'capacity', 'ip_connections', 'rate', 'size', 'room_full', 'invalid', 'blocked', 'subscriptions', 'slow_consumer'];
+const REASONS: readonly RefusalReason[] = ['origin', 'token', 'capacity', 'ip_connections', 'rate', 'size', 'room_full', 'invalid', 'blocked', 'subscriptions', 'slow_consumer',
+  'host', 'bad_request', 'half_open', 'flood', 'fragments', 'metrics_auth'];
 
 export type Protocol = 'nostr' | 'tracker';
 
