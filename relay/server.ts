@@ -256,13 +256,14 @@ export const createRelay = (options: RelayOptions): Relay => {
 
   // Unfinished request heads per address group: one address cannot hold thousands of sockets open
   // by sending half a request each. Counted from the TCP connection to its first complete head.
-  const pendingHeads = new WeakMap<object, string>();
+  const pendingHeads = new WeakMap<object, { group: string; timer: NodeJS.Timeout }>();
   const headDone = (socket: object): void => {
     const tcp = tcpSocketOf(socket);
-    const group = pendingHeads.get(tcp);
-    if (group === undefined) return;
+    const pending = pendingHeads.get(tcp);
+    if (pending === undefined) return;
     pendingHeads.delete(tcp);
-    const state = groups.get(group);
+    clearTimeout(pending.timer);
+    const state = groups.get(pending.group);
     if (state !== undefined) state.halfOpen -= 1;
   };
   server.on('connection', (socket: Socket) => {
@@ -279,7 +280,13 @@ export const createRelay = (options: RelayOptions): Relay => {
       return;
     }
     state.halfOpen += 1;
-    pendingHeads.set(socket, group);
+    // Our own deadline for the first head: Node's headersTimeout did not fire for half-sent upgrade
+    // requests in our tests (Node 20), and this one cannot be starved by a flood of them.
+    const timer = setTimeout(() => {
+      if (pendingHeads.has(socket)) socket.destroy();
+    }, limits.headersTimeoutMs);
+    timer.unref();
+    pendingHeads.set(socket, { group, timer });
     socket.once('close', () => headDone(socket));
   });
   // Registered before the handler below, so the head counts as finished whatever the handler does.
@@ -361,6 +368,10 @@ export const createRelay = (options: RelayOptions): Relay => {
       if (e.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') ctx.refuse(conn, 'size');
       else if (e.code === 'WS_ERR_TOO_MANY_BUFFERED_PARTS') ctx.refuse(conn, 'fragments');
       else ctx.refuse(conn, 'invalid');
+      // ws has sent its close frame (1008/1009) and stopped reading; a client that never answers it
+      // would otherwise hold the socket (and the unfinished message) for ws's 30 s close timeout.
+      conn.open = false;
+      setTimeout(() => socket.terminate(), CLOSE_GRACE_MS).unref();
     });
     socket.on('pong', () => {
       conn.alive = true;
