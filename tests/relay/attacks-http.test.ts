@@ -329,7 +329,7 @@ describe('attacks on the relay process: held resources are bounded', () => {
     // Past the cap (32 per address) a half-open connection is closed at once...
     await waitFor(() => closed >= 2000 - 32, 'all but 32 half-open requests were closed', 5000);
     // ...and the 32 it holds go at the header timeout (3 s from their connect), not Node's ~90 s.
-    await waitFor(() => closed === 2000, 'every half-open request was closed', 10_000);
+    await waitFor(() => closed === 2000, 'every half-open request was closed', 20_000);
     expect(rssMiB(relay.pid) - before).toBeLessThan(RSS_GROWTH_MIB);
     await expectHeld(relay, await probe.stop());
   });
