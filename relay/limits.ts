@@ -70,7 +70,10 @@ export interface RelayLimits {
   refusalTolerance: RateLimit;
   /** Fragments of one unfinished WebSocket message (ws closes the socket past it); browsers send a message in one or a few frames. */
   maxFragments: number;
-  /** TCP connections per address group that have not finished sending their first request head. */
+  /**
+   * TCP connections per address group that have not finished sending their first request head.
+   * Roomy: browsers preconnect sockets they send nothing on for seconds, and many people may share one address.
+   */
   maxHalfOpenPerIp: number;
   /** Time a client has to send a request head (also the TLS handshake), and a whole request. */
   headersTimeoutMs: number;
@@ -103,7 +106,7 @@ export const DEFAULT_LIMITS: RelayLimits = {
   connectionOpenRate: { perSecond: 2, burst: 32 },
   refusalTolerance: { perSecond: 10, burst: 100 },
   maxFragments: 64,
-  maxHalfOpenPerIp: 32,
+  maxHalfOpenPerIp: 128,
   headersTimeoutMs: 10_000,
   requestTimeoutMs: 20_000,
   maxSubscriptionsPerConnection: 16,
