@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import { err, ok, type Result } from '../src/core/result.js';
 import { DEFAULT_LIMITS, type RelayLimits } from './limits.js';
 
@@ -6,49 +7,84 @@ export const DEFAULT_PORT = 8787;
 export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_TURN_TTL_SECONDS = 6 * 3600;
 
+/** One row per flag: the parser's option table and `--help` are both made from it. */
+interface Flag {
+  name: string;
+  /** Placeholder for the value; absent for a switch. */
+  value?: string;
+  /** Given more than once (or comma-separated), every value counts. */
+  multiple?: boolean;
+  help: string;
+}
+
+const LIMITS_HELP = 'Limits (defaults in brackets; work is counted in the COST units of relay/limits.ts, one per small frame)';
+const d = DEFAULT_LIMITS;
+
+const FLAG_SECTIONS: readonly (readonly [string, readonly Flag[]])[] = [
+  ['Listening', [
+    { name: 'port', value: 'N', help: `TCP port (default $PORT or ${DEFAULT_PORT}; 0 picks a free port)` },
+    { name: 'host', value: 'H', help: `interface to bind (default $HOST or ${DEFAULT_HOST})` },
+    { name: 'static', value: 'DIR', help: 'directory of the built app (default: dist in the current directory)' },
+    { name: 'tls-cert', value: 'FILE', help: 'PEM certificate chain: serve HTTPS and WSS [TLS_CERT]' },
+    { name: 'tls-key', value: 'FILE', help: 'PEM private key for --tls-cert [TLS_KEY]' },
+    { name: 'insecure-http', help: 'allow plain HTTP on a non-loopback interface (only behind a TLS proxy)' },
+  ]],
+  ['Who may connect', [
+    { name: 'public-origin', value: 'O', multiple: true, help: 'origin this relay is published as (e.g. https://relay.example), repeatable; only the host names of\nthese and of --allow-origin are answered for, besides localhost/127.0.0.1/[::1] on a loopback or\nwildcard bind (DNS rebinding gets 421)' },
+    { name: 'allow-origin', value: 'O', multiple: true, help: 'extra browser origin allowed to open WebSockets, repeatable or comma-separated;\n"*" allows any (default: only this relay\'s own origin)' },
+    { name: 'token-secret-file', value: 'F', help: 'require ?token= access tokens signed with the secret in F [RELAY_TOKEN_SECRET]' },
+    { name: 'print-token', value: 'SECONDS', help: 'print a token valid for SECONDS (needs the secret) and exit' },
+    { name: 'metrics-token', value: 'T', help: '/metrics needs "Authorization: Bearer T" [METRICS_TOKEN; the variable keeps T out of ps];\nwithout it /metrics answers loopback clients only' },
+  ]],
+  ['What /config.json advertises', [
+    { name: 'strategy', value: 'S', help: 'nostr (default) or torrent' },
+    { name: 'config-relay', value: 'URL', multiple: true, help: 'relay URL to list instead of this relay itself, repeatable (several relays)' },
+    { name: 'turn-url', value: 'URL', multiple: true, help: 'TURN server URL, repeatable; needs --turn-secret-file' },
+    { name: 'turn-secret-file', value: 'F', help: 'coturn static-auth-secret for short-lived TURN credentials [TURN_SECRET]' },
+    { name: 'turn-ttl', value: 'SECONDS', help: `lifetime of TURN credentials (default ${DEFAULT_TURN_TTL_SECONDS})` },
+    { name: 'turn-only', help: 'media only through TURN (iceTransportPolicy "relay": hides each side\'s address)' },
+    { name: 'connect-src', value: 'SRC', multiple: true, help: 'extra CSP connect-src source, repeatable' },
+  ]],
+  [LIMITS_HELP, [
+    { name: 'max-connections', value: 'N', help: `total WebSocket connections [${d.maxConnections}]` },
+    { name: 'max-connections-per-ip', value: 'N', help: `per address group (IPv4 address, IPv6 /64) [${d.maxConnectionsPerIp}]` },
+    { name: 'rate', value: 'N', help: `work units/s per connection, burst 3N [${d.connectionRate.perSecond}]` },
+    { name: 'ip-rate', value: 'N', help: `work units/s per address group, burst 3N [${d.ipRate.perSecond}]` },
+    { name: 'open-rate', value: 'N', help: `new WebSockets/s per address group, burst 16N [${d.connectionOpenRate.perSecond}]` },
+    { name: 'refusal-tolerance', value: 'N', help: `refusals a connection may run up (N/10 forgiven a second) before it is cut (1008) [${d.refusalTolerance.burst}]` },
+    { name: 'max-payload', value: 'BYTES', help: `largest WebSocket message [${d.maxPayloadBytes}]` },
+    { name: 'max-fragments', value: 'N', help: `fragments of one unfinished WebSocket message [${d.maxFragments}]` },
+    { name: 'max-half-open', value: 'N', help: `TCP connections per address group still sending their request head [${d.maxHalfOpenPerIp}]` },
+    { name: 'headers-timeout', value: 'SECONDS', help: `time to send a request head or finish the TLS handshake; a whole request gets twice that [${d.headersTimeoutMs / 1000}]` },
+    { name: 'max-subscriptions', value: 'N', help: `Nostr subscriptions per connection [${d.maxSubscriptionsPerConnection}]` },
+    { name: 'max-peers-per-topic', value: 'N', help: `distinct peers per topic; 0 = no cap [${d.maxPeersPerTopic}]` },
+    { name: 'topic-idle', value: 'SECONDS', help: `publish-only membership expiry [${d.topicIdleMs / 1000}]` },
+    { name: 'tracker-interval', value: 'SECONDS', help: `announce interval asked of tracker clients [${d.trackerIntervalSeconds}]` },
+    { name: 'heartbeat', value: 'SECONDS', help: `ping interval; silent clients are cut after two [${d.heartbeatMs / 1000}]` },
+    { name: 'max-buffered', value: 'BYTES', help: `send buffer that marks a slow consumer [${d.maxBufferedBytes}]` },
+  ]],
+  ['', [
+    { name: 'log-level', value: 'L', help: 'info (default: refusals, errors, lifecycle) or debug (adds every connection open/close)' },
+    { name: 'help', help: 'show this help' },
+  ]],
+];
+
+const FLAGS: readonly Flag[] = FLAG_SECTIONS.flatMap(([, flags]) => flags);
+const BY_NAME = new Map(FLAGS.map((f) => [f.name, f]));
+
+const usageLine = (flag: Flag): string => {
+  const left = `  --${flag.name}${flag.value === undefined ? '' : ` ${flag.value}`}`;
+  const [first = '', ...rest] = flag.help.split('\n');
+  const pad = ' '.repeat(29);
+  return [`${left.padEnd(29)}${left.length >= 29 ? `\n${pad}` : ''}${first}`, ...rest.map((l) => `${pad}${l}`)].join('\n');
+};
+
 export const USAGE = `Usage: node build/relay/cli.js [flags]        (npm run relay -- [flags])
 
 Serves the built Parley app and its signaling (Nostr and WebTorrent tracker) on one port.
 Flags win over the environment variables named in brackets. See relay/README.md.
 
-Listening
-  --port N                 TCP port (default $PORT or ${DEFAULT_PORT}; 0 picks a free port)
-  --host H                 interface to bind (default $HOST or ${DEFAULT_HOST})
-  --static DIR             directory of the built app (default: dist in the current directory)
-  --tls-cert FILE          PEM certificate chain: serve HTTPS and WSS [TLS_CERT]
-  --tls-key FILE           PEM private key for --tls-cert [TLS_KEY]
-  --insecure-http          allow plain HTTP on a non-loopback interface (only behind a TLS proxy)
-
-Who may connect
-  --allow-origin O         extra browser origin allowed to open WebSockets, repeatable or comma-separated;
-                           "*" allows any (default: only this relay's own origin)
-  --token-secret-file F    require ?token= access tokens signed with the secret in F [RELAY_TOKEN_SECRET]
-  --print-token SECONDS    print a token valid for SECONDS (needs the secret) and exit
-
-What /config.json advertises
-  --strategy S             nostr (default) or torrent
-  --config-relay URL       relay URL to list instead of this relay itself, repeatable (several relays)
-  --turn-url URL           TURN server URL, repeatable; needs --turn-secret-file
-  --turn-secret-file F     coturn static-auth-secret for short-lived TURN credentials [TURN_SECRET]
-  --turn-ttl SECONDS       lifetime of TURN credentials (default ${DEFAULT_TURN_TTL_SECONDS})
-  --turn-only              media only through TURN (iceTransportPolicy "relay": hides each side's address)
-  --connect-src SRC        extra CSP connect-src source, repeatable
-
-Limits (defaults in brackets)
-  --max-connections N          total WebSocket connections [${DEFAULT_LIMITS.maxConnections}]
-  --max-connections-per-ip N   per client IP [${DEFAULT_LIMITS.maxConnectionsPerIp}]
-  --rate N                     messages/s per connection, burst 3N [${DEFAULT_LIMITS.connectionRate.perSecond}]
-  --ip-rate N                  messages/s per client IP, burst 3N [${DEFAULT_LIMITS.ipRate.perSecond}]
-  --max-payload BYTES          largest WebSocket message [${DEFAULT_LIMITS.maxPayloadBytes}]
-  --max-subscriptions N        Nostr subscriptions per connection [${DEFAULT_LIMITS.maxSubscriptionsPerConnection}]
-  --max-peers-per-topic N      distinct peers per topic; 0 = no cap [${DEFAULT_LIMITS.maxPeersPerTopic}]
-  --topic-idle SECONDS         publish-only membership expiry [${DEFAULT_LIMITS.topicIdleMs / 1000}]
-  --tracker-interval SECONDS   announce interval asked of tracker clients [${DEFAULT_LIMITS.trackerIntervalSeconds}]
-  --heartbeat SECONDS          ping interval; silent clients are cut after two [${DEFAULT_LIMITS.heartbeatMs / 1000}]
-  --max-buffered BYTES         send buffer that marks a slow consumer [${DEFAULT_LIMITS.maxBufferedBytes}]
-
-  --log-level L            info (default: refusals, errors, lifecycle) or debug (adds every connection open/close)
-  --help                   show this help
+${FLAG_SECTIONS.map(([title, flags]) => `${title === '' ? '' : `${title}\n`}${flags.map(usageLine).join('\n')}`).join('\n\n')}
 `;
 
 export interface CliOptions {
@@ -59,6 +95,10 @@ export interface CliOptions {
   tlsKeyFile?: string;
   insecureHttp: boolean;
   allowedOrigins: string[];
+  /** Origins the relay is published as: their host names are the ones it answers for. */
+  publicOrigins: string[];
+  /** Bearer token `/metrics` asks for (from --metrics-token or METRICS_TOKEN). */
+  metricsToken?: string;
   strategy: 'nostr' | 'torrent';
   configRelays: string[];
   connectSources: string[];
@@ -94,16 +134,16 @@ const parseCount = (raw: string, where: string, min: number): Result<number> => 
   return ok(Number(raw));
 };
 
-const parseOrigin = (raw: string): Result<string> => {
-  if (raw === '*') return ok(raw);
+const parseOrigin = (raw: string, where = '--allow-origin'): Result<string> => {
+  if (raw === '*' && where === '--allow-origin') return ok(raw);
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    return err(`--allow-origin must be an origin like https://example.org (got "${raw.slice(0, 60)}")`);
+    return err(`${where} must be an origin like https://example.org (got "${raw.slice(0, 60)}")`);
   }
   if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.origin !== raw.replace(/\/$/, '').toLowerCase()) {
-    return err(`--allow-origin must be an origin like https://example.org, with no path (got "${raw.slice(0, 60)}")`);
+    return err(`${where} must be an origin like https://example.org, with no path (got "${raw.slice(0, 60)}")`);
   }
   return ok(url.origin);
 };
@@ -118,39 +158,51 @@ const parseUrlWith = (raw: string, where: string, schemes: readonly string[]): R
 /** True for addresses only this machine can reach. */
 export const isLoopbackHost = (host: string): boolean => host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 
-const FLAGS_WITH_VALUE = new Set([
-  '--port', '--host', '--static', '--tls-cert', '--tls-key', '--allow-origin', '--token-secret-file', '--print-token', '--strategy',
-  '--config-relay', '--turn-url', '--turn-secret-file', '--turn-ttl', '--connect-src', '--max-connections', '--max-connections-per-ip',
-  '--rate', '--ip-rate', '--max-payload', '--max-subscriptions', '--max-peers-per-topic', '--topic-idle', '--tracker-interval',
-  '--heartbeat', '--max-buffered', '--log-level',
-]);
-const SWITCHES = new Set(['--insecure-http', '--turn-only']);
+const PARSE_OPTIONS = Object.fromEntries(
+  FLAGS.map((f) => [f.name, f.value === undefined ? { type: 'boolean' as const, ...(f.name === 'help' ? { short: 'h' } : {}) } : { type: 'string' as const, multiple: true }]),
+);
+
+/** parseArgs' own messages name options its way; ours name what the user typed. */
+const argsError = (e: unknown): string => {
+  const message = e instanceof Error ? e.message : String(e);
+  const code = (e as { code?: string }).code;
+  const quoted = /'([^']*)'/.exec(message)?.[1] ?? '';
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') return `unknown argument "${quoted.slice(0, 40)}"`;
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && /argument missing/.test(message)) return `${quoted.split(' ', 1)[0] ?? ''} needs a value`;
+  return message.slice(0, 200);
+};
 
 /** Reads flags (which win) and the environment into options, or an error message for the user. */
 export const parseCliArgs = (argv: readonly string[], env: Env, cwd: string): Result<CliCommand> => {
-  const values = new Map<string, string[]>();
-  const switches = new Set<string>();
+  if (argv.includes('--help') || argv.includes('-h')) return ok({ type: 'help' });
+  // `--port -1` is a value here (and then refused as a port), not a second flag as parseArgs would think.
+  const args: string[] = [];
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i] ?? '';
-    if (arg === '--help' || arg === '-h') return ok({ type: 'help' });
-    const eq = arg.indexOf('=');
-    const name = eq === -1 ? arg : arg.slice(0, eq);
-    if (SWITCHES.has(name) && eq === -1) {
-      switches.add(name);
-      continue;
-    }
-    if (!FLAGS_WITH_VALUE.has(name)) return err(`unknown argument "${arg.slice(0, 40)}"`);
-    let value: string | undefined;
-    if (eq !== -1) value = arg.slice(eq + 1);
-    else {
-      value = argv[i + 1];
+    const next = argv[i + 1];
+    const flag = arg.startsWith('--') && !arg.includes('=') ? BY_NAME.get(arg.slice(2)) : undefined;
+    if (flag?.value !== undefined && next !== undefined) {
+      args.push(`${arg}=${next}`);
       i += 1;
-    }
-    if (value === undefined || value === '') return err(`${name} needs a value`);
-    values.set(name, [...(values.get(name) ?? []), value]);
+    } else args.push(arg);
   }
-  const last = (name: string): string | undefined => values.get(name)?.at(-1);
-  const all = (name: string): string[] => (values.get(name) ?? []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v !== '');
+  let parsed: ReturnType<typeof parseArgs<{ options: typeof PARSE_OPTIONS; strict: true; allowPositionals: false }>>['values'];
+  try {
+    parsed = parseArgs({ args, options: PARSE_OPTIONS, strict: true, allowPositionals: false }).values;
+  } catch (e) {
+    return err(argsError(e));
+  }
+  const values = parsed as Record<string, string[] | boolean | undefined>;
+  for (const [name, value] of Object.entries(values)) {
+    if (Array.isArray(value) && value.some((v) => v === '')) return err(`--${name} needs a value`);
+  }
+  const switches = new Set(Object.entries(values).filter(([, v]) => v === true).map(([k]) => `--${k}`));
+  const list = (name: string): string[] => {
+    const value = values[name.replace(/^--/, '')];
+    return Array.isArray(value) ? value : [];
+  };
+  const last = (name: string): string | undefined => list(name).at(-1);
+  const all = (name: string): string[] => list(name).flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v !== '');
 
   const portRaw = last('--port') !== undefined ? { value: last('--port') ?? '', where: '--port' } : env['PORT'] ? { value: env['PORT'], where: 'PORT' } : undefined;
   const port = portRaw === undefined ? ok(DEFAULT_PORT) : parsePort(portRaw.value, portRaw.where);
@@ -174,6 +226,14 @@ export const parseCliArgs = (argv: readonly string[], env: Env, cwd: string): Re
     if (!origin.ok) return origin;
     allowedOrigins.push(origin.value);
   }
+  const publicOrigins: string[] = [];
+  for (const raw of all('--public-origin')) {
+    const origin = parseOrigin(raw, '--public-origin');
+    if (!origin.ok) return origin;
+    publicOrigins.push(origin.value);
+  }
+  const metricsToken = last('--metrics-token') ?? (env['METRICS_TOKEN'] || undefined);
+  if (metricsToken !== undefined && !/^[\x21-\x7e]{16,256}$/.test(metricsToken)) return err('--metrics-token must be 16 to 256 printable characters without spaces');
   const strategy = last('--strategy') ?? 'nostr';
   if (strategy !== 'nostr' && strategy !== 'torrent') return err(`--strategy must be nostr or torrent (got "${strategy.slice(0, 20)}")`);
   const configRelays: string[] = [];
@@ -209,6 +269,14 @@ export const parseCliArgs = (argv: readonly string[], env: Env, cwd: string): Re
     ['--tracker-interval', 10, (n) => (limits.trackerIntervalSeconds = n)],
     ['--heartbeat', 1, (n) => (limits.heartbeatMs = n * 1000)],
     ['--max-buffered', 1024, (n) => (limits.maxBufferedBytes = n)],
+    ['--open-rate', 1, (n) => (limits.connectionOpenRate = { perSecond: n, burst: 16 * n })],
+    ['--refusal-tolerance', 10, (n) => (limits.refusalTolerance = { perSecond: n / 10, burst: n })],
+    ['--max-fragments', 1, (n) => (limits.maxFragments = n)],
+    ['--max-half-open', 1, (n) => (limits.maxHalfOpenPerIp = n)],
+    ['--headers-timeout', 1, (n) => {
+      limits.headersTimeoutMs = n * 1000;
+      limits.requestTimeoutMs = 2 * n * 1000;
+    }],
   ];
   for (const [name, min, set] of counts) {
     const raw = last(name);
@@ -238,6 +306,8 @@ export const parseCliArgs = (argv: readonly string[], env: Env, cwd: string): Re
     insecureHttp,
     turnOnly,
     allowedOrigins,
+    publicOrigins,
+    ...(metricsToken === undefined ? {} : { metricsToken }),
     strategy,
     configRelays,
     connectSources,

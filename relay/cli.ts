@@ -83,6 +83,8 @@ const main = async (): Promise<void> => {
       tls,
       limits: options.limits,
       allowedOrigins: options.allowedOrigins,
+      publicOrigins: options.publicOrigins,
+      metricsToken: options.metricsToken,
       config: {
         strategy: options.strategy,
         relays: options.configRelays,

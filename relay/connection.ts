@@ -1,5 +1,5 @@
 import { WebSocket } from 'ws';
-import type { RelayLimits } from './limits.js';
+import { sendCost, type RelayLimits } from './limits.js';
 import type { Logger } from './log.js';
 import type { Metrics, RefusalReason } from './metrics.js';
 import type { TokenBucket } from '../src/core/token-bucket.js';
@@ -9,15 +9,17 @@ export interface ClientConnection {
   readonly id: number;
   readonly socket: WebSocket;
   readonly ip: string;
+  /** The address group its per-address limits count against (IPv4 /32, IPv6 /64; address-group.ts). */
+  readonly group: string;
   readonly ipHash: string;
   /** Set by a pong, cleared by each heartbeat ping. */
   alive: boolean;
   /** False from the moment the socket starts closing: it holds no room slot after that. */
   open: boolean;
-  /** This connection's message rate limit (the per-IP one lives with the server). */
+  /** This connection's work budget in `COST` units (the address group's lives with the server). */
   readonly bucket: TokenBucket;
-  /** Frames refused for rate in a row; a client that never slows down is disconnected. */
-  refusedInARow: number;
+  /** Refusals for its own budget it may still run up before it is disconnected (limits.refusalTolerance). */
+  readonly tolerance: TokenBucket;
   /** When this connection was last told it is rate-limited. */
   lastRateReplyMs: number;
   /** Reasons already logged for this connection, so a flood makes one log line, not thousands. */
@@ -41,7 +43,11 @@ export interface HubContext {
   charge(conn: ClientConnection, units: number): boolean;
 }
 
-export const createSender = (limits: RelayLimits, metrics: Metrics, log: Logger) => (conn: ClientConnection, message: unknown): boolean => {
+/**
+ * `chargeOut` bills the receiving connection (and its group) for what it is sent: best effort, never
+ * dropping a message, so a connection that pulls much output has that much less budget for its own frames.
+ */
+export const createSender = (limits: RelayLimits, metrics: Metrics, log: Logger, chargeOut: (conn: ClientConnection, units: number) => void = () => {}) => (conn: ClientConnection, message: unknown): boolean => {
   const { socket } = conn;
   if (!conn.open || socket.readyState !== WebSocket.OPEN) return false;
   // A reader that stopped reading would otherwise make us buffer every message for it forever.
@@ -52,7 +58,10 @@ export const createSender = (limits: RelayLimits, metrics: Metrics, log: Logger)
     socket.terminate();
     return false;
   }
-  socket.send(JSON.stringify(message));
+  const text = JSON.stringify(message);
+  const cost = sendCost(text.length);
+  if (cost > 0) chargeOut(conn, cost);
+  socket.send(text);
   return true;
 };
 

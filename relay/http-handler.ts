@@ -2,7 +2,8 @@ import { createReadStream } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { join, resolve, sep } from 'node:path';
-import { buildAppConfig, type ConfigOptions } from './config-response.js';
+import { buildAppConfig, isValidHostHeader, type ConfigOptions } from './config-response.js';
+import type { RefusalReason } from './metrics.js';
 import { contentTypeFor, parseStaticPath } from './static-files.js';
 
 export interface HttpHandlerOptions {
@@ -17,6 +18,11 @@ export interface HttpHandlerOptions {
   secure: boolean;
   /** Whether a browser page of this origin may read our responses (CORS) and open WebSockets. */
   isAllowedOrigin: (origin: string, hostHeader: string | undefined) => boolean;
+  /** Whether a `Host` header names a host this relay answers for (host-allowlist.ts). */
+  allowsHost: (hostHeader: string) => boolean;
+  /** Whether this request may read `/metrics` (token, or loopback). */
+  mayReadMetrics: (req: IncomingMessage) => boolean;
+  refused: (reason: RefusalReason) => void;
   metrics: () => string;
 }
 
@@ -116,8 +122,16 @@ export const createHttpHandler = (options: HttpHandlerOptions): ((req: IncomingM
   };
 
   const csp = contentSecurityPolicy(options.connectSources);
-  return (req: IncomingMessage, res: ServerResponse): void => {
+  const handle = (req: IncomingMessage, res: ServerResponse): void => {
     const target = req.url ?? '/';
+    const host = req.headers.host;
+    // Before anything reflects the Host (config.json, CORS): a rebound DNS name gets nothing from us.
+    if (host !== undefined && !options.allowsHost(host)) {
+      options.refused('host');
+      const valid = isValidHostHeader(host);
+      reply(req, res, valid ? 421 : 400, valid ? 'this relay does not answer for that host name\n' : 'bad Host header\n');
+      return;
+    }
     const path = target.split(/[?#]/, 1)[0] ?? '';
     // writeHead merges these with the per-response headers.
     res.setHeader('Content-Security-Policy', csp);
@@ -136,6 +150,11 @@ export const createHttpHandler = (options: HttpHandlerOptions): ((req: IncomingM
       return;
     }
     if (path === '/metrics') {
+      if (!options.mayReadMetrics(req)) {
+        options.refused('metrics_auth');
+        reply(req, res, 401, 'metrics need Authorization: Bearer <--metrics-token>, or a loopback client\n', { 'WWW-Authenticate': 'Bearer' });
+        return;
+      }
       reply(req, res, 200, options.metrics(), { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' });
       return;
     }
@@ -149,5 +168,15 @@ export const createHttpHandler = (options: HttpHandlerOptions): ((req: IncomingM
       if (!res.headersSent) reply(req, res, 500, 'internal error\n');
       else res.destroy();
     });
+  };
+  // A bug in here must cost this one request, never the process.
+  return (req, res) => {
+    try {
+      handle(req, res);
+    } catch (e) {
+      options.log(e instanceof Error ? e.message : String(e));
+      if (!res.headersSent) reply(req, res, 500, 'internal error\n');
+      else res.destroy();
+    }
   };
 };

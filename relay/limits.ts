@@ -20,22 +20,29 @@ export const LIMITS = {
 } as const;
 
 /**
- * What each kind of work costs, in the units of the per-connection and per-address budgets
- * (`connectionRate`/`ipRate`: one unit is one small frame). Charged through `HubContext.charge`
- * before the work is done, so a client out of budget is refused before it costs us anything more.
+ * What work costs, in budget units (one unit is about what handling one small frame costs). The
+ * per-connection and per-address-group budgets (`connectionRate`, `ipRate`) are counted in these
+ * units, so a client is limited by the work it causes, not by how many frames carry it. Hubs charge
+ * their part through `HubContext.charge`; the server charges frames and bytes in, the sender bytes out.
  */
 export const COST = {
-  /** Any frame: parsing, dispatch, a reply. */
+  /** Every frame, its first KiB included. */
   frame: 1,
-  /** Each KiB received (JSON.parse and hashing scale with it). */
-  perKiBIn: 0.25,
-  /** One Schnorr verification (~2.5 ms in JS, the most expensive thing a small frame can ask for). */
-  signatureCheck: 2,
-  /** Each value a REQ's filters list (set building, matching, memory while subscribed). */
-  filterValue: 0.05,
-  /** Each KiB the relay sends because of a frame: the publisher pays for the fan-out it causes. */
-  perKiBOut: 0.05,
+  /** Each further KiB of a frame (a 128 KiB frame costs 1 + 127 × 0.5 ≈ 65 units). */
+  perKiBIn: 0.5,
+  /** One Schnorr signature check (the JS verifier takes ~2.5 ms, a WASM one far less). */
+  signatureCheck: 4,
+  /** Each value a filter names (a REQ of 250 topics, Trystero's largest, costs 5 units). */
+  filterValue: 0.02,
+  /** Each KiB sent beyond a message's first (charged to the receiving connection in the sender; hubs charge fan-out to the publisher). */
+  perKiBOut: 0.25,
 } as const;
+
+/** The bytes-in part of a frame's cost: the first KiB rides on `COST.frame`. */
+export const frameCost = (bytes: number): number => COST.frame + (Math.max(0, bytes - 1024) / 1024) * COST.perKiBIn;
+
+/** The cost of sending `bytes` in one message: its first KiB is free (replies and signaling are small). */
+export const sendCost = (bytes: number): number => (Math.max(0, bytes - 1024) / 1024) * COST.perKiBOut;
 
 /** A token bucket's shape: `perSecond` refill, up to `burst` tokens. */
 export interface RateLimit {
@@ -48,9 +55,29 @@ export interface RelayLimits {
   /** Bytes per WebSocket message; ws closes the socket with 1009 above this. */
   maxPayloadBytes: number;
   maxConnections: number;
+  /** Open WebSockets per address group (IPv4 /32, IPv6 /64; see address-group.ts). */
   maxConnectionsPerIp: number;
+  /** Work budget per connection, in `COST` units. */
   connectionRate: RateLimit;
+  /** Work budget per address group, in `COST` units; a connection's own budget is charged first, so one connection's flood stops there. */
   ipRate: RateLimit;
+  /** New WebSockets per address group: a client cut off for flooding cannot come back with a fresh budget every moment. */
+  connectionOpenRate: RateLimit;
+  /**
+   * Refusals for the connection's own budget it may run up: each takes a token, and one past empty
+   * disconnects it (1008). Honest clients are never refused; a steady flood is cut within a second.
+   */
+  refusalTolerance: RateLimit;
+  /** Fragments of one unfinished WebSocket message (ws closes the socket past it); browsers send a message in one or a few frames. */
+  maxFragments: number;
+  /**
+   * TCP connections per address group that have not finished sending their first request head.
+   * Roomy: browsers preconnect sockets they send nothing on for seconds, and many people may share one address.
+   */
+  maxHalfOpenPerIp: number;
+  /** Time a client has to send a request head (also the TLS handshake), and a whole request. */
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
   maxSubscriptionsPerConnection: number;
   /** Distinct topics (Nostr `#x` values, tracker info_hashes) one connection may follow at once. */
   maxTopicsPerConnection: number;
@@ -91,6 +118,12 @@ export const DEFAULT_LIMITS: RelayLimits = {
   maxConnectionsPerIp: 64,
   connectionRate: { perSecond: 40, burst: 120 },
   ipRate: { perSecond: 200, burst: 600 },
+  connectionOpenRate: { perSecond: 2, burst: 32 },
+  refusalTolerance: { perSecond: 10, burst: 100 },
+  maxFragments: 64,
+  maxHalfOpenPerIp: 128,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 20_000,
   maxSubscriptionsPerConnection: 16,
   maxTopicsPerConnection: 64,
   maxKeysPerConnection: 4,

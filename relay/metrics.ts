@@ -11,13 +11,32 @@ export type RefusalReason =
   | 'blocked'
   | 'subscriptions'
   | 'slow_consumer'
+  /** A Host name the relay was not told to answer for (DNS rebinding), on HTTP or upgrade. */
+  | 'host'
+  /** An unparseable request target or a non-GET upgrade. */
+  | 'bad_request'
+  /** A TCP connection past the address group's cap on unfinished request heads. */
+  | 'half_open'
+  /** A connection disconnected for running past its refusal tolerance. */
+  | 'flood'
+  /** A WebSocket closed by ws for too many fragments or buffered chunks of one message. */
+  | 'fragments'
+  /** `/metrics` asked for without the token or from a non-loopback address. */
+  | 'metrics_auth'
+  /** An event already forwarded (replay), answered `duplicate:`. */
   | 'duplicate'
+  /** An event dated outside the relay's created_at window. */
   | 'stale'
+  /** A key or peer_id seated on another open connection. */
   | 'seat_held'
+  /** A topic's reader slots (besides its seats) are taken. */
   | 'readers'
+  /** A hub's charge for work (signature checks, filter values, fan-out) failed. */
   | 'budget';
 
-const REASONS: readonly RefusalReason[] = ['origin', 'token', 'capacity', 'ip_connections', 'rate', 'size', 'room_full', 'invalid', 'blocked', 'subscriptions', 'slow_consumer', 'duplicate', 'stale', 'seat_held', 'readers', 'budget'];
+const REASONS: readonly RefusalReason[] = ['origin', 'token', 'capacity', 'ip_connections', 'rate', 'size', 'room_full', 'invalid', 'blocked', 'subscriptions', 'slow_consumer',
+  'host', 'bad_request', 'half_open', 'flood', 'fragments', 'metrics_auth',
+  'duplicate', 'stale', 'seat_held', 'readers', 'budget'];
 
 export type Protocol = 'nostr' | 'tracker';
 

@@ -367,14 +367,7 @@ export const createNostrHub = (ctx: HubContext): ProtocolHub => {
 
   return {
     handleFrame(conn, frame) {
-      // Parsing scales with size (a 128 KiB frame of tiny strings costs milliseconds), so bytes are
-      // paid for before JSON.parse. MERGE NOTE: once the server charges COST.perKiBIn at the edge
-      // for every frame, this line goes (it would charge twice).
-      if (!ctx.charge(conn, (frame.length / 1024) * COST.perKiBIn)) {
-        ctx.refuse(conn, 'budget');
-        this.refuseForRate(conn, frame);
-        return;
-      }
+      // Bytes in were charged by the server as the frame arrived (frameCost), before any parsing.
       const parsed = parseClientMessage(frame, { beforeVerify: beforeVerify(conn), filterPolicy });
       if (!parsed.ok) {
         const failure = parsed.error;

@@ -1,18 +1,22 @@
 import { createServer as createHttpServer, STATUS_CODES, type IncomingMessage, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { AddressInfo, Socket } from 'node:net';
+import { networkInterfaces } from 'node:os';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import { checkAccessToken } from './access-token.js';
+import { addressGroup, isLoopbackAddress } from './address-group.js';
 import { isValidHostHeader, type ConfigOptions } from './config-response.js';
 import { createSender, type ClientConnection, type HubContext, type ProtocolHub } from './connection.js';
+import { createHostAllowlist } from './host-allowlist.js';
 import { createHttpHandler } from './http-handler.js';
-import { DEFAULT_LIMITS, type RelayLimits } from './limits.js';
+import { DEFAULT_LIMITS, frameCost, type RelayLimits } from './limits.js';
 import { createIpHasher, silentLogger, type Logger } from './log.js';
 import { createMetrics, type RefusalReason } from './metrics.js';
 import { createNostrHub } from './nostr-hub.js';
 import { createTokenBucket, type TokenBucket } from '../src/core/token-bucket.js';
 import { createTrackerHub } from './tracker-hub.js';
+import { checkUpgrade } from './upgrade-guard.js';
 
 export interface RelayOptions {
   /** Interface to bind, e.g. `127.0.0.1` (local only) or `0.0.0.0` (LAN). */
@@ -27,8 +31,15 @@ export interface RelayOptions {
   tls?: { cert: string | Buffer; key: string | Buffer } | undefined;
   /** Guards; each missing field takes its default from `DEFAULT_LIMITS`. */
   limits?: Partial<RelayLimits> | undefined;
-  /** Browser origins allowed besides the relay's own (`*` allows any). */
+  /** Browser origins allowed besides the relay's own (`*` allows any). Their host names are answered for too. */
   allowedOrigins?: readonly string[] | undefined;
+  /**
+   * Origins this relay is published as (e.g. `https://relay.example`): their host names are the ones
+   * it answers for, besides loopback names on a loopback or wildcard bind (see host-allowlist.ts).
+   */
+  publicOrigins?: readonly string[] | undefined;
+  /** When set, `/metrics` needs `Authorization: Bearer <token>`; otherwise it answers loopback clients only. */
+  metricsToken?: string | undefined;
   /** Strategy, relay list and TURN servers advertised in `/config.json`. */
   config?: Partial<Omit<ConfigOptions, 'secure'>> | undefined;
   /** Extra `connect-src` sources for the app's Content-Security-Policy. */
@@ -55,7 +66,7 @@ export interface RelayStats {
   connections: number;
   /** Topics (Nostr) and info_hashes (tracker) with any state left, after dropping expired ones. */
   topics: number;
-  /** Distinct client IPs with open connections. */
+  /** Address groups (IPv4 addresses, IPv6 /64s) with open connections. */
   ips: number;
 }
 
@@ -78,14 +89,31 @@ const urlHost = (host: string): string => {
   return host.includes(':') ? `[${host}]` : host;
 };
 
-/** WebSocket paths we answer: `/` (Nostr and tracker alike) and `/announce` (what trackers usually use). */
-const WS_PATHS = new Set(['/', '/announce']);
-/** A client refused this many frames in a row for rate is not slowing down: it is disconnected. */
-const MAX_REFUSED_IN_A_ROW = 500;
-/** ...and its address may not open new connections for this long, so a flood cannot restart itself with fresh buckets. */
-const FLOOD_PENALTY_MS = 10_000;
 /** At most one rate-limit reply per connection per this long: one is enough for Trystero to back off, and replies cost us too. */
 const RATE_REPLY_INTERVAL_MS = 1000;
+/** A connection told to go (1008) gets this long for the closing handshake; a flooder would not answer it. */
+const CLOSE_GRACE_MS = 1000;
+/** An address group's state outlives its last connection this long, so reconnecting does not refill its buckets. */
+const GROUP_IDLE_MS = 60_000;
+
+/** What the relay tracks per address group (IPv4 /32, IPv6 /64). */
+interface GroupState {
+  connections: number;
+  /** TCP connections that have not finished their first request head. */
+  halfOpen: number;
+  /** Work budget shared by the group's connections (limits.ipRate). */
+  bucket: TokenBucket;
+  /** New WebSockets (limits.connectionOpenRate). */
+  openBucket: TokenBucket;
+  lastSeenMs: number;
+  /** A half-open refusal was logged since the last sweep (a flood makes one line, not thousands). */
+  loggedHalfOpen: boolean;
+}
+
+/** For TLS, `req.socket` wraps the TCP socket the 'connection' event saw; Node keeps it as `_parent`. */
+const tcpSocketOf = (socket: object): object => (socket as { _parent?: object | null })._parent ?? socket;
+
+const sha256 = (text: string): Buffer => createHash('sha256').update(text).digest();
 
 const rawToText = (data: RawData): string => {
   if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
@@ -103,9 +131,30 @@ export const createRelay = (options: RelayOptions): Relay => {
   const secure = options.tls !== undefined;
   const metrics = createMetrics();
   const hashIp = createIpHasher();
-  const server: Server = options.tls === undefined ? createHttpServer() : createHttpsServer({ cert: options.tls.cert, key: options.tls.key });
-  const configured = new Set((options.allowedOrigins ?? []).map((o) => o.toLowerCase()));
+  // Short header and request timeouts, checked every second: a half-sent request head holds a socket
+  // seconds, not Node's default minute and a half.
+  const httpOptions = {
+    headersTimeout: limits.headersTimeoutMs,
+    requestTimeout: Math.max(limits.requestTimeoutMs, limits.headersTimeoutMs),
+    connectionsCheckingInterval: Math.min(1000, limits.headersTimeoutMs),
+  };
+  const server: Server = options.tls === undefined
+    ? createHttpServer(httpOptions)
+    : createHttpsServer({ ...httpOptions, cert: options.tls.cert, key: options.tls.key, handshakeTimeout: limits.headersTimeoutMs });
+  const configured = new Set([...(options.allowedOrigins ?? []), ...(options.publicOrigins ?? [])].map((o) => o.toLowerCase().replace(/\/$/, '')));
   const allowAnyOrigin = configured.has('*');
+  const hosts = createHostAllowlist({
+    bindHost: options.host,
+    publicOrigins: options.publicOrigins ?? [],
+    allowedOrigins: options.allowedOrigins ?? [],
+    interfaceAddresses: Object.values(networkInterfaces()).flatMap((list) => (list ?? []).map((i) => i.address)),
+  });
+  const metricsTokenHash = options.metricsToken === undefined ? undefined : sha256(`Bearer ${options.metricsToken}`);
+  /** With a token, the token (compared in constant time); without one, loopback clients only. */
+  const mayReadMetrics = (req: IncomingMessage): boolean => {
+    if (metricsTokenHash === undefined) return isLoopbackAddress(req.socket.remoteAddress ?? '');
+    return timingSafeEqual(sha256(req.headers.authorization ?? ''), metricsTokenHash);
+  };
 
   const address = (): RelayAddress => {
     const bound = server.address();
@@ -126,11 +175,62 @@ export const createRelay = (options: RelayOptions): Relay => {
   };
 
   const connections = new Set<ClientConnection>();
-  const perIp = new Map<string, { count: number; bucket: TokenBucket }>();
-  const penalisedUntil = new Map<string, number>();
+  const groups = new Map<string, GroupState>();
   let nextId = 1;
 
-  const send = createSender(limits, metrics, log);
+  const groupState = (group: string): GroupState => {
+    let state = groups.get(group);
+    if (state === undefined) {
+      state = {
+        connections: 0,
+        halfOpen: 0,
+        bucket: createTokenBucket(limits.ipRate.burst, limits.ipRate.perSecond, now),
+        openBucket: createTokenBucket(limits.connectionOpenRate.burst, limits.connectionOpenRate.perSecond, now),
+        lastSeenMs: now(),
+        loggedHalfOpen: false,
+      };
+      groups.set(group, state);
+    }
+    state.lastSeenMs = now();
+    return state;
+  };
+
+  /**
+   * Charges work to the connection, then to its group. The connection's own budget comes first, so a
+   * flooding connection is stopped there and never drains what its address's other connections share.
+   */
+  const spend = (conn: ClientConnection, units: number): 'ok' | 'connection' | 'group' => {
+    if (!conn.bucket.take(units)) return 'connection';
+    if (groups.get(conn.group)?.bucket.take(units) === false) return 'group';
+    return 'ok';
+  };
+
+  /** Cuts a connection off (1008) and makes sure it goes even if it never answers the closing handshake. */
+  const disconnectFlooder = (conn: ClientConnection): void => {
+    conn.open = false;
+    metrics.refused('flood');
+    log('flood_disconnected', { conn: conn.id, ip: conn.ipHash });
+    conn.socket.close(1008, 'rate limit exceeded');
+    setTimeout(() => conn.socket.terminate(), CLOSE_GRACE_MS).unref();
+  };
+
+  /**
+   * Over its own budget: counts against the connection's tolerance, and past it the connection goes.
+   * Over the group's budget only: refused, not counted, since a neighbour behind the same address
+   * may be the one spending it.
+   */
+  const overBudget = (conn: ClientConnection, who: 'connection' | 'group'): boolean => {
+    if (who === 'connection' && !conn.tolerance.take()) {
+      disconnectFlooder(conn);
+      return true;
+    }
+    return false;
+  };
+
+  const send = createSender(limits, metrics, log, (conn, units) => {
+    // Best effort: what it receives comes out of its budget when there is any; a message is never dropped for it.
+    if (conn.bucket.take(units)) groups.get(conn.group)?.bucket.take(units);
+  });
   const ctx: HubContext = {
     limits,
     metrics,
@@ -144,13 +244,53 @@ export const createRelay = (options: RelayOptions): Relay => {
       log('refused', { reason, conn: conn.id, ip: conn.ipHash });
     },
     charge(conn, units) {
-      if (!conn.bucket.take(units)) return false;
-      return perIp.get(conn.ip)?.bucket.take(units) !== false;
+      const result = spend(conn, units);
+      if (result === 'ok') return true;
+      overBudget(conn, result);
+      return false;
     },
   };
   const nostr = createNostrHub(ctx);
   const tracker = createTrackerHub(ctx);
   const hubs: readonly ProtocolHub[] = [nostr, tracker];
+
+  // Unfinished request heads per address group: one address cannot hold thousands of sockets open
+  // by sending half a request each. Counted from the TCP connection to its first complete head.
+  const pendingHeads = new WeakMap<object, { group: string; timer: NodeJS.Timeout }>();
+  const headDone = (socket: object): void => {
+    const tcp = tcpSocketOf(socket);
+    const pending = pendingHeads.get(tcp);
+    if (pending === undefined) return;
+    pendingHeads.delete(tcp);
+    clearTimeout(pending.timer);
+    const state = groups.get(pending.group);
+    if (state !== undefined) state.halfOpen -= 1;
+  };
+  server.on('connection', (socket: Socket) => {
+    socket.on('error', () => {});
+    const group = addressGroup(socket.remoteAddress ?? 'unknown');
+    const state = groupState(group);
+    if (state.halfOpen >= limits.maxHalfOpenPerIp) {
+      metrics.refused('half_open');
+      if (!state.loggedHalfOpen) {
+        state.loggedHalfOpen = true;
+        log('refused', { reason: 'half_open', ip: hashIp(group) });
+      }
+      socket.destroy();
+      return;
+    }
+    state.halfOpen += 1;
+    // Our own deadline for the first head: Node's headersTimeout did not fire for half-sent upgrade
+    // requests in our tests (Node 20), and this one cannot be starved by a flood of them.
+    const timer = setTimeout(() => {
+      if (pendingHeads.has(socket)) socket.destroy();
+    }, limits.headersTimeoutMs);
+    timer.unref();
+    pendingHeads.set(socket, { group, timer });
+    socket.once('close', () => headDone(socket));
+  });
+  // Registered before the handler below, so the head counts as finished whatever the handler does.
+  server.on('request', (req: IncomingMessage) => headDone(req.socket));
 
   server.on('request', createHttpHandler({
     staticDir: options.staticDir,
@@ -160,14 +300,39 @@ export const createRelay = (options: RelayOptions): Relay => {
     connectSources: [...(options.connectSources ?? []), ...(options.config?.relays ?? [])],
     secure,
     isAllowedOrigin,
+    allowsHost: hosts.allows,
+    mayReadMetrics,
+    refused: (reason) => metrics.refused(reason),
     metrics: () => metrics.render({ topics: nostr.topicCount + tracker.topicCount }),
   }));
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxPayloadBytes, clientTracking: false, perMessageDeflate: false });
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: limits.maxPayloadBytes,
+    // ws closes the socket (1008) past these: an unfinished message cannot pin thousands of buffers.
+    maxFragments: limits.maxFragments,
+    maxBufferedChunks: 4096,
+    clientTracking: false,
+    perMessageDeflate: false,
+  });
   wss.on('error', () => {});
 
   const handleMessage = (conn: ClientConnection, data: RawData, isBinary: boolean): void => {
     if (!conn.open) return;
+    const bytes = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : data instanceof ArrayBuffer ? data.byteLength : data.length;
+    // Bytes in are charged as the frame arrives, before any parsing.
+    const charged = spend(conn, frameCost(bytes));
+    if (charged !== 'ok') {
+      ctx.refuse(conn, 'rate');
+      if (overBudget(conn, charged)) return;
+      const at = now();
+      if (at - conn.lastRateReplyMs >= RATE_REPLY_INTERVAL_MS) {
+        conn.lastRateReplyMs = at;
+        const frame = rawToText(data);
+        (/^\s*\{/.test(frame) ? tracker : nostr).refuseForRate(conn, frame);
+      }
+      return;
+    }
     if (isBinary) {
       ctx.refuse(conn, 'invalid');
       send(conn, ['NOTICE', 'binary frames are not supported; send JSON text']);
@@ -176,53 +341,37 @@ export const createRelay = (options: RelayOptions): Relay => {
     const frame = rawToText(data);
     // Tracker messages are JSON objects, Nostr messages JSON arrays.
     const hub = /^\s*\{/.test(frame) ? tracker : nostr;
-    const ipState = perIp.get(conn.ip);
-    const connOk = conn.bucket.take();
-    if (!connOk || ipState?.bucket.take() === false) {
-      ctx.refuse(conn, 'rate');
-      conn.refusedInARow += 1;
-      if (conn.refusedInARow >= MAX_REFUSED_IN_A_ROW) {
-        conn.open = false;
-        penalisedUntil.set(conn.ip, now() + FLOOD_PENALTY_MS);
-        log('flood_disconnected', { conn: conn.id, ip: conn.ipHash });
-        conn.socket.close(1008, 'rate limit exceeded');
-        return;
-      }
-      const at = now();
-      if (at - conn.lastRateReplyMs >= RATE_REPLY_INTERVAL_MS) {
-        conn.lastRateReplyMs = at;
-        hub.refuseForRate(conn, frame);
-      }
-      return;
-    }
-    conn.refusedInARow = 0;
     metrics.message(hub === tracker ? 'tracker' : 'nostr');
     hub.handleFrame(conn, frame);
   };
 
-  const accept = (socket: WebSocket, ip: string): void => {
+  const accept = (socket: WebSocket, ip: string, group: string): void => {
     const conn: ClientConnection = {
       id: nextId++,
       socket,
       ip,
+      group,
       ipHash: hashIp(ip),
       alive: true,
       open: true,
-      refusedInARow: 0,
       lastRateReplyMs: -Infinity,
       loggedRefusals: new Set(),
       bucket: createTokenBucket(limits.connectionRate.burst, limits.connectionRate.perSecond, now),
+      tolerance: createTokenBucket(limits.refusalTolerance.burst, limits.refusalTolerance.perSecond, now),
     };
     connections.add(conn);
-    const ipState = perIp.get(ip) ?? { count: 0, bucket: createTokenBucket(limits.ipRate.burst, limits.ipRate.perSecond, now) };
-    ipState.count += 1;
-    perIp.set(ip, ipState);
+    groupState(group).connections += 1;
     metrics.connectionOpened();
     log('open', { conn: conn.id, ip: conn.ipHash });
     // Attached first: an unhandled 'error' on any socket would take the whole process down.
     socket.on('error', (e: Error & { code?: string }) => {
       if (e.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') ctx.refuse(conn, 'size');
+      else if (e.code === 'WS_ERR_TOO_MANY_BUFFERED_PARTS') ctx.refuse(conn, 'fragments');
       else ctx.refuse(conn, 'invalid');
+      // ws has sent its close frame (1008/1009) and stopped reading; a client that never answers it
+      // would otherwise hold the socket (and the unfinished message) for ws's 30 s close timeout.
+      conn.open = false;
+      setTimeout(() => socket.terminate(), CLOSE_GRACE_MS).unref();
     });
     socket.on('pong', () => {
       conn.alive = true;
@@ -231,10 +380,10 @@ export const createRelay = (options: RelayOptions): Relay => {
       conn.open = false;
       connections.delete(conn);
       for (const hub of hubs) hub.forget(conn);
-      const state = perIp.get(ip);
+      const state = groups.get(group);
       if (state !== undefined) {
-        state.count -= 1;
-        if (state.count <= 0) perIp.delete(ip);
+        state.connections -= 1;
+        state.lastSeenMs = now();
       }
       metrics.connectionClosed();
       log('close', { conn: conn.id, code });
@@ -259,29 +408,56 @@ export const createRelay = (options: RelayOptions): Relay => {
     socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
   };
 
-  // The upgrade path is a run of guard clauses, each refusing with a status and a reason.
+  // Every check lives in checkUpgrade (upgrade-guard.ts), which cannot throw on client input.
+  const handleUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    headDone(req.socket);
+    const ip = req.socket.remoteAddress ?? 'unknown';
+    const group = addressGroup(ip);
+    const decision = checkUpgrade(
+      {
+        method: req.method,
+        target: req.url,
+        host: req.headers.host,
+        origin: req.headers.origin,
+        closing: closing !== undefined,
+        connections: connections.size,
+        groupConnections: groups.get(group)?.connections ?? 0,
+        nowSeconds: Math.floor(now() / 1000),
+      },
+      {
+        maxConnections: limits.maxConnections,
+        maxConnectionsPerGroup: limits.maxConnectionsPerIp,
+        allowsHost: hosts.allows,
+        allowsOrigin: isAllowedOrigin,
+        tokenSecret: options.tokenSecret,
+        takeOpenToken: () => groupState(group).openBucket.take(),
+      },
+    );
+    if (!decision.accept) return refuseUpgrade(socket, decision.status, decision.reason, ip, decision.text);
+    wss.handleUpgrade(req, socket, head, (ws) => accept(ws, ip, group));
+  };
+
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => {});
-    const ip = req.socket.remoteAddress ?? 'unknown';
-    const target = new URL(req.url ?? '/', 'http://relay.invalid');
-    if (closing !== undefined) return refuseUpgrade(socket, 503, 'capacity', ip, 'relay is shutting down');
-    if (!WS_PATHS.has(target.pathname)) return refuseUpgrade(socket, 404, 'invalid', ip, 'no WebSocket endpoint here; use /');
-    if (connections.size >= limits.maxConnections) return refuseUpgrade(socket, 503, 'capacity', ip, 'relay is full, try again later');
-    if ((perIp.get(ip)?.count ?? 0) >= limits.maxConnectionsPerIp) return refuseUpgrade(socket, 429, 'ip_connections', ip, 'too many connections from your address');
-    const penalty = penalisedUntil.get(ip);
-    if (penalty !== undefined) {
-      if (now() < penalty) return refuseUpgrade(socket, 429, 'rate', ip, 'too many messages from your address; try again shortly');
-      penalisedUntil.delete(ip);
+    // A bug in here must cost this one socket, never the process.
+    try {
+      handleUpgrade(req, socket, head);
+    } catch (e) {
+      log('internal_error', { message: messageOf(e) });
+      socket.destroy();
     }
-    const origin = req.headers.origin;
-    // Browsers always send Origin; other clients can claim any, which is why tokens exist.
-    if (origin !== undefined && !isAllowedOrigin(origin, req.headers.host)) return refuseUpgrade(socket, 403, 'origin', ip, 'origin not allowed');
-    if (options.tokenSecret !== undefined) {
-      const check = checkAccessToken(options.tokenSecret, target.searchParams.get('token'), Math.floor(now() / 1000));
-      if (check !== 'valid') return refuseUpgrade(socket, 401, 'token', ip, `access token ${check}`);
-    }
-    wss.handleUpgrade(req, socket, head, (ws) => accept(ws, ip));
   });
+
+  const sweepGroups = (): void => {
+    const at = now();
+    for (const [group, state] of groups) {
+      state.loggedHalfOpen = false;
+      if (state.connections <= 0 && state.halfOpen <= 0 && at - state.lastSeenMs > GROUP_IDLE_MS) groups.delete(group);
+    }
+  };
+  // Its own, shorter timer: a half-open flood's log line and idle groups should not wait for a 30 s heartbeat.
+  const groupSweep = setInterval(sweepGroups, 10_000);
+  groupSweep.unref();
 
   const heartbeat = setInterval(() => {
     for (const conn of connections) {
@@ -294,8 +470,6 @@ export const createRelay = (options: RelayOptions): Relay => {
       conn.socket.ping();
     }
     for (const hub of hubs) hub.sweep();
-    const at = now();
-    for (const [ip, until] of penalisedUntil) if (until <= at) penalisedUntil.delete(ip);
   }, limits.heartbeatMs);
   heartbeat.unref();
 
@@ -314,6 +488,7 @@ export const createRelay = (options: RelayOptions): Relay => {
   const close = (): Promise<void> => {
     closing ??= new Promise<void>((resolvePromise) => {
       clearInterval(heartbeat);
+      clearInterval(groupSweep);
       const serverClosed = new Promise<void>((r) => {
         if (!server.listening) r();
         else server.close(() => r());
@@ -345,7 +520,9 @@ export const createRelay = (options: RelayOptions): Relay => {
 
   const stats = (): RelayStats => {
     for (const hub of hubs) hub.sweep();
-    return { connections: connections.size, topics: nostr.topicCount + tracker.topicCount, ips: perIp.size };
+    let ips = 0;
+    for (const state of groups.values()) if (state.connections > 0) ips += 1;
+    return { connections: connections.size, topics: nostr.topicCount + tracker.topicCount, ips };
   };
 
   return { ready, address, stats, metrics: () => metrics.render({ topics: nostr.topicCount + tracker.topicCount }), close };

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseCliArgs } from '../../relay/cli-args.js';
+import { parseCliArgs, USAGE } from '../../relay/cli-args.js';
 import { buildAppConfig } from '../../relay/config-response.js';
 import { parseAppConfig } from '../../src/core/app-config.js';
 
@@ -91,5 +91,46 @@ describe('parseCliArgs', () => {
     // What the relay sends is what the app accepts.
     expect(parseAppConfig(config)).toEqual({ ok: true, value: config });
     expect(buildAppConfig('relay.example', 'x', { strategy: 'nostr', secure: true, relays: [], turn }, 1_700_000_000)).not.toHaveProperty('iceTransportPolicy');
+  });
+
+  it('reads the edge flags: public origins, metrics token, fragments, half-open heads, header timeout, open rate, refusal tolerance', () => {
+    const parsed = parseCliArgs(
+      ['--public-origin', 'https://relay.example,https://other.example', '--metrics-token', 'm'.repeat(32), '--max-fragments', '8', '--max-half-open', '4',
+        '--headers-timeout', '3', '--open-rate', '1', '--refusal-tolerance', '50'],
+      {},
+      cwd,
+    );
+    expect(parsed).toMatchObject({
+      ok: true,
+      value: {
+        publicOrigins: ['https://relay.example', 'https://other.example'],
+        metricsToken: 'm'.repeat(32),
+        limits: { maxFragments: 8, maxHalfOpenPerIp: 4, headersTimeoutMs: 3000, requestTimeoutMs: 6000, connectionOpenRate: { perSecond: 1, burst: 16 }, refusalTolerance: { perSecond: 5, burst: 50 } },
+      },
+    });
+    expect(parseCliArgs([], { METRICS_TOKEN: 't'.repeat(20) }, cwd)).toMatchObject({ ok: true, value: { metricsToken: 't'.repeat(20) } });
+    const bad: [string[], RegExp][] = [
+      [['--public-origin', '*'], /--public-origin must be an origin/],
+      [['--public-origin', 'https://relay.example/app'], /--public-origin must be an origin/],
+      [['--metrics-token', 'short'], /--metrics-token must be 16 to 256/],
+      [['--max-fragments', '0'], /--max-fragments must be a whole number of at least 1/],
+      [['--insecure-http=yes'], /does not take an argument/],
+    ];
+    for (const [argv, pattern] of bad) {
+      const result = parseCliArgs(argv, {}, cwd);
+      expect(result.ok, argv.join(' ')).toBe(false);
+      if (!result.ok) expect(result.error).toMatch(pattern);
+    }
+  });
+
+  it('--help lists every flag the parser knows, and the parser knows every flag --help lists', () => {
+    const rows = [...USAGE.matchAll(/^ {2}(--[a-z-]+)( [A-Z]+)?/gm)];
+    const listed = rows.map((m) => m[1] ?? '');
+    expect(listed.length).toBeGreaterThan(30);
+    for (const [, flag = '', value] of rows) {
+      const result = parseCliArgs(value === undefined ? [flag] : [flag, 'https://relay.example'], {}, cwd);
+      if (!result.ok) expect(result.error, flag).not.toMatch(/unknown argument/);
+    }
+    expect(listed).toEqual(expect.arrayContaining(['--public-origin', '--metrics-token', '--max-fragments', '--max-half-open', '--headers-timeout', '--open-rate', '--refusal-tolerance']));
   });
 });

@@ -30,7 +30,7 @@ const gc = runInNewContext('gc') as () => void;
 
 let relay: Relay;
 beforeAll(async () => {
-  relay = createRelay({ host: '127.0.0.1', port: 0, limits: { connectionRate: { perSecond: 1e6, burst: 1e6 }, ipRate: { perSecond: 1e6, burst: 1e6 }, maxConnectionsPerIp: 1000 } });
+  relay = createRelay({ host: '127.0.0.1', port: 0, limits: { connectionRate: { perSecond: 1e6, burst: 1e6 }, ipRate: { perSecond: 1e6, burst: 1e6 }, connectionOpenRate: { perSecond: 1e6, burst: 1e6 }, maxConnectionsPerIp: 1000 } });
   await relay.ready;
 });
 afterAll(() => relay.close());

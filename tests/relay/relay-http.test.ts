@@ -21,7 +21,7 @@ let bare: Relay;
 let url: string;
 
 beforeAll(async () => {
-  relay = createRelay({ host: '127.0.0.1', port: 0, staticDir: dist });
+  relay = createRelay({ host: '127.0.0.1', port: 0, staticDir: dist, publicOrigins: ['http://parley.lan:9000'] });
   bare = createRelay({ host: '127.0.0.1', port: 0, staticDir: join(root, 'missing') });
   await Promise.all([relay.ready, bare.ready]);
   url = relay.address().url;
@@ -131,13 +131,17 @@ describe('relay HTTP', () => {
     client.close();
   });
 
-  it('builds /config.json from the Host header, falling back to the bound address when it is unusable', async () => {
+  it('builds /config.json from an allowed Host header, and never from an unknown or malformed one', async () => {
     const lan = JSON.parse((await httpRequest(url, '/config.json', { host: 'parley.lan:9000' })).body) as { relays: string[] };
     expect(lan.relays).toEqual(['ws://parley.lan:9000/']);
     const v6 = JSON.parse((await httpRequest(url, '/config.json', { host: '[::1]:9000' })).body) as { relays: string[] };
     expect(v6.relays).toEqual(['ws://[::1]:9000/']);
-    const evil = JSON.parse((await httpRequest(url, '/config.json', { host: 'evil.com/"><script>' })).body) as { relays: string[] };
-    expect(evil.relays).toEqual([relay.address().wsUrl]);
+    const unknown = await httpRequest(url, '/config.json', { host: 'evil.example:9000' });
+    expect(unknown.status).toBe(421);
+    expect(unknown.body).not.toContain('evil');
+    const malformed = await httpRequest(url, '/config.json', { host: 'evil.com/"><script>' });
+    expect(malformed.status).toBe(400);
+    expect(malformed.body).not.toContain('script');
   });
 
   it('answers 503 with build instructions when the app is not built, and still signals', async () => {

@@ -1,0 +1,89 @@
+import { checkAccessToken } from './access-token.js';
+import { isValidHostHeader } from './config-response.js';
+import type { RefusalReason } from './metrics.js';
+
+/**
+ * The WebSocket upgrade's guard chain as a pure function: the request's facts in, accept or refuse
+ * out. Nothing here can throw on client input (a target `new URL` cannot parse is a 400), so no
+ * request can take down the process that every call on this relay depends on.
+ */
+
+/** WebSocket paths we answer: `/` (Nostr and tracker alike) and `/announce` (what trackers usually use). */
+export const WS_PATHS: ReadonlySet<string> = new Set(['/', '/announce']);
+/** Longer targets are not ours (ours are `/` or `/?token=` plus ~100 characters). */
+const MAX_TARGET_CHARS = 2048;
+const BASE = 'http://relay.invalid';
+
+export interface RequestTarget {
+  path: string;
+  query: URLSearchParams;
+}
+
+/**
+ * Parses an origin-form request target (`/path?query`). Absolute-form (`http://a:99999/`),
+ * scheme-relative (`//x`), backslash tricks (`/\x`, which URL parsing turns into a host) and
+ * anything unparseable give undefined, never an exception.
+ */
+export const parseRequestTarget = (target: string | undefined): RequestTarget | undefined => {
+  if (target === undefined || target.length === 0 || target.length > MAX_TARGET_CHARS || !target.startsWith('/') || target.startsWith('//')) return undefined;
+  let url: URL;
+  try {
+    url = new URL(target, BASE);
+  } catch {
+    return undefined;
+  }
+  if (url.origin !== BASE) return undefined;
+  return { path: url.pathname, query: url.searchParams };
+};
+
+export interface UpgradeFacts {
+  method: string | undefined;
+  target: string | undefined;
+  host: string | undefined;
+  origin: string | undefined;
+  /** The relay is shutting down. */
+  closing: boolean;
+  /** Open WebSockets, in all and from the client's address group. */
+  connections: number;
+  groupConnections: number;
+  nowSeconds: number;
+}
+
+export interface UpgradePolicy {
+  maxConnections: number;
+  maxConnectionsPerGroup: number;
+  allowsHost(host: string): boolean;
+  allowsOrigin(origin: string, host: string | undefined): boolean;
+  /** When set, a WebSocket needs `?token=` signed with this secret. */
+  tokenSecret?: Uint8Array | undefined;
+  /** Takes one new-connection token from the address group's bucket; asked last, only for an otherwise acceptable request. */
+  takeOpenToken(): boolean;
+}
+
+export type UpgradeDecision =
+  | { accept: true; path: string }
+  | { accept: false; status: number; reason: RefusalReason; text: string };
+
+const refuse = (status: number, reason: RefusalReason, text: string): UpgradeDecision => ({ accept: false, status, reason, text });
+
+export const checkUpgrade = (facts: UpgradeFacts, policy: UpgradePolicy): UpgradeDecision => {
+  if (facts.closing) return refuse(503, 'capacity', 'relay is shutting down');
+  if (facts.method !== 'GET') return refuse(405, 'bad_request', 'a WebSocket upgrade is a GET');
+  const target = parseRequestTarget(facts.target);
+  if (target === undefined) return refuse(400, 'bad_request', 'bad request target');
+  // Browsers always send Host; a name we were not told about is DNS rebinding or a misrouted request.
+  if (facts.host !== undefined && !policy.allowsHost(facts.host)) {
+    return isValidHostHeader(facts.host) ? refuse(421, 'host', 'this relay does not answer for that host name') : refuse(400, 'host', 'bad Host header');
+  }
+  if (!WS_PATHS.has(target.path)) return refuse(404, 'invalid', 'no WebSocket endpoint here; use /');
+  if (facts.connections >= policy.maxConnections) return refuse(503, 'capacity', 'relay is full, try again later');
+  if (facts.groupConnections >= policy.maxConnectionsPerGroup) return refuse(429, 'ip_connections', 'too many connections from your address');
+  // Browsers always send Origin; other clients can claim any, which is why tokens exist.
+  if (facts.origin !== undefined && !policy.allowsOrigin(facts.origin, facts.host)) return refuse(403, 'origin', 'origin not allowed');
+  if (policy.tokenSecret !== undefined) {
+    const check = checkAccessToken(policy.tokenSecret, target.query.get('token'), facts.nowSeconds);
+    if (check !== 'valid') return refuse(401, 'token', `access token ${check}`);
+  }
+  if (!policy.takeOpenToken()) return refuse(429, 'rate', 'too many new connections from your address; try again shortly');
+  return { accept: true, path: target.path };
+};
