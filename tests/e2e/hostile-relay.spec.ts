@@ -35,12 +35,15 @@ test.describe('a hostile relay beside an honest one', () => {
   let hostile: WebSocketServer;
   /** Authors (Trystero's per-page keys) of the events the hostile relay refused with a forged "room full". */
   const refused: string[] = [];
+  /** Every frame the hostile relay received: what a relay operator gets to read. */
+  const seen: string[] = [];
   test.describe.configure({ timeout: 120_000 });
 
   test.beforeAll(async () => {
     hostile = new WebSocketServer({ host: '127.0.0.1', port: HOSTILE_PORT });
     hostile.on('connection', (socket: WebSocket) => {
       socket.on('message', (raw) => {
+        seen.push(String(raw));
         let frame: unknown;
         try {
           frame = JSON.parse(String(raw));
@@ -90,6 +93,34 @@ test.describe('a hostile relay beside an honest one', () => {
     for (const p of people) {
       expect(await statusesOf(p.page)).not.toContain('full');
       await expect(p.page.getByTestId('status')).not.toHaveText(/full/);
+    }
+
+    // What the relay operator read: the whole signaling of a call, and none of its secrets. The room
+    // code (the link's fragment), the SDP (addresses, ICE credentials) and the DTLS fingerprints the
+    // verification binds to travel only encrypted under the derived signaling key.
+    const code = new URL(link).hash.slice(1);
+    expect(code.length).toBeGreaterThan(20);
+    const all = seen.join('\n');
+    expect(seen.length).toBeGreaterThan(4);
+    const secrets = [code, code.replace(/[-\s]/g, ''), 'a=fingerprint', 'a=ice-ufrag', 'candidate:', 'v=0'];
+    for (const secret of secrets) expect(all.toLowerCase(), `the relay read ${secret}`).not.toContain(secret.toLowerCase());
+
+    // A device thief after the call: hang up, and the browser keeps no trace of the room, the partner
+    // or the chat: only device choices, the join limiter's timestamps and the notify opt-in.
+    for (const p of people) {
+      await p.page.getByRole('button', { name: 'Hang up' }).click();
+      const stored = await p.page.evaluate(async () => ({
+        local: Object.keys(localStorage),
+        session: Object.keys(sessionStorage),
+        cookies: document.cookie,
+        databases: (await indexedDB.databases()).map((d) => d.name),
+        values: Object.values(localStorage).join('\n'),
+      }));
+      for (const key of stored.local) expect(['parley.devices', 'parley.join-attempts', 'parley.notify-on-join']).toContain(key);
+      expect(stored.session).toEqual([]);
+      expect(stored.cookies).toBe('');
+      expect(stored.databases).toEqual([]);
+      expect(stored.values.toLowerCase()).not.toContain(code.toLowerCase());
     }
     await Promise.all(people.map((p) => p.context.close()));
   });
