@@ -162,8 +162,33 @@ const makeRoom = () => {
   return { ctx, key, rootTopicP: ctx['rootTopicP'] as Promise<string>, onMessage, signalPeer, published, nextPublished, joinErrors, connectedPeers };
 };
 
-/** A Trystero-like peer id (20 symbols); `z…` sorts above any selfId, so no glare rule applies. */
+/**
+ * A Trystero-like peer id (20 symbols) for the offer tests. Where it sorts against our selfId does
+ * not matter there: the glare rule only applies when we have an outgoing offer too, and these tests
+ * never make one.
+ */
 const peerIdFor = (i: number) => `z${String(i).padStart(19, '0')}`;
+
+/**
+ * Peer ids in Trystero's own alphabet ([0-9A-Za-z], 20 symbols) that sort above (`lead`) or below
+ * (`trail`) our selfId, whatever selfId this run drew: an attacker reads our selfId from our
+ * announcements and picks ids accordingly. selfId is random, so a fixed prefix will not do: `z…`
+ * is below a selfId that starts with `zA…` (1 run in 62), and `0…` above one that starts `000…`.
+ * The id keeps our prefix up to our first symbol that is not the extreme one, puts the extreme
+ * symbol there, and writes `i` in the remaining places.
+ */
+const relativeId = (i: number, extreme: 'z' | '0'): string => {
+  const self = utils.selfId;
+  const p = [...self].findIndex((c) => c !== extreme);
+  const digits = String(i).padStart(3, '0');
+  // Only a selfId starting with 17 or more extreme symbols leaves no room (about 1 in 62^17).
+  if (p < 0 || self.length - p - 1 < digits.length) throw new Error(`no room for a peer id beside selfId ${self}`);
+  const id = `${self.slice(0, p)}${extreme}${digits.padStart(self.length - p - 1, '0')}`;
+  if (extreme === 'z' ? !(id > self) : !(id < self)) throw new Error(`peer id ${id} does not sort as meant against ${self}`);
+  return id;
+};
+const leadId = (i: number) => relativeId(i, 'z');
+const trailId = (i: number) => relativeId(i, '0');
 
 const offerFrom = async (peerId: string, sdp: string, password = PASSWORD) => {
   const cipher = await crypto.encrypt(crypto.genKey(password, APP_ID, ROOM), sdp);
@@ -234,14 +259,19 @@ describe('Trystero offers (parley patch: decrypt first, then budget)', () => {
     const room = makeRoom();
     const rootTopic = await room.rootTopicP;
     // Announcements are plaintext: no password needed. Ids sorting above ours make us lead the offer.
-    for (let i = 0; i < 200; i++) await room.onMessage(rootTopic, JSON.stringify({ peerId: peerIdFor(i) }), room.signalPeer);
+    for (let i = 0; i < 200; i++) await room.onMessage(rootTopic, JSON.stringify({ peerId: leadId(i) }), room.signalPeer);
+    // We did make an offer for each of them (upstream holds all 200 open); all but 8 were withdrawn.
+    expect(created()).toBeGreaterThanOrEqual(200);
+    expect((room.ctx['offerGuard'] as { dropped: Record<string, number> }).dropped['offerWithdrawn']).toBe(192);
     expect(open()).toBeLessThanOrEqual(8);
     expect(Object.keys(room.ctx['peerStates'] as object).length).toBeLessThanOrEqual(8);
     // Ids sorting below ours only get our announcement back: no connection, no state.
-    for (let i = 0; i < 50; i++) await room.onMessage(rootTopic, JSON.stringify({ peerId: `0${String(i).padStart(19, '0')}` }), room.signalPeer);
+    const createdBefore = created();
+    for (let i = 0; i < 50; i++) await room.onMessage(rootTopic, JSON.stringify({ peerId: trailId(i) }), room.signalPeer);
+    expect(created()).toBe(createdBefore);
     expect(Object.keys(room.ctx['peerStates'] as object).length).toBeLessThanOrEqual(8);
     // A real partner announcing after the flood still gets our offer.
-    const partner = peerIdFor(999);
+    const partner = leadId(999);
     const partnerTopic = await crypto.sha1(utils.topicPath(room.ctx['rootTopicPlaintext'] as string, partner));
     const sent = room.published.length;
     await room.onMessage(rootTopic, JSON.stringify({ peerId: partner }), room.signalPeer);
