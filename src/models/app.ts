@@ -193,6 +193,13 @@ export const createAppModel = (deps: AppDeps): AppModel => {
     route();
   });
   const unlisten = deps.location.onHashChange(route);
+  let startPending = false;
+  const start = ({ lifetimeMinutes, password }: StartOptions) => {
+    const code = generateRoomCode({ randomBytes: deps.randomBytes, now: deps.now(), lifetimeMinutes, hasPassword: password !== '' });
+    created.add(code.text);
+    if (password !== '') passwords.set(code.text, password);
+    deps.location.setHash(hashFor(code));
+  };
 
   return {
     screen,
@@ -200,12 +207,20 @@ export const createAppModel = (deps: AppDeps): AppModel => {
     codeError,
     ready,
     warmUp,
-    startCall({ lifetimeMinutes, password }) {
-      if (!config) return;
-      const code = generateRoomCode({ randomBytes: deps.randomBytes, now: deps.now(), lifetimeMinutes, hasPassword: password !== '' });
-      created.add(code.text);
-      if (password !== '') passwords.set(code.text, password);
-      deps.location.setHash(hashFor(code));
+    startCall(options) {
+      // A click that comes before config.json has arrived (a slow network, a busy phone) is kept, not
+      // dropped: the call starts once the config is there. A failed config disables the button instead.
+      if (!config) {
+        if (!startPending) {
+          startPending = true;
+          void ready.then(() => {
+            startPending = false;
+            if (config) start(options);
+          });
+        }
+        return;
+      }
+      start(options);
     },
     join(input) {
       const parsed = parseRoomCode(input, deps.now());

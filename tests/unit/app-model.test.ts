@@ -31,7 +31,7 @@ const memoryLocation = (initial = ''): Location & { hash: string } => {
   return loc;
 };
 
-const makeApp = (hash = '', loaded: Result<AppConfig> | (() => Result<AppConfig>) = ok(config), store = memoryStore(), now = () => Date.now()) => {
+const makeApp = (hash = '', loaded: Result<AppConfig> | (() => Result<AppConfig> | Promise<Result<AppConfig>>) = ok(config), store = memoryStore(), now = () => Date.now()) => {
   const location = memoryLocation(hash);
   const hub = createFakeSignalingHub();
   const app = createAppModel({
@@ -91,6 +91,21 @@ describe('app model', () => {
     await expect.poll(() => hub.joins.length).toBe(1);
     app.goHome();
     expect(app.screen.value.name).toBe('home');
+    await app.dispose();
+  });
+
+  it('a "Start a call" clicked before config.json arrived is kept: the lobby opens once it does (once, however often clicked)', async () => {
+    let arrive!: (r: Result<AppConfig>) => void;
+    const { app, location } = makeApp('', () => new Promise((resolve) => (arrive = resolve)));
+    app.startCall(START);
+    app.startCall(START);
+    expect(location.hash).toBe('');
+    expect(app.screen.value.name).not.toBe('lobby');
+    arrive(ok(config));
+    await app.ready;
+    await until(() => app.screen.value.name === 'lobby');
+    const lobby = app.screen.value;
+    if (lobby.name === 'lobby') expect(`#/${lobby.code.text}`).toBe(location.hash);
     await app.dispose();
   });
 
