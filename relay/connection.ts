@@ -18,6 +18,8 @@ export interface ClientConnection {
   open: boolean;
   /** This connection's work budget in `COST` units (the address group's lives with the server). */
   readonly bucket: TokenBucket;
+  /** Work it may do without charging its group (limits.connectionAllowance). */
+  readonly allowance: TokenBucket;
   /** Refusals for its own budget it may still run up before it is disconnected (limits.refusalTolerance). */
   readonly tolerance: TokenBucket;
   /** When this connection was last told it is rate-limited. */
