@@ -77,7 +77,8 @@ export interface RelayLimits {
   ipRate: RateLimit;
   /**
    * Work each connection may do without touching its group's budget (charged after `connectionRate`,
-   * before `ipRate`). A Trystero page's whole join (one REQ, four announces, an offer or answer,
+   * before `ipRate`; a charge larger than what is left of it spends it and the group pays the rest,
+   * relay/allowance.ts). A Trystero page's whole join (one REQ, four announces, an offer or answer,
    * candidates: ~30 units) and its steady announces fit in it, so neighbours that spend all of the
    * group's budget (several flooding connections behind one address) cannot starve the light pages
    * that share the address. The price: a group may cost `ipRate` plus, per connection, this

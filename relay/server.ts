@@ -10,6 +10,7 @@ import { isValidHostHeader, type ConfigOptions } from './config-response.js';
 import { createSender, type ClientConnection, type HubContext, type ProtocolHub } from './connection.js';
 import { createHostAllowlist } from './host-allowlist.js';
 import { createHttpHandler } from './http-handler.js';
+import { createAllowance } from './allowance.js';
 import { DEFAULT_LIMITS, frameCost, type RelayLimits } from './limits.js';
 import { createIpHasher, silentLogger, type Logger } from './log.js';
 import { createMetrics, type RefusalReason } from './metrics.js';
@@ -204,8 +205,9 @@ export const createRelay = (options: RelayOptions): Relay => {
    */
   const spend = (conn: ClientConnection, units: number): 'ok' | 'connection' | 'group' => {
     if (!conn.bucket.take(units)) return 'connection';
-    if (conn.allowance.take(units)) return 'ok';
-    return groups.get(conn.group)?.bucket.take(units) === false ? 'group' : 'ok';
+    const rest = conn.allowance.cover(units);
+    if (rest === 0) return 'ok';
+    return groups.get(conn.group)?.bucket.take(rest) === false ? 'group' : 'ok';
   };
 
   /** Cuts a connection off (1008) and makes sure it goes even if it never answers the closing handshake. */
@@ -232,7 +234,9 @@ export const createRelay = (options: RelayOptions): Relay => {
 
   const send = createSender(limits, metrics, log, (conn, units) => {
     // Best effort: what it receives comes out of its budget when there is any; a message is never dropped for it.
-    if (conn.bucket.take(units) && !conn.allowance.take(units)) groups.get(conn.group)?.bucket.take(units);
+    if (!conn.bucket.take(units)) return;
+    const rest = conn.allowance.cover(units);
+    if (rest > 0) groups.get(conn.group)?.bucket.take(rest);
   });
   const ctx: HubContext = {
     limits,
@@ -360,7 +364,7 @@ export const createRelay = (options: RelayOptions): Relay => {
       lastRateReplyMs: -Infinity,
       loggedRefusals: new Set(),
       bucket: createTokenBucket(limits.connectionRate.burst, limits.connectionRate.perSecond, now),
-      allowance: createTokenBucket(limits.connectionAllowance.burst, limits.connectionAllowance.perSecond, now),
+      allowance: createAllowance(limits.connectionAllowance.burst, limits.connectionAllowance.perSecond, now),
       tolerance: createTokenBucket(limits.refusalTolerance.burst, limits.refusalTolerance.perSecond, now),
     };
     connections.add(conn);
