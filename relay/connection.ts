@@ -1,4 +1,5 @@
 import { WebSocket } from 'ws';
+import type { Allowance } from './allowance.js';
 import { sendCost, type RelayLimits } from './limits.js';
 import type { Logger } from './log.js';
 import type { Metrics, RefusalReason } from './metrics.js';
@@ -18,6 +19,8 @@ export interface ClientConnection {
   open: boolean;
   /** This connection's work budget in `COST` units (the address group's lives with the server). */
   readonly bucket: TokenBucket;
+  /** Work it may do without charging its group (limits.connectionAllowance). */
+  readonly allowance: Allowance;
   /** Refusals for its own budget it may still run up before it is disconnected (limits.refusalTolerance). */
   readonly tolerance: TokenBucket;
   /** When this connection was last told it is rate-limited. */

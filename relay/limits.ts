@@ -20,22 +20,36 @@ export const LIMITS = {
 } as const;
 
 /**
- * What work costs, in budget units (one unit is about what handling one small frame costs). The
- * per-connection and per-address-group budgets (`connectionRate`, `ipRate`) are counted in these
- * units, so a client is limited by the work it causes, not by how many frames carry it. Hubs charge
- * their part through `HubContext.charge`; the server charges frames and bytes in, the sender bytes out.
+ * What work costs, in budget units: the one place these weights live (tests and the bench derive
+ * their figures from them). One unit is about what handling one small frame costs. The per-connection
+ * and per-address-group budgets (`connectionRate`, `connectionAllowance`, `ipRate`) are counted in
+ * these units, so a client is limited by the work it causes, not by how many frames carry it.
+ * The server charges frames and bytes in at the edge, before parsing (`frameCost`); the hubs charge
+ * signature checks, filter values and fan-out to the sender (`HubContext.charge`); the sender charges
+ * each receiving connection for large messages, best effort (`sendCost`).
+ *
+ * Why these weights, together: an honest Trystero event (≤ 8 KiB SDP, one or two recipients) costs
+ * ~5–12 units, so a page's join (~30 units) fits a fresh connection's allowance and the steady
+ * per-connection rate (40/s) many times over; the worst single frame a connection may send (a
+ * 128 KiB event to the maximum fan-out of a topic, 2 seats + 4 readers × 2 subscriptions) costs
+ * 1 + 127 × 0.5 + 4 + 10 × 128 × 0.05 ≈ 133, about one burst (120), so it is possible once but never
+ * sustained; and a signature check is the dearest small thing (~2.5 ms on the JS path).
  */
 export const COST = {
   /** Every frame, its first KiB included. */
   frame: 1,
-  /** Each further KiB of a frame (a 128 KiB frame costs 1 + 127 × 0.5 ≈ 65 units). */
+  /** Each further KiB of a frame: parsing and hashing it (a 128 KiB frame costs 1 + 127 × 0.5 ≈ 65 units). */
   perKiBIn: 0.5,
-  /** One Schnorr signature check (the JS verifier takes ~2.5 ms, a WASM one far less). */
+  /** One Schnorr signature check (the JS verifier takes ~2.5 ms, a WASM one far less; the weight stays so the bound holds on either path). */
   signatureCheck: 4,
-  /** Each value a filter names (a REQ of 250 topics, Trystero's largest, costs 5 units). */
+  /** Each value a filter names: held in memory and matched against every event (a REQ of 250 topics, Trystero's largest, costs 5 units). */
   filterValue: 0.02,
-  /** Each KiB sent beyond a message's first (charged to the receiving connection in the sender; hubs charge fan-out to the publisher). */
-  perKiBOut: 0.25,
+  /**
+   * Each KiB sent beyond a message's first: a socket write of bytes already serialised, about a tenth
+   * of parsing them in. Charged to the publisher for its fan-out (every copy, before any is sent) and,
+   * best effort, to each receiving connection.
+   */
+  perKiBOut: 0.05,
 } as const;
 
 /** The bytes-in part of a frame's cost: the first KiB rides on `COST.frame`. */
@@ -61,6 +75,18 @@ export interface RelayLimits {
   connectionRate: RateLimit;
   /** Work budget per address group, in `COST` units; a connection's own budget is charged first, so one connection's flood stops there. */
   ipRate: RateLimit;
+  /**
+   * Work each connection may do without touching its group's budget (charged after `connectionRate`,
+   * before `ipRate`; a charge larger than what is left of it spends it and the group pays the rest,
+   * relay/allowance.ts). A Trystero page's whole join (one REQ, four announces, an offer or answer,
+   * candidates: ~30 units) and its steady announces fit in it, so neighbours that spend all of the
+   * group's budget (several flooding connections behind one address) cannot starve the light pages
+   * that share the address. The price: a group may cost `ipRate` plus, per connection, this
+   * allowance; with the default open rate that is at most 200 + 64 × 1 + 2 × 60 ≈ 384 units/s
+   * sustained (the burst of a fresh connection comes only with an open, which `connectionOpenRate`
+   * paces).
+   */
+  connectionAllowance: RateLimit;
   /** New WebSockets per address group: a client cut off for flooding cannot come back with a fresh budget every moment. */
   connectionOpenRate: RateLimit;
   /**
@@ -118,6 +144,7 @@ export const DEFAULT_LIMITS: RelayLimits = {
   maxConnectionsPerIp: 64,
   connectionRate: { perSecond: 40, burst: 120 },
   ipRate: { perSecond: 200, burst: 600 },
+  connectionAllowance: { perSecond: 1, burst: 60 },
   connectionOpenRate: { perSecond: 2, burst: 32 },
   refusalTolerance: { perSecond: 10, burst: 100 },
   maxFragments: 64,

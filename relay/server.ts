@@ -10,6 +10,7 @@ import { isValidHostHeader, type ConfigOptions } from './config-response.js';
 import { createSender, type ClientConnection, type HubContext, type ProtocolHub } from './connection.js';
 import { createHostAllowlist } from './host-allowlist.js';
 import { createHttpHandler } from './http-handler.js';
+import { createAllowance } from './allowance.js';
 import { DEFAULT_LIMITS, frameCost, type RelayLimits } from './limits.js';
 import { createIpHasher, silentLogger, type Logger } from './log.js';
 import { createMetrics, type RefusalReason } from './metrics.js';
@@ -196,13 +197,17 @@ export const createRelay = (options: RelayOptions): Relay => {
   };
 
   /**
-   * Charges work to the connection, then to its group. The connection's own budget comes first, so a
-   * flooding connection is stopped there and never drains what its address's other connections share.
+   * Charges work to the connection, then to its allowance or else to its group. The connection's own
+   * budget comes first, so a flooding connection is stopped there. The allowance keeps a light page's
+   * few units out of the group's budget: neighbours behind the same address that spend all of the
+   * group's (several flooding connections) cannot starve the pages that share the address. What a
+   * group can cost is then `ipRate` plus each of its connections' allowance (see limits.ts).
    */
   const spend = (conn: ClientConnection, units: number): 'ok' | 'connection' | 'group' => {
     if (!conn.bucket.take(units)) return 'connection';
-    if (groups.get(conn.group)?.bucket.take(units) === false) return 'group';
-    return 'ok';
+    const rest = conn.allowance.cover(units);
+    if (rest === 0) return 'ok';
+    return groups.get(conn.group)?.bucket.take(rest) === false ? 'group' : 'ok';
   };
 
   /** Cuts a connection off (1008) and makes sure it goes even if it never answers the closing handshake. */
@@ -229,7 +234,9 @@ export const createRelay = (options: RelayOptions): Relay => {
 
   const send = createSender(limits, metrics, log, (conn, units) => {
     // Best effort: what it receives comes out of its budget when there is any; a message is never dropped for it.
-    if (conn.bucket.take(units)) groups.get(conn.group)?.bucket.take(units);
+    if (!conn.bucket.take(units)) return;
+    const rest = conn.allowance.cover(units);
+    if (rest > 0) groups.get(conn.group)?.bucket.take(rest);
   });
   const ctx: HubContext = {
     limits,
@@ -357,6 +364,7 @@ export const createRelay = (options: RelayOptions): Relay => {
       lastRateReplyMs: -Infinity,
       loggedRefusals: new Set(),
       bucket: createTokenBucket(limits.connectionRate.burst, limits.connectionRate.perSecond, now),
+      allowance: createAllowance(limits.connectionAllowance.burst, limits.connectionAllowance.perSecond, now),
       tolerance: createTokenBucket(limits.refusalTolerance.burst, limits.refusalTolerance.perSecond, now),
     };
     connections.add(conn);

@@ -211,7 +211,10 @@ export interface AttackResult {
 
 /** Plays one attack from `addresses` and prints its line. */
 export const runAttack = async (attack: Attack, addresses: readonly string[]): Promise<AttackResult> => {
-  const relay = await startRelay([]);
+  // Default limits but --open-rate 8 (burst 128): several attacks open 64 connections at once from one
+  // address, and what they measure (fan-out, filters, fragments) is past the new-connection rate,
+  // which by default (2/s, burst 32) would refuse half of them.
+  const relay = await startRelay(['--open-rate', '8']);
   const honest = await openHonestPair(relay.url);
   // The path must work before the attack, or nothing after it means anything.
   await honest.sendAndWait(honest.signAsA({ content: 'warm-up' }), 5000);

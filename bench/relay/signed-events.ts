@@ -14,7 +14,7 @@ const PAIRS = 10;
 const GOAL_RATE = 2000;
 const GOAL_P99_MS = 10;
 /** Relay limits opened up so the figure is the verifier's and the forwarding's, not the rate limiter's. */
-const OPEN_LIMITS = ['--rate', '100000', '--ip-rate', '1000000', '--max-connections-per-ip', '1000'];
+const OPEN_LIMITS = ['--rate', '100000', '--ip-rate', '1000000', '--max-connections-per-ip', '1000', '--open-rate', '1000'];
 
 const round = (n: number, digits = 1): number => Math.round(n * 10 ** digits) / 10 ** digits;
 const verdict = (ok: boolean): string => (ok ? 'met' : 'NOT met');
