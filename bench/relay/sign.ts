@@ -1,19 +1,13 @@
 import { initNostrWasm } from 'nostr-wasm';
+import type { NostrEvent } from '../../relay/nostr-types.js';
 
 // The bench signs thousands of events; libsecp256k1 (nostr-wasm) does it in a fraction of noble's
 // time, so the clients do not become the bottleneck they are measuring.
 
 const wasm = await initNostrWasm();
 
-export interface BenchEvent {
-  id: string;
-  pubkey: string;
-  created_at: number;
-  kind: number;
-  tags: string[][];
-  content: string;
-  sig: string;
-}
+/** A signed NIP-01 event, as the relay parses it. */
+export type BenchEvent = NostrEvent;
 
 export const newKey = (): Uint8Array => wasm.generateSecretKey();
 
