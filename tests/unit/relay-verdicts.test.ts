@@ -100,6 +100,39 @@ describe('a relay that says "room full" (signaling adapter over fake relay socke
     await room.leave();
   });
 
+  // The e2e "late third person" failed 1 run in 3 this way: the only relay's socket was still
+  // connecting when the join began, opened, carried our first announce and refused it within the
+  // adapter's 500 ms socket poll; the refusal was ours and matched, but the relay was not yet counted
+  // as carrying us, and Trystero's 60 s back-off after `rate-limited:` meant no later frame re-asked.
+  it('a relay that opens after the join and refuses our first event at once makes the room full, with no later frame', async () => {
+    delete sockets['wss://hostile'];
+    const only = sockets['wss://honest']!;
+    only.readyState = 0;
+    const { room, full } = await join();
+    only.readyState = 1;
+    only.dispatchEvent(new Event('open'));
+    publish(only, 'e1');
+    only.deliver(ok('e1', false));
+    expect(full()).toBeGreaterThan(0);
+    await room.leave();
+  });
+
+  it('a relay that opened and never answered still has a say: one refusing relay of two is not enough', async () => {
+    for (const s of Object.values(sockets)) s.readyState = 0;
+    const { room, full } = await join();
+    const [honest, hostile] = [sockets['wss://honest']!, sockets['wss://hostile']!];
+    for (const s of [honest, hostile]) {
+      s.readyState = 1;
+      s.dispatchEvent(new Event('open'));
+    }
+    publish(honest, 'e1');
+    publish(hostile, 'e2');
+    // The honest relay is slow to answer; the hostile one refuses at once.
+    hostile.deliver(ok('e2', false));
+    expect(full()).toBe(0);
+    await room.leave();
+  });
+
   it('an answer from one relay to an event sent on another relay is not an answer', async () => {
     delete sockets['wss://honest'];
     sockets['wss://other'] = new FakeRelaySocket();

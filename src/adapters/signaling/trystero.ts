@@ -3,11 +3,11 @@
 // abandonment; this module adds what a call needs on top: re-entering the rendezvous at once when
 // the room empties or a relay comes back, and reporting whether any relay is reachable.
 import type { JoinRoom, MessageAction, Room } from '@trystero-p2p/nostr';
-import { createRelayVerdicts } from '../../core/relay-notice';
 import { createDtlsCertificate, readDtlsFingerprints } from '../rtc/fingerprints';
 import { watchCertificates } from '../rtc/watch-certificates';
 import { readStats } from '../rtc/stats';
 import { createEmitter } from './emitter';
+import { watchRelays } from './relay-watch';
 import { watchLink } from './link';
 import type { JoinOptions, Signaling, SignalingEvents, SignalingRoom, SignalingState } from './types';
 
@@ -38,28 +38,6 @@ const loadStrategy = (strategy: JoinOptions['strategy']): Promise<StrategyModule
 
 const relayState = (mod: StrategyModule): 'online' | 'offline' =>
   Object.values(mod.getRelaySockets()).some((s) => s.readyState === WebSocket.OPEN) ? 'online' : 'offline';
-
-/**
- * Listeners of what is sent on each relay socket. Trystero sends through the socket's own `send`
- * (`socket.send(data)`, looked up at each call), so one wrapper per socket sees every frame; it is
- * installed once and shared by every join, since the sockets are the strategy module's, not a room's.
- */
-const sendListeners = new WeakMap<WebSocket, Set<(data: unknown) => void>>();
-const onSend = (socket: WebSocket, listener: (data: unknown) => void): (() => void) => {
-  let listeners = sendListeners.get(socket);
-  if (!listeners) {
-    const set = new Set<(data: unknown) => void>();
-    listeners = set;
-    sendListeners.set(socket, set);
-    const send = socket.send;
-    socket.send = function (this: WebSocket, data: Parameters<WebSocket['send']>[0]) {
-      for (const l of set) l(data);
-      send.call(this, data);
-    };
-  }
-  listeners.add(listener);
-  return () => void listeners.delete(listener);
-};
 
 /** Trystero's per-call options: one peer, or everyone when no id is given. */
 const targetOf = (peerId: string | undefined) => (peerId === undefined ? {} : { target: peerId });
@@ -110,7 +88,7 @@ export const createTrysteroSignaling = (): Signaling => ({
         if (left) return;
         current = open();
         // New sockets (a strategy re-initialised) are watched before their first frame goes out.
-        watchSockets();
+        relays.scan();
       })().finally(() => (rejoining = null));
     };
 
@@ -121,40 +99,12 @@ export const createTrysteroSignaling = (): Signaling => ({
     };
 
     // A relay with a two-peer cap refuses a third peer's announces; Trystero only logs that, so we
-    // listen on its sockets (alongside it, not instead) to tell the person the room is full. Any relay
-    // in the config can say so, honestly or not: a refusal counts only as the answer to an event we
-    // published on that very socket, and the room is full only when every relay that carries us says
-    // so. A lying relay loses us nothing but itself; the others keep carrying the call.
-    const verdicts = createRelayVerdicts();
-    /** Relays seen open during this join: those that carry (or carried) us. */
-    const carriers = new Set<string>();
-    const watched = new WeakSet<WebSocket>();
-    const unwatch: Array<() => void> = [];
-    const checkFull = () => {
-      if (peers.size === 0 && verdicts.fullEverywhere(carriers)) emitter.emit('roomFull');
-    };
-    const watchSockets = () => {
-      for (const [url, socket] of Object.entries(mod.getRelaySockets())) {
-        if (socket.readyState === WebSocket.OPEN) carriers.add(url);
-        if (watched.has(socket)) continue;
-        watched.add(socket);
-        const onFrame = (e: MessageEvent<unknown>) => {
-          verdicts.received(url, e.data);
-          checkFull();
-        };
-        socket.addEventListener('message', onFrame);
-        const stopSending = onSend(socket, (data) => verdicts.sent(url, data));
-        unwatch.push(() => {
-          socket.removeEventListener('message', onFrame);
-          stopSending();
-        });
-      }
-    };
-    watchSockets();
+    // listen on its sockets to tell the person the room is full (relay-watch.ts: whom we believe).
+    const relays = watchRelays(mod.getRelaySockets, () => peers.size === 0, () => emitter.emit('roomFull'));
 
     const started = Date.now();
     const poll = setInterval(() => {
-      watchSockets();
+      relays.scan();
       const next = relayState(mod);
       if (next === state) return;
       if (state === 'connecting' && next === 'offline' && Date.now() - started < FIRST_CONNECT_GRACE_MS) return;
@@ -209,7 +159,7 @@ export const createTrysteroSignaling = (): Signaling => ({
         if (left) return;
         left = true;
         clearInterval(poll);
-        for (const stop of unwatch.splice(0)) stop();
+        relays.stop();
         await rejoining;
         await current.room.leave();
         emitter.clear();
