@@ -1,6 +1,5 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequestRaw } from 'node:http';
 import { request as httpsRequestRaw } from 'node:https';
 import { connect as netConnect, type Socket } from 'node:net';
@@ -10,6 +9,7 @@ import { connect as tlsConnect } from 'node:tls';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startCli, type CliProcess } from './cli-process.js';
 import { connect, createSigner, isEose, isOk, refusedStatus, type TestClient } from './helpers.js';
+import { cpuMs, median, rssMiB, startHealthProbe, type ProbeReply, type Probes } from './health-probe.js';
 import { makeSelfSignedCert, type TestCertificate } from './tls-cert.js';
 
 // The attacker plays against a real relay process (`npx tsc -p relay` first). Each test shows the
@@ -58,14 +58,6 @@ const run = async (args: string[] = []): Promise<CliProcess & { port: number; pi
   return { ...p, port: Number(new URL(p.url).port), pid: p.child.pid ?? 0 };
 };
 
-/** User + system CPU time the process has used (from /proc/<pid>/stat, in clock ticks of 10 ms). */
-const cpuMs = (pid: number): number => {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-};
-
-const rssMiB = (pid: number): number => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) / 1024;
-
 /** Resolves once `check()` holds, re-checking every 20 ms; fails after `ms`. Not a sleep: it returns at the first moment the state holds. */
 const waitFor = async (check: () => boolean, label: string, ms: number): Promise<void> => {
   const deadline = Date.now() + ms;
@@ -99,64 +91,11 @@ const get = (url: string, path: string, options: { headers?: Record<string, stri
     req.end();
   });
 
-/**
- * Probes /healthz from the neighbour address, one request after another (50 ms apart), until
- * stopped; and, alternately, an idle HTTP server of its own (the control). Both from a process of
- * its own, so the attacker's work in this one does not count as the relay's delay, and the control
- * shows what this (shared, often busy) machine costs any server right now.
- */
-const PROBE = `
-const http = require('node:http');
-const { request } = require(process.argv[1].startsWith('https') ? 'node:https' : 'node:http');
-const [url, localAddress] = process.argv.slice(1);
-const relay = [];
-const control = [];
-let stopped = false;
-process.stdin.on('data', () => { stopped = true; });
-const once = (req, target, options) => new Promise((resolve) => {
-  const t0 = performance.now();
-  const r = req(target, { localAddress, agent: false, rejectUnauthorized: false, ...options }, (res) => {
-    res.resume();
-    res.on('end', () => resolve({ status: res.statusCode, ms: performance.now() - t0 }));
-  });
-  r.on('error', (e) => resolve({ status: 0, ms: performance.now() - t0, error: String(e) }));
-  r.end();
-});
-const server = http.createServer((q, s) => s.end('ok')).listen(0, '127.0.0.1', async () => {
-  const controlUrl = 'http://127.0.0.1:' + server.address().port + '/healthz';
-  while (!stopped) {
-    relay.push(await once(request, url + 'healthz', {}));
-    control.push(await once(http.request, controlUrl, { localAddress: '127.0.0.1' }));
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  process.stdout.write(JSON.stringify({ relay, control }));
-  process.exit(0);
-});
-`;
+/** Probes the relay's /healthz from the neighbour address (see health-probe.ts). */
+const probeHealth = (url: string) => startHealthProbe(url, { localAddress: NEIGHBOUR });
 
-interface Probes {
-  relay: Reply[];
-  control: Reply[];
-}
-
-const probeHealth = (url: string) => {
-  const child = spawn(process.execPath, ['-e', PROBE, url, NEIGHBOUR], { stdio: ['pipe', 'pipe', 'inherit'] });
-  let out = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  return {
-    stop: async (): Promise<Probes> => {
-      child.stdin.end('stop\n');
-      await exited;
-      return JSON.parse(out) as Probes;
-    },
-  };
-};
-
-const median = (replies: readonly Reply[]): number => {
-  const times = replies.map((p) => p.ms).sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)] ?? Infinity;
-};
+/** The median latency of `replies`; Infinity when there are none. */
+const medianMs = (replies: readonly ProbeReply[]): number => median(replies.map((p) => p.ms)) ?? Infinity;
 
 /**
  * The relay held: still running, every probe during the attack answered 200, the median answer came
@@ -166,7 +105,7 @@ const expectHeld = async (relay: CliProcess, probes: Probes): Promise<void> => {
   expect(relay.child.exitCode, `relay exited: ${relay.stderr().slice(-500)}`).toBeNull();
   expect(probes.relay.length).toBeGreaterThan(0);
   expect(probes.relay.map((p) => p.status)).toEqual(probes.relay.map(() => 200));
-  expect(median(probes.relay) - median(probes.control)).toBeLessThan(HEALTH_MS);
+  expect(medianMs(probes.relay) - medianMs(probes.control)).toBeLessThan(HEALTH_MS);
   expect(Math.max(...probes.relay.map((p) => p.ms))).toBeLessThan(HEALTH_WORST_MS);
   expect((await get(relay.url, '/healthz', { localAddress: NEIGHBOUR })).status).toBe(200);
 };

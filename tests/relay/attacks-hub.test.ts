@@ -1,8 +1,7 @@
-import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { WebSocket, type RawData } from 'ws';
 import { startCli, type CliProcess } from './cli-process.js';
+import { cpuMs, median, rssMiB, startHealthProbe } from './health-probe.js';
 import { connect, createSigner, httpRequest, isEose, isEventOn, isNotice, isOk, relayFixture, waitUntil, type Frame, type TestClient } from './helpers.js';
 import { COST, DEFAULT_LIMITS, frameCost } from '../../relay/limits.js';
 import type { Relay } from '../../relay/server.js';
@@ -17,43 +16,8 @@ const nowSeconds = (): number => Math.floor(Date.now() / 1000);
 
 // ---------------------------------------------------------------- the process under attack
 
-const procStatus = (pid: number): string => readFileSync(`/proc/${pid}/status`, 'utf8');
-const rssMiB = (pid: number): number => Number(/VmRSS:\s+(\d+)/.exec(procStatus(pid))?.[1] ?? NaN) / 1024;
-/** utime + stime of the process, in seconds (clock ticks of 1/100 s on Linux). */
-const cpuSeconds = (pid: number): number => {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-};
-
-/**
- * A `/healthz` probe in a process of its own, one request after another (about 20 a second), so
- * the attacker's work in this process does not count against the relay. Closing its stdin stops it;
- * it prints the latencies it measured.
- */
-const PROBE = `
-const http = require('node:http');
-const [relayUrl, controlUrl] = process.argv.slice(1);
-const relay = [];
-const control = [];
-let stop = false;
-process.stdin.on('end', () => { stop = true; });
-process.stdin.resume();
-const get = (url) => new Promise((resolve) => {
-  const t0 = performance.now();
-  http.get(url, (res) => { res.resume(); res.on('end', () => resolve(res.statusCode === 200 ? performance.now() - t0 : -1)); }).on('error', () => resolve(-1));
-});
-(async () => {
-  while (!stop) {
-    relay.push(await get(relayUrl + 'healthz'));
-    control.push(await get(controlUrl));
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  process.stdout.write(JSON.stringify({ relay, control }));
-})();
-`;
-/** An idle HTTP server on the same machine: what a probe costs when the relay is not the cause. */
-const CONTROL = `require('node:http').createServer((q, s) => s.end('ok')).listen(0, '127.0.0.1', function () { console.log('http://127.0.0.1:' + this.address().port + '/'); });`;
+/** utime + stime of the process, in seconds. */
+const cpuSeconds = (pid: number): number => cpuMs(pid) / 1000;
 
 const stoppers: (() => void)[] = [];
 
@@ -73,34 +37,22 @@ const watch = (cli: CliProcess) => {
   };
   const sampler = setInterval(sample, 50);
   stoppers.push(() => clearInterval(sampler));
-  const control = spawn(process.execPath, ['-e', CONTROL], { stdio: ['ignore', 'pipe', 'inherit'] });
-  stoppers.push(() => control.kill('SIGKILL'));
-  const probeDone = new Promise<string>((resolveOut) => {
-    control.stdout.once('data', (d: Buffer) => {
-      const probe = spawn(process.execPath, ['-e', PROBE, cli.url, d.toString().trim()], { stdio: ['pipe', 'pipe', 'inherit'] });
-      stoppers.push(() => probe.kill('SIGKILL'));
-      let out = '';
-      probe.stdout.on('data', (c: Buffer) => (out += c.toString()));
-      probe.once('exit', () => resolveOut(out));
-      stopProbe = () => probe.stdin.end();
-    });
-  });
-  let stopProbe = (): void => {};
+  const probe = startHealthProbe(cli.url);
+  stoppers.push(probe.kill);
   return async () => {
     clearInterval(sampler);
     sample();
     const wallSeconds = (performance.now() - startedAt) / 1000;
     const cpu = cpuSeconds(pid) - baseCpu;
-    stopProbe();
-    const seen = JSON.parse(await probeDone) as { relay: number[]; control: number[] };
-    control.kill('SIGKILL');
-    const sorted = seen.relay.map((v) => (v < 0 ? Infinity : v)).sort((a, b) => a - b);
-    const controlSorted = [...seen.control].sort((a, b) => a - b);
+    const probes = await probe.stop();
+    // A relay probe that failed counts as never answered; a failed control probe as -1, as before.
+    const sorted = probes.relay.map((p) => (p.status === 200 ? p.ms : Infinity)).sort((a, b) => a - b);
+    const control = probes.control.map((p) => (p.status === 200 ? p.ms : -1));
     return {
-      healthMedianMs: sorted[Math.floor(sorted.length / 2)] ?? NaN,
+      healthMedianMs: median(sorted) ?? NaN,
       healthP90Ms: sorted[Math.floor(sorted.length * 0.9)] ?? NaN,
       healthWorstMs: sorted.at(-1) ?? NaN,
-      controlMedianMs: controlSorted[Math.floor(controlSorted.length / 2)] ?? NaN,
+      controlMedianMs: median(control) ?? NaN,
       probes: sorted.length,
       rssGrowthMiB: peakRss - baseRss,
       cpuSeconds: cpu,
