@@ -3,7 +3,7 @@
 // (a tiny ws server in the test) does exactly that to every event, beside an honest Parley relay.
 // The call must still connect through the honest one, and nobody may be told "room full".
 import { expect, test, type Page } from '@playwright/test';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { WebSocket, WebSocketServer } from 'ws';
 import { expectRemoteVideoPlaying, openPeer, startCall, type Peer } from './helpers';
 import { relayProcess } from './relay-process';
 import { NOSTR_ROOM_FULL } from '../../src/core/relay-notice';
@@ -11,6 +11,9 @@ import { NOSTR_ROOM_FULL } from '../../src/core/relay-notice';
 const HONEST_PORT = 19211;
 const HOSTILE_PORT = 19212;
 const HOSTILE = `ws://127.0.0.1:${HOSTILE_PORT}/`;
+/** A curious relay operator: forwards everything to the honest relay, faithfully, and keeps a copy. */
+const CURIOUS_PORT = 19213;
+const CURIOUS = `ws://127.0.0.1:${CURIOUS_PORT}/`;
 
 /** Every status the call screen shows from the first page load on (the screen is rendered later). */
 const recordStatuses = (page: Page) =>
@@ -31,11 +34,12 @@ const recordStatuses = (page: Page) =>
 const statusesOf = (page: Page) => page.evaluate(() => (window as unknown as { __allStatuses: string[] }).__allStatuses);
 
 test.describe('a hostile relay beside an honest one', () => {
-  const honest = relayProcess(HONEST_PORT, ['--config-relay', `ws://127.0.0.1:${HONEST_PORT}/`, '--config-relay', HOSTILE, '--connect-src', HOSTILE]);
+  const honest = relayProcess(HONEST_PORT, ['--config-relay', CURIOUS, '--config-relay', HOSTILE, '--connect-src', HOSTILE, '--connect-src', CURIOUS]);
   let hostile: WebSocketServer;
+  let curious: WebSocketServer;
   /** Authors (Trystero's per-page keys) of the events the hostile relay refused with a forged "room full". */
   const refused: string[] = [];
-  /** Every frame the hostile relay received: what a relay operator gets to read. */
+  /** Every frame the curious relay carried, both ways: what a relay operator gets to read. */
   const seen: string[] = [];
   test.describe.configure({ timeout: 120_000 });
 
@@ -43,7 +47,6 @@ test.describe('a hostile relay beside an honest one', () => {
     hostile = new WebSocketServer({ host: '127.0.0.1', port: HOSTILE_PORT });
     hostile.on('connection', (socket: WebSocket) => {
       socket.on('message', (raw) => {
-        seen.push(String(raw));
         let frame: unknown;
         try {
           frame = JSON.parse(String(raw));
@@ -60,12 +63,33 @@ test.describe('a hostile relay beside an honest one', () => {
       });
     });
     await new Promise<void>((resolve) => hostile.once('listening', () => resolve()));
+    curious = new WebSocketServer({ host: '127.0.0.1', port: CURIOUS_PORT });
+    curious.on('connection', (client: WebSocket) => {
+      const upstream = new WebSocket(`ws://127.0.0.1:${HONEST_PORT}/`);
+      const early: string[] = [];
+      upstream.on('open', () => early.splice(0).forEach((f) => upstream.send(f)));
+      upstream.on('message', (raw) => {
+        seen.push(String(raw));
+        if (client.readyState === client.OPEN) client.send(String(raw));
+      });
+      client.on('message', (raw) => {
+        seen.push(String(raw));
+        if (upstream.readyState === upstream.OPEN) upstream.send(String(raw));
+        else early.push(String(raw));
+      });
+      upstream.on('error', () => client.terminate());
+      client.on('close', () => upstream.close());
+      upstream.on('close', () => client.close());
+    });
+    await new Promise<void>((resolve) => curious.once('listening', () => resolve()));
     await honest.start();
   });
   test.afterAll(async () => {
     await honest.kill();
     for (const client of hostile.clients) client.terminate();
     await new Promise<void>((resolve) => hostile.close(() => resolve()));
+    for (const client of curious.clients) client.terminate();
+    await new Promise<void>((resolve) => curious.close(() => resolve()));
   });
 
   test('answers every event with a forged "room full": the call still connects, and nobody is told the room is full', async ({ browser }) => {
@@ -95,13 +119,16 @@ test.describe('a hostile relay beside an honest one', () => {
       await expect(p.page.getByTestId('status')).not.toHaveText(/full/);
     }
 
-    // What the relay operator read: the whole signaling of a call, and none of its secrets. The room
-    // code (the link's fragment), the SDP (addresses, ICE credentials) and the DTLS fingerprints the
-    // verification binds to travel only encrypted under the derived signaling key.
-    const code = new URL(link).hash.slice(1);
+    // What the curious relay operator read: the whole signaling of this call (announces, offers,
+    // answers), and none of its secrets. The room code (the link's fragment), the SDP (addresses, ICE
+    // credentials) and the DTLS fingerprints the verification binds to travel only encrypted under the
+    // derived signaling key.
+    const code = new URL(link).hash.slice(1).replace(/^\//, '');
     expect(code.length).toBeGreaterThan(20);
     const all = seen.join('\n');
-    expect(seen.length).toBeGreaterThan(4);
+    // It did carry the call: offers and answers (encrypted) crossed it.
+    expect(all).toMatch(/offer\\?"\s*:/);
+    expect(all).toMatch(/answer\\?"\s*:/);
     const secrets = [code, code.replace(/[-\s]/g, ''), 'a=fingerprint', 'a=ice-ufrag', 'candidate:', 'v=0'];
     for (const secret of secrets) expect(all.toLowerCase(), `the relay read ${secret}`).not.toContain(secret.toLowerCase());
 
