@@ -24,6 +24,10 @@ export default defineConfig({
   fullyParallel: false,
   workers: 1,
   forbidOnly: true,
+  // CI only: one retry for a test that failed once. Two-browser calls with real media on a 2-core
+  // machine still have rare timing failures (a 12 s blip's re-dial, see the last closing note); a
+  // retried pass is printed as "flaky" in the report and is a bug to find, never a green light.
+  retries: process.env['CI'] ? 1 : 0,
   reporter: [['list']],
   use: {
     baseURL,
