@@ -6,19 +6,6 @@ export const ROOM_FULL_REASON = 'room full';
 /** The Nostr form: a refused event. Only the `rate-limited:` prefix keeps Trystero from abandoning the relay. */
 export const NOSTR_ROOM_FULL = `rate-limited: ${ROOM_FULL_REASON}`;
 
-/** Recognises a relay frame (untrusted text) that refuses us for a full room, in either protocol. Never throws. */
-export const isRoomFullFrame = (raw: unknown): boolean => {
-  if (typeof raw !== 'string' || raw.length > 4096 || !raw.includes(ROOM_FULL_REASON)) return false;
-  let value: unknown;
-  try {
-    value = JSON.parse(raw);
-  } catch {
-    return false;
-  }
-  if (Array.isArray(value)) return value[0] === 'OK' && value[2] === false && value[3] === NOSTR_ROOM_FULL;
-  return typeof value === 'object' && value !== null && (value as Record<string, unknown>)['failure reason'] === ROOM_FULL_REASON;
-};
-
 /** Our own publications remembered per relay, to recognise its answers: the most recent this many. */
 export const MAX_TRACKED_PUBLICATIONS = 64;
 
@@ -58,6 +45,13 @@ const relayAnswer = (raw: unknown): { id: string; full: boolean } | null => {
   const id = r && r['action'] === 'announce' ? shortString(r['info_hash']) : null;
   return id === null || !r ? null : { id, full: r['failure reason'] === ROOM_FULL_REASON };
 };
+
+/**
+ * Recognises a relay frame (untrusted text) that refuses one of our publications for a full room, in
+ * either protocol. Never throws. The same reading the app's verdicts use, without the check of which
+ * publication it names (the relay's own tests use it to show the app would hear its refusal).
+ */
+export const isRoomFullFrame = (raw: unknown): boolean => relayAnswer(raw)?.full === true;
 
 /**
  * Which relays refuse us for a full room, believing each relay only about itself and only in answer

@@ -9,7 +9,7 @@ import { readStats } from '../rtc/stats';
 import { createEmitter } from './emitter';
 import { watchRelays } from './relay-watch';
 import { watchLink } from './link';
-import type { JoinOptions, Signaling, SignalingEvents, SignalingRoom, SignalingState } from './types';
+import type { JoinOptions, Signaling, SignalingEvents, SignalingState } from './types';
 
 /** Trystero app id: namespaces our topics on shared public relays. */
 export const APP_ID = 'parley-v1';
