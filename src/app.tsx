@@ -3,7 +3,7 @@ import { render } from 'preact';
 import { JOIN_LIMIT, createSlidingWindowLimiter } from './core/rate-limit';
 import { loadAppConfig } from './adapters/config';
 import { createWorkerKdf } from './adapters/kdf/worker-kdf';
-import { createBrowserLocation } from './adapters/location';
+import { createBrowserAddressBar } from './adapters/address-bar/browser';
 import { createServiceWorkerShell } from './adapters/pwa/service-worker-shell';
 import { createUserMedia } from './adapters/media/user-media';
 import { createTrysteroSignaling } from './adapters/signaling/trystero';
@@ -30,7 +30,7 @@ export const mountApp = (root: HTMLElement) => {
     deviceChoices: localDeviceChoices('parley.devices'),
     kdf: createWorkerKdf(),
     randomBytes: (n) => crypto.getRandomValues(new Uint8Array(n)),
-    location: createBrowserLocation(),
+    addressBar: createBrowserAddressBar(),
     now,
     joinLimiter: createSlidingWindowLimiter({ ...JOIN_LIMIT, store: localStorageStore('parley.join-attempts'), now }),
     formatTime,

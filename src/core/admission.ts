@@ -155,7 +155,7 @@ export const createAdmission = (selfId: string) => {
     /** Our standing, re-sent with every heartbeat: it heals a first `state` lost while a connection was still opening. */
     stateMessage,
     /** A connection to `peer` opened. */
-    connect(peer: string, now: number): AdmissionOutput[] {
+    connect(peer: string, _now: number): AdmissionOutput[] {
       const out: AdmissionOutput[] = [];
       if (peer === selfId || peers.has(peer)) return out;
       peers.set(peer, {});

@@ -5,28 +5,21 @@ import type { Result } from '../core/result';
 import { describeRoomCodeError, generateRoomCode, parseRoomCode, type RoomCode } from '../core/room-code';
 import type { PasswordKdf } from '../adapters/kdf/types';
 import type { MediaPort } from '../adapters/media/types';
-import { memoryDeviceChoices, type DeviceChoicesStore } from '../adapters/storage/device-choices-store';
+import type { AddressBar } from '../adapters/address-bar/types';
+import type { DeviceChoicesStore } from '../adapters/storage/types';
 import type { Signaling } from '../adapters/signaling/types';
 import { createCallModel, type CallModel } from './call';
 import { createLobbyModel, type LobbyHandOff, type LobbyModel } from './lobby';
-
-/** The browser's address bar, behind an interface so tests can drive it. */
-export interface Location {
-  getHash(): string;
-  /** Sets the fragment; `replace` rewrites the current history entry instead of adding one. */
-  setHash(hash: string, replace?: boolean): void;
-  onHashChange(listener: () => void): () => void;
-}
 
 export interface AppDeps {
   loadConfig: () => Promise<Result<AppConfig>>;
   signaling: Signaling;
   media: MediaPort;
-  /** Remembered camera, microphone and speaker (in memory when not given). */
-  deviceChoices?: DeviceChoicesStore;
+  /** Remembered camera, microphone and speaker (app.tsx passes localStorage; tests pass memory). */
+  deviceChoices: DeviceChoicesStore;
   kdf: PasswordKdf;
   randomBytes: (n: number) => Uint8Array;
-  location: Location;
+  addressBar: AddressBar;
   now: () => number;
   /** Persisted limit on entering rooms (5 a minute per browser). */
   joinLimiter: { tryAcquire(): Acquire };
@@ -96,7 +89,6 @@ export const createAppModel = (deps: AppDeps): AppModel => {
   // Chosen on this page by the creator; in memory only, never in the link or storage.
   const passwords = new Map<string, string>();
   const created = new Set<string>();
-  const deviceChoices = deps.deviceChoices ?? memoryDeviceChoices();
 
   const leaveCall = () => {
     const current = screen.value;
@@ -109,11 +101,11 @@ export const createAppModel = (deps: AppDeps): AppModel => {
     leaveCall();
     codeError.value = message;
     screen.value = { name: 'home' };
-    if (deps.location.getHash() !== '') deps.location.setHash('', true);
+    if (deps.addressBar.getHash() !== '') deps.addressBar.setHash('', true);
   };
 
   const route = () => {
-    const hash = deps.location.getHash().replace(/^#/, '');
+    const hash = deps.addressBar.getHash().replace(/^#/, '');
     const current = screen.value;
     if (hash === '' || hash === '/') {
       leaveCall();
@@ -162,12 +154,12 @@ export const createAppModel = (deps: AppDeps): AppModel => {
           initialMedia: handOff.media,
           startMicOn: handOff.micOn,
           startCameraOn: handOff.cameraOn,
-          devices: { port: deps.media, store: deviceChoices },
+          devices: { port: deps.media, store: deps.deviceChoices },
         }),
       };
     };
     // Every room is entered through the lobby: the person sees (and picks) what they will send first.
-    screen.value = { name: 'lobby', code, lobby: createLobbyModel({ media: deps.media, store: deviceChoices, onJoin: enter }) };
+    screen.value = { name: 'lobby', code, lobby: createLobbyModel({ media: deps.media, store: deps.deviceChoices, onJoin: enter }) };
     // Meanwhile, fetch the verification code and build its key tables: done when the call connects,
     // that ~100 ms of main-thread work delayed setting up the media on both sides.
     void import('../core/verify').then((m) => m.warmUpKeys()).catch(() => undefined);
@@ -175,7 +167,7 @@ export const createAppModel = (deps: AppDeps): AppModel => {
 
   // Opened from a link: the call starts as soon as config arrives, so fetch the (default) signaling
   // code alongside it rather than after it. A deployment on another strategy only wastes this prefetch.
-  if (parseRoomCode(deps.location.getHash(), deps.now()).ok) deps.signaling.prepare(DEFAULT_STRATEGY);
+  if (parseRoomCode(deps.addressBar.getHash(), deps.now()).ok) deps.signaling.prepare(DEFAULT_STRATEGY);
   // Home loads the signaling code only once the person shows intent (warmUp), not at load:
   // evaluating it is ~100 ms of main-thread work that would delay a first visit's interactivity,
   // while a pointer or focus on the form comes well before the click that needs it.
@@ -192,13 +184,13 @@ export const createAppModel = (deps: AppDeps): AppModel => {
     } else configError.value = result.error;
     route();
   });
-  const unlisten = deps.location.onHashChange(route);
+  const unlisten = deps.addressBar.onHashChange(route);
   let startPending = false;
   const start = ({ lifetimeMinutes, password }: StartOptions) => {
     const code = generateRoomCode({ randomBytes: deps.randomBytes, now: deps.now(), lifetimeMinutes, hasPassword: password !== '' });
     created.add(code.text);
     if (password !== '') passwords.set(code.text, password);
-    deps.location.setHash(hashFor(code));
+    deps.addressBar.setHash(hashFor(code));
   };
 
   return {
@@ -229,10 +221,10 @@ export const createAppModel = (deps: AppDeps): AppModel => {
         return;
       }
       codeError.value = null;
-      deps.location.setHash(hashFor(parsed.value));
+      deps.addressBar.setHash(hashFor(parsed.value));
     },
     goHome() {
-      deps.location.setHash('');
+      deps.addressBar.setHash('');
     },
     async dispose() {
       unlisten();

@@ -1,7 +1,7 @@
 import { batch, signal, type ReadonlySignal } from '@preact/signals';
 import type { DeviceChoices } from '../core/device-choices';
 import type { DeviceControlPort, MediaProblem } from '../adapters/media/types';
-import type { DeviceChoicesStore } from '../adapters/storage/device-choices-store';
+import type { DeviceChoicesStore } from '../adapters/storage/types';
 import type { SignalingRoom } from '../adapters/signaling/types';
 import { swapInStream, watchDevices, type DeviceLists } from './devices';
 

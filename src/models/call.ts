@@ -14,7 +14,7 @@ import { createConnectionStats, type ConnectionStatsModel } from './connection-s
 import { createVerification, INTERCEPTION, looksLikeVerifyMessage, type Verification } from './verification';
 import type { PasswordKdf } from '../adapters/kdf/types';
 import type { DeviceControlPort, LocalMedia, MediaDevicesPort, MediaProblem } from '../adapters/media/types';
-import type { DeviceChoicesStore } from '../adapters/storage/device-choices-store';
+import type { DeviceChoicesStore } from '../adapters/storage/types';
 import { createCallDevices, type CallDevices } from './call-devices';
 import type { JoinOptions, Signaling, SignalingRoom, SignalingState } from '../adapters/signaling/types';
 

@@ -1,7 +1,7 @@
 import { batch, computed, signal, type ReadonlySignal } from '@preact/signals';
 import type { DeviceChoices } from '../core/device-choices';
 import type { LocalMedia, MediaPort, MediaProblem } from '../adapters/media/types';
-import type { DeviceChoicesStore } from '../adapters/storage/device-choices-store';
+import type { DeviceChoicesStore } from '../adapters/storage/types';
 import { swapInStream, watchDevices, type DeviceLists } from './devices';
 
 /** What the lobby hands the call: the previewed camera and microphone (not reopened) and their on/off state. */

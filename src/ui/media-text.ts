@@ -1,4 +1,4 @@
-import type { MediaProblem } from '../adapters/media/types';
+import type { MediaProblem } from '../models/ports';
 
 /** Why we send no camera or microphone, in words; the call goes on receive-only. */
 export const mediaText: Record<MediaProblem, string> = {

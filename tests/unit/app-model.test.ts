@@ -9,30 +9,13 @@ import { memoryStore } from '../../src/adapters/storage/local-storage';
 import { FakeTrack, fakeStreamOf } from '../../src/adapters/media/fake';
 import { memoryDeviceChoices } from '../../src/adapters/storage/device-choices-store';
 import { createFakeSignalingHub } from '../../src/adapters/signaling/fake';
-import { CONFIG_MAX_AGE_MS, createAppModel, type Location } from '../../src/models/app';
+import { createMemoryAddressBar } from '../../src/adapters/address-bar/fake';
+import { CONFIG_MAX_AGE_MS, createAppModel } from '../../src/models/app';
 
 const config: AppConfig = { strategy: 'nostr', relays: ['ws://127.0.0.1:1/'], iceServers: [] };
 
-/** An address bar in memory; setting the hash notifies listeners as the browser's hashchange does. */
-const memoryLocation = (initial = ''): Location & { hash: string } => {
-  const listeners = new Set<() => void>();
-  const loc = {
-    hash: initial,
-    getHash: () => loc.hash,
-    setHash(h: string, _replace?: boolean) {
-      loc.hash = h;
-      listeners.forEach((l) => l());
-    },
-    onHashChange(l: () => void) {
-      listeners.add(l);
-      return () => void listeners.delete(l);
-    },
-  };
-  return loc;
-};
-
 const makeApp = (hash = '', loaded: Result<AppConfig> | (() => Result<AppConfig> | Promise<Result<AppConfig>>) = ok(config), store = memoryStore(), now = () => Date.now()) => {
-  const location = memoryLocation(hash);
+  const addressBar = createMemoryAddressBar(hash);
   const hub = createFakeSignalingHub();
   const app = createAppModel({
     loadConfig: async () => (typeof loaded === 'function' ? loaded() : loaded),
@@ -40,12 +23,13 @@ const makeApp = (hash = '', loaded: Result<AppConfig> | (() => Result<AppConfig>
     media: createFakeMedia(() => ({ stream: null, problem: 'not-found' })).port,
     kdf: createInlineKdf(),
     randomBytes: (n) => crypto.getRandomValues(new Uint8Array(n)),
-    location,
+    deviceChoices: memoryDeviceChoices(),
+    addressBar,
     now,
     joinLimiter: createSlidingWindowLimiter({ ...JOIN_LIMIT, store, now }),
     formatTime: (ms) => new Date(ms).toISOString(),
   });
-  return { app, location, hub };
+  return { app, addressBar, hub };
 };
 
 const START = { lifetimeMinutes: 60, password: '' };
@@ -73,21 +57,21 @@ describe('app model', () => {
   });
 
   it('starts a call by putting a fresh code in the fragment, through the lobby', async () => {
-    const { app, location, hub } = makeApp();
+    const { app, addressBar, hub } = makeApp();
     await app.ready;
     app.startCall(START);
-    expect(location.hash).toMatch(/^#\/([0-9A-Z]{4}-){8}[0-9A-Z]{2}$/);
+    expect(addressBar.hash).toMatch(/^#\/([0-9A-Z]{4}-){8}[0-9A-Z]{2}$/);
     const lobby = app.screen.value;
     expect(lobby.name).toBe('lobby');
     if (lobby.name === 'lobby') {
-      expect(`#/${lobby.code.text}`).toBe(location.hash);
+      expect(`#/${lobby.code.text}`).toBe(addressBar.hash);
       // Nobody is told we are here until "Join now".
       expect(hub.joins).toEqual([]);
       lobby.lobby.join();
     }
     const screen = app.screen.value;
     expect(screen.name).toBe('call');
-    if (screen.name === 'call') expect(`#/${screen.code.text}`).toBe(location.hash);
+    if (screen.name === 'call') expect(`#/${screen.code.text}`).toBe(addressBar.hash);
     await expect.poll(() => hub.joins.length).toBe(1);
     app.goHome();
     expect(app.screen.value.name).toBe('home');
@@ -96,16 +80,16 @@ describe('app model', () => {
 
   it('a "Start a call" clicked before config.json arrived is kept: the lobby opens once it does (once, however often clicked)', async () => {
     let arrive!: (r: Result<AppConfig>) => void;
-    const { app, location } = makeApp('', () => new Promise((resolve) => (arrive = resolve)));
+    const { app, addressBar } = makeApp('', () => new Promise((resolve) => (arrive = resolve)));
     app.startCall(START);
     app.startCall(START);
-    expect(location.hash).toBe('');
+    expect(addressBar.hash).toBe('');
     expect(app.screen.value.name).not.toBe('lobby');
     arrive(ok(config));
     await app.ready;
     await until(() => app.screen.value.name === 'lobby');
     const lobby = app.screen.value;
-    if (lobby.name === 'lobby') expect(`#/${lobby.code.text}`).toBe(location.hash);
+    if (lobby.name === 'lobby') expect(`#/${lobby.code.text}`).toBe(addressBar.hash);
     await app.dispose();
   });
 
@@ -113,7 +97,7 @@ describe('app model', () => {
     const first = makeApp();
     await first.app.ready;
     first.app.startCall(START);
-    const { app, hub } = makeApp(first.location.hash);
+    const { app, hub } = makeApp(first.addressBar.hash);
     expect(hub.prepared).toEqual(['nostr']);
     await app.ready;
     expect(app.screen.value.name).toBe('lobby');
@@ -121,15 +105,15 @@ describe('app model', () => {
   });
 
   it('joins from a pasted link and refuses a bad code with a sentence', async () => {
-    const { app, location } = makeApp();
+    const { app, addressBar } = makeApp();
     await app.ready;
     app.join('cup');
     expect(app.codeError.value).toMatch(/"U" \(at position 2\) cannot appear/);
-    expect(location.hash).toBe('');
+    expect(addressBar.hash).toBe('');
     const code = generateRoomCode({ randomBytes: (n) => new Uint8Array(n), now: Date.now(), lifetimeMinutes: 60, hasPassword: false });
     app.join('https://parley.example/#/' + code.text.toLowerCase());
     expect(app.codeError.value).toBeNull();
-    expect(location.hash).toBe(`#/${code.text}`);
+    expect(addressBar.hash).toBe(`#/${code.text}`);
     await app.dispose();
   });
 
@@ -161,15 +145,15 @@ describe('app model', () => {
     await reloaded.app.ready;
     reloaded.app.startCall(START);
     expect(reloaded.app.screen.value.name).toBe('home');
-    expect(reloaded.location.hash).toBe('');
+    expect(reloaded.addressBar.hash).toBe('');
     expect(reloaded.app.codeError.value).toMatch(/^Too many join attempts in the last minute\. You can try again at \d{4}-/);
   });
 
   it('hands the creator its password in memory only: the link carries just the flag', async () => {
-    const { app, location } = makeApp();
+    const { app, addressBar } = makeApp();
     await app.ready;
     app.startCall({ lifetimeMinutes: 15, password: 's3cret words' });
-    expect(location.hash).not.toContain('s3cret');
+    expect(addressBar.hash).not.toContain('s3cret');
     const lobby = app.screen.value;
     if (lobby.name === 'lobby') lobby.lobby.join();
     const screen = app.screen.value;
@@ -182,7 +166,7 @@ describe('app model', () => {
     const stream = fakeStreamOf([new FakeTrack('audio'), new FakeTrack('video')]);
     const media = createFakeMedia(() => ({ stream, problem: null }));
     const deviceChoices = memoryDeviceChoices();
-    const location = memoryLocation();
+    const addressBar = createMemoryAddressBar();
     const app = createAppModel({
       loadConfig: async () => ok(config),
       signaling: createFakeSignalingHub().signaling,
@@ -190,7 +174,7 @@ describe('app model', () => {
       deviceChoices,
       kdf: createInlineKdf(),
       randomBytes: (n) => crypto.getRandomValues(new Uint8Array(n)),
-      location,
+      addressBar,
       now: Date.now,
       joinLimiter: createSlidingWindowLimiter({ ...JOIN_LIMIT, store: memoryStore(), now: Date.now }),
       formatTime: String,
@@ -220,7 +204,8 @@ describe('app model', () => {
       media: media2.port,
       kdf: createInlineKdf(),
       randomBytes: (n) => crypto.getRandomValues(new Uint8Array(n)),
-      location: memoryLocation(location.hash),
+      deviceChoices: memoryDeviceChoices(),
+      addressBar: createMemoryAddressBar(addressBar.hash),
       now: Date.now,
       joinLimiter: createSlidingWindowLimiter({ ...JOIN_LIMIT, store: memoryStore(), now: Date.now }),
       formatTime: String,
@@ -235,12 +220,12 @@ describe('app model', () => {
   });
 
   it('reports a config error and refuses to start calls', async () => {
-    const { app, location, hub } = makeApp('', err('config.json is not valid JSON.'));
+    const { app, addressBar, hub } = makeApp('', err('config.json is not valid JSON.'));
     await app.ready;
     expect(hub.prepared).toEqual([]);
     expect(app.configError.value).toBe('config.json is not valid JSON.');
     app.startCall(START);
-    expect(location.hash).toBe('');
+    expect(addressBar.hash).toBe('');
     expect(app.screen.value.name).toBe('home');
   });
 

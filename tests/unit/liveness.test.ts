@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createLiveness, HEARTBEAT_TIMEOUT_MS } from '../../src/core/liveness';
+import { createLiveness } from '../../src/core/liveness';
 import { QUIET_AFTER_MS, RECOVERY_WINDOW_MS } from '../../src/core/recovery';
 import { createFakeSignalingHub } from '../../src/adapters/signaling/fake';
 import { makeCall, newCode } from './call-fixtures';

@@ -44,7 +44,7 @@ describe('lobby model', () => {
   });
 
   it('an audio-only call never asks for the camera, and the choice is remembered', async () => {
-    const { lobby, media, store } = makeLobby();
+    const { lobby, store } = makeLobby();
     await ready(lobby);
     const camera = lobby.preview.value?.getVideoTracks()[0] as unknown as FakeTrack;
     await lobby.setAudioOnly(true);

@@ -1,11 +1,6 @@
 import { localStorageStore } from './local-storage';
 import { NO_CHOICES, parseDeviceChoices, type DeviceChoices } from '../../core/device-choices';
-
-/** Where the chosen devices are remembered. */
-export interface DeviceChoicesStore {
-  load(): DeviceChoices;
-  save(choices: DeviceChoices): void;
-}
+import type { DeviceChoicesStore } from './types';
 
 /** Device choices in localStorage under `key`; unreadable or unavailable storage means "no choices". */
 export const localDeviceChoices = (key: string, storage: Storage | undefined = globalThis.localStorage): DeviceChoicesStore => {

@@ -1,4 +1,4 @@
-import type { MediaDevice } from '../../adapters/media/types';
+import type { MediaDevice } from '../../models/ports';
 
 interface PickerProps {
   id: string;

@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import type { SignalingState } from '../../adapters/signaling/types';
+import type { SignalingState } from '../../models/ports';
 import type { RoomCode } from '../../core/room-code';
 import type { CallModel, CallStatus } from '../../models/call';
 import { CallPanels } from './CallPanels';

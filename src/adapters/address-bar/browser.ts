@@ -1,7 +1,7 @@
-import type { Location } from '../models/app';
+import type { AddressBar } from './types';
 
 /** The real address bar. Clearing the fragment uses pushState so no bare `#` is left behind. */
-export const createBrowserLocation = (): Location => {
+export const createBrowserAddressBar = (): AddressBar => {
   const listeners = new Set<() => void>();
   const fire = () => listeners.forEach((l) => l());
   addEventListener('hashchange', fire);
