@@ -73,7 +73,7 @@ const main = async (): Promise<void> => {
   const log: Logger = options.logLevel === 'debug' ? json : (event, fields) => {
     if (!DEBUG_EVENTS.has(event)) json(event, fields);
   };
-  let relay;
+  let relay: ReturnType<typeof createRelay>;
   try {
     relay = createRelay({
       host,

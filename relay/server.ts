@@ -441,7 +441,10 @@ export const createRelay = (options: RelayOptions): Relay => {
         takeOpenToken: () => groupState(group).openBucket.take(),
       },
     );
-    if (!decision.accept) return refuseUpgrade(socket, decision.status, decision.reason, ip, decision.text);
+    if (!decision.accept) {
+      refuseUpgrade(socket, decision.status, decision.reason, ip, decision.text);
+      return;
+    }
     wss.handleUpgrade(req, socket, head, (ws) => accept(ws, ip, group));
   };
 

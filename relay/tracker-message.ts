@@ -19,7 +19,9 @@ const isRecord = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
 // info_hash and peer_id are 20-character strings: 20 raw bytes as latin1 (webtorrent) or 20 hex characters (Trystero).
+// biome-ignore lint/suspicious/noControlCharactersInRegex: any latin1 byte is a valid id byte, control bytes included.
 const ID20 = /^[\u0000-\u00ff]{20}$/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: as ID20, any latin1 byte.
 const OFFER_ID = /^[\u0000-\u00ff]{1,40}$/;
 const KNOWN_FIELDS = new Set(['action', 'info_hash', 'peer_id', 'numwant', 'offers', 'answer', 'offer_id', 'to_peer_id', 'left', 'uploaded', 'downloaded', 'event']);
 const EVENTS = new Set(['started', 'stopped', 'completed', 'update']);

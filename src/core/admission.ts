@@ -77,7 +77,7 @@ export const createAdmission = (selfId: string) => {
     for (const [id, v] of peers) {
       if (!v.pair || v.pair === 'other' || v.pair[0] !== id || v.at === undefined) continue;
       const mate = peers.get(v.pair[1]);
-      if (!mate || !mate.pair || mate.pair === 'other' || mate.pair[0] !== v.pair[0] || mate.pair[1] !== v.pair[1] || mate.at !== v.at) continue;
+      if (!mate?.pair || mate.pair === 'other' || mate.pair[0] !== v.pair[0] || mate.pair[1] !== v.pair[1] || mate.at !== v.at) continue;
       const found = { pair: v.pair, at: v.at, refusedUs: v.rejected === true && mate.rejected === true };
       if (!best || pairWins(found.pair, found.at, best.pair, best.at)) best = found;
     }

@@ -31,7 +31,7 @@ export const fingerprintFromSdp = (sdp: string): Uint8Array | null => {
   let found: Uint8Array | null = null;
   for (const line of sdp.split(/\r?\n/)) {
     const match = /^a=fingerprint:(\S+) (.+)$/.exec(line.trim());
-    if (!match || match[1]?.toLowerCase() !== 'sha-256') continue;
+    if (match?.[1]?.toLowerCase() !== 'sha-256') continue;
     const bytes = parseFingerprint(match[2] ?? '');
     if (!bytes || (found && !sameFingerprint(found, bytes))) return null;
     found = bytes;

@@ -55,7 +55,7 @@ const hexField = (record: Record<string, unknown>, key: string, bytes: number): 
 
 const hasExactKeys = (record: Record<string, unknown>, keys: readonly string[]): boolean => {
   const own = Object.keys(record);
-  return own.length === keys.length && keys.every((k) => Object.prototype.hasOwnProperty.call(record, k));
+  return own.length === keys.length && keys.every((k) => Object.hasOwn(record, k));
 };
 
 const isCancelReason = (value: unknown): value is CancelReason =>

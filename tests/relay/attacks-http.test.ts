@@ -221,7 +221,10 @@ const rawWebSocket = (port: number): Promise<{ socket: Socket; received: () => B
       received = Buffer.concat([received, d]);
       const text = received.toString('latin1');
       if (!text.includes('\r\n\r\n')) return;
-      if (!text.startsWith('HTTP/1.1 101')) return reject(new Error(`upgrade refused: ${text.slice(0, 100)}`));
+      if (!text.startsWith('HTTP/1.1 101')) {
+        reject(new Error(`upgrade refused: ${text.slice(0, 100)}`));
+        return;
+      }
       resolve({ socket, received: () => received, closed });
     };
     socket.on('data', onData);
