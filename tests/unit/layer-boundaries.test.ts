@@ -60,10 +60,10 @@ interface Arrow {
   lint?: RegExp;
 }
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 /** TypeScript's refusal of a file outside the project and the projects it references. */
 const notListed = (file: string, project: string) =>
-  new RegExp(`error TS6307: File '[^']*${escape(file)}' is not listed within the file list of project '[^']*${escape(project)}/tsconfig\\.json'`);
+  new RegExp(`error TS6307: File '[^']*${escapeRegExp(file)}' is not listed within the file list of project '[^']*${escapeRegExp(project)}/tsconfig\\.json'`);
 
 const ARROWS: Arrow[] = [
   {
