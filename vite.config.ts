@@ -1,6 +1,7 @@
 import preact from '@preact/preset-vite';
 import { defineConfig } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
+import { bundleBudget } from './scripts/bundle-budget.ts';
 
 // base './' makes every asset URL relative, so dist/ works from any static host and any sub-path.
 export default defineConfig({
@@ -52,6 +53,8 @@ export default defineConfig({
         ],
       },
     }),
+    // Fails the build when the first load grows past its budget (scripts/bundle-budget.ts).
+    bundleBudget(),
   ],
   build: {
     target: 'es2022',
