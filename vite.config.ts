@@ -2,6 +2,7 @@ import preact from '@preact/preset-vite';
 import { defineConfig } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
 import { bundleBudget } from './scripts/bundle-budget.ts';
+import { devRelay } from './scripts/dev-relay.ts';
 
 // base './' makes every asset URL relative, so dist/ works from any static host and any sub-path.
 export default defineConfig({
@@ -55,6 +56,8 @@ export default defineConfig({
     }),
     // Fails the build when the first load grows past its budget (scripts/bundle-budget.ts).
     bundleBudget(),
+    // `npm run dev` only: a local relay beside the dev server (scripts/dev-relay.ts).
+    devRelay(),
   ],
   build: {
     target: 'es2022',
