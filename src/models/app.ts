@@ -19,7 +19,8 @@ export interface Location {
 }
 
 export interface AppDeps {
-  loadConfig: () => Promise<Result<AppConfig>>;
+  /** Loads config.json; aborting `signal` (the app model disposed) cancels the fetch. */
+  loadConfig: (signal?: AbortSignal) => Promise<Result<AppConfig>>;
   signaling: Signaling;
   media: MediaPort;
   /** Remembered camera, microphone and speaker (in memory when not given). */
@@ -73,6 +74,8 @@ export const hashFor = (code: RoomCode): string => `#/${code.text}`;
 
 /** Routes between Home and a call from the URL fragment, owning the current call model. */
 export const createAppModel = (deps: AppDeps): AppModel => {
+  /** The app model's life: dispose aborts it, cancelling config fetches, and nothing routes afterwards. */
+  const life = new AbortController();
   const screen = signal<Screen>({ name: 'home' });
   const configError = signal<string | null>(null);
   const codeError = signal<string | null>(null);
@@ -84,9 +87,9 @@ export const createAppModel = (deps: AppDeps): AppModel => {
     if (refreshing) return;
     refreshing = true;
     void deps
-      .loadConfig()
+      .loadConfig(life.signal)
       .then((result) => {
-        if (!result.ok) return;
+        if (!result.ok || life.signal.aborted) return;
         config = result.value;
         configLoadedAt = deps.now();
       })
@@ -159,9 +162,7 @@ export const createAppModel = (deps: AppDeps): AppModel => {
           isCreator: password !== null || created.has(code.text),
           now: deps.now,
           randomBytes: deps.randomBytes,
-          initialMedia: handOff.media,
-          startMicOn: handOff.micOn,
-          startCameraOn: handOff.cameraOn,
+          local: handOff.local,
           devices: { port: deps.media, store: deviceChoices },
         }),
       };
@@ -184,7 +185,8 @@ export const createAppModel = (deps: AppDeps): AppModel => {
     wantsSignaling = true;
     if (config) deps.signaling.prepare(config.strategy);
   };
-  const ready = deps.loadConfig().then((result) => {
+  const ready = deps.loadConfig(life.signal).then((result) => {
+    if (life.signal.aborted) return;
     if (result.ok) {
       config = result.value;
       configLoadedAt = deps.now();
@@ -235,6 +237,8 @@ export const createAppModel = (deps: AppDeps): AppModel => {
       deps.location.setHash('');
     },
     async dispose() {
+      if (life.signal.aborted) return;
+      life.abort();
       unlisten();
       const current = screen.value;
       if (current.name === 'call') await current.call.dispose();
