@@ -1,3 +1,4 @@
+/// <reference types="vite/client" />
 import { PASSWORD_KDF } from '../../core/keys';
 import kdfWorkerUrl from '../../workers/kdf.worker.ts?worker&url';
 import { trustedScriptURL } from '../trusted-script-url';
