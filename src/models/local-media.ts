@@ -62,8 +62,8 @@ export const createLocalMedia = (deps: LocalMediaDeps): LocalMediaModel => {
   const video = signal<MediaStreamTrack | null>(null);
   // One way to cancel: stop() aborts, and every pending answer checks the signal.
   const stopped = new AbortController();
-  /** Each request of a kind gets a number: a slower earlier answer is dropped, not shown. */
-  const latest = { audio: 0, video: 0 };
+  /** The request under way per kind: a newer one aborts it, so a slower earlier answer is dropped, not shown. */
+  const pending: Record<Kind, AbortController | null> = { audio: null, video: null };
 
   const setEnabled = (kind: Kind, on: boolean) => {
     stream.value?.getTracks().forEach((t) => t.kind === kind && (t.enabled = on));
@@ -114,9 +114,11 @@ export const createLocalMedia = (deps: LocalMediaDeps): LocalMediaModel => {
       setEnabled('video', cameraOn.value);
     },
     async open(kind, get) {
-      const ticket = ++latest[kind];
+      pending[kind]?.abort();
+      const mine = new AbortController();
+      pending[kind] = mine;
       const next = await get();
-      const current = ticket === latest[kind] && !stopped.signal.aborted;
+      const current = !mine.signal.aborted && !stopped.signal.aborted;
       if (typeof next === 'string') return current ? next : null;
       if (!current) {
         next.stop();
@@ -126,7 +128,7 @@ export const createLocalMedia = (deps: LocalMediaDeps): LocalMediaModel => {
       return next;
     },
     drop(kind) {
-      latest[kind]++;
+      pending[kind]?.abort();
     },
     use(kind, next, aside = false) {
       const held = track(kind);
