@@ -1,3 +1,4 @@
+import { signal, type ReadonlySignal } from '@preact/signals';
 import { createAdmission, type Admission, type AdmissionOutput } from '../core/admission';
 import { createLiveness } from '../core/liveness';
 import { encodeMessage, isAdmissionMessage, parseMessage, type Message } from '../core/protocol';
@@ -23,6 +24,20 @@ export interface DropCounters {
   /** Connections closed unanswered because too many unknown peers came by. */
   admissions: number;
 }
+
+/** Counted in place and published with the heartbeat: a flood must not cost a render per message. */
+export const createDropCounts = () => {
+  const counts: DropCounters = { rate: 0, malformed: 0, admissions: 0 };
+  const dropped = signal<DropCounters>({ ...counts });
+  return {
+    dropped: dropped as ReadonlySignal<DropCounters>,
+    count: (what: keyof DropCounters) => void counts[what]++,
+    publish() {
+      const d = dropped.value;
+      if (d.rate !== counts.rate || d.malformed !== counts.malformed || d.admissions !== counts.admissions) dropped.value = { ...counts };
+    },
+  };
+};
 
 /**
  * What the partner lifecycle (call.ts) keeps across rooms and peers: who was kept waiting, who kept us

@@ -8,7 +8,7 @@ import { createChatModel } from './chat';
 import { createConnectionStats } from './connection-stats';
 import { createCallDevices } from './call-devices';
 import { createCallJoin } from './call-join';
-import { createCallPeers, sendTo, type CallPeers, type DropCounters, type SeatMemory } from './call-peers';
+import { createCallPeers, createDropCounts, sendTo, type CallPeers, type SeatMemory } from './call-peers';
 import { createCallVerify } from './call-verify';
 import type { CallDeps, CallModel } from './call-types';
 import { createLocalMedia } from './local-media';
@@ -43,7 +43,6 @@ export const createCallModel = (deps: CallDeps): CallModel => {
   const nobodyAnswered = signal(false);
   const recovery = createRecovery();
   const lastRecoveryMs = signal<number | null>(null);
-  const dropped = signal<DropCounters>({ rate: 0, malformed: 0, admissions: 0 });
   const partner = signal<string | null>(null);
   const someoneNew = signal<'them' | 'us' | null>(null);
   const chat = createChatModel(now);
@@ -86,13 +85,8 @@ export const createCallModel = (deps: CallDeps): CallModel => {
 
   const verify = createCallVerify({ randomBytes: deps.randomBytes, now, ctx: () => join.verifyCtx(), end });
 
-  // Counted in place and published with the heartbeat: a flood must not cost a render per message.
-  const counts: DropCounters = { rate: 0, malformed: 0, admissions: 0 };
-  const count = (what: keyof DropCounters) => void counts[what]++;
-  const publishCounts = () => {
-    const d = dropped.value;
-    if (d.rate !== counts.rate || d.malformed !== counts.malformed || d.admissions !== counts.admissions) dropped.value = { ...counts };
-  };
+  const drops = createDropCounts();
+  const count = drops.count;
 
   /** Makes `id` the person we are in a call with (admission paired us). */
   const adopt = (p: CallPeers, id: string) => {
@@ -266,7 +260,7 @@ export const createCallModel = (deps: CallDeps): CallModel => {
 
   const tick = () => {
     clock.value = now();
-    publishCounts();
+    drops.publish();
     verify.current.value?.tick();
     peers?.heartbeat();
   };
@@ -331,7 +325,7 @@ export const createCallModel = (deps: CallDeps): CallModel => {
     hasCamera: local.hasCamera,
     joinTimeLeft: computed(() => Math.max(0, code.expiresAt - clock.value)),
     nobodyAnswered,
-    dropped,
+    dropped: drops.dropped,
     partner,
     someoneNew,
     verification: verify.current,

@@ -8,6 +8,7 @@ import { createFakeMedia, FakeTrack, fakeStreamOf } from '../../src/adapters/med
 import { createFakeProbe } from '../../src/adapters/probe/fake';
 import { createFakeAppShell } from '../../src/adapters/pwa/fake';
 import { createFakeSignalingHub } from '../../src/adapters/signaling/fake';
+import { createTrysteroSignaling } from '../../src/adapters/signaling/trystero';
 import type { Signaling } from '../../src/adapters/signaling/types';
 import { memoryDeviceChoices } from '../../src/adapters/storage/device-choices-store';
 import { memoryStore } from '../../src/adapters/storage/local-storage';
@@ -36,6 +37,13 @@ describe('aborting a join', () => {
     ctl.abort();
     expect(hub.memberIds()).not.toContain(raw.selfId);
     await a.dispose();
+  });
+
+  it('the Trystero adapter refuses a join whose signal is already aborted, before loading or announcing anything', async () => {
+    const ctl = new AbortController();
+    ctl.abort(new Error('call ended'));
+    const options = { strategy: 'nostr' as const, relays: ['ws://127.0.0.1:1/'], iceServers: [], topic: 't', password: 'p' };
+    await expect(createTrysteroSignaling().join(options, ctl.signal)).rejects.toThrow('call ended');
   });
 
   it('a call disposed while its join is under way hands signaling an aborted signal and never appears in the room', async () => {
