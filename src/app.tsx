@@ -1,16 +1,26 @@
 import { computed, effect } from '@preact/signals';
 import { render } from 'preact';
-import { JOIN_LIMIT, createSlidingWindowLimiter } from './core/rate-limit';
+import type { AppConfig } from './core/app-config';
+import { JOIN_LIMIT, createSlidingWindowLimiter, type LimiterStore } from './core/rate-limit';
+import type { Result } from './core/result';
 import { loadAppConfig } from './adapters/config';
 import { createWorkerKdf } from './adapters/kdf/worker-kdf';
+import type { PasswordKdf } from './adapters/kdf/types';
 import { createBrowserAddressBar } from './adapters/address-bar/browser';
+import type { AddressBar } from './adapters/address-bar/types';
 import { createServiceWorkerShell } from './adapters/pwa/service-worker-shell';
+import type { AppShell } from './adapters/pwa/types';
 import { createUserMedia } from './adapters/media/user-media';
+import type { MediaPort } from './adapters/media/types';
 import { createTrysteroSignaling } from './adapters/signaling/trystero';
+import type { Signaling } from './adapters/signaling/types';
 import { localStorageStore } from './adapters/storage/local-storage';
 import { localDeviceChoices } from './adapters/storage/device-choices-store';
+import type { DeviceChoicesStore } from './adapters/storage/types';
 import { createBrowserAttention } from './adapters/attention/browser';
+import type { AttentionPort } from './adapters/attention/types';
 import { createBrowserProbe } from './adapters/probe/browser';
+import type { ConnectionProbe } from './adapters/probe/types';
 import { createAppModel } from './models/app';
 import { createAttentionModel } from './models/attention';
 import { createConnectionTestModel } from './models/connection-test';
@@ -18,32 +28,89 @@ import { createShellModel } from './models/shell';
 import { App } from './ui/App';
 import { formatTime } from './ui/format';
 
-/** Composition root: real adapters → models → <App/>. */
-export const mountApp = (root: HTMLElement) => {
-  const now = () => Date.now();
+/** Every side effect the app has, as adapters: the browser's in mountApp, fakes in tests. */
+export interface RootAdapters {
+  loadConfig: (signal: AbortSignal) => Promise<Result<AppConfig>>;
+  signaling: Signaling;
+  media: MediaPort;
+  deviceChoices: DeviceChoicesStore;
+  kdf: PasswordKdf;
+  addressBar: AddressBar;
+  shell: AppShell;
+  probe: ConnectionProbe;
+  attention: AttentionPort;
+  joinAttempts: LimiterStore;
+  now: () => number;
+  randomBytes: (n: number) => Uint8Array;
+  formatTime: (ms: number) => string;
+}
+
+/**
+ * The models and the effects between them, owned in one place: `dispose` aborts the config fetch,
+ * stops every effect and disposes every model (the call too), once.
+ */
+export const createRoot = (a: RootAdapters) => {
+  const life = new AbortController();
   // One fetch of config.json, shared by the app and the connection test.
-  const config = loadAppConfig();
+  const config = a.loadConfig(life.signal);
   const app = createAppModel({
     loadConfig: () => config,
+    signaling: a.signaling,
+    media: a.media,
+    deviceChoices: a.deviceChoices,
+    kdf: a.kdf,
+    randomBytes: a.randomBytes,
+    addressBar: a.addressBar,
+    now: a.now,
+    joinLimiter: createSlidingWindowLimiter({ ...JOIN_LIMIT, store: a.joinAttempts, now: a.now }),
+    formatTime: a.formatTime,
+  });
+  const shell = createShellModel({ shell: a.shell, inCall: computed(() => app.screen.value.name === 'call') });
+  const connectionTest = createConnectionTestModel({ probe: a.probe, config: () => config });
+  const attention = createAttentionModel(a.attention);
+  const effects = [
+    effect(() => {
+      const s = app.screen.value;
+      attention.partnerIs(s.name === 'call' ? s.call.partner.value : null);
+    }),
+  ];
+  let disposed: Promise<void> | null = null;
+  return {
+    app,
+    shell,
+    connectionTest,
+    attention,
+    dispose: (): Promise<void> =>
+      (disposed ??= (async () => {
+        life.abort();
+        effects.forEach((stop) => stop());
+        shell.dispose();
+        await app.dispose();
+      })()),
+  };
+};
+
+export type Root = ReturnType<typeof createRoot>;
+
+/** Composition root: real adapters → models → <App/>. */
+export const mountApp = (element: HTMLElement): Root => {
+  const root = createRoot({
+    loadConfig: (signal) => loadAppConfig(signal),
     signaling: createTrysteroSignaling(),
     media: createUserMedia(),
     deviceChoices: localDeviceChoices('parley.devices'),
     kdf: createWorkerKdf(),
-    randomBytes: (n) => crypto.getRandomValues(new Uint8Array(n)),
     addressBar: createBrowserAddressBar(),
-    now,
-    joinLimiter: createSlidingWindowLimiter({ ...JOIN_LIMIT, store: localStorageStore('parley.join-attempts'), now }),
+    shell: createServiceWorkerShell(),
+    probe: createBrowserProbe(),
+    attention: createBrowserAttention(),
+    joinAttempts: localStorageStore('parley.join-attempts'),
+    now: () => Date.now(),
+    randomBytes: (n) => crypto.getRandomValues(new Uint8Array(n)),
     formatTime,
   });
   // Leave on pagehide (not only beforeunload): the other side then sees us go in milliseconds, not ~13 s.
-  addEventListener('pagehide', () => void app.dispose());
-  const shell = createShellModel({ shell: createServiceWorkerShell(), inCall: computed(() => app.screen.value.name === 'call') });
-  const connectionTest = createConnectionTestModel({ probe: createBrowserProbe(), config: () => config });
-  const attention = createAttentionModel(createBrowserAttention());
-  effect(() => {
-    const s = app.screen.value;
-    attention.partnerIs(s.name === 'call' ? s.call.partner.value : null);
-  });
-  render(<App app={app} shell={shell} connectionTest={connectionTest} attention={attention} />, root);
-  return app;
+  addEventListener('pagehide', () => void root.dispose());
+  render(<App app={root.app} shell={root.shell} connectionTest={root.connectionTest} attention={root.attention} />, element);
+  return root;
 };

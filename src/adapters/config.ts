@@ -1,15 +1,20 @@
 import { parseAppConfig, type AppConfig } from '../core/app-config';
 import { err, ok, type Result } from '../core/result';
 
-/** Fetches and validates `config.json` beside `index.html`; every failure becomes a sentence naming the file and the fault. */
+/**
+ * Fetches and validates `config.json` beside `index.html`; every failure becomes a sentence naming the file
+ * and the fault. Aborting `signal` cancels the request (and the answer is then that it was cancelled).
+ */
 export const loadAppConfig = async (
+  signal?: AbortSignal,
   url: URL = new URL('config.json', document.baseURI),
   fetchImpl: typeof fetch = fetch,
 ): Promise<Result<AppConfig>> => {
   let response: Response;
   try {
-    response = await fetchImpl(url, { cache: 'no-store' });
+    response = await fetchImpl(url, { cache: 'no-store', ...(signal ? { signal } : {}) });
   } catch {
+    if (signal?.aborted) return err(`Loading ${url.pathname} was cancelled.`);
     return err(`Could not load ${url.pathname}: the network request failed.`);
   }
   if (!response.ok) return err(`Could not load ${url.pathname}: the server answered ${response.status}.`);

@@ -98,6 +98,8 @@ export interface VerifySession {
   certificatesChanged(fingerprints: FingerprintPair | null): SessionStep;
   /** The channel carrying the run failed under it (a send was refused): a warning, if a run was under way. */
   channelLost(): SessionStep;
+  /** The session is thrown away (the call or the connection ended): the current run's secrets are zeroed. */
+  destroy(): void;
 }
 
 export type SessionOptions = VerifierOptions;
@@ -259,5 +261,6 @@ export const createVerifySession = (options: SessionOptions): VerifySession => {
     verifyAgain,
     certificatesChanged,
     channelLost,
+    destroy: () => verifier.destroy(),
   };
 };

@@ -106,6 +106,12 @@ export interface Verifier {
    * phase, including after 'verified': the peer is told with a cancel of the run's txid. A no-op once cancelled.
    */
   abort(reason: CancelReason): VerifyStep;
+  /**
+   * The verifier is thrown away (the call ended, or its connection did) mid-run: zeroes the run's secrets
+   * (the X25519 private key, the transcript hash and the keys derived from the shared secret) and ends the
+   * run without telling the peer (there is nobody left to tell). Every later event is a no-op.
+   */
+  destroy(): void;
 }
 
 /** Secrets and transcript of the current run; every byte array here is zeroed when the run ends. */
@@ -372,6 +378,12 @@ export const createVerifier = (options: VerifierOptions): Verifier => {
     return cancel(reason);
   };
 
+  const destroy = (): void => {
+    const run = currentRun();
+    if (run) wipe(run);
+    if (phase.name !== 'cancelled') enter({ name: 'cancelled', reason: 'unexpected_message', by: 'self' });
+  };
+
   return {
     get state() {
       return state;
@@ -384,6 +396,7 @@ export const createVerifier = (options: VerifierOptions): Verifier => {
     confirm,
     tick,
     abort,
+    destroy,
   };
 };
 

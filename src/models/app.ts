@@ -12,7 +12,8 @@ import { createCallModel, type CallModel } from './call';
 import { createLobbyModel, type LobbyHandOff, type LobbyModel } from './lobby';
 
 export interface AppDeps {
-  loadConfig: () => Promise<Result<AppConfig>>;
+  /** Loads config.json; aborting `signal` (the app model disposed) cancels the fetch. */
+  loadConfig: (signal?: AbortSignal) => Promise<Result<AppConfig>>;
   signaling: Signaling;
   media: MediaPort;
   /** Remembered camera, microphone and speaker (app.tsx passes localStorage; tests pass memory). */
@@ -66,6 +67,8 @@ export const hashFor = (code: RoomCode): string => `#/${code.text}`;
 
 /** Routes between Home and a call from the URL fragment, owning the current call model. */
 export const createAppModel = (deps: AppDeps): AppModel => {
+  /** The app model's life: dispose aborts it, cancelling config fetches, and nothing routes afterwards. */
+  const life = new AbortController();
   const screen = signal<Screen>({ name: 'home' });
   const configError = signal<string | null>(null);
   const codeError = signal<string | null>(null);
@@ -77,9 +80,9 @@ export const createAppModel = (deps: AppDeps): AppModel => {
     if (refreshing) return;
     refreshing = true;
     void deps
-      .loadConfig()
+      .loadConfig(life.signal)
       .then((result) => {
-        if (!result.ok) return;
+        if (!result.ok || life.signal.aborted) return;
         config = result.value;
         configLoadedAt = deps.now();
       })
@@ -151,9 +154,7 @@ export const createAppModel = (deps: AppDeps): AppModel => {
           isCreator: password !== null || created.has(code.text),
           now: deps.now,
           randomBytes: deps.randomBytes,
-          initialMedia: handOff.media,
-          startMicOn: handOff.micOn,
-          startCameraOn: handOff.cameraOn,
+          local: handOff.local,
           devices: { port: deps.media, store: deps.deviceChoices },
         }),
       };
@@ -176,7 +177,8 @@ export const createAppModel = (deps: AppDeps): AppModel => {
     wantsSignaling = true;
     if (config) deps.signaling.prepare(config.strategy);
   };
-  const ready = deps.loadConfig().then((result) => {
+  const ready = deps.loadConfig(life.signal).then((result) => {
+    if (life.signal.aborted) return;
     if (result.ok) {
       config = result.value;
       configLoadedAt = deps.now();
@@ -227,6 +229,8 @@ export const createAppModel = (deps: AppDeps): AppModel => {
       deps.addressBar.setHash('');
     },
     async dispose() {
+      if (life.signal.aborted) return;
+      life.abort();
       unlisten();
       const current = screen.value;
       if (current.name === 'call') await current.call.dispose();

@@ -4,14 +4,13 @@ import type { DeviceControlPort, MediaProblem } from '../adapters/media/types';
 import type { DeviceChoicesStore } from '../adapters/storage/types';
 import type { SignalingRoom } from '../adapters/signaling/types';
 import { swapInStream, watchDevices, type DeviceLists } from './devices';
+import type { LocalMediaModel } from './local-media';
 
 export interface CallDevicesDeps {
   port: DeviceControlPort;
   store: DeviceChoicesStore;
-  /** The stream we send (its tracks are swapped in place, so the peer's stream stays the same one). */
-  localStream: ReadonlySignal<MediaStream | null>;
-  micOn: ReadonlySignal<boolean>;
-  cameraOn: ReadonlySignal<boolean>;
+  /** The camera and microphone we send (the stream's tracks are swapped in place, so the peer's stream stays the same one). */
+  local: LocalMediaModel;
   /** The room, once joined. */
   room: () => SignalingRoom | null;
   /** The person we are in a call with: only they get our tracks. */
@@ -36,7 +35,7 @@ export interface CallDevices {
   stopSharing(): void;
   /** A new connection to `peer` was just given the local stream: send it what the stream does not carry (the shared screen's sound). */
   sendExtras(peer: string): void;
-  /** Stops the screen capture and the camera kept aside for after it. */
+  /** Stops the screen capture (the camera kept aside is the local media's, stopped with it). */
   dispose(): void;
 }
 
@@ -45,21 +44,18 @@ interface Share {
   screen: MediaStreamTrack;
   /** The screen's sound, sent as an extra track, when the browser offered it. */
   audio: MediaStreamTrack | null;
-  /** The camera, kept open for when sharing stops; null in an audio-only call. */
-  camera: MediaStreamTrack | null;
   unwatch: () => void;
 }
 
 /** Mid-call device switching (replaceTrack: no renegotiation, no glitch on the far side) and screen sharing. */
 export const createCallDevices = (deps: CallDevicesDeps): CallDevices => {
-  const { port } = deps;
+  const { port, local } = deps;
   const watcher = watchDevices(port);
   const choices = signal<DeviceChoices>(deps.store.load());
   const sharing = signal(false);
   const switchProblem = signal<MediaProblem | null>(null);
   let share: Share | null = null;
-  let disposed = false;
-  const latest = { audio: 0, video: 0 };
+  const disposed = new AbortController();
 
   /** Send `next` in place of `old` to the partner (a new partner gets the stream as it is then). */
   const sendInstead = (old: MediaStreamTrack, next: MediaStreamTrack) => {
@@ -68,38 +64,32 @@ export const createCallDevices = (deps: CallDevicesDeps): CallDevices => {
   };
 
   const noteOpen = () => {
-    const stream = deps.localStream.value;
-    const mic = stream?.getAudioTracks()[0];
-    const cam = share ? share.camera : stream?.getVideoTracks()[0];
+    const mic = local.audio.value;
+    const cam = local.video.value;
     const micId = mic ? port.deviceIdOf(mic) : null;
     const camId = cam ? port.deviceIdOf(cam) : null;
     choices.value = { ...choices.value, ...(micId ? { microphone: micId } : {}), ...(camId ? { camera: camId } : {}) };
   };
 
   const switchTo = async (kind: 'audio' | 'video', id: string) => {
-    const stream = deps.localStream.value;
-    const current = kind === 'audio' ? stream?.getAudioTracks()[0] : share ? share.camera : stream?.getVideoTracks()[0];
+    const stream = local.stream.value;
+    const current = kind === 'audio' ? local.audio.value : local.video.value;
     // Nothing of this kind is being sent (refused device, audio-only call): adding one would renegotiate.
     if (!stream || !current) return;
-    const ticket = ++latest[kind];
-    const next = await port.getTrack(kind, id);
+    const next = await local.open(kind, () => port.getTrack(kind, id));
+    if (next === null) return;
     if (typeof next === 'string') {
-      if (ticket === latest[kind]) switchProblem.value = next;
+      switchProblem.value = next;
       return;
     }
-    if (disposed || ticket !== latest[kind]) {
+    if (disposed.signal.aborted) {
       next.stop();
       return;
     }
-    next.enabled = kind === 'audio' ? deps.micOn.value : deps.cameraOn.value;
     // While sharing, the new camera waits aside; the screen stays on the wire.
-    const live = kind === 'video' && share ? null : current;
-    if (share && kind === 'video') share.camera = next;
-    if (live) {
-      swapInStream(stream, live, next);
-      sendInstead(live, next);
-    }
-    current.stop();
+    const aside = kind === 'video' && share !== null;
+    if (!aside) sendInstead(current, next);
+    local.use(kind, next, aside);
     switchProblem.value = null;
     deps.store.save({ ...deps.store.load(), [kind === 'audio' ? 'microphone' : 'camera']: id });
     noteOpen();
@@ -110,13 +100,14 @@ export const createCallDevices = (deps: CallDevicesDeps): CallDevices => {
     if (!s) return;
     share = null;
     s.unwatch();
-    const stream = deps.localStream.value;
+    const stream = local.stream.value;
     const partner = deps.partner.value;
     const room = deps.room();
-    if (s.camera) {
-      s.camera.enabled = deps.cameraOn.value;
-      if (stream) swapInStream(stream, s.screen, s.camera);
-      sendInstead(s.screen, s.camera);
+    const camera = local.video.value;
+    if (camera) {
+      camera.enabled = local.cameraOn.value;
+      if (stream) swapInStream(stream, s.screen, camera);
+      sendInstead(s.screen, camera);
     } else {
       if (stream) swapInStream(stream, s.screen, null);
       if (partner) room?.removeTrack(s.screen, partner);
@@ -129,7 +120,7 @@ export const createCallDevices = (deps: CallDevicesDeps): CallDevices => {
 
   void watcher.refresh();
   // A device picked in an earlier call is already in use: only what is open now matters.
-  const stopWatchingStream = deps.localStream.subscribe((s) => s && noteOpen());
+  const stopWatchingStream = local.stream.subscribe((s) => s && noteOpen());
 
   return {
     lists: watcher.lists,
@@ -146,16 +137,16 @@ export const createCallDevices = (deps: CallDevicesDeps): CallDevices => {
       deps.store.save({ ...deps.store.load(), speaker: id });
     },
     async startSharing() {
-      const stream = deps.localStream.value;
+      const stream = local.stream.value;
       if (share || !stream) return;
       const capture = await port.getDisplayMedia();
       if (!capture) return;
-      if (disposed || share) {
+      if (disposed.signal.aborted || share) {
         capture.video.stop();
         capture.audio?.stop();
         return;
       }
-      const camera = stream.getVideoTracks()[0] ?? null;
+      const camera = local.video.value;
       const partner = deps.partner.value;
       const room = deps.room();
       swapInStream(stream, camera, capture.video);
@@ -165,7 +156,7 @@ export const createCallDevices = (deps: CallDevicesDeps): CallDevices => {
       if (capture.audio && partner) room?.addTrack(capture.audio, stream, partner);
       // The browser's own "Stop sharing" ends the track: back to the camera.
       const unwatch = port.onEnded(capture.video, stopSharing);
-      share = { screen: capture.video, audio: capture.audio, camera, unwatch };
+      share = { screen: capture.video, audio: capture.audio, unwatch };
       batch(() => {
         sharing.value = true;
         switchProblem.value = null;
@@ -173,12 +164,12 @@ export const createCallDevices = (deps: CallDevicesDeps): CallDevices => {
     },
     stopSharing,
     sendExtras(peer) {
-      const stream = deps.localStream.value;
+      const stream = local.stream.value;
       if (share?.audio && stream) deps.room()?.addTrack(share.audio, stream, peer);
     },
     dispose() {
-      if (disposed) return;
-      disposed = true;
+      if (disposed.signal.aborted) return;
+      disposed.abort();
       stopWatchingStream();
       watcher.dispose();
       const s = share;
@@ -186,7 +177,7 @@ export const createCallDevices = (deps: CallDevicesDeps): CallDevices => {
       s?.unwatch();
       s?.screen.stop();
       s?.audio?.stop();
-      s?.camera?.stop();
+      // The camera kept aside for after sharing is ours: the local media stops it with everything else.
     },
   };
 };

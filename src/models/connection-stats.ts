@@ -21,14 +21,12 @@ export interface ConnectionStatsControl extends ConnectionStatsModel {
 export const createConnectionStats = (): ConnectionStatsControl => {
   const summary = signal<ConnectionSummary | null>(null);
   const quality = signal<Quality>('unknown');
-  let timer: ReturnType<typeof setInterval> | null = null;
-  /** Bumped by start/stop so a read that finishes late cannot write over a newer state. */
-  let generation = 0;
+  /** The polling under way: aborted by stop (or a new start), so a read that finishes late cannot write over a newer state. */
+  let polling: AbortController | null = null;
 
   const stop = () => {
-    generation++;
-    if (timer !== null) clearInterval(timer);
-    timer = null;
+    polling?.abort();
+    polling = null;
     batch(() => {
       summary.value = null;
       quality.value = 'unknown';
@@ -40,7 +38,8 @@ export const createConnectionStats = (): ConnectionStatsControl => {
     quality,
     start(read) {
       stop();
-      const mine = generation;
+      const mine = new AbortController();
+      polling = mine;
       let previous: unknown[] | null = null;
       let busy = false;
       const sample = async () => {
@@ -50,7 +49,7 @@ export const createConnectionStats = (): ConnectionStatsControl => {
         try {
           // Loaded on first use, like the verification code: nothing of it is needed before a call connects.
           const [entries, core] = await Promise.all([read(), import('../core/connection-stats')]);
-          if (mine !== generation) return;
+          if (mine.signal.aborted) return;
           const next = core.summariseStats(entries, previous);
           batch(() => {
             summary.value = next;
@@ -64,7 +63,8 @@ export const createConnectionStats = (): ConnectionStatsControl => {
         }
       };
       void sample();
-      timer = setInterval(() => void sample(), STATS_INTERVAL_MS);
+      const timer = setInterval(() => void sample(), STATS_INTERVAL_MS);
+      mine.signal.addEventListener('abort', () => clearInterval(timer), { once: true });
     },
     stop,
   };

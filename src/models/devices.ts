@@ -13,10 +13,10 @@ export const NO_DEVICES: DeviceLists = { microphones: [], cameras: [], speakers:
 /** The device lists, kept current as devices come and go; labels appear once access was granted. */
 export const watchDevices = (port: DeviceControlPort): { lists: ReadonlySignal<DeviceLists>; refresh(): Promise<void>; dispose(): void } => {
   const lists = signal<DeviceLists>(NO_DEVICES);
-  let disposed = false;
+  const disposed = new AbortController();
   const refresh = async () => {
     const all = await port.listDevices();
-    if (disposed) return;
+    if (disposed.signal.aborted) return;
     lists.value = {
       microphones: all.filter((d) => d.kind === 'audioinput'),
       cameras: all.filter((d) => d.kind === 'videoinput'),
@@ -28,7 +28,7 @@ export const watchDevices = (port: DeviceControlPort): { lists: ReadonlySignal<D
     lists,
     refresh,
     dispose() {
-      disposed = true;
+      disposed.abort();
       stop();
     },
   };

@@ -54,7 +54,9 @@ export const createVerification = (deps: VerificationDeps) => {
   let parse: ((raw: unknown) => VerifyMessage | null) | null = null;
   let encode: ((m: VerifyMessage) => string) | null = null;
   const early: unknown[] = [];
-  let disposed = false;
+  /** Aborted when the verification is thrown away: late answers (fingerprints, the protocol code) change nothing. */
+  const life = new AbortController();
+  const disposed = () => life.signal.aborted;
   let initialising = false;
   /** Another change came while the certificates were being read: read them once more. */
   let recheckAgain = false;
@@ -73,11 +75,11 @@ export const createVerification = (deps: VerificationDeps) => {
   };
 
   const apply = (step: SessionStep) => {
-    if (disposed || !session) return;
+    if (disposed() || !session) return;
     // Publish after sending: a send may be answered (and the run advanced) before it returns.
     for (const m of step.send) {
       deps.send(encode!(m)).catch(() => {
-        if (!disposed && session) apply(session.channelLost());
+        if (!disposed() && session) apply(session.channelLost());
       });
     }
     publish();
@@ -94,7 +96,7 @@ export const createVerification = (deps: VerificationDeps) => {
     view.value = { phase: 'starting' };
     try {
       const [core, sessions, fingerprints] = await Promise.all([import('../core/verify'), import('../core/verify-session'), deps.fingerprints()]);
-      if (disposed) return;
+      if (disposed()) return;
       parse = core.parseVerifyMessage;
       encode = core.encodeVerifyMessage;
       session = sessions.createVerifySession({ ...deps, fingerprints });
@@ -103,7 +105,7 @@ export const createVerification = (deps: VerificationDeps) => {
       for (const raw of early.splice(0)) receiveParsed(raw);
       apply(session.start());
     } catch (e) {
-      if (!disposed) view.value = { phase: 'unavailable', message: e instanceof Error ? e.message : String(e) };
+      if (!disposed()) view.value = { phase: 'unavailable', message: e instanceof Error ? e.message : String(e) };
     } finally {
       initialising = false;
     }
@@ -118,19 +120,19 @@ export const createVerification = (deps: VerificationDeps) => {
       try {
         const now = await deps.fingerprints();
         unsettled = false;
-        if (!disposed && session && !sameFingerprintPair(now, session.fingerprints)) apply(session.certificatesChanged(now));
+        if (!disposed() && session && !sameFingerprintPair(now, session.fingerprints)) apply(session.certificatesChanged(now));
       } catch (e) {
         // Transports that disagree are a sign of someone in the middle. Any other failure is a transport
         // between states (a DTLS restart under way): read again at every tick until it settles, since its
         // last event may have been answered from Chromium's getStats() cache (~50 ms) with the old state.
         unsettled = !(e instanceof CertificateConflictError);
-        if (!unsettled && !disposed && session) apply(session.certificatesChanged(null));
+        if (!unsettled && !disposed() && session) apply(session.certificatesChanged(null));
       }
-    } while (recheckAgain && !disposed);
+    } while (recheckAgain && !disposed());
   };
   /** Coalesces bursts of transport events: one read at a time, and one more if anything changed meanwhile. */
   const recheck = (): Promise<void> => {
-    if (!session || disposed) return Promise.resolve();
+    if (!session || disposed()) return Promise.resolve();
     if (inflight) {
       recheckAgain = true;
       return inflight;
@@ -160,7 +162,7 @@ export const createVerification = (deps: VerificationDeps) => {
      * are read afresh for it. When our side could not start at all, this tries again.
      */
     async verifyAgain() {
-      if (disposed) return;
+      if (disposed()) return;
       if (!session) {
         if (view.value.phase === 'unavailable') await init();
         return;
@@ -176,15 +178,17 @@ export const createVerification = (deps: VerificationDeps) => {
         // Unreadable now: the run starts over the certificates it knew, and fails loudly if they changed.
         fingerprints = session.fingerprints;
       }
-      if (!disposed && session) apply(session.verifyAgain(fingerprints));
+      if (!disposed() && session) apply(session.verifyAgain(fingerprints));
     },
     /** The connection's transports or negotiation changed: read the certificates again. */
     recheck(): Promise<void> {
       return recheck();
     },
+    /** The call or the connection ended: nothing more is sent or shown, and a run under way has its secrets wiped. */
     dispose() {
-      disposed = true;
+      life.abort();
       early.length = 0;
+      session?.destroy();
     },
   };
 };

@@ -4,6 +4,7 @@ import type { LocalMedia } from '../../src/adapters/media/types';
 import { createFakeSignalingHub } from '../../src/adapters/signaling/fake';
 import { memoryDeviceChoices } from '../../src/adapters/storage/device-choices-store';
 import { createCallModel, type CallDeps } from '../../src/models/call';
+import { createLocalMedia } from '../../src/models/local-media';
 import { config, newCode, until } from './call-fixtures';
 
 const withTracks = (...kinds: Array<'audio' | 'video'>) => () => ({ stream: fakeStreamOf(kinds.map((k) => new FakeTrack(k))), problem: null });
@@ -167,9 +168,7 @@ describe('call devices', () => {
     const hub = createFakeSignalingHub();
     const stream = fakeStreamOf([new FakeTrack('audio'), new FakeTrack('video')]);
     const { call, media } = makeCall(hub, newCode(), withTracks('audio', 'video'), {
-      initialMedia: Promise.resolve({ stream, problem: null }),
-      startMicOn: false,
-      startCameraOn: false,
+      local: createLocalMedia({ acquire: Promise.resolve({ stream, problem: null }), micOn: false, cameraOn: false }),
     });
     await until(call, 'waiting');
     expect(call.localStream.value).toBe(stream);

@@ -61,7 +61,7 @@ describe('lobby model', () => {
     expect(labels(next.lobby.preview.value)).toEqual(['audio:mic-1']);
     next.lobby.join();
     const handOff = next.joined[0];
-    const handed = handOff && (await handOff.media);
+    const handed = handOff && (await handOff.local.answered());
     expect(handed?.stream?.getVideoTracks()).toEqual([]);
     expect(handed?.problem).toBeNull();
     expect(next.media.calls()).toBe(1);
@@ -90,8 +90,8 @@ describe('lobby model', () => {
     lobby.join();
     expect(joined).toHaveLength(1);
     const [handOff] = joined;
-    expect(handOff).toMatchObject({ micOn: false, cameraOn: false });
-    expect((await handOff?.media)?.stream).toBe(stream);
+    expect([handOff?.local.micOn.value, handOff?.local.cameraOn.value]).toEqual([false, false]);
+    expect((await handOff?.local.answered())?.stream).toBe(stream);
     expect(stream?.getTracks().every((t) => !t.enabled && t.readyState === 'live')).toBe(true);
     // Leaving the (joined) lobby no longer stops what now belongs to the call.
     lobby.dispose();
@@ -117,7 +117,7 @@ describe('lobby model', () => {
     await lobby.chooseCamera('cam-2');
     expect(lobby.problem.value).toBe('in-use');
     lobby.join();
-    expect(await joined[0]?.media).toEqual({ stream: null, problem: 'in-use' });
+    expect(await joined[0]?.local.answered()).toEqual({ stream: null, problem: 'in-use' });
   });
 
   it('joining before the devices answered hands over what they answer', async () => {
@@ -132,7 +132,7 @@ describe('lobby model', () => {
     lobby.join();
     const stream = fakeStreamOf([new FakeTrack('audio'), new FakeTrack('video')]);
     release({ stream, problem: null });
-    expect((await joined[0]?.media)?.stream).toBe(stream);
+    expect((await joined[0]?.local.answered())?.stream).toBe(stream);
     expect(stream.getTracks().every((t) => t.readyState === 'live')).toBe(true);
   });
 });

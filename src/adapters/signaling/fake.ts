@@ -51,7 +51,8 @@ export const createFakeSignalingHub = () => {
     prepare(strategy) {
       prepared.push(strategy);
     },
-    async join(options) {
+    async join(options, signal) {
+      signal?.throwIfAborted();
       joins.push(options);
       const key = `${options.topic}/${options.password}`;
       const members = rooms.get(key) ?? new Map<string, Member>();
@@ -62,6 +63,8 @@ export const createFakeSignalingHub = () => {
       nextAs = null;
       // Announce on a later task, after the caller has wired its listeners, as real signaling does.
       setTimeout(() => {
+        // Left (or aborted) before announcing: never seen by anyone.
+        if (left) return;
         const others = [...members.values()];
         members.set(self.id, self);
         for (const other of others) {
@@ -146,6 +149,8 @@ export const createFakeSignalingHub = () => {
           self.emitter.clear();
         },
       };
+      // As the real one: aborting the join's signal leaves the room.
+      signal?.addEventListener('abort', () => void room.leave(), { once: true });
       return room;
     },
   };

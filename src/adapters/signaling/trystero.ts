@@ -48,9 +48,12 @@ export const createTrysteroSignaling = (): Signaling => ({
     // A failed prefetch is retried (and reported) by join().
     loadStrategy(strategy).catch(() => loaded.delete(strategy));
   },
-  async join(options) {
+  async join(options, signal) {
+    signal?.throwIfAborted();
     // Our own certificate (one per join) so both fingerprints can be read for call verification.
     const [mod, { certificate }] = await Promise.all([loadStrategy(options.strategy), createDtlsCertificate()]);
+    // Cancelled while loading: nothing was announced yet.
+    signal?.throwIfAborted();
     const emitter = createEmitter<SignalingEvents>();
     const peers = new Set<string>();
     let state: SignalingState = 'connecting';
@@ -120,6 +123,17 @@ export const createTrysteroSignaling = (): Signaling => ({
       return pc;
     };
 
+    const leave = async () => {
+      if (left) return;
+      left = true;
+      clearInterval(poll);
+      relays.stop();
+      await rejoining;
+      await current.room.leave();
+      emitter.clear();
+    };
+    signal?.addEventListener('abort', () => void leave(), { once: true });
+
     return {
       selfId: mod.selfId,
       get state() {
@@ -155,15 +169,7 @@ export const createTrysteroSignaling = (): Signaling => ({
       stopRejoining: () => {
         rejoinWhenEmpty = false;
       },
-      leave: async () => {
-        if (left) return;
-        left = true;
-        clearInterval(poll);
-        relays.stop();
-        await rejoining;
-        await current.room.leave();
-        emitter.clear();
-      },
+      leave,
     };
   },
 });

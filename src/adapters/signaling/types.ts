@@ -84,5 +84,9 @@ export interface SignalingRoom {
 export interface Signaling {
   /** Starts loading what `join` needs for this strategy, so joining later does not wait for it. */
   prepare(strategy: JoinOptions['strategy']): void;
-  join(options: JoinOptions): Promise<SignalingRoom>;
+  /**
+   * Enters the rendezvous. Aborting `signal` cancels a join under way (it rejects with the abort reason)
+   * and leaves the room once joined, as `leave()` does.
+   */
+  join(options: JoinOptions, signal?: AbortSignal): Promise<SignalingRoom>;
 }
