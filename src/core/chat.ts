@@ -19,8 +19,9 @@ export const CHAT_RECEIVE_BUDGET = { capacity: 10, perSecond: 1 } as const;
 
 // Control characters other than tab and newline (they would be escaped to 6 JSON characters, and
 // mean nothing in a chat), and lone surrogates (invalid UTF-16, also escaped by JSON.stringify).
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point: they are refused.
-const UNWANTED = /[\u0000-\u0008\u000B-\u001F\u007F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const UNWANTED =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point: they are refused.
+  /[\u0000-\u0008\u000B-\u001F\u007F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /** Removes control characters (keeping tab and newline), turns lone surrogates into U+FFFD, and normalises CRLF. */
 export const cleanChatText = (text: string): string =>
