@@ -49,6 +49,8 @@ export const createTrysteroSignaling = (): Signaling => ({
     loadStrategy(strategy).catch(() => loaded.delete(strategy));
   },
   async join(options) {
+    // For the connect bench's breakdown (bench/connect-timeline.ts): config read and keys derived by now.
+    performance.mark('parley:signaling-join');
     // Our own certificate (one per join) so both fingerprints can be read for call verification.
     const [mod, { certificate }] = await Promise.all([loadStrategy(options.strategy), createDtlsCertificate()]);
     const emitter = createEmitter<SignalingEvents>();
