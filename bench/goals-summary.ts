@@ -1,9 +1,10 @@
-import { goalLine, readGoals } from './goals';
+import { GOALS, goalLine, readGoals } from './goals';
 
-/** Prints every issue-16 goal reported in this run beside its figure ("met" / "NOT MET"). */
+/** Prints every issue-16 goal beside the figure this run measured ("met" / "NOT MET"), or says no bench measured it. */
 export default function globalTeardown(): void {
   const goals = readGoals();
-  if (goals.length === 0) return;
   const met = goals.filter((g) => g.met).length;
-  console.log(['', `issue 16 goals, this run: ${met} of ${goals.length} met`, ...goals.map(goalLine), ''].join('\n'));
+  const lines = ['', `issue 16 goals, this run: ${met} of ${goals.length} measured goals met`, ...goals.map(goalLine)];
+  for (const goal of Object.values(GOALS)) if (!goals.some((g) => g.goal === goal)) lines.push(`  —        ${goal}: not measured in this run`);
+  console.log([...lines, ''].join('\n'));
 }
