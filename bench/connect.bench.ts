@@ -3,6 +3,8 @@ import { generateRoomCode } from '../src/core/room-code';
 import { measureBundle } from './bundle-size';
 import { passLobby } from '../tests/e2e/helpers';
 import { appPort, barePort } from './playwright.config';
+import { BOTH_SIDES_PHASE, PHASES, breakdown, recordMilestones, type Breakdown, type Kind, type Milestones } from './connect-timeline';
+import { GOALS, reportGoal } from './goals';
 
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 7);
 const BUDGET = 50 * 1024;
@@ -11,62 +13,24 @@ const FIRST_PERSON_HEAD_START_MS = 1500;
 // And the second looks at their preview for a moment before clicking "Join now", as anyone does.
 const LOBBY_LOOK_MS = 1000;
 
-declare global {
-  interface Window {
-    __firstRemoteFrame: number | null;
-    __joinedAt: number | null;
-  }
-}
-
-/**
- * Records (wall clock, in the page) when the person joined and when the remote <video> has its first
- * frame. The join is the page's own moment: the click event on "Join now" in the app, the start of
- * navigation for the bare page (all it does is join). Timing from the test process instead would add
- * Playwright's own work to the app's side: before it clicks, it checks the button is visible, stable
- * for two frames and hit-testable, which took 125–220 ms here.
- */
-const recordFirstFrame = () => {
-  window.__firstRemoteFrame = null;
-  window.__joinedAt = null;
-  document.addEventListener(
-    'click',
-    (e) => {
-      if (e.target instanceof Element && e.target.closest('[data-testid="lobby-join"]')) window.__joinedAt = Date.now();
-    },
-    true,
-  );
-  document.addEventListener(
-    'loadeddata',
-    (e) => {
-      const v = e.target;
-      if (!(v instanceof HTMLVideoElement)) return;
-      if (v.id !== 'remote' && v.dataset['testid'] !== 'remote-video') return;
-      window.__firstRemoteFrame ??= Date.now();
-    },
-    true,
-  );
-};
-
 const openPage = async (browser: Browser) => {
   const context = await browser.newContext();
-  await context.addInitScript(recordFirstFrame);
+  await context.addInitScript(recordMilestones);
   return { context, page: await context.newPage() };
 };
 
-const firstFrameAt = async (page: Page): Promise<number> => {
-  await page.waitForFunction(() => window.__firstRemoteFrame !== null, null, { timeout: 30_000 });
-  return page.evaluate(() => window.__firstRemoteFrame ?? NaN);
+const milestonesWhenFramed = async (page: Page): Promise<Milestones> => {
+  await page.waitForFunction(() => window.__milestones.firstRemoteFrame !== undefined, null, { timeout: 30_000 });
+  return page.evaluate(() => window.__milestones);
 };
 
-const joinedAt = (page: Page, kind: 'app' | 'bare'): Promise<number> =>
-  kind === 'bare' ? page.evaluate(() => performance.timeOrigin) : page.evaluate(() => window.__joinedAt ?? NaN);
-
 /**
- * One sample: ms from the second person's join until both sides show a remote frame. In the app a join
- * is the click on the lobby's "Join now" (the page is loaded and the preview running by then); the
- * bare baseline has no lobby, so there it is the navigation (its page load counts against it).
+ * One sample: ms from the second person's join until both sides show a remote frame, split into
+ * phases (connect-timeline.ts). In the app a join is the click on the lobby's "Join now" (the page is
+ * loaded and the preview running by then); the bare baseline has no lobby, so there it is the
+ * navigation (its page load counts against it). `harness`: the same end, timed from the test process.
  */
-const sample = async (browser: Browser, kind: 'app' | 'bare'): Promise<{ page: number; harness: number }> => {
+const sample = async (browser: Browser, kind: Kind): Promise<{ breakdown: Breakdown; harness: number }> => {
   const a = await openPage(browser);
   const b = await openPage(browser);
   try {
@@ -90,9 +54,10 @@ const sample = async (browser: Browser, kind: 'app' | 'bare'): Promise<{ page: n
       await b.page.waitForTimeout(LOBBY_LOOK_MS);
       harnessT0 = await passLobby(b.page);
     }
-    const [fa, fb] = await Promise.all([firstFrameAt(a.page), firstFrameAt(b.page)]);
-    const last = Math.max(fa, fb);
-    return { page: Math.round(last - (await joinedAt(b.page, kind))), harness: last - harnessT0 };
+    const [ma, mb] = await Promise.all([milestonesWhenFramed(a.page), milestonesWhenFramed(b.page)]);
+    const result = breakdown(kind, mb, ma);
+    const last = Math.max(ma.firstRemoteFrame ?? NaN, mb.firstRemoteFrame ?? NaN);
+    return { breakdown: result, harness: last - harnessT0 };
   } finally {
     await a.context.close();
     await b.context.close();
@@ -108,32 +73,47 @@ const stats = (xs: number[]) => {
 
 test('bundle size and connect time', async ({ browser }) => {
   const bundle = measureBundle('dist');
+  if (bundle.firstLoadFiles.length === 0 || bundle.firstLoadGzip <= 0) throw new Error('bundle: dist/index.html references no JS or CSS (is dist built?)');
   const lines = [`first-load JS+CSS (gzip -9): ${bundle.firstLoadGzip} B (budget ${BUDGET} B, ${((100 * bundle.firstLoadGzip) / BUDGET).toFixed(0)}% used)`];
   for (const f of bundle.firstLoadFiles) lines.push(`  ${f.file}: ${f.gzip} B`);
 
-  const app: Array<{ page: number; harness: number }> = [];
-  const bare: Array<{ page: number; harness: number }> = [];
+  const app: Array<{ breakdown: Breakdown; harness: number }> = [];
+  const bare: Array<{ breakdown: Breakdown; harness: number }> = [];
   for (let i = 0; i < RUNS; i++) {
     // Alternate so drift on the machine weighs on both alike.
     bare.push(await sample(browser, 'bare'));
     app.push(await sample(browser, 'app'));
   }
-  const figures = (clock: 'page' | 'harness', title: string) => {
-    const xa = app.map((x) => x[clock]);
-    const xb = bare.map((x) => x[clock]);
-    const sa = stats(xa);
-    const sb = stats(xb);
-    lines.push(title);
-    lines.push(`  parley app     median ${sa.median}  min ${sa.min}  max ${sa.max}   [${xa.join(', ')}]`);
-    lines.push(`  bare trystero  median ${sb.median}  min ${sb.min}  max ${sb.max}   [${xb.join(', ')}]`);
-    return (sa.median / sb.median).toFixed(2);
+  const row = (label: string, xs: number[]) => {
+    const s = stats(xs);
+    return `  ${label.padEnd(15)}median ${s.median}  min ${s.min}  max ${s.max}   [${xs.join(', ')}]`;
   };
   lines.push(`connect: second person's join → first remote frame on both sides, ${RUNS} runs each (ms)`);
-  const ratio = figures('page', ' from the join in the page (click event on "Join now" / the bare page\'s navigation start):');
-  lines.push(`  app / bare median ratio: ${ratio} (target ≤ 1.20)`);
-  const harnessRatio = figures('harness', ' the same, timed from the test process (adds Playwright\'s click checks to the app, its goto to the bare page):');
-  lines.push(`  app / bare median ratio on that clock: ${harnessRatio}`);
+  lines.push(' from the join in the page (click event on "Join now" / the bare page\'s navigation start):');
+  const appTotals = app.map((x) => x.breakdown.total);
+  const bareTotals = bare.map((x) => x.breakdown.total);
+  lines.push(row('parley app', appTotals));
+  lines.push(row('bare trystero', bareTotals));
+  const ratio = stats(appTotals).median / stats(bareTotals).median;
+  if (!Number.isFinite(ratio)) throw new Error('connect bench: no ratio (a median is not a number)');
+  lines.push(`  app / bare median ratio: ${ratio.toFixed(2)}`);
+  // Where the milliseconds go: the median of each phase, on the joining side, per kind.
+  lines.push(' where they go (median ms per phase; the joining side, then the first person\'s first frame):');
+  lines.push(`  ${'phase'.padEnd(72)}${'app'.padStart(7)}${'bare'.padStart(7)}`);
+  const names = [...PHASES.map((p) => p.name), BOTH_SIDES_PHASE];
+  for (const name of names) {
+    const xa = app.map((x) => x.breakdown.phases[name]).filter((v): v is number => v !== undefined);
+    const xb = bare.map((x) => x.breakdown.phases[name]).filter((v): v is number => v !== undefined);
+    const cell = (xs: number[]) => (xs.length === 0 ? '—' : String(stats(xs).median)).padStart(7);
+    lines.push(`  ${name.padEnd(72)}${cell(xa)}${cell(xb)}`);
+  }
+  lines.push(' the same connect, timed from the test process (adds Playwright\'s click checks to the app, its goto to the bare page):');
+  lines.push(row('parley app', app.map((x) => x.harness)));
+  lines.push(row('bare trystero', bare.map((x) => x.harness)));
   console.log(['', ...lines, ''].join('\n'));
+  reportGoal({ goal: GOALS.connect, figure: `${ratio.toFixed(2)}× (${stats(appTotals).median} ms vs ${stats(bareTotals).median} ms, ${RUNS} runs each)`, met: ratio <= 1.0 });
+  const kb = bundle.firstLoadGzip / 1024;
+  reportGoal({ goal: GOALS.firstLoad, figure: `${kb.toFixed(1)} KB`, met: bundle.firstLoadGzip <= 30 * 1024 });
 });
 
 /** Records every long main-thread task (> 50 ms, the browser's own threshold) with its start time. */

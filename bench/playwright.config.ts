@@ -12,6 +12,9 @@ export default defineConfig({
   timeout: 600_000,
   workers: 1,
   reporter: [['list']],
+  // The goals each bench reports are printed together at the end, "met" or "NOT MET".
+  globalSetup: './goals-setup.ts',
+  globalTeardown: './goals-summary.ts',
   use: { launchOptions: { executablePath: chromiumPath, args: chromiumArgs } },
   webServer: [
     // Pages served by the second relay open WebSockets to this one: allow their origin.

@@ -42,8 +42,11 @@ vi.mock('../../src/adapters/rtc/fingerprints', () => ({
 const { createTrysteroSignaling } = await import('../../src/adapters/signaling/trystero');
 
 const options = { strategy: 'nostr' as const, relays: ['wss://honest', 'wss://hostile'], iceServers: [], topic: 't', password: 'p' };
-/** Trystero publishing an announce on a relay socket (as its client.send does: socket.send(json)). */
-const publish = (socket: FakeRelaySocket, id: string) => socket.send(JSON.stringify(['EVENT', { id, kind: 20001, content: 'x', tags: [['x', 't']] }]));
+/** Trystero reading the room's topic on a relay (its first frame there), then publishing an announce on it (as its client.send does: socket.send(json)). */
+const publish = (socket: FakeRelaySocket, id: string) => {
+  socket.send(JSON.stringify(['REQ', 'sub', { kinds: [20001], since: 0, '#x': ['t'] }]));
+  socket.send(JSON.stringify(['EVENT', { id, kind: 20001, content: 'x', tags: [['x', 't']] }]));
+};
 const ok = (id: string, accepted: boolean) => ['OK', id, accepted, accepted ? '' : NOSTR_ROOM_FULL];
 
 describe('a relay that says "room full" (signaling adapter over fake relay sockets)', () => {
@@ -74,7 +77,7 @@ describe('a relay that says "room full" (signaling adapter over fake relay socke
     }
     expect(full()).toBe(0);
     // The frames still went out: we only watch what Trystero sends.
-    expect(hostile.sent).toHaveLength(3);
+    expect(hostile.sent.filter((f) => String(f).startsWith('["EVENT"'))).toHaveLength(3);
     await room.leave();
   });
 
@@ -148,8 +151,8 @@ describe('a relay that says "room full" (signaling adapter over fake relay socke
 describe('relay verdicts (pure)', () => {
   it('believes a relay only about itself, and only in answer to what we published on it', () => {
     const v = createRelayVerdicts();
-    v.sent('a', JSON.stringify(['EVENT', { id: 'e1' }]));
-    v.sent('a', JSON.stringify(['REQ', 'sub', {}]));
+    v.sent('a', JSON.stringify(['EVENT', { id: 'e1', tags: [['x', 'room']] }]));
+    v.sent('a', JSON.stringify(['REQ', 'sub', { '#x': ['room', 'inbox'] }]));
     v.received('b', JSON.stringify(ok('e1', false)));
     expect(v.refuses('b')).toBe(false);
     v.received('a', JSON.stringify(['OK', 'e9', false, NOSTR_ROOM_FULL]));
@@ -160,8 +163,54 @@ describe('relay verdicts (pure)', () => {
     expect(v.fullEverywhere(['a', 'b'])).toBe(false);
     expect(v.fullEverywhere([])).toBe(false);
     // The same relay carrying one of our events again: no longer refusing.
-    v.sent('a', JSON.stringify(['EVENT', { id: 'e2' }]));
+    v.sent('a', JSON.stringify(['EVENT', { id: 'e2', tags: [['x', 'room']] }]));
     v.received('a', JSON.stringify(ok('e2', true)));
+    expect(v.refuses('a')).toBe(false);
+  });
+
+  // Issue 16, "three at once ends full,full,waiting about once in twelve runs". A Parley relay seats
+  // two keys per topic, and Trystero publishes on the room's topic (announces) and on each other
+  // peer's own topic, its inbox (offers, answers, the reply to an announce). Three people race: Alice
+  // and Bob take the room topic's seats and Carol's announce there is refused (she is the third); but
+  // Carol's reply to Alice's announce reached Alice's inbox before Bob's offer did, so Alice's inbox
+  // seats Alice and Carol, and Bob's offer is refused "room full". Believing that, Bob gave up too:
+  // two people told the room is full, Alice alone. The frames below are the ones each side sends.
+  it('three at once: a refusal in another peer’s inbox does not make the room full; one on the room’s topic does', () => {
+    const [room, aliceInbox, bobInbox, carolInbox] = ['room-topic', 'alice-inbox', 'bob-inbox', 'carol-inbox'];
+    const req = (...topics: string[]) => JSON.stringify(['REQ', 'sub', { kinds: [24242], since: 1, '#x': topics }]);
+    const event = (id: string, topic: string, content: object) => JSON.stringify(['EVENT', { id, kind: 24242, tags: [['x', topic]], content: JSON.stringify(content) }]);
+    const bob = createRelayVerdicts();
+    const carol = createRelayVerdicts();
+    bob.sent('r', req(room, bobInbox));
+    carol.sent('r', req(room, carolInbox));
+    // Bob's announce takes the room topic's second seat; Carol's, a moment later, is refused.
+    bob.sent('r', event('b-announce', room, { peerId: 'bob' }));
+    bob.received('r', JSON.stringify(ok('b-announce', true)));
+    carol.sent('r', event('c-announce', room, { peerId: 'carol' }));
+    // Carol answers Alice's announce in Alice's inbox first: the relay seats her there.
+    carol.sent('r', event('c-reply', aliceInbox, { peerId: 'carol' }));
+    carol.received('r', JSON.stringify(ok('c-reply', true)));
+    // Bob's offer to Alice is refused: her inbox already seats Alice and Carol.
+    bob.sent('r', event('b-offer', aliceInbox, { peerId: 'bob', offer: 'sdp' }));
+    bob.received('r', JSON.stringify(ok('b-offer', false)));
+    expect(bob.refuses('r')).toBe(false);
+    expect(bob.fullEverywhere(['r'])).toBe(false);
+    // Carol is the one the room's own topic refuses: she is told the room is full.
+    carol.received('r', JSON.stringify(ok('c-announce', false)));
+    expect(carol.fullEverywhere(['r'])).toBe(true);
+    // And a refusal of Bob's own announce would have counted.
+    bob.sent('r', event('b-announce-2', room, { peerId: 'bob' }));
+    bob.received('r', JSON.stringify(ok('b-announce-2', false)));
+    expect(bob.fullEverywhere(['r'])).toBe(true);
+  });
+
+  it('an event with no topic tag, or on a topic we never asked for, is never a room refusal', () => {
+    const v = createRelayVerdicts();
+    v.sent('a', JSON.stringify(['REQ', 'sub', { '#x': ['room'] }]));
+    v.sent('a', JSON.stringify(['EVENT', { id: 'untagged' }]));
+    v.sent('a', JSON.stringify(['EVENT', { id: 'elsewhere', tags: [['x', 'someone-else']] }]));
+    v.received('a', JSON.stringify(ok('untagged', false)));
+    v.received('a', JSON.stringify(ok('elsewhere', false)));
     expect(v.refuses('a')).toBe(false);
   });
 
@@ -176,7 +225,8 @@ describe('relay verdicts (pure)', () => {
 
   it('remembers a bounded number of publications per relay; malformed frames never throw', () => {
     const v = createRelayVerdicts();
-    for (let i = 0; i <= MAX_TRACKED_PUBLICATIONS; i++) v.sent('a', JSON.stringify(['EVENT', { id: `e${i}` }]));
+    v.sent('a', JSON.stringify(['REQ', 'sub', { '#x': ['room'] }]));
+    for (let i = 0; i <= MAX_TRACKED_PUBLICATIONS; i++) v.sent('a', JSON.stringify(['EVENT', { id: `e${i}`, tags: [['x', 'room']] }]));
     v.received('a', JSON.stringify(ok('e0', false)));
     expect(v.refuses('a')).toBe(false);
     v.received('a', JSON.stringify(ok(`e${MAX_TRACKED_PUBLICATIONS}`, false)));

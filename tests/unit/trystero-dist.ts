@@ -41,8 +41,17 @@ export interface SharedPeerModule {
   SharedPeerManager: new () => object;
 }
 
+/** Trystero's pool of pre-made offer peers, as far as the tests drive it. */
+export interface OfferPool {
+  readonly isActive: boolean;
+  warmup(): void;
+  checkout(n: number, leaseOffers: boolean, encryptOffer: (peer: never) => Promise<string>): Promise<Array<{ peer: unknown; offer: string }>>;
+  destroy(): void;
+}
+
 export interface OfferPoolModule {
-  OfferPool: new (makeOffer: () => TrysteroPeer) => object;
+  OfferPool: new (makeOffer: () => TrysteroPeer) => OfferPool;
+  offerTtl: number;
 }
 
 export interface WireAction {

@@ -50,6 +50,8 @@ export const createTrysteroSignaling = (): Signaling => ({
   },
   async join(options, signal) {
     signal?.throwIfAborted();
+    // For the connect bench's breakdown (bench/connect-timeline.ts): config read and keys derived by now.
+    performance.mark('parley:signaling-join');
     // Our own certificate (one per join) so both fingerprints can be read for call verification.
     const [mod, { certificate }] = await Promise.all([loadStrategy(options.strategy), createDtlsCertificate()]);
     // Cancelled while loading: nothing was announced yet.
