@@ -97,6 +97,8 @@ const RATE_REPLY_INTERVAL_MS = 1000;
 const CLOSE_GRACE_MS = 1000;
 /** An address group's state outlives its last connection this long, so reconnecting does not refill its buckets. */
 const GROUP_IDLE_MS = 60_000;
+/** How often idle groups are dropped and each group's refusals may be logged again. */
+const GROUP_SWEEP_MS = 10_000;
 
 /** What the relay tracks per address group (IPv4 /32, IPv6 /64). */
 interface GroupState {
@@ -108,8 +110,12 @@ interface GroupState {
   /** New WebSockets (limits.connectionOpenRate). */
   openBucket: TokenBucket;
   lastSeenMs: number;
-  /** A half-open refusal was logged since the last sweep (a flood makes one line, not thousands). */
-  loggedHalfOpen: boolean;
+  /**
+   * Refusals (half-open heads, upgrades) logged for this group since the last sweep: a flood of
+   * them makes one line per reason every GROUP_SWEEP_MS, not one per attempt (a reconnect storm
+   * used to write a log line for each of its thousands of refused upgrades a second).
+   */
+  loggedRefusals: Set<RefusalReason>;
 }
 
 /** For TLS, `req.socket` wraps the TCP socket the 'connection' event saw; Node keeps it as `_parent`. */
@@ -196,7 +202,7 @@ export const createRelay = (options: RelayOptions): Relay => {
         bucket: createTokenBucket(limits.ipRate.burst, limits.ipRate.perSecond, now),
         openBucket: createTokenBucket(limits.connectionOpenRate.burst, limits.connectionOpenRate.perSecond, now),
         lastSeenMs: now(),
-        loggedHalfOpen: false,
+        loggedRefusals: new Set(),
       };
       groups.set(group, state);
     }
@@ -297,8 +303,8 @@ export const createRelay = (options: RelayOptions): Relay => {
     const state = groupState(group);
     if (state.halfOpen >= limits.maxHalfOpenPerIp) {
       metrics.refused('half_open');
-      if (!state.loggedHalfOpen) {
-        state.loggedHalfOpen = true;
+      if (!state.loggedRefusals.has('half_open')) {
+        state.loggedRefusals.add('half_open');
         log('refused', { reason: 'half_open', ip: hashIp(group) });
       }
       socket.destroy();
@@ -440,7 +446,11 @@ export const createRelay = (options: RelayOptions): Relay => {
 
   const refuseUpgrade = (socket: Duplex, status: number, reason: RefusalReason, ip: string, text: string): void => {
     metrics.refused(reason);
-    log('refused', { reason, ip: hashIp(ip), status });
+    const logged = groups.get(addressGroup(ip))?.loggedRefusals;
+    if (logged === undefined || !logged.has(reason)) {
+      logged?.add(reason);
+      log('refused', { reason, ip: hashIp(ip), status });
+    }
     const body = `${text}\n`;
     socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
   };
@@ -488,12 +498,12 @@ export const createRelay = (options: RelayOptions): Relay => {
   const sweepGroups = (): void => {
     const at = now();
     for (const [group, state] of groups) {
-      state.loggedHalfOpen = false;
+      state.loggedRefusals.clear();
       if (state.connections <= 0 && state.halfOpen <= 0 && at - state.lastSeenMs > GROUP_IDLE_MS) groups.delete(group);
     }
   };
   // Its own, shorter timer: a half-open flood's log line and idle groups should not wait for a 30 s heartbeat.
-  const groupSweep = setInterval(sweepGroups, 10_000);
+  const groupSweep = setInterval(sweepGroups, GROUP_SWEEP_MS);
   groupSweep.unref();
 
   const heartbeat = setInterval(() => {
