@@ -98,12 +98,12 @@ export const ATTACKS: Attack[] = [
   {
     name: 'non-x-filters',
     label: 'REQs full of non-#x tag values, 64 conns × 16 REQs',
-    judge: (outcomes) => [`${sum(outcomes, 'reqs')} REQs, ${round(sum(outcomes, 'bytesIn') / 2 ** 20)} MiB sent`],
+    judge: (outcomes) => [`${sum(outcomes, 'reqs')} REQs, ${round(sum(outcomes, 'bytesIn') / 2 ** 20)} MiB sent (written to the sockets), ${sum(outcomes, 'closedByRelay')} of ${sum(outcomes, 'connections')} connections cut by the relay`],
   },
   {
     name: 'max-size',
     label: 'max-size REQs + valid/forged max-size EVENTs at 200 frames/s',
-    judge: (outcomes) => [`${sum(outcomes, 'frames')} frames, ${round(sum(outcomes, 'bytesIn') / 2 ** 20)} MiB sent`],
+    judge: (outcomes) => [`${sum(outcomes, 'frames')} frames, ${round(sum(outcomes, 'bytesIn') / 2 ** 20)} MiB sent, ${sum(outcomes, 'reqSocketsCut')} REQ sockets cut`],
   },
   {
     name: 'peer-id-takeover',

@@ -7,6 +7,7 @@ import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect as tlsConnect } from 'node:tls';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { WebSocket } from 'ws';
 import { startCli, type CliProcess } from './cli-process.js';
 import { connect, createSigner, isEose, isOk, refusedStatus, type TestClient } from './helpers.js';
 import { cpuMs, median, rssMiB, startHealthProbe, type ProbeReply, type Probes } from './health-probe.js';
@@ -288,6 +289,19 @@ describe('attacks on the relay process: held resources are bounded', () => {
     // The old relay kept reading (and dropping) what they sent until it cut them a second later.
     expect(readMiB).toBeLessThan(16);
     await expectHeld(relay, await probe.stop());
+  });
+
+  it('negotiates no permessage-deflate, so 64 connections hold no inflate state or window each', async () => {
+    const relay = await run();
+    const ws = new WebSocket(relay.url.replace('http', 'ws'), { perMessageDeflate: { clientMaxWindowBits: 15, serverMaxWindowBits: 15 } });
+    ws.on('error', () => {});
+    await new Promise<void>((resolve, reject) => {
+      ws.once('open', () => resolve());
+      ws.once('error', reject);
+    });
+    // The client offered the extension; the relay's 101 accepted none.
+    expect(ws.extensions).toBe('');
+    ws.terminate();
   });
 
   it('holds at most --max-half-open half-sent upgrade requests per address, and those only until the header timeout', async () => {
