@@ -322,7 +322,24 @@ const steadyFlood = async (): Promise<Outcome> => {
   return { sent: stats.sent, disconnects: stats.disconnects, refusedUpgrades: stats.refusedUpgrades };
 };
 
+/** 64 sockets that reconnect as fast as they can: each sends an upgrade, reads the answer, drops the socket and goes again. */
+const reconnectStorm = async (): Promise<Outcome> => {
+  const tally = { accepted: 0, refused: 0, other: 0 };
+  await Promise.all(Array.from({ length: 64 }, async () => {
+    while (timeLeft() > 0) {
+      const answer = await rawRequest(upgradeRequest('/', `Host: 127.0.0.1:${port}\r\n`), 2000);
+      // A refusal comes with Connection: close, so its status line may be all that was read before the close.
+      const status = typeof answer.status === 'number' ? answer.status : Number(/^HTTP\/1\.1 (\d{3})/.exec(answer.body)?.[1] ?? 0);
+      if (status === 101) tally.accepted += 1;
+      else if (status === 429) tally.refused += 1;
+      else tally.other += 1;
+    }
+  }));
+  return tally;
+};
+
 const ATTACKS: Record<string, () => Promise<Outcome>> = {
+  'reconnect-storm': reconnectStorm,
   'malformed-upgrades': malformedUpgrades,
   'replay-fanout': replayFanout,
   'non-x-filters': nonXFilters,
