@@ -453,6 +453,7 @@ describe('attacks on the relay process: new connections are paced per address gr
     const wsUrl = relay.url.replace('http', 'ws');
     const probe = probeHealth(relay.url);
     const t0 = Date.now();
+    const cpu0 = cpuMs(relay.pid);
     const storm = reconnectStorm(relay.port, '127.0.0.1', 64);
     // The storm has spent its group's tokens and keeps hammering.
     await waitFor(() => storm.tally.refused >= 1000, 'a thousand upgrades of the storm were refused', 30_000);
@@ -473,12 +474,13 @@ describe('attacks on the relay process: new connections are paced per address gr
     const tally = await storm.stop();
     const seconds = (Date.now() - t0) / 1000;
     const refusedLines = relay.stderr().split('\n').filter((l) => l.includes('"event":"refused"')).length;
-    console.log(`reconnect storm: ${tally.accepted} accepted, ${tally.refused} refused (429), ${tally.other} other in ${seconds.toFixed(1)} s; ${refusedLines} refusal log lines`);
+    const probes = await probe.stop();
+    console.log(`reconnect storm: ${tally.accepted} accepted, ${tally.refused} refused (429), ${tally.other} other in ${seconds.toFixed(1)} s; relay CPU ${cpuMs(relay.pid) - cpu0} ms; ${refusedLines} refusal log lines; /healthz median ${medianMs(probes.relay).toFixed(0)} ms (control ${medianMs(probes.control).toFixed(0)} ms)`);
     // What the group got: its burst and the refill, no more.
     expect(tally.accepted).toBeLessThanOrEqual(32 + Math.ceil(2 * seconds) + 1);
     expect(tally.other).toBe(0);
     // One log line per reason and group every 10 s, not one per refused upgrade (the old relay wrote thousands).
     expect(refusedLines).toBeLessThanOrEqual(2 * Math.ceil(seconds / 10) + 2);
-    await expectHeld(relay, await probe.stop());
+    await expectHeld(relay, probes);
   });
 });
