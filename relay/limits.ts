@@ -6,6 +6,15 @@
 export const LIMITS = {
   /** Characters per text frame, checked again before JSON.parse. */
   maxFrameChars: 128 * 1024,
+  /**
+   * Bytes of a REQ or CLOSE frame, checked on the raw frame before it is decoded or parsed. Trystero
+   * 0.25.4 sends one REQ per relay socket naming the page's topics (`{kinds, since, "#x"}`): 161
+   * bytes for one topic, ~210 for a page's two (self and root; tests/relay/nostr-message.test.ts
+   * measures it), ~3.3 KB for the most topics a connection may follow (64). Anything near a
+   * maximum-size frame is an attack on the parser (filters full of other tags, 512 values each),
+   * refused without reading it.
+   */
+  maxSubscriptionFrameBytes: 8 * 1024,
   maxSubIdChars: 64,
   maxFiltersPerReq: 16,
   maxValuesPerFilterField: 512,

@@ -71,9 +71,31 @@ const parseCloseMessage = (args: unknown[]): Result<ClientMessage, MessageError>
   return ok({ type: 'CLOSE', subId: subId.value });
 };
 
+const VERB = /^\s*\[\s*"(EVENT|REQ|CLOSE)"/;
+
+/**
+ * The verb of a Nostr frame read from its first bytes (`head`, a few dozen characters are enough),
+ * without parsing the frame: lets the relay refuse an oversized REQ before it costs a parse.
+ * Undefined when the frame does not start like a NIP-01 message (it is then parsed and refused as usual).
+ */
+export const peekVerb = (head: string): 'EVENT' | 'REQ' | 'CLOSE' | undefined => VERB.exec(head)?.[1] as 'EVENT' | 'REQ' | 'CLOSE' | undefined;
+
+/** Whether a frame of `bytes` starting with `head` is a REQ or CLOSE larger than any this relay accepts. */
+export const isOversizedSubscription = (head: string, bytes: number): boolean => {
+  if (bytes <= LIMITS.maxSubscriptionFrameBytes) return false;
+  const verb = peekVerb(head);
+  return verb === 'REQ' || verb === 'CLOSE';
+};
+
+export const OVERSIZED_SUBSCRIPTION_NOTICE = `REQ refused: a REQ or CLOSE frame may be at most ${LIMITS.maxSubscriptionFrameBytes} bytes (this relay only forwards topic-tagged signaling)`;
+/** The close reason (at most 123 bytes) the server gives a socket that sent one. */
+export const OVERSIZED_SUBSCRIPTION_CLOSE = `REQ or CLOSE frame over ${LIMITS.maxSubscriptionFrameBytes} bytes`;
+
 /** Parses one untrusted client text frame into a NIP-01 message, or says why it was refused. Never throws. */
 export const parseClientMessage = (frame: string, options: ParseOptions = {}): Result<ClientMessage, MessageError> => {
   if (frame.length > LIMITS.maxFrameChars) return notice(`frame is longer than ${LIMITS.maxFrameChars} characters`);
+  // Characters, not bytes, here: at most as many as the bytes the server already checked.
+  if (isOversizedSubscription(frame.slice(0, 32), frame.length)) return notice(OVERSIZED_SUBSCRIPTION_NOTICE);
   const json = parseJson(frame);
   if (!json.ok) return notice(json.error);
   const value = json.value;

@@ -15,6 +15,7 @@ import { DEFAULT_LIMITS, frameCost, type RelayLimits } from './limits.js';
 import { createIpHasher, silentLogger, type Logger } from './log.js';
 import { createMetrics, type RefusalReason } from './metrics.js';
 import { createNostrHub } from './nostr-hub.js';
+import { isOversizedSubscription, OVERSIZED_SUBSCRIPTION_CLOSE, peekVerb } from './nostr-message.js';
 import { createTokenBucket, type TokenBucket } from '../src/core/token-bucket.js';
 import { createTrackerHub } from './tracker-hub.js';
 import { checkUpgrade } from './upgrade-guard.js';
@@ -96,6 +97,8 @@ const RATE_REPLY_INTERVAL_MS = 1000;
 const CLOSE_GRACE_MS = 1000;
 /** An address group's state outlives its last connection this long, so reconnecting does not refill its buckets. */
 const GROUP_IDLE_MS = 60_000;
+/** How often idle groups are dropped and each group's refusals may be logged again. */
+const GROUP_SWEEP_MS = 10_000;
 
 /** What the relay tracks per address group (IPv4 /32, IPv6 /64). */
 interface GroupState {
@@ -107,8 +110,12 @@ interface GroupState {
   /** New WebSockets (limits.connectionOpenRate). */
   openBucket: TokenBucket;
   lastSeenMs: number;
-  /** A half-open refusal was logged since the last sweep (a flood makes one line, not thousands). */
-  loggedHalfOpen: boolean;
+  /**
+   * Refusals (half-open heads, upgrades) logged for this group since the last sweep: a flood of
+   * them makes one line per reason every GROUP_SWEEP_MS, not one per attempt (a reconnect storm
+   * used to write a log line for each of its thousands of refused upgrades a second).
+   */
+  loggedRefusals: Set<RefusalReason>;
 }
 
 /** For TLS, `req.socket` wraps the TCP socket the 'connection' event saw; Node keeps it as `_parent`. */
@@ -120,6 +127,13 @@ const rawToText = (data: RawData): string => {
   if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
   if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8');
   return data.toString('utf8');
+};
+
+/** The first bytes of a frame as text: enough to tell its protocol and verb without decoding it all. */
+const HEAD_BYTES = 32;
+const headOf = (data: RawData): string => {
+  const first = Array.isArray(data) ? data[0] : data instanceof ArrayBuffer ? Buffer.from(data) : data;
+  return first === undefined ? '' : first.subarray(0, HEAD_BYTES).toString('utf8');
 };
 
 const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));
@@ -188,7 +202,7 @@ export const createRelay = (options: RelayOptions): Relay => {
         bucket: createTokenBucket(limits.ipRate.burst, limits.ipRate.perSecond, now),
         openBucket: createTokenBucket(limits.connectionOpenRate.burst, limits.connectionOpenRate.perSecond, now),
         lastSeenMs: now(),
-        loggedHalfOpen: false,
+        loggedRefusals: new Set(),
       };
       groups.set(group, state);
     }
@@ -210,13 +224,23 @@ export const createRelay = (options: RelayOptions): Relay => {
     return groups.get(conn.group)?.bucket.take(rest) === false ? 'group' : 'ok';
   };
 
-  /** Cuts a connection off (1008) and makes sure it goes even if it never answers the closing handshake. */
-  const disconnectFlooder = (conn: ClientConnection): void => {
+  /**
+   * Closes a connection that broke the rules, and stops reading it at once: what it still sends is
+   * left in the kernel (its writes block) instead of being read and thrown away. Not reading means
+   * its closing handshake is never read either, so it is cut after CLOSE_GRACE_MS whatever it does.
+   */
+  const cutOff = (conn: ClientConnection, code: number, reason: string): void => {
     conn.open = false;
+    conn.socket.close(code, reason);
+    conn.socket.pause();
+    setTimeout(() => conn.socket.terminate(), CLOSE_GRACE_MS).unref();
+  };
+
+  /** Cuts a flooding connection off (1008). */
+  const disconnectFlooder = (conn: ClientConnection): void => {
     metrics.refused('flood');
     log('flood_disconnected', { conn: conn.id, ip: conn.ipHash });
-    conn.socket.close(1008, 'rate limit exceeded');
-    setTimeout(() => conn.socket.terminate(), CLOSE_GRACE_MS).unref();
+    cutOff(conn, 1008, 'rate limit exceeded');
   };
 
   /**
@@ -279,8 +303,8 @@ export const createRelay = (options: RelayOptions): Relay => {
     const state = groupState(group);
     if (state.halfOpen >= limits.maxHalfOpenPerIp) {
       metrics.refused('half_open');
-      if (!state.loggedHalfOpen) {
-        state.loggedHalfOpen = true;
+      if (!state.loggedRefusals.has('half_open')) {
+        state.loggedRefusals.add('half_open');
         log('refused', { reason: 'half_open', ip: hashIp(group) });
       }
       socket.destroy();
@@ -327,7 +351,11 @@ export const createRelay = (options: RelayOptions): Relay => {
   const handleMessage = (conn: ClientConnection, data: RawData, isBinary: boolean): void => {
     if (!conn.open) return;
     const bytes = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : data instanceof ArrayBuffer ? data.byteLength : data.length;
-    // Bytes in are charged as the frame arrives, before any parsing.
+    // Bytes in are charged as the frame arrives, before any parsing; the frame is read only as far
+    // as its first bytes until it has passed every check that needs no more (a 128 KiB frame
+    // refused for rate or size is never decoded).
+    const head = headOf(data);
+    const hub = /^\s*\{/.test(head) ? tracker : nostr;
     const charged = spend(conn, frameCost(bytes));
     if (charged !== 'ok') {
       ctx.refuse(conn, 'rate');
@@ -335,8 +363,8 @@ export const createRelay = (options: RelayOptions): Relay => {
       const at = now();
       if (at - conn.lastRateReplyMs >= RATE_REPLY_INTERVAL_MS) {
         conn.lastRateReplyMs = at;
-        const frame = rawToText(data);
-        (/^\s*\{/.test(frame) ? tracker : nostr).refuseForRate(conn, frame);
+        // Only an EVENT's answer needs more than the head (its id); anything else is answered from it.
+        hub.refuseForRate(conn, hub === nostr && peekVerb(head) === 'EVENT' ? rawToText(data) : head);
       }
       return;
     }
@@ -345,11 +373,15 @@ export const createRelay = (options: RelayOptions): Relay => {
       send(conn, ['NOTICE', 'binary frames are not supported; send JSON text']);
       return;
     }
-    const frame = rawToText(data);
-    // Tracker messages are JSON objects, Nostr messages JSON arrays.
-    const hub = /^\s*\{/.test(frame) ? tracker : nostr;
+    if (hub === nostr && isOversizedSubscription(head, bytes)) {
+      // No honest client sends one (Trystero's REQ is a few hundred bytes): like a frame over
+      // maxPayload, it closes the socket (1009) unparsed, and nothing more is read from it.
+      ctx.refuse(conn, 'size');
+      cutOff(conn, 1009, OVERSIZED_SUBSCRIPTION_CLOSE);
+      return;
+    }
     metrics.message(hub === tracker ? 'tracker' : 'nostr');
-    hub.handleFrame(conn, frame);
+    hub.handleFrame(conn, rawToText(data));
   };
 
   const accept = (socket: WebSocket, ip: string, group: string): void => {
@@ -376,9 +408,12 @@ export const createRelay = (options: RelayOptions): Relay => {
       if (e.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') ctx.refuse(conn, 'size');
       else if (e.code === 'WS_ERR_TOO_MANY_BUFFERED_PARTS') ctx.refuse(conn, 'fragments');
       else ctx.refuse(conn, 'invalid');
-      // ws has sent its close frame (1008/1009) and stopped reading; a client that never answers it
-      // would otherwise hold the socket (and the unfinished message) for ws's 30 s close timeout.
+      // ws has sent its close frame (1008/1009) and stopped parsing, but it resumes the socket on the
+      // next tick and reads (and drops) whatever the client still sends; pause it after that, so an
+      // attacker's bytes in flight stay in the kernel. A client that never answers the close would
+      // otherwise hold the socket (and the unfinished message) for ws's 30 s close timeout.
       conn.open = false;
+      process.nextTick(() => socket.pause());
       setTimeout(() => socket.terminate(), CLOSE_GRACE_MS).unref();
     });
     socket.on('pong', () => {
@@ -411,7 +446,11 @@ export const createRelay = (options: RelayOptions): Relay => {
 
   const refuseUpgrade = (socket: Duplex, status: number, reason: RefusalReason, ip: string, text: string): void => {
     metrics.refused(reason);
-    log('refused', { reason, ip: hashIp(ip), status });
+    const logged = groups.get(addressGroup(ip))?.loggedRefusals;
+    if (logged === undefined || !logged.has(reason)) {
+      logged?.add(reason);
+      log('refused', { reason, ip: hashIp(ip), status });
+    }
     const body = `${text}\n`;
     socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
   };
@@ -462,12 +501,12 @@ export const createRelay = (options: RelayOptions): Relay => {
   const sweepGroups = (): void => {
     const at = now();
     for (const [group, state] of groups) {
-      state.loggedHalfOpen = false;
+      state.loggedRefusals.clear();
       if (state.connections <= 0 && state.halfOpen <= 0 && at - state.lastSeenMs > GROUP_IDLE_MS) groups.delete(group);
     }
   };
   // Its own, shorter timer: a half-open flood's log line and idle groups should not wait for a 30 s heartbeat.
-  const groupSweep = setInterval(sweepGroups, 10_000);
+  const groupSweep = setInterval(sweepGroups, GROUP_SWEEP_MS);
   groupSweep.unref();
 
   const heartbeat = setInterval(() => {

@@ -133,7 +133,13 @@ const nonXFilters = async (): Promise<Outcome> => {
   let reqs = 0;
   let bytesIn = 0;
   const sockets = (await Promise.all(Array.from({ length: 64 }, () => openWs()))).filter((w): w is WebSocket => w !== undefined);
-  for (const ws of sockets) ws.on('message', () => {});
+  let closedByRelay = 0;
+  for (const ws of sockets) {
+    ws.on('message', () => {});
+    ws.on('close', () => {
+      if (performance.now() < deadline) closedByRelay += 1;
+    });
+  }
   startClock();
   for (let s = 0; s < 16 && timeLeft() > 0; s += 1) {
     for (const [c, ws] of sockets.entries()) {
@@ -153,7 +159,7 @@ const nonXFilters = async (): Promise<Outcome> => {
   }
   await untilDeadline();
   for (const ws of sockets) ws.terminate();
-  return { connections: sockets.length, reqs, bytesIn };
+  return { connections: sockets.length, reqs, bytesIn, closedByRelay };
 };
 
 /** Maximum-size REQs, valid and badly signed maximum-size EVENTs, at the default per-address frame rate (200/s over 5 connections). */
@@ -169,6 +175,24 @@ const maxSize = async (): Promise<Outcome> => {
   const bigReq = (n: number): string => JSON.stringify(['REQ', `big${n}`, ...Array.from({ length: 16 }, (_, f) => ({ kinds: [24242], '#x': Array.from({ length: 170 }, (_, v) => `${n}-${f}-${v}`.padEnd(40, 'q')) }))]);
   const sockets = (await Promise.all(Array.from({ length: 5 }, () => openWs()))).filter((w): w is WebSocket => w !== undefined);
   for (const ws of sockets) ws.on('message', () => {});
+  // A maximum-size REQ gets its socket closed, so REQs go on a socket of their own, reopened (within
+  // the new-connection rate) whenever the relay cuts it; EVENTs keep going on the five others.
+  let reqSocket: WebSocket | undefined;
+  let reopening = false;
+  let reqsCut = 0;
+  const reqSocketReady = (): WebSocket | undefined => {
+    if (reqSocket?.readyState === WebSocket.OPEN) return reqSocket;
+    if (!reopening && timeLeft() > 0) {
+      reopening = true;
+      void openWs().then((ws) => {
+        reopening = false;
+        reqSocket = ws;
+        ws?.on('message', () => {});
+        ws?.on('close', () => (reqsCut += 1));
+      });
+    }
+    return undefined;
+  };
   startClock();
   let sent = 0;
   let bytesIn = 0;
@@ -177,8 +201,8 @@ const maxSize = async (): Promise<Outcome> => {
     const due = Math.floor(((performance.now() - t0) / 1000) * 200);
     for (; sent < due; sent += 1) {
       const frame = sent % 3 === 0 ? bigReq(sent) : sent % 3 === 1 ? (valid[sent % valid.length] as string) : (forged[sent % forged.length] as string);
-      const ws = sockets[sent % sockets.length] as WebSocket;
-      if (ws.readyState === WebSocket.OPEN && ws.bufferedAmount < 4 << 20) {
+      const ws = sent % 3 === 0 ? reqSocketReady() : (sockets[sent % sockets.length] as WebSocket);
+      if (ws !== undefined && ws.readyState === WebSocket.OPEN && ws.bufferedAmount < 4 << 20) {
         ws.send(frame);
         bytesIn += frame.length;
       }
@@ -186,7 +210,8 @@ const maxSize = async (): Promise<Outcome> => {
     await pause(5);
   }
   for (const ws of sockets) ws.terminate();
-  return { connections: sockets.length, frames: sent, bytesIn };
+  reqSocket?.terminate();
+  return { connections: sockets.length, frames: sent, bytesIn, reqSocketsCut: reqsCut };
 };
 
 /** A third peer announces on the pair's info_hash with a member's peer_id; counts what reaches it that was meant for the member. */
@@ -297,7 +322,24 @@ const steadyFlood = async (): Promise<Outcome> => {
   return { sent: stats.sent, disconnects: stats.disconnects, refusedUpgrades: stats.refusedUpgrades };
 };
 
+/** 64 sockets that reconnect as fast as they can: each sends an upgrade, reads the answer, drops the socket and goes again. */
+const reconnectStorm = async (): Promise<Outcome> => {
+  const tally = { accepted: 0, refused: 0, other: 0 };
+  await Promise.all(Array.from({ length: 64 }, async () => {
+    while (timeLeft() > 0) {
+      const answer = await rawRequest(upgradeRequest('/', `Host: 127.0.0.1:${port}\r\n`), 2000);
+      // A refusal comes with Connection: close, so its status line may be all that was read before the close.
+      const status = typeof answer.status === 'number' ? answer.status : Number(/^HTTP\/1\.1 (\d{3})/.exec(answer.body)?.[1] ?? 0);
+      if (status === 101) tally.accepted += 1;
+      else if (status === 429) tally.refused += 1;
+      else tally.other += 1;
+    }
+  }));
+  return tally;
+};
+
 const ATTACKS: Record<string, () => Promise<Outcome>> = {
+  'reconnect-storm': reconnectStorm,
   'malformed-upgrades': malformedUpgrades,
   'replay-fanout': replayFanout,
   'non-x-filters': nonXFilters,

@@ -26,6 +26,8 @@ interface Attack {
   name: string;
   label: string;
   seconds?: number;
+  /** Relay flags instead of the default `--open-rate 8` (see runAttack). */
+  relayArgs?: string[];
   /** Per-attack setup on the honest side; returns the JSON args handed to each attacker. */
   setup?: (ctx: { relay: RelayChild; honest: HonestPair }) => Promise<{ args: Record<string, unknown>; observe?: () => Outcome; stop?: () => void }>;
   /** Attack-specific figures and goals from the attackers' outcomes and the honest side's observation. */
@@ -98,12 +100,12 @@ export const ATTACKS: Attack[] = [
   {
     name: 'non-x-filters',
     label: 'REQs full of non-#x tag values, 64 conns × 16 REQs',
-    judge: (outcomes) => [`${sum(outcomes, 'reqs')} REQs, ${round(sum(outcomes, 'bytesIn') / 2 ** 20)} MiB sent`],
+    judge: (outcomes) => [`${sum(outcomes, 'reqs')} REQs, ${round(sum(outcomes, 'bytesIn') / 2 ** 20)} MiB sent (written to the sockets), ${sum(outcomes, 'closedByRelay')} of ${sum(outcomes, 'connections')} connections cut by the relay`],
   },
   {
     name: 'max-size',
     label: 'max-size REQs + valid/forged max-size EVENTs at 200 frames/s',
-    judge: (outcomes) => [`${sum(outcomes, 'frames')} frames, ${round(sum(outcomes, 'bytesIn') / 2 ** 20)} MiB sent`],
+    judge: (outcomes) => [`${sum(outcomes, 'frames')} frames, ${round(sum(outcomes, 'bytesIn') / 2 ** 20)} MiB sent, ${sum(outcomes, 'reqSocketsCut')} REQ sockets cut`],
   },
   {
     name: 'peer-id-takeover',
@@ -161,6 +163,58 @@ export const ATTACKS: Attack[] = [
     judge: (outcomes) => [`${sum(outcomes, 'heldAtEnd')} of ${sum(outcomes, 'opened')} still held after ${HALF_OPEN_SECONDS} s`],
   },
   {
+    name: 'reconnect-storm',
+    label: '64 sockets reconnecting as fast as they can (default new-connection rate: 2/s, burst 32)',
+    relayArgs: [],
+    setup: async ({ relay }) => {
+      // While the storm runs, a page from another address (the honest one) opens a socket and subscribes, twice a second.
+      const joins: number[] = [];
+      const failures: string[] = [];
+      let stopped = false;
+      const loop = (async () => {
+        while (!stopped) {
+          const t0 = performance.now();
+          try {
+            const ws = await new Promise<WebSocket>((resolve, reject) => {
+              const socket = new WebSocket(relay.url, { localAddress: HONEST_ADDRESS, perMessageDeflate: false });
+              socket.once('open', () => resolve(socket));
+              socket.once('error', reject);
+              socket.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode ?? 0}`)));
+            });
+            await new Promise<void>((resolve) => {
+              ws.once('message', () => resolve());
+              ws.send(JSON.stringify(['REQ', 'join', { kinds: [24242], '#x': ['storm'.padEnd(40, '0')] }]));
+            });
+            joins.push(performance.now() - t0);
+            ws.terminate();
+          } catch (e) {
+            failures.push(e instanceof Error ? e.message : String(e));
+          }
+          await new Promise((r) => setTimeout(r, 500));
+        }
+      })();
+      return {
+        args: {},
+        observe: () => ({ joins: JSON.stringify(joins), failures: failures.join(', ') }),
+        stop: () => {
+          stopped = true;
+          void loop;
+        },
+      };
+    },
+    judge: (outcomes, observed) => {
+      const joins = (JSON.parse(String(observed['joins'])) as number[]).sort((a, b) => a - b);
+      if (joins.length === 0) throw new Error(`no page from another address could join during the storm (${String(observed['failures'])})`);
+      const worst = joins.at(-1) ?? Infinity;
+      const seconds = ATTACK_SECONDS;
+      const allowed = 32 + 2 * (seconds + 1);
+      return [
+        `storm: ${sum(outcomes, 'accepted')} upgrades accepted, ${sum(outcomes, 'refused')} refused (429), ${sum(outcomes, 'other')} other (time-outs, resets), per address at most ~${allowed} accepted (goal: within the open rate: ${verdict(outcomes.every((o) => Number(o['accepted']) <= allowed))})`,
+        `a page from another address joined ${joins.length} times (socket + REQ answered), slowest ${round(worst)} ms${observed['failures'] === '' ? '' : `, failed: ${String(observed['failures'])}`} (goal < ${GOAL_P99_MS} ms: ${verdict(worst < GOAL_P99_MS && observed['failures'] === '')})`,
+      ];
+    },
+  },
+  {
     name: 'steady-flood',
     label: 'steady flood at ~600 frames/s',
     judge: (outcomes) => {
@@ -214,7 +268,7 @@ export const runAttack = async (attack: Attack, addresses: readonly string[]): P
   // Default limits but --open-rate 8 (burst 128): several attacks open 64 connections at once from one
   // address, and what they measure (fan-out, filters, fragments) is past the new-connection rate,
   // which by default (2/s, burst 32) would refuse half of them.
-  const relay = await startRelay(['--open-rate', '8']);
+  const relay = await startRelay(attack.relayArgs ?? ['--open-rate', '8']);
   const honest = await openHonestPair(relay.url);
   // The path must work before the attack, or nothing after it means anything.
   await honest.sendAndWait(honest.signAsA({ content: 'warm-up' }), 5000);

@@ -20,11 +20,15 @@ process.on('exit', () => {
   for (const child of running) child.kill('SIGKILL');
 });
 
-/** Fixed ports from this bench's range, one after another (a stopped relay's port is free again). */
-let nextPort = 19640;
+/**
+ * Fixed ports from this bench's range, one after another (a stopped relay's port is free again):
+ * 30 from BENCH_PORT_BASE (default 19640), so two benches on one machine can be given ranges apart.
+ */
+const PORT_BASE = Number(process.env['BENCH_PORT_BASE'] ?? 19640);
+let nextPort = PORT_BASE;
 const takePort = (): number => {
   const port = nextPort;
-  nextPort = nextPort >= 19669 ? 19640 : nextPort + 1;
+  nextPort = nextPort >= PORT_BASE + 29 ? PORT_BASE : nextPort + 1;
   return port;
 };
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequestRaw } from 'node:http';
 import { request as httpsRequestRaw } from 'node:https';
 import { connect as netConnect, type Socket } from 'node:net';
@@ -7,6 +7,7 @@ import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect as tlsConnect } from 'node:tls';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { WebSocket } from 'ws';
 import { startCli, type CliProcess } from './cli-process.js';
 import { connect, createSigner, isEose, isOk, refusedStatus, type TestClient } from './helpers.js';
 import { cpuMs, median, rssMiB, startHealthProbe, type ProbeReply, type Probes } from './health-probe.js';
@@ -238,6 +239,9 @@ const closeCodeOf = (received: Buffer): number | undefined => {
   return at === -1 || frame.length < at + 4 ? undefined : frame.readUInt16BE(at + 2);
 };
 
+/** Bytes the process has read with read(2) and the like, sockets included (/proc/<pid>/io rchar). */
+const bytesRead = (pid: number): number => Number(/^rchar: (\d+)$/m.exec(readFileSync(`/proc/${pid}/io`, 'utf8'))?.[1] ?? NaN);
+
 /** A masked client frame (mask 0: the payload goes as is) with FIN clear: part of a message that never ends. */
 const unfinishedFragment = (first: boolean): Buffer => Buffer.from([first ? 0x01 : 0x00, 0x80 | 8, 0, 0, 0, 0, ...Buffer.from('fragment')]);
 
@@ -264,6 +268,43 @@ describe('attacks on the relay process: held resources are bounded', () => {
     console.log(`fragments: relay CPU ${cpuMs(relay.pid) - cpuBefore} ms, RSS +${(peak - before).toFixed(1)} MiB`);
     expect(peak - before).toBeLessThan(RSS_GROWTH_MIB);
     await expectHeld(relay, await probe.stop());
+  });
+
+  it('stops reading a connection it cut for unfinished fragments: 16 connections that keep writing 8 MiB each after the cap get little of it read', async () => {
+    const relay = await run(['--open-rate', '8']);
+    const probe = probeHealth(relay.url);
+    const conns = [];
+    for (let i = 0; i < 16; i += 1) conns.push(await rawWebSocket(relay.port));
+    // Past the fragment cap (64) at once, then 8 MiB more of unfinished fragments as fast as the socket takes them.
+    const overCap = Buffer.concat(Array.from({ length: 100 }, (_, i) => unfinishedFragment(i === 0)));
+    const more = Buffer.concat(Array.from({ length: (8 << 20) / 14 }, () => unfinishedFragment(false)));
+    const read0 = bytesRead(relay.pid);
+    for (const c of conns) {
+      c.socket.write(overCap);
+      c.socket.write(more);
+    }
+    let closed = 0;
+    for (const c of conns) void c.closed.then(() => (closed += 1));
+    await waitFor(() => closed === conns.length, 'the relay closed every fragment flooder', 15_000);
+    const readMiB = (bytesRead(relay.pid) - read0) / 2 ** 20;
+    console.log(`fragment flooders: relay read ${readMiB.toFixed(1)} MiB of the ${16 * 8} MiB they wrote`);
+    expect(conns.map((c) => closeCodeOf(c.received()))).toEqual(conns.map(() => 1008));
+    // The old relay kept reading (and dropping) what they sent until it cut them a second later.
+    expect(readMiB).toBeLessThan(16);
+    await expectHeld(relay, await probe.stop());
+  });
+
+  it('negotiates no permessage-deflate, so 64 connections hold no inflate state or window each', async () => {
+    const relay = await run();
+    const ws = new WebSocket(relay.url.replace('http', 'ws'), { perMessageDeflate: { clientMaxWindowBits: 15, serverMaxWindowBits: 15 } });
+    ws.on('error', () => {});
+    await new Promise<void>((resolve, reject) => {
+      ws.once('open', () => resolve());
+      ws.once('error', reject);
+    });
+    // The client offered the extension; the relay's 101 accepted none.
+    expect(ws.extensions).toBe('');
+    ws.terminate();
   });
 
   it('holds at most --max-half-open half-sent upgrade requests per address, and those only until the header timeout', async () => {
@@ -362,5 +403,87 @@ describe('attacks on the relay process: costs are budgeted and a flooder is cut,
     const newcomer = await open(wsUrl, '127.0.0.1');
     expect((await honestTraffic(newcomer, 'newcomer', Promise.resolve())).every((v) => v === true)).toBe(true);
     await expectHeld(relay, await probe.stop());
+  });
+});
+
+/**
+ * `slots` raw upgrade requests from `localAddress` kept in flight: each slot sends an upgrade, reads
+ * the status line, drops the socket (accepted or not) and at once sends the next, until stopped.
+ */
+const reconnectStorm = (port: number, localAddress: string, slots: number) => {
+  const tally = { accepted: 0, refused: 0, other: 0 };
+  let stopped = false;
+  const attempt = (): Promise<void> =>
+    new Promise((resolve) => {
+      const socket = netConnect({ host: '127.0.0.1', port, localAddress });
+      sockets.push(socket);
+      let head = '';
+      const done = (): void => {
+        socket.destroy();
+        sockets.splice(sockets.indexOf(socket), 1);
+        resolve();
+      };
+      socket.on('error', done);
+      socket.on('close', done);
+      socket.on('connect', () => socket.write(`GET / HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\n\r\n`));
+      socket.on('data', (d: Buffer) => {
+        head += d.toString('latin1');
+        const status = statusOf(head);
+        if (status === 0) return;
+        if (status === 101) tally.accepted += 1;
+        else if (status === 429) tally.refused += 1;
+        else tally.other += 1;
+        done();
+      });
+    });
+  const loops = Array.from({ length: slots }, async () => {
+    while (!stopped) await attempt();
+  });
+  return {
+    tally,
+    stop: async () => {
+      stopped = true;
+      await Promise.all(loops);
+      return tally;
+    },
+  };
+};
+
+describe('attacks on the relay process: new connections are paced per address group', () => {
+  it('64 sockets from one address reconnecting as fast as they can: another address connects and signals, the same address gets 429 at once, /healthz answers, the log stays short', async () => {
+    // Default limits: 2 new WebSockets a second per address group, burst 32.
+    const relay = await run();
+    const wsUrl = relay.url.replace('http', 'ws');
+    const probe = probeHealth(relay.url);
+    const t0 = Date.now();
+    const cpu0 = cpuMs(relay.pid);
+    const storm = reconnectStorm(relay.port, '127.0.0.1', 64);
+    // The storm has spent its group's tokens and keeps hammering.
+    await waitFor(() => storm.tally.refused >= 1000, 'a thousand upgrades of the storm were refused', 30_000);
+
+    // Another address: a pair connects, subscribes and signals as usual.
+    const [reader, writer] = await Promise.all([connect(wsUrl, { localAddress: '127.0.0.3' }), connect(wsUrl, { localAddress: '127.0.0.3' })]);
+    clients.push(reader, writer);
+    const topic = 's'.repeat(40);
+    reader.send(['REQ', 'storm', { kinds: [24242], '#x': [topic] }]);
+    await reader.next(isEose('storm'));
+    const event = createSigner().sign({ kind: 24242, tags: [['x', topic]], content: 'offer' });
+    writer.send(['EVENT', event]);
+    expect((await writer.next(isOk(event.id)))[2]).toBe(true);
+    await reader.next((f) => f[0] === 'EVENT' && (f[2] as { id?: string }).id === event.id, 'the event at the reader');
+
+    // The storm's own address: a clear 429 (refusedStatus rejects if it were let in), not a hang.
+    expect(await refusedStatus(wsUrl, { localAddress: '127.0.0.1' })).toBe(429);
+    const tally = await storm.stop();
+    const seconds = (Date.now() - t0) / 1000;
+    const refusedLines = relay.stderr().split('\n').filter((l) => l.includes('"event":"refused"')).length;
+    const probes = await probe.stop();
+    console.log(`reconnect storm: ${tally.accepted} accepted, ${tally.refused} refused (429), ${tally.other} other in ${seconds.toFixed(1)} s; relay CPU ${cpuMs(relay.pid) - cpu0} ms; ${refusedLines} refusal log lines; /healthz median ${medianMs(probes.relay).toFixed(0)} ms (control ${medianMs(probes.control).toFixed(0)} ms)`);
+    // What the group got: its burst and the refill, no more.
+    expect(tally.accepted).toBeLessThanOrEqual(32 + Math.ceil(2 * seconds) + 1);
+    expect(tally.other).toBe(0);
+    // One log line per reason and group every 10 s, not one per refused upgrade (the old relay wrote thousands).
+    expect(refusedLines).toBeLessThanOrEqual(2 * Math.ceil(seconds / 10) + 2);
+    await expectHeld(relay, probes);
   });
 });

@@ -123,6 +123,19 @@ describe('parseCliArgs', () => {
     }
   });
 
+  it('reads --allowance: N units a connection may spend without charging its group, N/60 refilled a second; 0 turns it off', () => {
+    expect(parseCliArgs(['--allowance', '120'], {}, cwd)).toMatchObject({ ok: true, value: { limits: { connectionAllowance: { perSecond: 2, burst: 120 } } } });
+    expect(parseCliArgs(['--allowance', '0'], {}, cwd)).toMatchObject({ ok: true, value: { limits: { connectionAllowance: { perSecond: 0, burst: 0 } } } });
+    // The default is the documented one: 60 units, 1 a second.
+    expect(parseCliArgs([], {}, cwd)).toMatchObject({ ok: true, value: { limits: { connectionAllowance: { perSecond: 1, burst: 60 } } } });
+    for (const raw of ['-1', '1.5', 'lots', '']) {
+      const result = parseCliArgs(['--allowance', raw], {}, cwd);
+      expect(result.ok, raw).toBe(false);
+      if (!result.ok) expect(result.error).toMatch(/--allowance (must be a whole number of at least 0|needs a value)/);
+    }
+    expect(USAGE).toMatch(/--allowance N +work units each connection may spend without charging its address group/);
+  });
+
   it('--help lists every flag the parser knows, and the parser knows every flag --help lists', () => {
     const rows = [...USAGE.matchAll(/^ {2}(--[a-z-]+)( [A-Z]+)?/gm)];
     const listed = rows.map((m) => m[1] ?? '');
@@ -131,6 +144,6 @@ describe('parseCliArgs', () => {
       const result = parseCliArgs(value === undefined ? [flag] : [flag, 'https://relay.example'], {}, cwd);
       if (!result.ok) expect(result.error, flag).not.toMatch(/unknown argument/);
     }
-    expect(listed).toEqual(expect.arrayContaining(['--public-origin', '--metrics-token', '--max-fragments', '--max-half-open', '--headers-timeout', '--open-rate', '--refusal-tolerance']));
+    expect(listed).toEqual(expect.arrayContaining(['--public-origin', '--metrics-token', '--max-fragments', '--max-half-open', '--headers-timeout', '--open-rate', '--refusal-tolerance', '--allowance']));
   });
 });

@@ -1,7 +1,8 @@
-import { createEvent } from '@trystero-p2p/nostr';
+import { createEvent, subscribe } from '@trystero-p2p/nostr';
 import { describe, expect, it } from 'vitest';
 import { computeEventId } from '../../relay/nostr-event.js';
-import { parseClientMessage } from '../../relay/nostr-message.js';
+import { LIMITS } from '../../relay/limits.js';
+import { isOversizedSubscription, parseClientMessage, peekVerb } from '../../relay/nostr-message.js';
 import type { ClientMessage, MessageError } from '../../relay/nostr-types.js';
 import type { Result } from '../../src/core/result.js';
 import { createSigner } from './helpers.js';
@@ -142,5 +143,42 @@ describe('parseClientMessage: REQ and CLOSE', () => {
       ['["REQ", "__proto__", {"__proto__": ["x"]}]', /unsupported filter field/],
     ];
     for (const [text, pattern] of cases) expectNotice(parseClientMessage(text), pattern);
+  });
+});
+
+describe('REQ and CLOSE size cap (checked on the raw frame, before parsing)', () => {
+  // Trystero 0.25.4's own REQ: `subscribe(subId, topic)` builds the frame its batcher sends
+  // (flushBatch sends the same shape with every topic of the socket in one "#x" list).
+  const trysteroTopic = (i: number): string => `${i}`.padEnd(40, 'z');
+  const batchReq = (topics: number): string =>
+    JSON.stringify(['REQ', 'S'.repeat(64), { kinds: Array.from({ length: topics }, (_, i) => 20000 + i), since: 1_764_000_000, '#x': Array.from({ length: topics }, (_, i) => trysteroTopic(i)) }]);
+
+  it("admits Trystero's REQ with room to spare: a page's (~210 bytes) and one naming the most topics a connection may follow (64)", () => {
+    const page = subscribe('S'.repeat(64), trysteroTopic(0));
+    expect(page.length).toBeLessThan(300);
+    expect(batchReq(2).length).toBeLessThan(300);
+    expect(batchReq(64).length).toBeLessThan(LIMITS.maxSubscriptionFrameBytes / 2);
+    expect(parseClientMessage(batchReq(64)).ok).toBe(true);
+    expect(isOversizedSubscription(batchReq(64).slice(0, 32), Buffer.byteLength(batchReq(64)))).toBe(false);
+  });
+
+  it('refuses a REQ or CLOSE over the cap from its first bytes, without parsing it (a broken one gets the same answer)', () => {
+    const big = JSON.stringify(['REQ', 's', { '#x': ['t'], '#a': Array.from({ length: 2000 }, (_, i) => `value-${i}`) }]);
+    expect(big.length).toBeGreaterThan(LIMITS.maxSubscriptionFrameBytes);
+    expect(isOversizedSubscription(big.slice(0, 32), big.length)).toBe(true);
+    expectNotice(parseClientMessage(big), /at most 8192 bytes/);
+    // Not JSON past its head: still the size answer, so nothing was parsed.
+    expectNotice(parseClientMessage(`${big.slice(0, -10)}#`), /at most 8192 bytes/);
+    const close = ` [ "CLOSE" , "${'c'.repeat(9000)}"]`;
+    expect(isOversizedSubscription(close.slice(0, 32), close.length)).toBe(true);
+  });
+
+  it('leaves EVENTs (up to the frame cap) and frames that do not start like a NIP-01 message to the parser', () => {
+    const event = JSON.stringify(['EVENT', signer.sign({ kind: 24242, tags: [['x', 't']], content: 'o'.repeat(20_000) })]);
+    expect(isOversizedSubscription(event.slice(0, 32), event.length)).toBe(false);
+    expect(peekVerb(event.slice(0, 32))).toBe('EVENT');
+    expect(peekVerb('{"action":"announce"')).toBeUndefined();
+    expect(peekVerb('["REQX","s"')).toBeUndefined();
+    expect(parseClientMessage(event).ok).toBe(true);
   });
 });
