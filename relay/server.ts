@@ -357,6 +357,14 @@ export const createRelay = (options: RelayOptions): Relay => {
     const head = headOf(data);
     const hub = /^\s*\{/.test(head) ? tracker : nostr;
     const charged = spend(conn, frameCost(bytes));
+    if (hub === nostr && isOversizedSubscription(head, bytes)) {
+      // No honest client sends one (Trystero's REQ is a few hundred bytes): like a frame over
+      // maxPayload, it closes the socket (1009) unparsed, within budget or not, and nothing more
+      // is read from it.
+      ctx.refuse(conn, 'size');
+      cutOff(conn, 1009, OVERSIZED_SUBSCRIPTION_CLOSE);
+      return;
+    }
     if (charged !== 'ok') {
       ctx.refuse(conn, 'rate');
       if (overBudget(conn, charged)) return;
@@ -371,13 +379,6 @@ export const createRelay = (options: RelayOptions): Relay => {
     if (isBinary) {
       ctx.refuse(conn, 'invalid');
       send(conn, ['NOTICE', 'binary frames are not supported; send JSON text']);
-      return;
-    }
-    if (hub === nostr && isOversizedSubscription(head, bytes)) {
-      // No honest client sends one (Trystero's REQ is a few hundred bytes): like a frame over
-      // maxPayload, it closes the socket (1009) unparsed, and nothing more is read from it.
-      ctx.refuse(conn, 'size');
-      cutOff(conn, 1009, OVERSIZED_SUBSCRIPTION_CLOSE);
       return;
     }
     metrics.message(hub === tracker ? 'tracker' : 'nostr');

@@ -3,6 +3,7 @@ import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { createRelay, type Relay } from '../../relay/server.js';
+import { LIMITS } from '../../relay/limits.js';
 import { connect, createSigner, httpRequest, isEose, isEventOn, isOk, waitUntil, type TestClient } from './helpers.js';
 
 // A seeded fuzz: FUZZ_SEED=<n> reproduces a run. Frames are sent in batches on long-lived
@@ -82,7 +83,13 @@ const makeGenerator = (random: () => number) => {
     }
     return weird();
   };
-  return (): Frame => {
+  // A REQ or CLOSE over the REQ cap closes its socket (1009) unparsed, so it goes where closing frames go.
+  const sorted = (frame: Frame): Frame =>
+    frame.kind === 'text' && /^\s*\[\s*"(REQ|CLOSE)"/.test(frame.data) && Buffer.byteLength(frame.data) > LIMITS.maxSubscriptionFrameBytes
+      ? { kind: 'closing', data: Buffer.from(frame.data), binary: false }
+      : frame;
+  return (): Frame => sorted(draw());
+  function draw(): Frame {
     const r = random();
     if (r < 0.3) return { kind: 'text', data: JSON.stringify(mutate(pick(valid)())) };
     if (r < 0.4) {
@@ -90,21 +97,26 @@ const makeGenerator = (random: () => number) => {
       return { kind: 'text', data: text.slice(0, int(text.length)) }; // truncated
     }
     if (r < 0.5) {
-      // Deep but under the payload cap (these must be parsed and refused, not cut off by size).
+      // Deep but under the payload cap and a REQ under the REQ cap (these must be parsed and refused, not cut off by size).
       return random() < 0.5
         ? { kind: 'text', data: ((d) => `${'['.repeat(d)}${']'.repeat(d)}`)(1 + int(60_000)) }
-        : { kind: 'text', data: ((d) => `["REQ","s",${'{"a":'.repeat(d)}1${'}'.repeat(d)}]`)(1 + int(20_000)) };
+        : { kind: 'text', data: deepReq(1 + int(1500)) };
     }
     if (r < 0.55) return { kind: 'text', data: `["EVENT",{"content":"${'y'.repeat(60_000 + int(60_000))}"}]` };
     if (r < 0.65) return { kind: 'binary', data: Buffer.from(Array.from({ length: int(256) }, () => int(256))) };
     if (r < 0.9) return { kind: 'text', data: Array.from({ length: int(64) }, () => pick(['[', ']', '{', '}', '"', ',', ':', '1', 'e', '-', 'null', '\\', 'REQ', 'EVENT', ' '])).join('') };
     if (r < 0.995) return { kind: 'text', data: JSON.stringify(weird()) };
-    // Must close the socket: invalid UTF-8 in a text frame (1007), or beyond the payload cap (1009).
-    return random() < 0.5
-      ? { kind: 'closing', data: Buffer.from([0x5b, 0x22, 0xc3, 0x28, 0xff, 0x22, 0x5d]), binary: false }
-      : { kind: 'closing', data: Buffer.alloc(200 * 1024, 0x61), binary: true };
-  };
+    // Must close the socket: invalid UTF-8 in a text frame (1007), beyond the payload cap (1009), or a
+    // REQ beyond the REQ cap (1009, before it is parsed: a deep one cannot cost a parse).
+    const closing = random();
+    if (closing < 0.33) return { kind: 'closing', data: Buffer.from([0x5b, 0x22, 0xc3, 0x28, 0xff, 0x22, 0x5d]), binary: false };
+    if (closing < 0.67) return { kind: 'closing', data: Buffer.from(deepReq(2000 + int(20_000))), binary: false };
+    return { kind: 'closing', data: Buffer.alloc(200 * 1024, 0x61), binary: true };
+  }
 };
+
+/** A REQ whose filter nests `depth` objects: ~5 bytes a level. */
+const deepReq = (depth: number): string => `["REQ","s",${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}]`;
 
 const rawSocket = (url: string): Promise<WebSocket> =>
   new Promise((resolve, reject) => {

@@ -158,7 +158,7 @@ describe('relay signaling (the NIP-01 subset Trystero uses, forwarded ephemerall
       '["REQ", "sub", {"#xx": ["a"]}]',
       `["REQ", "${'s'.repeat(65)}", {}]`,
       `["REQ", "sub", ${Array.from({ length: 17 }, () => '{}').join(',')}]`,
-      `["REQ", "sub", {"ids": ${JSON.stringify(Array.from({ length: 513 }, () => '0'.repeat(64)))}}]`,
+      `["REQ", "sub", {"kinds": ${JSON.stringify(Array.from({ length: 513 }, () => 1))}}]`,
       '["CLOSE"]',
       '["CLOSE", 5]',
     ];
@@ -171,6 +171,21 @@ describe('relay signaling (the NIP-01 subset Trystero uses, forwarded ephemerall
     expect(a.pending().filter((f) => f[0] === 'CLOSED')).toEqual([]);
     const event = onTopic('still-here');
     expect(await publish(a, event)).toEqual(['OK', event.id, true, '']);
+  });
+
+  it('closes a socket that sends a REQ or CLOSE over 8 KiB (1009), without answering it, and serves the next one', async () => {
+    for (const frame of [
+      `["REQ", "sub", {"ids": ${JSON.stringify(Array.from({ length: 513 }, () => '0'.repeat(64)))}}]`,
+      `["CLOSE", "${'c'.repeat(9000)}"]`,
+    ]) {
+      const a = await open();
+      a.sendRaw(frame);
+      expect(await a.closed).toBe(1009);
+      expect(a.pending()).toEqual([]);
+    }
+    const b = await open();
+    const event = onTopic('after-oversized');
+    expect(await publish(b, event)).toEqual(['OK', event.id, true, '']);
   });
 
   it('an event with wrong field types but a readable id gets OK false, not a crash', async () => {
