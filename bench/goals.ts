@@ -29,7 +29,12 @@ export const GOALS = {
   lighthouseLobby: 'Lighthouse Lobby 100 / 100 / 100 (performance, accessibility, best practices)',
 } as const;
 
-const resultsFile = join(dirname(fileURLToPath(import.meta.url)), '..', 'build', 'bench-goals.jsonl');
+/**
+ * One file per `npm run bench`: global setup names the run (workers inherit its environment), so two
+ * bench runs at once in one checkout do not mix their goals.
+ */
+const RUN_ENV = 'PARLEY_BENCH_RUN';
+const resultsFile = () => join(dirname(fileURLToPath(import.meta.url)), '..', 'build', `bench-goals-${process.env[RUN_ENV] ?? 'adhoc'}.jsonl`);
 
 export const goalLine = (r: GoalResult): string => `  ${r.met ? 'met    ' : 'NOT MET'}  ${r.goal}: ${r.figure}`;
 
@@ -37,18 +42,22 @@ export const goalLine = (r: GoalResult): string => `  ${r.met ? 'met    ' : 'NOT
 export const reportGoal = (r: GoalResult): void => {
   if (r.figure.trim() === '' || /\bNaN\b|undefined|\?/.test(r.figure)) throw new Error(`bench: goal "${r.goal}" has no measured figure ("${r.figure}")`);
   console.log(goalLine(r));
-  mkdirSync(dirname(resultsFile), { recursive: true });
-  appendFileSync(resultsFile, `${JSON.stringify(r)}\n`);
+  const file = resultsFile();
+  mkdirSync(dirname(file), { recursive: true });
+  appendFileSync(file, `${JSON.stringify(r)}\n`);
 };
 
-/** Forgets the goals of an earlier run (global setup). */
-export const clearGoals = (): void => rmSync(resultsFile, { force: true });
+/** Names this run and starts its goals afresh (global setup). */
+export const startGoals = (): void => {
+  process.env[RUN_ENV] = `${process.pid}-${Date.now()}`;
+  rmSync(resultsFile(), { force: true });
+};
 
 /** The goals this run reported, in order. */
 export const readGoals = (): GoalResult[] => {
   let text = '';
   try {
-    text = readFileSync(resultsFile, 'utf8');
+    text = readFileSync(resultsFile(), 'utf8');
   } catch {
     return [];
   }

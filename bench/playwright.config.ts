@@ -10,6 +10,8 @@ export default defineConfig({
   testDir: '.',
   testMatch: /.*\.bench\.ts$/,
   timeout: 600_000,
+  // As in the e2e config: a lobby's camera can take seconds to answer on a busy machine.
+  expect: { timeout: 15_000 },
   workers: 1,
   reporter: [['list']],
   // The goals each bench reports are printed together at the end, "met" or "NOT MET".
