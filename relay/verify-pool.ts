@@ -28,8 +28,12 @@ export interface VerifyBackend {
   close(): Promise<void>;
 }
 
-/** Batches each worker may hold at once: one being checked, one waiting, so it never idles on a round trip. */
-const IN_FLIGHT_PER_WORKER = 2;
+/**
+ * Events each worker may hold at once (~20 ms of checks): enough that it never idles waiting for the
+ * main thread to hand it more (on a busy machine a thread may wait many milliseconds for a core),
+ * few enough that an event arriving behind a flood waits for at most these before its turn.
+ */
+const IN_FLIGHT_EVENTS_PER_WORKER = 64;
 
 /**
  * Workers to start by default: one per core beyond the main thread's, at least one (so a verify
@@ -52,6 +56,8 @@ interface Slot {
   worker: Worker;
   alive: boolean;
   inFlight: Map<number, InFlight>;
+  /** Events in `inFlight` not answered yet. */
+  pending: number;
 }
 
 interface InFlight {
@@ -93,6 +99,7 @@ export const createVerifyPool = (options: VerifyPoolOptions): VerifyBackend => {
     // What it held is checked here instead: no event is lost or answered twice.
     const held = [...slot.inFlight.values()];
     slot.inFlight.clear();
+    slot.pending = 0;
     void slot.worker.terminate();
     fallBack(reason);
     for (const batch of held) fallback.verify(batch.events.slice(batch.answered), (from, checks) => batch.answer(batch.answered + from, checks));
@@ -102,7 +109,7 @@ export const createVerifyPool = (options: VerifyPoolOptions): VerifyBackend => {
     const worker = new Worker(url);
     // Never the reason the process stays alive; close() ends it too.
     worker.unref();
-    const slot: Slot = { worker, alive: true, inFlight: new Map() };
+    const slot: Slot = { worker, alive: true, inFlight: new Map(), pending: 0 };
     slots.push(slot);
     worker.on('message', (message: VerifyWorkerMessage) => {
       if (message.type === 'ready') {
@@ -114,6 +121,7 @@ export const createVerifyPool = (options: VerifyPoolOptions): VerifyBackend => {
       const checks = message.from === batch.answered ? decodeChecks(message.checks, batch.events.length - batch.answered) : undefined;
       if (checks === undefined) return retire(slot, 'answered a batch out of order or with something other than one check per event');
       batch.answered += checks.length;
+      slot.pending -= checks.length;
       if (batch.answered === batch.events.length) slot.inFlight.delete(message.id);
       batch.answer(message.from, checks);
     });
@@ -128,7 +136,7 @@ export const createVerifyPool = (options: VerifyPoolOptions): VerifyBackend => {
 
   const leastBusy = (): Slot | undefined => {
     let best: Slot | undefined;
-    for (const slot of slots) if (slot.alive && (best === undefined || slot.inFlight.size < best.inFlight.size)) best = slot;
+    for (const slot of slots) if (slot.alive && (best === undefined || slot.pending < best.pending)) best = slot;
     return best;
   };
 
@@ -138,13 +146,14 @@ export const createVerifyPool = (options: VerifyPoolOptions): VerifyBackend => {
     },
     hasCapacity() {
       const slot = leastBusy();
-      return slot === undefined || slot.inFlight.size < IN_FLIGHT_PER_WORKER;
+      return slot === undefined || slot.pending < IN_FLIGHT_EVENTS_PER_WORKER;
     },
     verify(events, answer) {
       const slot = leastBusy();
       if (slot === undefined) return fallback.verify(events, answer);
       const id = nextBatch++;
       slot.inFlight.set(id, { events, answered: 0, answer });
+      slot.pending += events.length;
       const batch: VerifyBatch = { id, events: [...events] };
       slot.worker.postMessage(batch);
     },

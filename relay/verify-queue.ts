@@ -34,7 +34,7 @@ export const DEFAULT_VERIFY_QUEUE_LIMITS: VerifyQueueLimits = {
   perConnectionBytes: 256 * 1024,
   total: 1024,
   totalBytes: 4 * 1024 * 1024,
-  maxBatch: 8,
+  maxBatch: 16,
 };
 
 export interface VerifyQueue<K> {

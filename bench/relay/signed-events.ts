@@ -60,7 +60,7 @@ interface ThroughputFigures {
   cpuPerEvent: number;
   rssStartMiB: number;
   rssPeakMiB: number;
-  /** Publishers' `OK false` answers, by their prefix (e.g. `rate-limited`). */
+  /** Publishers' `OK false` answers, by reason. */
   refused: Map<string, number>;
 }
 
@@ -81,7 +81,8 @@ const throughput = async (path: VerifyPath): Promise<ThroughputFigures> => {
       pub.on('message', (data: Buffer) => {
         const m = JSON.parse(data.toString()) as unknown[];
         if (m[0] !== 'OK' || m[2] !== false) return;
-        const prefix = String(m[3]).split(':')[0] ?? '';
+        // The reason up to its first ';' (e.g. "rate-limited: too many events are waiting for their signature check").
+        const prefix = String(m[3]).split(';')[0] ?? '';
         refused.set(prefix, (refused.get(prefix) ?? 0) + 1);
       });
       await new Promise<void>((r) => {
@@ -174,7 +175,7 @@ export const signedEventsBench = async (): Promise<void> => {
     const f = await throughput(path);
     const lost = f.sent - f.received;
     const ms = (v: number): string => (Number.isFinite(v) ? `${round(v)} ms` : 'unbounded');
-    const refusals = [...f.refused].map(([prefix, n]) => `${n} "${prefix}:"`).join(', ');
+    const refusals = [...f.refused].map(([reason, n]) => `${n} "${reason}"`).join(', ');
     const met = f.received === f.sent && f.perSecond >= GOAL_RATE && f.p99 < GOAL_P99_MS;
     console.log(
       `signed Nostr events through the relay, ${f.path.label}: offered ${OFFERED_RATE}/s for ${SECONDS} s over ${PAIRS} pairs; ` +
