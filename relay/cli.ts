@@ -43,9 +43,10 @@ const readPem = (file: string, what: string): Buffer => {
   }
 };
 
-/** `PARLEY_RELAY_VERIFY_WORKERS`: signature-check worker threads (0: on the main thread); unset or not a count: the default. */
+/** `PARLEY_RELAY_VERIFY_WORKERS`: signature-check worker threads (0: on the main thread); unset: the default. */
 const verifyWorkersFromEnv = (text: string | undefined): number | undefined => {
-  if (text === undefined || !/^\d{1,2}$/.test(text)) return undefined;
+  if (text === undefined || text === '') return undefined;
+  if (!/^\d{1,2}$/.test(text)) return fail(`PARLEY_RELAY_VERIFY_WORKERS must be a count of worker threads from 0 to 99, not ${JSON.stringify(text.slice(0, 20))}`, 2);
   return Number(text);
 };
 
