@@ -43,6 +43,13 @@ const readPem = (file: string, what: string): Buffer => {
   }
 };
 
+/** `PARLEY_RELAY_VERIFY_WORKERS`: signature-check worker threads (0: on the main thread); unset: the default. */
+const verifyWorkersFromEnv = (text: string | undefined): number | undefined => {
+  if (text === undefined || text === '') return undefined;
+  if (!/^\d{1,2}$/.test(text)) return fail(`PARLEY_RELAY_VERIFY_WORKERS must be a count of worker threads from 0 to 99, not ${JSON.stringify(text.slice(0, 20))}`, 2);
+  return Number(text);
+};
+
 const main = async (): Promise<void> => {
   const parsed = parseCliArgs(process.argv.slice(2), process.env, process.cwd());
   if (!parsed.ok) {
@@ -92,6 +99,7 @@ const main = async (): Promise<void> => {
       },
       connectSources: options.connectSources,
       tokenSecret,
+      verifyWorkers: verifyWorkersFromEnv(process.env['PARLEY_RELAY_VERIFY_WORKERS']),
     });
   } catch (e) {
     // e.g. a key that does not match the certificate
@@ -109,7 +117,8 @@ const main = async (): Promise<void> => {
   const { url, wsUrl } = relay.address();
   log('listening', { tls: tls !== undefined, strategy: options.strategy, tokens: tokenSecret !== undefined, turn: turnSecret !== undefined });
   // Which Schnorr engine checks events (WASM is several times cheaper per event): an operator should know when the fallback runs.
-  log('verifier', { engine: verifierChoice.verifier.engine, ...(verifierChoice.fallbackReason === undefined ? {} : { fallback: verifierChoice.fallbackReason }) });
+  // Each verify worker logs its own engine as it starts (`"thread":"worker"`); this is the main thread's, used when no worker runs.
+  log('verifier', { engine: verifierChoice.verifier.engine, thread: 'main', ...(verifierChoice.fallbackReason === undefined ? {} : { fallback: verifierChoice.fallbackReason }) });
   process.stdout.write(`Parley relay: open ${url} (signaling ${wsUrl})\n`);
 
   let stopping = false;

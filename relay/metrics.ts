@@ -32,11 +32,13 @@ export type RefusalReason =
   /** A topic's reader slots (besides its seats) are taken. */
   | 'readers'
   /** A hub's charge for work (signature checks, filter values, fan-out) failed. */
-  | 'budget';
+  | 'budget'
+  /** Too many events (of the connection, or in all) are waiting for their signature check. */
+  | 'verify_queue';
 
 const REASONS: readonly RefusalReason[] = ['origin', 'token', 'capacity', 'ip_connections', 'rate', 'size', 'room_full', 'invalid', 'blocked', 'subscriptions', 'slow_consumer',
   'host', 'bad_request', 'half_open', 'flood', 'fragments', 'metrics_auth',
-  'duplicate', 'stale', 'seat_held', 'readers', 'budget'];
+  'duplicate', 'stale', 'seat_held', 'readers', 'budget', 'verify_queue'];
 
 export type Protocol = 'nostr' | 'tracker';
 

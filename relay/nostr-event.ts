@@ -1,7 +1,7 @@
 import { err, ok, type Result } from '../src/core/result.js';
 import { LIMITS } from './limits.js';
 import type { NostrEvent } from './nostr-types.js';
-import { eventVerifier } from './schnorr-verifier.js';
+import { eventVerifier, type EventCheck } from './schnorr-verifier.js';
 
 export { computeEventId } from './schnorr-verifier.js';
 
@@ -38,8 +38,8 @@ const parseTags = (raw: unknown): Result<string[][]> => {
   return ok(tags);
 };
 
-/** Checks the NIP-01 field types only; `parseEvent` adds the hash and signature checks. */
-const parseEventShape = (raw: unknown): Result<NostrEvent> => {
+/** Checks the NIP-01 field types only; `parseEvent` (or the relay's verify pool) adds the hash and signature checks. */
+export const parseEventShape = (raw: unknown): Result<NostrEvent> => {
   if (!isRecord(raw)) return err('event must be an object');
   const { id, pubkey, created_at: createdAt, kind, content, sig } = raw;
   if (typeof id !== 'string' || !HEX64.test(id)) return err('id must be 64 lowercase hex characters');
@@ -57,6 +57,18 @@ const parseEventShape = (raw: unknown): Result<NostrEvent> => {
   return ok({ id, pubkey, created_at: createdAt, kind, tags: tags.value, content, sig });
 };
 
+/** Why a check refused an event, as the `OK false "invalid: …"` reply says it; undefined for a valid one. */
+export const checkFailure = (check: EventCheck): string | undefined => {
+  switch (check) {
+    case 'valid':
+      return undefined;
+    case 'bad-id':
+      return 'id does not match the hash of the event';
+    case 'bad-signature':
+      return 'signature does not verify';
+  }
+};
+
 /**
  * Parses an untrusted event and verifies it: shape, id = hash of its fields, and a BIP-340
  * Schnorr signature over the 32 id bytes by `pubkey` (what Trystero's `schnorr.signAsync(id, …)` makes),
@@ -66,13 +78,6 @@ const parseEventShape = (raw: unknown): Result<NostrEvent> => {
 export const parseEvent = (raw: unknown): Result<NostrEvent> => {
   const shaped = parseEventShape(raw);
   if (!shaped.ok) return shaped;
-  const event = shaped.value;
-  switch (eventVerifier.check(event)) {
-    case 'valid':
-      return ok(event);
-    case 'bad-id':
-      return err('id does not match the hash of the event');
-    case 'bad-signature':
-      return err('signature does not verify');
-  }
+  const failure = checkFailure(eventVerifier.check(shaped.value));
+  return failure === undefined ? shaped : err(failure);
 };

@@ -1,13 +1,16 @@
 import { NOSTR_ROOM_FULL } from '../src/core/relay-notice.js';
 import type { ClientConnection, HubContext, ProtocolHub } from './connection.js';
 import { COST } from './limits.js';
-import { isEphemeralKind } from './nostr-event.js';
+import { checkFailure, isEphemeralKind } from './nostr-event.js';
 import { filterValueCount, matchesAny, type FilterPolicy } from './nostr-filter.js';
 import { parseClientMessage } from './nostr-message.js';
 import type { MessageError, NostrEvent, NostrFilter } from './nostr-types.js';
 import { createReplayCache } from './replay-cache.js';
 import { createSeatProbe } from './seat-probe.js';
+import { eventVerifier } from './schnorr-verifier.js';
 import { createTopicRoster } from './topic-roster.js';
+import { inThreadBackend, type VerifyBackend } from './verify-pool.js';
+import { createVerifyQueue, DEFAULT_VERIFY_QUEUE_LIMITS, type VerifyQueueLimits } from './verify-queue.js';
 
 // Replies follow what Trystero can live with: it abandons a relay for good on `CLOSED` or on
 // `OK false` without a `rate-limited:`/`duplicate:` prefix. So every refusal Trystero could ever
@@ -78,8 +81,15 @@ const answered = (eventId: string, accepted: boolean, reason: string): MessageEr
  * the seated connections, at most `maxReadersPerTopic` connections may read a topic, so one event
  * reaches a bounded number of sockets, and the publisher pays for every copy.
  */
-export const createNostrHub = (ctx: HubContext): ProtocolHub => {
+export const createNostrHub = (
+  ctx: HubContext,
+  verifyBackend: VerifyBackend = inThreadBackend(eventVerifier),
+  verifyQueueLimits: VerifyQueueLimits = DEFAULT_VERIFY_QUEUE_LIMITS,
+): ProtocolHub => {
   const { limits, metrics, now } = ctx;
+  // Signature checks run on a worker thread when the server gives the hub a pool (verify-pool.ts);
+  // the queue keeps each connection's frames in order around them and bounds what waits.
+  const verifyQueue = createVerifyQueue<ClientConnection>(verifyBackend, verifyQueueLimits);
   // Filters name topics with `#x` and nothing else: other tags and id/author lists are refused as
   // they are read, and so is any list longer than a connection may follow topics (Trystero's kinds
   // list has one kind per topic), before a set is built from it.
@@ -258,19 +268,56 @@ export const createNostrHub = (ctx: HubContext): ProtocolHub => {
     return undefined;
   };
 
-  const handleEvent = (conn: ClientConnection, event: NostrEvent): void => {
-    const state = stateOf(conn);
+  /** The event's topic, or undefined after refusing an event this relay never forwards (no signature needed to tell). */
+  const forwardableTopic = (conn: ClientConnection, event: NostrEvent): string | undefined => {
     if (!isEphemeralKind(event.kind)) {
       ctx.refuse(conn, 'blocked');
       ctx.send(conn, ['OK', event.id, false, 'blocked: this relay only forwards ephemeral events (kinds 20000-29999) and stores nothing']);
-      return;
+      return undefined;
     }
     const name = topicOf(event);
     if (name === undefined) {
       ctx.refuse(conn, 'blocked');
       ctx.send(conn, ['OK', event.id, false, 'blocked: an event needs exactly one "x" topic tag']);
-      return;
     }
+    return name;
+  };
+
+  /**
+   * Queues a shape-checked event for its hash and signature check (charged already, in
+   * beforeVerify); it is handled once checked and after the connection's earlier frames. Past the
+   * queue's caps it is refused at once (`rate-limited:`, so Trystero backs off and keeps the relay).
+   */
+  const submitEvent = (conn: ClientConnection, event: NostrEvent, bytes: number): void => {
+    const name = forwardableTopic(conn, event);
+    if (name === undefined) return;
+    const queued = verifyQueue.submit(conn, bytes, event, (check) => {
+      if (!conn.open) return;
+      const failure = checkFailure(check);
+      if (failure === undefined) {
+        handleEvent(conn, event, name);
+        return;
+      }
+      ctx.refuse(conn, 'invalid');
+      ctx.send(conn, ['OK', event.id, false, `invalid: ${failure}`]);
+    });
+    if (!queued) refuseQueued(conn, event.id);
+  };
+
+  const refuseQueued = (conn: ClientConnection, eventId: string): void => {
+    ctx.refuse(conn, 'verify_queue');
+    ctx.send(conn, ['OK', eventId, false, 'rate-limited: too many events are waiting for their signature check; slow down']);
+  };
+
+  /** Runs a REQ or CLOSE after the connection's events still waiting for their check. */
+  const inOrder = (conn: ClientConnection, bytes: number, run: () => void): boolean =>
+    verifyQueue.after(conn, bytes, () => {
+      if (conn.open) run();
+    });
+
+  /** A checked event of one topic. */
+  const handleEvent = (conn: ClientConnection, event: NostrEvent, name: string): void => {
+    const state = stateOf(conn);
     const seen = forwarded.get(event.id);
     if (seen !== undefined) {
       resend(conn, event, name, seen);
@@ -368,7 +415,7 @@ export const createNostrHub = (ctx: HubContext): ProtocolHub => {
   return {
     handleFrame(conn, frame) {
       // Bytes in were charged by the server as the frame arrived (frameCost), before any parsing.
-      const parsed = parseClientMessage(frame, { beforeVerify: beforeVerify(conn), filterPolicy });
+      const parsed = parseClientMessage(frame, { beforeVerify: beforeVerify(conn), filterPolicy, deferVerification: true });
       if (!parsed.ok) {
         const failure = parsed.error;
         if (failure.type === 'answered-event') {
@@ -382,14 +429,19 @@ export const createNostrHub = (ctx: HubContext): ProtocolHub => {
       }
       const message = parsed.value;
       switch (message.type) {
-        case 'EVENT':
-          handleEvent(conn, message.event);
+        case 'UNVERIFIED_EVENT':
+        case 'EVENT': // (not asked for: verification is deferred above)
+          submitEvent(conn, message.event, frame.length);
           return;
         case 'REQ':
-          handleReq(conn, message.subId, message.filters);
+          if (!inOrder(conn, frame.length, () => handleReq(conn, message.subId, message.filters))) {
+            ctx.refuse(conn, 'verify_queue');
+            notice(conn, 'rate-limited: REQ refused, too many of this connection\'s events are waiting for their signature check; slow down');
+          }
           return;
         case 'CLOSE':
-          handleClose(conn, message.subId);
+          // Never refused: a subscription the client gave up must not live on. Past the cap it takes effect at once.
+          if (!inOrder(conn, frame.length, () => handleClose(conn, message.subId))) handleClose(conn, message.subId);
           return;
       }
     },
@@ -400,6 +452,7 @@ export const createNostrHub = (ctx: HubContext): ProtocolHub => {
       else notice(conn, 'rate-limited: slow down');
     },
     forget(conn) {
+      verifyQueue.forget(conn);
       const state = states.get(conn);
       if (state !== undefined) for (const subId of [...state.subscriptions.keys()]) unsubscribe(conn, state, subId);
       roster.forget(conn);

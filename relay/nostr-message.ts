@@ -1,6 +1,6 @@
 import { err, ok, type Result } from '../src/core/result.js';
 import { LIMITS } from './limits.js';
-import { parseEvent, readEventId } from './nostr-event.js';
+import { parseEvent, parseEventShape, readEventId } from './nostr-event.js';
 import { parseFilter, type FilterPolicy } from './nostr-filter.js';
 import type { ClientMessage, MessageError, NostrFilter } from './nostr-types.js';
 
@@ -31,6 +31,8 @@ export interface ParseOptions {
   beforeVerify?: (claim: { id: string; createdAt: unknown }) => MessageError | undefined;
   /** Filter fields and tags the relay accepts (refused before their values are read). */
   filterPolicy?: FilterPolicy;
+  /** Checks only an EVENT's shape; it comes back as `UNVERIFIED_EVENT` for the caller to verify (the relay does it on a worker thread). */
+  deferVerification?: boolean;
 }
 
 const parseEventMessage = (args: unknown[], options: ParseOptions): Result<ClientMessage, MessageError> => {
@@ -41,6 +43,11 @@ const parseEventMessage = (args: unknown[], options: ParseOptions): Result<Clien
     const createdAt = (raw as Record<string, unknown>)['created_at'];
     const refusal = options.beforeVerify({ id: claimedId, createdAt });
     if (refusal !== undefined) return err(refusal);
+  }
+  if (options.deferVerification === true) {
+    const shaped = parseEventShape(raw);
+    if (shaped.ok) return ok({ type: 'UNVERIFIED_EVENT', event: shaped.value });
+    return claimedId === undefined ? notice(`invalid event: ${shaped.error}`) : err({ type: 'rejected-event', eventId: claimedId, reason: shaped.error });
   }
   const event = parseEvent(raw);
   if (event.ok) return ok({ type: 'EVENT', event: event.value });

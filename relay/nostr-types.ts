@@ -29,6 +29,8 @@ export interface NostrFilter {
 /** A client frame we understand (NIP-01 client-to-relay verbs). */
 export type ClientMessage =
   | { type: 'EVENT'; event: NostrEvent }
+  /** An event whose shape was checked but not yet its id hash and signature (`ParseOptions.deferVerification`): nothing may act on it before that check. */
+  | { type: 'UNVERIFIED_EVENT'; event: NostrEvent }
   | { type: 'REQ'; subId: string; filters: NostrFilter[] }
   | { type: 'CLOSE'; subId: string };
 

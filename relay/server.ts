@@ -16,6 +16,8 @@ import { createIpHasher, silentLogger, type Logger } from './log.js';
 import { createMetrics, type RefusalReason } from './metrics.js';
 import { createNostrHub } from './nostr-hub.js';
 import { isOversizedSubscription, OVERSIZED_SUBSCRIPTION_CLOSE, peekVerb } from './nostr-message.js';
+import { eventVerifier } from './schnorr-verifier.js';
+import { createVerifyPool, defaultVerifyWorkers } from './verify-pool.js';
 import { createTokenBucket, type TokenBucket } from '../src/core/token-bucket.js';
 import { createTrackerHub } from './tracker-hub.js';
 import { checkUpgrade } from './upgrade-guard.js';
@@ -52,6 +54,11 @@ export interface RelayOptions {
   now?: (() => number) | undefined;
   /** How long `close()` lets clients answer the closing handshake before cutting them off. */
   drainMs?: number | undefined;
+  /**
+   * Worker threads that check event signatures (verify-pool.ts); 0 checks them on the main thread.
+   * Default: one per core beyond the first, at least one, at most four.
+   */
+  verifyWorkers?: number | undefined;
 }
 
 export interface RelayAddress {
@@ -281,7 +288,8 @@ export const createRelay = (options: RelayOptions): Relay => {
       return false;
     },
   };
-  const nostr = createNostrHub(ctx);
+  const verifyPool = createVerifyPool({ workers: options.verifyWorkers ?? defaultVerifyWorkers(), verifier: eventVerifier, log });
+  const nostr = createNostrHub(ctx, verifyPool);
   const tracker = createTrackerHub(ctx);
   const hubs: readonly ProtocolHub[] = [nostr, tracker];
 
@@ -563,7 +571,7 @@ export const createRelay = (options: RelayOptions): Relay => {
       void drained.then(() => {
         // Idle keep-alive HTTP connections would otherwise hold close() open for seconds.
         server.closeAllConnections();
-        return serverClosed;
+        return Promise.all([serverClosed, verifyPool.close()]);
       }).then(() => resolvePromise());
     });
     return closing;

@@ -75,10 +75,11 @@ export const createVerification = (deps: VerificationDeps) => {
   };
 
   const apply = (step: SessionStep) => {
-    if (disposed() || !session) return;
+    // `encode` is set together with `session` (both come from the lazily loaded verify code).
+    if (disposed() || !session || !encode) return;
     // Publish after sending: a send may be answered (and the run advanced) before it returns.
     for (const m of step.send) {
-      deps.send(encode!(m)).catch(() => {
+      deps.send(encode(m)).catch(() => {
         if (!disposed() && session) apply(session.channelLost());
       });
     }

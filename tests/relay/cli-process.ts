@@ -13,10 +13,10 @@ export interface CliProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** Starts the built relay CLI and resolves once it prints its one stdout line. */
-export const startCli = (args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<CliProcess> => {
-  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npx tsc -p relay\` (or npm run build) first`);
-  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+/** Starts the built relay CLI (or the one at `cli`) and resolves once it prints its one stdout line. */
+export const startCli = (args: readonly string[], env: NodeJS.ProcessEnv = {}, cli = CLI): Promise<CliProcess> => {
+  if (!existsSync(cli)) throw new Error(`${cli} is missing: run \`npx tsc -p relay\` (or npm run build) first`);
+  const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   let stdout = '';
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
