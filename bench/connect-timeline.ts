@@ -35,7 +35,8 @@ export const recordMilestones = () => {
   const mark = (k: keyof Milestones) => {
     m[k] ??= Date.now();
   };
-  if (location.pathname.endsWith('/') && location.search.includes('relay=')) m.joinedAt = Math.round(performance.timeOrigin);
+  if (location.pathname.endsWith('/') && location.search.includes('relay='))
+    m.joinedAt = Math.round(performance.timeOrigin);
   document.addEventListener(
     'click',
     (e) => {
@@ -54,7 +55,8 @@ export const recordMilestones = () => {
       mark('wsCreated');
       this.addEventListener('open', () => mark('wsOpen'));
       this.addEventListener('message', (e: MessageEvent<unknown>) => {
-        if (typeof e.data === 'string' && e.data.startsWith('["EVENT"') && e.data.includes('\\"answer\\"')) mark('answerExchanged');
+        if (typeof e.data === 'string' && e.data.startsWith('["EVENT"') && e.data.includes('\\"answer\\"'))
+          mark('answerExchanged');
       });
     }
     override send(data: Parameters<WebSocket['send']>[0]) {
@@ -81,7 +83,8 @@ export const recordMilestones = () => {
     'loadeddata',
     (e) => {
       const v = e.target;
-      if (v instanceof HTMLVideoElement && (v.id === 'remote' || v.dataset['testid'] === 'remote-video')) mark('firstRemoteFrame');
+      if (v instanceof HTMLVideoElement && (v.id === 'remote' || v.dataset['testid'] === 'remote-video'))
+        mark('firstRemoteFrame');
     },
     true,
   );
@@ -89,8 +92,18 @@ export const recordMilestones = () => {
 
 /** The phases printed, each from one milestone of the joining side to the next. */
 export const PHASES = [
-  { name: 'join → signaling asked to join (config, key derivation)', from: 'joinedAt', to: 'signalingJoin', appOnly: true },
-  { name: '→ relay socket created (strategy module, DTLS certificate, joinRoom)', from: 'signalingJoin', to: 'wsCreated', appOnly: true },
+  {
+    name: 'join → signaling asked to join (config, key derivation)',
+    from: 'joinedAt',
+    to: 'signalingJoin',
+    appOnly: true,
+  },
+  {
+    name: '→ relay socket created (strategy module, DTLS certificate, joinRoom)',
+    from: 'signalingJoin',
+    to: 'wsCreated',
+    appOnly: true,
+  },
   { name: 'join → relay socket created (page load, joinRoom)', from: 'joinedAt', to: 'wsCreated', bareOnly: true },
   { name: '→ relay socket open', from: 'wsCreated', to: 'wsOpen' },
   { name: '→ announce published', from: 'wsOpen', to: 'announceSent' },
@@ -98,7 +111,13 @@ export const PHASES = [
   { name: '→ ICE connected', from: 'answerExchanged', to: 'iceConnected' },
   { name: '→ DTLS done (connection "connected")', from: 'iceConnected', to: 'dtlsConnected' },
   { name: '→ first remote frame here', from: 'dtlsConnected', to: 'firstRemoteFrame' },
-] as const satisfies ReadonlyArray<{ name: string; from: keyof Milestones; to: keyof Milestones; appOnly?: boolean; bareOnly?: boolean }>;
+] as const satisfies ReadonlyArray<{
+  name: string;
+  from: keyof Milestones;
+  to: keyof Milestones;
+  appOnly?: boolean;
+  bareOnly?: boolean;
+}>;
 
 export type Kind = 'app' | 'bare';
 
@@ -119,7 +138,8 @@ export const BOTH_SIDES_PHASE = '→ first remote frame on the other side too';
 export const breakdown = (kind: Kind, joiner: Milestones, other: Milestones): Breakdown => {
   const need = (side: Milestones, k: keyof Milestones, who: string): number => {
     const t = side[k];
-    if (t === undefined || !Number.isFinite(t)) throw new Error(`connect bench (${kind}): the ${who} never reached "${k}" in this sample`);
+    if (t === undefined || !Number.isFinite(t))
+      throw new Error(`connect bench (${kind}): the ${who} never reached "${k}" in this sample`);
     return t;
   };
   const phases: Record<string, number> = {};

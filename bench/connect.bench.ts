@@ -3,7 +3,15 @@ import { generateRoomCode } from '../src/core/room-code';
 import { measureBundle } from './bundle-size';
 import { passLobby } from '../tests/e2e/helpers';
 import { appPort, barePort } from './playwright.config';
-import { BOTH_SIDES_PHASE, PHASES, breakdown, recordMilestones, type Breakdown, type Kind, type Milestones } from './connect-timeline';
+import {
+  BOTH_SIDES_PHASE,
+  PHASES,
+  breakdown,
+  recordMilestones,
+  type Breakdown,
+  type Kind,
+  type Milestones,
+} from './connect-timeline';
 import { GOALS, reportGoal } from './goals';
 
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 7);
@@ -73,8 +81,11 @@ const stats = (xs: number[]) => {
 
 test('bundle size and connect time', async ({ browser }) => {
   const bundle = measureBundle('dist');
-  if (bundle.firstLoadFiles.length === 0 || bundle.firstLoadGzip <= 0) throw new Error('bundle: dist/index.html references no JS or CSS (is dist built?)');
-  const lines = [`first-load JS+CSS (gzip -9): ${bundle.firstLoadGzip} B (budget ${BUDGET} B, ${((100 * bundle.firstLoadGzip) / BUDGET).toFixed(0)}% used)`];
+  if (bundle.firstLoadFiles.length === 0 || bundle.firstLoadGzip <= 0)
+    throw new Error('bundle: dist/index.html references no JS or CSS (is dist built?)');
+  const lines = [
+    `first-load JS+CSS (gzip -9): ${bundle.firstLoadGzip} B (budget ${BUDGET} B, ${((100 * bundle.firstLoadGzip) / BUDGET).toFixed(0)}% used)`,
+  ];
   for (const f of bundle.firstLoadFiles) lines.push(`  ${f.file}: ${f.gzip} B`);
 
   const app: Array<{ breakdown: Breakdown; harness: number }> = [];
@@ -98,7 +109,7 @@ test('bundle size and connect time', async ({ browser }) => {
   if (!Number.isFinite(ratio)) throw new Error('connect bench: no ratio (a median is not a number)');
   lines.push(`  app / bare median ratio: ${ratio.toFixed(2)}`);
   // Where the milliseconds go: the median of each phase, on the joining side, per kind.
-  lines.push(' where they go (median ms per phase; the joining side, then the first person\'s first frame):');
+  lines.push(" where they go (median ms per phase; the joining side, then the first person's first frame):");
   lines.push(`  ${'phase'.padEnd(72)}${'app'.padStart(7)}${'bare'.padStart(7)}`);
   const names = [...PHASES.map((p) => p.name), BOTH_SIDES_PHASE];
   for (const name of names) {
@@ -107,11 +118,27 @@ test('bundle size and connect time', async ({ browser }) => {
     const cell = (xs: number[]) => (xs.length === 0 ? '—' : String(stats(xs).median)).padStart(7);
     lines.push(`  ${name.padEnd(72)}${cell(xa)}${cell(xb)}`);
   }
-  lines.push(' the same connect, timed from the test process (adds Playwright\'s click checks to the app, its goto to the bare page):');
-  lines.push(row('parley app', app.map((x) => x.harness)));
-  lines.push(row('bare trystero', bare.map((x) => x.harness)));
+  lines.push(
+    " the same connect, timed from the test process (adds Playwright's click checks to the app, its goto to the bare page):",
+  );
+  lines.push(
+    row(
+      'parley app',
+      app.map((x) => x.harness),
+    ),
+  );
+  lines.push(
+    row(
+      'bare trystero',
+      bare.map((x) => x.harness),
+    ),
+  );
   console.log(['', ...lines, ''].join('\n'));
-  reportGoal({ goal: GOALS.connect, figure: `${ratio.toFixed(2)}× (${stats(appTotals).median} ms vs ${stats(bareTotals).median} ms, ${RUNS} runs each)`, met: ratio <= 1.0 });
+  reportGoal({
+    goal: GOALS.connect,
+    figure: `${ratio.toFixed(2)}× (${stats(appTotals).median} ms vs ${stats(bareTotals).median} ms, ${RUNS} runs each)`,
+    met: ratio <= 1.0,
+  });
   const kb = bundle.firstLoadGzip / 1024;
   reportGoal({ goal: GOALS.firstLoad, figure: `${kb.toFixed(1)} KB`, met: bundle.firstLoadGzip <= 30 * 1024 });
 });
@@ -120,13 +147,20 @@ test('bundle size and connect time', async ({ browser }) => {
 const recordLongTasks = () => {
   const w = window as unknown as { __longTasks: Array<[number, number]> };
   w.__longTasks = [];
-  new PerformanceObserver((list) => list.getEntries().forEach((e) => w.__longTasks.push([e.startTime, e.duration]))).observe({ type: 'longtask' });
+  new PerformanceObserver((list) =>
+    list.getEntries().forEach((e) => w.__longTasks.push([e.startTime, e.duration])),
+  ).observe({ type: 'longtask' });
 };
 
 test('password KDF in the Worker and the main thread meanwhile', async ({ browser }) => {
   const runs: Array<{ kdf: number; longest: number }> = [];
   for (let i = 0; i < 3; i++) {
-    const code = generateRoomCode({ randomBytes: (n) => crypto.getRandomValues(new Uint8Array(n)), now: Date.now(), lifetimeMinutes: 15, hasPassword: true });
+    const code = generateRoomCode({
+      randomBytes: (n) => crypto.getRandomValues(new Uint8Array(n)),
+      now: Date.now(),
+      lifetimeMinutes: 15,
+      hasPassword: true,
+    });
     const context = await browser.newContext();
     await context.addInitScript(recordLongTasks);
     const page = await context.newPage();
@@ -151,7 +185,10 @@ test('password KDF in the Worker and the main thread meanwhile', async ({ browse
     await context.close();
   }
   const lines = ['password KDF (scrypt N=2^17 r=8 p=1) in a Worker, 3 runs:'];
-  for (const r of runs) lines.push(`  KDF ${r.kdf.toFixed(0)} ms; longest main-thread task while it ran ${r.longest === 0 ? '< 50 ms (no long task)' : `${r.longest.toFixed(0)} ms`}`);
+  for (const r of runs)
+    lines.push(
+      `  KDF ${r.kdf.toFixed(0)} ms; longest main-thread task while it ran ${r.longest === 0 ? '< 50 ms (no long task)' : `${r.longest.toFixed(0)} ms`}`,
+    );
   console.log(['', ...lines, ''].join('\n'));
 });
 
@@ -190,5 +227,7 @@ test('verification: time from "connected" to the code being shown', async ({ bro
     await Promise.all([a.close(), b.close()]);
   }
   const s = stats(times);
-  console.log(`\nverification: "connected" → code shown, ${times.length} sides (ms): median ${s.median}  min ${s.min}  max ${s.max}   [${times.join(', ')}]\n`);
+  console.log(
+    `\nverification: "connected" → code shown, ${times.length} sides (ms): median ${s.median}  min ${s.min}  max ${s.max}   [${times.join(', ')}]\n`,
+  );
 });

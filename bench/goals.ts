@@ -34,13 +34,15 @@ export const GOALS = {
  * bench runs at once in one checkout do not mix their goals.
  */
 const RUN_ENV = 'PARLEY_BENCH_RUN';
-const resultsFile = () => join(dirname(fileURLToPath(import.meta.url)), '..', 'build', `bench-goals-${process.env[RUN_ENV] ?? 'adhoc'}.jsonl`);
+const resultsFile = () =>
+  join(dirname(fileURLToPath(import.meta.url)), '..', 'build', `bench-goals-${process.env[RUN_ENV] ?? 'adhoc'}.jsonl`);
 
 export const goalLine = (r: GoalResult): string => `  ${r.met ? 'met    ' : 'NOT MET'}  ${r.goal}: ${r.figure}`;
 
 /** Prints the goal with its figure and keeps it for the summary at the end of `npm run bench`. */
 export const reportGoal = (r: GoalResult): void => {
-  if (r.figure.trim() === '' || /\bNaN\b|undefined|\?/.test(r.figure)) throw new Error(`bench: goal "${r.goal}" has no measured figure ("${r.figure}")`);
+  if (r.figure.trim() === '' || /\bNaN\b|undefined|\?/.test(r.figure))
+    throw new Error(`bench: goal "${r.goal}" has no measured figure ("${r.figure}")`);
   console.log(goalLine(r));
   const file = resultsFile();
   mkdirSync(dirname(file), { recursive: true });

@@ -11,7 +11,8 @@ const recordLost = () => {
   w.__lostAt = null;
   new MutationObserver(() => {
     const el = document.querySelector('[data-testid="status"]');
-    if (el?.textContent?.includes('connection lost') || el?.getAttribute('data-status') === 'reconnecting') w.__lostAt ??= Date.now();
+    if (el?.textContent?.includes('connection lost') || el?.getAttribute('data-status') === 'reconnecting')
+      w.__lostAt ??= Date.now();
   }).observe(document, { subtree: true, childList: true, characterData: true });
 };
 
@@ -22,7 +23,9 @@ const sample = async (browser: Browser): Promise<number> => {
     const cdp = await bob.newCDPSession(b);
     const crashed = Date.now();
     void cdp.send('Page.crash').catch(() => undefined);
-    await a.waitForFunction(() => (window as unknown as { __lostAt: number | null }).__lostAt !== null, null, { timeout: 30_000 });
+    await a.waitForFunction(() => (window as unknown as { __lostAt: number | null }).__lostAt !== null, null, {
+      timeout: 30_000,
+    });
     return (await a.evaluate(() => (window as unknown as { __lostAt: number }).__lostAt)) - crashed;
   } finally {
     await close();

@@ -20,7 +20,14 @@ export interface LighthouseResultLike {
   categories: Record<string, { score: number | null; auditRefs?: Array<{ id: string; weight: number }> } | undefined>;
   audits: Record<
     string,
-    | { id: string; title: string; score: number | null; scoreDisplayMode?: string; displayValue?: string | undefined; errorMessage?: string | undefined }
+    | {
+        id: string;
+        title: string;
+        score: number | null;
+        scoreDisplayMode?: string;
+        displayValue?: string | undefined;
+        errorMessage?: string | undefined;
+      }
     | undefined
   >;
 }
@@ -56,7 +63,8 @@ export const readLighthouseResult = (page: string, lhr: LighthouseResultLike): P
   for (const [name, id] of Object.entries(METRICS) as Array<[keyof typeof METRICS, string]>) {
     const audit = lhr.audits[id];
     if (!audit) fail(`no ${name} (${id}) audit in the result`);
-    if (audit?.scoreDisplayMode === 'error' || audit?.errorMessage) fail(`${name} errored: ${audit?.errorMessage ?? 'no message'}`);
+    if (audit?.scoreDisplayMode === 'error' || audit?.errorMessage)
+      fail(`${name} errored: ${audit?.errorMessage ?? 'no message'}`);
     const shown = audit?.displayValue;
     if (shown === undefined || shown.trim() === '') fail(`${name} (${id}) has no value`);
     metrics[name] = shown as string;
@@ -65,7 +73,10 @@ export const readLighthouseResult = (page: string, lhr: LighthouseResultLike): P
   for (const c of CATEGORIES) {
     for (const ref of lhr.categories[c]?.auditRefs ?? []) {
       const a = lhr.audits[ref.id];
-      if (ref.weight > 0 && a && a.score !== null && a.score < 1) shortfalls.push(`${c}: ${a.id} ${Math.round(a.score * 100)} — ${a.title}${a.displayValue ? ` (${a.displayValue})` : ''}`);
+      if (ref.weight > 0 && a && a.score !== null && a.score < 1)
+        shortfalls.push(
+          `${c}: ${a.id} ${Math.round(a.score * 100)} — ${a.title}${a.displayValue ? ` (${a.displayValue})` : ''}`,
+        );
     }
   }
   return { scores, metrics, shortfalls };

@@ -20,7 +20,12 @@ test('Lighthouse: performance, accessibility and best practices', async () => {
     chromeFlags: ['--headless=new', ...chromiumArgs],
   });
   try {
-    const code = generateRoomCode({ randomBytes: (n) => crypto.getRandomValues(new Uint8Array(n)), now: Date.now(), lifetimeMinutes: 15, hasPassword: false });
+    const code = generateRoomCode({
+      randomBytes: (n) => crypto.getRandomValues(new Uint8Array(n)),
+      now: Date.now(),
+      lifetimeMinutes: 15,
+      hasPassword: false,
+    });
     const pages = [
       { name: 'Home', url: `http://127.0.0.1:${appPort}/` },
       { name: 'Lobby', url: `http://127.0.0.1:${appPort}/#/${code.text}` },
@@ -28,18 +33,29 @@ test('Lighthouse: performance, accessibility and best practices', async () => {
     const lines = ['Lighthouse 12 (mobile preset, simulated throttling), goal 100 each:'];
     const audits: Array<{ name: string; scores: Record<string, number> }> = [];
     for (const p of pages) {
-      const result = await lighthouse(p.url, { port: chrome.port, output: 'json', logLevel: 'error', onlyCategories: [...CATEGORIES] });
+      const result = await lighthouse(p.url, {
+        port: chrome.port,
+        output: 'json',
+        logLevel: 'error',
+        onlyCategories: [...CATEGORIES],
+      });
       if (!result) throw new Error(`Lighthouse returned nothing for ${p.name} (${p.url})`);
       const audit = readLighthouseResult(p.name, result.lhr as unknown as LighthouseResultLike);
       audits.push({ name: p.name, scores: audit.scores });
       lines.push(`  ${p.name.padEnd(6)} ${CATEGORIES.map((c) => `${c} ${audit.scores[c]}`).join('  ')}`);
       for (const s of audit.shortfalls) lines.push(`    ${s}`);
-      lines.push(`    FCP ${audit.metrics.FCP}, LCP ${audit.metrics.LCP}, TBT ${audit.metrics.TBT}, CLS ${audit.metrics.CLS}`);
+      lines.push(
+        `    FCP ${audit.metrics.FCP}, LCP ${audit.metrics.LCP}, TBT ${audit.metrics.TBT}, CLS ${audit.metrics.CLS}`,
+      );
     }
     console.log(['', ...lines, ''].join('\n'));
     for (const a of audits) {
       const figure = CATEGORIES.map((c) => a.scores[c]).join(' / ');
-      reportGoal({ goal: a.name === 'Home' ? GOALS.lighthouseHome : GOALS.lighthouseLobby, figure, met: CATEGORIES.every((c) => a.scores[c] === 100) });
+      reportGoal({
+        goal: a.name === 'Home' ? GOALS.lighthouseHome : GOALS.lighthouseLobby,
+        figure,
+        met: CATEGORIES.every((c) => a.scores[c] === 100),
+      });
     }
   } finally {
     chrome.kill();

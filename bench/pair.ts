@@ -27,7 +27,8 @@ export const connectedPair = async (browser: Browser, origin: string, aliceInit?
     const b = await bob.newPage();
     await b.goto(a.url());
     await passLobby(b);
-    for (const p of [a, b]) await p.locator('[data-testid="status"][data-status="connected"]').waitFor({ timeout: 30_000 });
+    for (const p of [a, b])
+      await p.locator('[data-testid="status"][data-status="connected"]').waitFor({ timeout: 30_000 });
     return { alice, bob, a, b, close };
   } catch (e) {
     await close();

@@ -20,8 +20,16 @@ export default defineConfig({
   use: { launchOptions: { executablePath: chromiumPath, args: chromiumArgs } },
   webServer: [
     // Pages served by the second relay open WebSockets to this one: allow their origin.
-    { command: `node build/relay/cli.js --port ${appPort} --static dist --allow-origin http://127.0.0.1:${barePort}`, url: `http://127.0.0.1:${appPort}/healthz`, cwd: '..' },
+    {
+      command: `node build/relay/cli.js --port ${appPort} --static dist --allow-origin http://127.0.0.1:${barePort}`,
+      url: `http://127.0.0.1:${appPort}/healthz`,
+      cwd: '..',
+    },
     // Its pages' Content-Security-Policy must let them reach the first relay.
-    { command: `node build/relay/cli.js --port ${barePort} --static build/bench-bare --connect-src ws://127.0.0.1:${appPort}`, url: `http://127.0.0.1:${barePort}/healthz`, cwd: '..' },
+    {
+      command: `node build/relay/cli.js --port ${barePort} --static build/bench-bare --connect-src ws://127.0.0.1:${appPort}`,
+      url: `http://127.0.0.1:${barePort}/healthz`,
+      cwd: '..',
+    },
   ],
 });

@@ -35,7 +35,8 @@ const viewOf = (page: Page): Promise<{ kind: string; self: string | null; peer: 
     .catch(() => ({ kind: 'none', self: null, peer: null }));
 
 /** Done: one pair and a refused third, or two refused (nobody can pair any more). */
-const settled = (statuses: string[]) => statuses.join(',') === 'connected,connected,full' || statuses.filter((s) => s === 'full').length >= 2;
+const settled = (statuses: string[]) =>
+  statuses.join(',') === 'connected,connected,full' || statuses.filter((s) => s === 'full').length >= 2;
 
 /**
  * One run of tests/e2e/room-size.spec.ts's "three at once": the creator leaves, then three newcomers
@@ -104,7 +105,8 @@ test('race: three at once end in exactly one pair', async ({ browser }) => {
     outcomes.set(key, (outcomes.get(key) ?? 0) + 1);
     if (!onePair) {
       console.log(`race run ${i + 1}: ended ${key}`);
-      if (process.env['RACE_TRACE']) log.forEach((lines, n) => console.log(`  page ${n}:\n${lines.map((l) => `    ${l}`).join('\n')}`));
+      if (process.env['RACE_TRACE'])
+        log.forEach((lines, n) => console.log(`  page ${n}:\n${lines.map((l) => `    ${l}`).join('\n')}`));
     }
   }
   console.log(`\nrace: three people click "Join now" on one link at once, ${RUNS} runs; how they ended:`);
@@ -112,7 +114,9 @@ test('race: three at once end in exactly one pair', async ({ browser }) => {
   const sorted = [...settleTimes].sort((a, b) => a - b);
   if (sorted.length > 0) {
     const q = (f: number) => sorted[Math.min(sorted.length - 1, Math.floor(f * sorted.length))];
-    console.log(`  click → settled (ms), ${sorted.length} settled runs: median ${q(0.5)}  90th ${q(0.9)}  max ${sorted[sorted.length - 1]}`);
+    console.log(
+      `  click → settled (ms), ${sorted.length} settled runs: median ${q(0.5)}  90th ${q(0.9)}  max ${sorted[sorted.length - 1]}`,
+    );
   }
   reportGoal({ goal: GOALS.race, figure: `${pairs} of ${RUNS} runs`, met: pairs === RUNS && RUNS >= 100 });
 });

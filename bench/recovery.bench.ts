@@ -1,6 +1,11 @@
 import { connectedPair } from './pair';
 import { test, type Browser } from '@playwright/test';
-import { startTurnRig, expectFreshRemoteStream, expectRemoteFramesFlow, markRemoteStream } from '../tests/e2e/turn-blip';
+import {
+  startTurnRig,
+  expectFreshRemoteStream,
+  expectRemoteFramesFlow,
+  markRemoteStream,
+} from '../tests/e2e/turn-blip';
 import { GOALS, reportGoal } from './goals';
 
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 5);
@@ -23,7 +28,8 @@ const sample = async (browser: Browser, rig: Rig): Promise<number> => {
     await Promise.all([expectRemoteFramesFlow(a), expectRemoteFramesFlow(b)]);
     rig.turn.pause();
     const cut = Date.now();
-    for (const p of [a, b]) await p.locator('[data-testid="status"][data-status="reconnecting"]').waitFor({ timeout: 15_000 });
+    for (const p of [a, b])
+      await p.locator('[data-testid="status"][data-status="reconnecting"]').waitFor({ timeout: 15_000 });
     await a.waitForTimeout(Math.max(0, cut + BLIP_MS - Date.now()));
     rig.turn.resume();
     const back = Date.now();
@@ -42,14 +48,18 @@ const sample = async (browser: Browser, rig: Rig): Promise<number> => {
  * A sample that does not come back is returned as such with the reason, not thrown: it is a measured
  * failure of recovery, counted against the goal.
  */
-const lostPathSample = async (browser: Browser, rig: Rig): Promise<{ fromNoticed: number; fromLoss: number } | { failed: string }> => {
+const lostPathSample = async (
+  browser: Browser,
+  rig: Rig,
+): Promise<{ fromNoticed: number; fromLoss: number } | { failed: string }> => {
   const { a, b, close } = await connectedPair(browser, rig.relay.url);
   try {
     await Promise.all([expectRemoteFramesFlow(a), expectRemoteFramesFlow(b)]);
     await Promise.all([markRemoteStream(a), markRemoteStream(b)]);
     rig.turn.forget();
     const cut = Date.now();
-    const reconnecting = (p: typeof a) => p.locator('[data-testid="status"][data-status="reconnecting"]').waitFor({ timeout: 15_000 });
+    const reconnecting = (p: typeof a) =>
+      p.locator('[data-testid="status"][data-status="reconnecting"]').waitFor({ timeout: 15_000 });
     let noticed: number;
     try {
       await Promise.any([reconnecting(a), reconnecting(b)]);
@@ -60,7 +70,9 @@ const lostPathSample = async (browser: Browser, rig: Rig): Promise<{ fromNoticed
     try {
       await Promise.all([expectFreshRemoteStream(a), expectFreshRemoteStream(b)]);
     } catch (e) {
-      return { failed: `no fresh stream on both sides within 30 s: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}` };
+      return {
+        failed: `no fresh stream on both sides within 30 s: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`,
+      };
     }
     const back = Date.now();
     return { fromNoticed: back - noticed, fromLoss: back - cut };
@@ -74,7 +86,9 @@ const line = (xs: number[]) => {
   return `  median ${s[Math.floor(s.length / 2)]}  min ${s[0]}  max ${s[s.length - 1]}   [${xs.join(', ')}]`;
 };
 
-test('recovery: call through TURN, 5 s outage, time until video flows again both ways; and a path lost for good', async ({ browser }) => {
+test('recovery: call through TURN, 5 s outage, time until video flows again both ways; and a path lost for good', async ({
+  browser,
+}) => {
   test.setTimeout((RUNS + LOST_RUNS) * 90_000);
   const rig = await startTurnRig(RELAY_PORT, TURN_PORT);
   try {
@@ -94,7 +108,10 @@ test('recovery: call through TURN, 5 s outage, time until video flows again both
       `media path lost for good (TURN allocations forgotten; both re-dial through the relay), ${LOST_RUNS} samples, ${lost.length} came back (ms):`,
     ];
     if (lost.length > 0) {
-      lines.push(' loss noticed ("reconnecting") → both videos decoding a fresh connection\'s stream:', line(lost.map((x) => x.fromNoticed)));
+      lines.push(
+        ' loss noticed ("reconnecting") → both videos decoding a fresh connection\'s stream:',
+        line(lost.map((x) => x.fromNoticed)),
+      );
       lines.push(' the loss itself → the same:', line(lost.map((x) => x.fromLoss)));
     }
     for (const f of failures) lines.push(`  did not come back: ${f}`);
@@ -102,7 +119,11 @@ test('recovery: call through TURN, 5 s outage, time until video flows again both
     const median = (xs: number[]) => [...xs].sort((p, q) => p - q)[Math.floor(xs.length / 2)] ?? NaN;
     const blipMedian = median(blips);
     reportGoal({ goal: GOALS.blip, figure: `${blipMedian} ms (${RUNS} runs)`, met: blipMedian <= 3000 });
-    reportGoal({ goal: GOALS.lostRecovers, figure: `${lost.length} of ${LOST_RUNS}`, met: LOST_RUNS >= 20 && lost.length === LOST_RUNS });
+    reportGoal({
+      goal: GOALS.lostRecovers,
+      figure: `${lost.length} of ${LOST_RUNS}`,
+      met: LOST_RUNS >= 20 && lost.length === LOST_RUNS,
+    });
     if (lost.length > 0) {
       const m = median(lost.map((x) => x.fromNoticed));
       reportGoal({ goal: GOALS.lostFast, figure: `${m} ms`, met: m <= 5000 });

@@ -9,7 +9,12 @@ export default defineConfig({
   base: './',
   logLevel: 'warn',
   resolve: {
-    alias: [{ find: /^@trystero-p2p\/core$/, replacement: fileURLToPath(new URL('../node_modules/trystero-core-upstream/dist/index.mjs', import.meta.url)) }],
+    alias: [
+      {
+        find: /^@trystero-p2p\/core$/,
+        replacement: fileURLToPath(new URL('../node_modules/trystero-core-upstream/dist/index.mjs', import.meta.url)),
+      },
+    ],
   },
   build: { target: 'es2022', outDir: '../../build/bench-bare', emptyOutDir: true },
 });

@@ -9,7 +9,8 @@ const mac = (secret: Uint8Array, expiry: number): Buffer =>
 
 /** Mints an access token valid until `expiryUnix` (seconds). */
 export const mintAccessToken = (secret: Uint8Array, expiryUnix: number): string => {
-  if (!Number.isSafeInteger(expiryUnix) || expiryUnix < 0) throw new Error(`expected a non-negative integer expiry, got ${expiryUnix}`);
+  if (!Number.isSafeInteger(expiryUnix) || expiryUnix < 0)
+    throw new Error(`expected a non-negative integer expiry, got ${expiryUnix}`);
   return `v1.${expiryUnix}.${mac(secret, expiryUnix).toString('base64url')}`;
 };
 

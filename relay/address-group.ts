@@ -17,7 +17,10 @@ export const addressGroup = (ip: string): string => {
     const [hi = 0, lo = 0] = hextets.slice(6);
     return `${hi >> 8}.${hi & 0xff}.${lo >> 8}.${lo & 0xff}`;
   }
-  return `${hextets.slice(0, 4).map((h) => h.toString(16)).join(':')}::/64`;
+  return `${hextets
+    .slice(0, 4)
+    .map((h) => h.toString(16))
+    .join(':')}::/64`;
 };
 
 /** The eight 16-bit groups of an IPv6 address (with `::` and a dotted IPv4 tail expanded). */
@@ -31,7 +34,8 @@ const expandIPv6 = (address: string): number[] | undefined => {
   }
   const halves = text.split('::');
   if (halves.length > 2) return undefined;
-  const parse = (part: string | undefined): number[] => (part === undefined || part === '' ? [] : part.split(':').map((h) => Number.parseInt(h, 16)));
+  const parse = (part: string | undefined): number[] =>
+    part === undefined || part === '' ? [] : part.split(':').map((h) => Number.parseInt(h, 16));
   const head = parse(halves[0]);
   const tail = parse(halves[1]);
   const missing = 8 - head.length - tail.length;

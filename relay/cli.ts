@@ -31,7 +31,8 @@ const readSecret = (file: string | undefined, fromEnv: string | undefined, what:
   }
   if (text === undefined) return undefined;
   const secret = text.trim();
-  if (secret.length < MIN_SECRET_CHARS) fail(`the ${what} must have at least ${MIN_SECRET_CHARS} characters (try \`openssl rand -hex 32\`)`, 2);
+  if (secret.length < MIN_SECRET_CHARS)
+    fail(`the ${what} must have at least ${MIN_SECRET_CHARS} characters (try \`openssl rand -hex 32\`)`, 2);
   return Buffer.from(secret, 'utf8');
 };
 
@@ -46,7 +47,11 @@ const readPem = (file: string, what: string): Buffer => {
 /** `PARLEY_RELAY_VERIFY_WORKERS`: signature-check worker threads (0: on the main thread); unset: the default. */
 const verifyWorkersFromEnv = (text: string | undefined): number | undefined => {
   if (text === undefined || text === '') return undefined;
-  if (!/^\d{1,2}$/.test(text)) return fail(`PARLEY_RELAY_VERIFY_WORKERS must be a count of worker threads from 0 to 99, not ${JSON.stringify(text.slice(0, 20))}`, 2);
+  if (!/^\d{1,2}$/.test(text))
+    return fail(
+      `PARLEY_RELAY_VERIFY_WORKERS must be a count of worker threads from 0 to 99, not ${JSON.stringify(text.slice(0, 20))}`,
+      2,
+    );
   return Number(text);
 };
 
@@ -64,22 +69,29 @@ const main = async (): Promise<void> => {
   const options = parsed.value;
   const tokenSecret = readSecret(options.tokenSecretFile, options.tokenSecret, 'token secret');
   if (options.printTokenSeconds !== undefined && tokenSecret !== undefined) {
-    process.stdout.write(`${mintAccessToken(tokenSecret, Math.floor(Date.now() / 1000) + options.printTokenSeconds)}\n`);
+    process.stdout.write(
+      `${mintAccessToken(tokenSecret, Math.floor(Date.now() / 1000) + options.printTokenSeconds)}\n`,
+    );
     return;
   }
-  const turnSecret = options.turnUrls.length > 0 ? readSecret(options.turnSecretFile, options.turnSecret, 'TURN secret') : undefined;
-  const tls = options.tlsCertFile !== undefined && options.tlsKeyFile !== undefined
-    ? { cert: readPem(options.tlsCertFile, 'certificate'), key: readPem(options.tlsKeyFile, 'key') }
-    : undefined;
+  const turnSecret =
+    options.turnUrls.length > 0 ? readSecret(options.turnSecretFile, options.turnSecret, 'TURN secret') : undefined;
+  const tls =
+    options.tlsCertFile !== undefined && options.tlsKeyFile !== undefined
+      ? { cert: readPem(options.tlsCertFile, 'certificate'), key: readPem(options.tlsKeyFile, 'key') }
+      : undefined;
   const { host, port, staticDir } = options;
   if (!existsSync(join(staticDir, 'index.html'))) {
     process.stderr.write(`parley relay: no app at ${staticDir} (run \`npm run build\`); serving signaling only\n`);
   }
 
   const json = createJsonLogger((line) => process.stderr.write(`${line}\n`));
-  const log: Logger = options.logLevel === 'debug' ? json : (event, fields) => {
-    if (!DEBUG_EVENTS.has(event)) json(event, fields);
-  };
+  const log: Logger =
+    options.logLevel === 'debug'
+      ? json
+      : (event, fields) => {
+          if (!DEBUG_EVENTS.has(event)) json(event, fields);
+        };
   let relay: ReturnType<typeof createRelay>;
   try {
     relay = createRelay({
@@ -95,7 +107,15 @@ const main = async (): Promise<void> => {
       config: {
         strategy: options.strategy,
         relays: options.configRelays,
-        turn: turnSecret === undefined ? undefined : { urls: options.turnUrls, secret: turnSecret, ttlSeconds: options.turnTtlSeconds, only: options.turnOnly },
+        turn:
+          turnSecret === undefined
+            ? undefined
+            : {
+                urls: options.turnUrls,
+                secret: turnSecret,
+                ttlSeconds: options.turnTtlSeconds,
+                only: options.turnOnly,
+              },
       },
       connectSources: options.connectSources,
       tokenSecret,
@@ -115,10 +135,19 @@ const main = async (): Promise<void> => {
   }
 
   const { url, wsUrl } = relay.address();
-  log('listening', { tls: tls !== undefined, strategy: options.strategy, tokens: tokenSecret !== undefined, turn: turnSecret !== undefined });
+  log('listening', {
+    tls: tls !== undefined,
+    strategy: options.strategy,
+    tokens: tokenSecret !== undefined,
+    turn: turnSecret !== undefined,
+  });
   // Which Schnorr engine checks events (WASM is several times cheaper per event): an operator should know when the fallback runs.
   // Each verify worker logs its own engine as it starts (`"thread":"worker"`); this is the main thread's, used when no worker runs.
-  log('verifier', { engine: verifierChoice.verifier.engine, thread: 'main', ...(verifierChoice.fallbackReason === undefined ? {} : { fallback: verifierChoice.fallbackReason }) });
+  log('verifier', {
+    engine: verifierChoice.verifier.engine,
+    thread: 'main',
+    ...(verifierChoice.fallbackReason === undefined ? {} : { fallback: verifierChoice.fallbackReason }),
+  });
   process.stdout.write(`Parley relay: open ${url} (signaling ${wsUrl})\n`);
 
   let stopping = false;
@@ -137,4 +166,4 @@ const main = async (): Promise<void> => {
   process.on('SIGTERM', stop);
 };
 
-main().catch((e: unknown) => fail(`unexpected error: ${e instanceof Error ? e.stack ?? e.message : String(e)}`, 1));
+main().catch((e: unknown) => fail(`unexpected error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`, 1));

@@ -16,7 +16,14 @@ export interface ConfigOptions {
   /** Relay URLs of the deployment; when empty, this relay itself as the browser reached it. */
   relays: readonly string[];
   /** TURN servers with a coturn `use-auth-secret` secret: fresh credentials per response. */
-  turn?: { urls: readonly string[]; secret: Uint8Array; ttlSeconds: number; /** Advertise `iceTransportPolicy: "relay"`. */ only?: boolean } | undefined;
+  turn?:
+    | {
+        urls: readonly string[];
+        secret: Uint8Array;
+        ttlSeconds: number /** Advertise `iceTransportPolicy: "relay"`. */;
+        only?: boolean;
+      }
+    | undefined;
 }
 
 export const DEFAULT_CONFIG_OPTIONS: ConfigOptions = { strategy: 'nostr', secure: false, relays: [] };
@@ -26,9 +33,22 @@ export const DEFAULT_CONFIG_OPTIONS: ConfigOptions = { strategy: 'nostr', secure
  * browser reached us (so a LAN or proxied name works), else by the bound `fallbackHost`; or the
  * configured relay list. ICE servers only when TURN is configured: public STUN only adds delay offline.
  */
-export const buildAppConfig = (hostHeader: string | undefined, fallbackHost: string, options: ConfigOptions = DEFAULT_CONFIG_OPTIONS, nowUnix = Math.floor(Date.now() / 1000)): AppConfig => {
+export const buildAppConfig = (
+  hostHeader: string | undefined,
+  fallbackHost: string,
+  options: ConfigOptions = DEFAULT_CONFIG_OPTIONS,
+  nowUnix = Math.floor(Date.now() / 1000),
+): AppConfig => {
   const host = hostHeader !== undefined && isValidHostHeader(hostHeader) ? hostHeader : fallbackHost;
   const relays = options.relays.length > 0 ? [...options.relays] : [`${options.secure ? 'wss' : 'ws'}://${host}/`];
-  const iceServers = options.turn === undefined ? [] : [turnCredentials(options.turn.secret, options.turn.urls, nowUnix, options.turn.ttlSeconds)];
-  return { strategy: options.strategy, relays, iceServers, ...(options.turn?.only ? { iceTransportPolicy: 'relay' as const } : {}) };
+  const iceServers =
+    options.turn === undefined
+      ? []
+      : [turnCredentials(options.turn.secret, options.turn.urls, nowUnix, options.turn.ttlSeconds)];
+  return {
+    strategy: options.strategy,
+    relays,
+    iceServers,
+    ...(options.turn?.only ? { iceTransportPolicy: 'relay' as const } : {}),
+  };
 };

@@ -50,23 +50,30 @@ export interface HubContext {
  * `chargeOut` bills the receiving connection (and its group) for what it is sent: best effort, never
  * dropping a message, so a connection that pulls much output has that much less budget for its own frames.
  */
-export const createSender = (limits: RelayLimits, metrics: Metrics, log: Logger, chargeOut: (conn: ClientConnection, units: number) => void = () => {}) => (conn: ClientConnection, message: unknown): boolean => {
-  const { socket } = conn;
-  if (!conn.open || socket.readyState !== WebSocket.OPEN) return false;
-  // A reader that stopped reading would otherwise make us buffer every message for it forever.
-  if (socket.bufferedAmount > limits.maxBufferedBytes) {
-    metrics.refused('slow_consumer');
-    log('slow_consumer', { conn: conn.id, ip: conn.ipHash, buffered: socket.bufferedAmount });
-    conn.open = false;
-    socket.terminate();
-    return false;
-  }
-  const text = JSON.stringify(message);
-  const cost = sendCost(text.length);
-  if (cost > 0) chargeOut(conn, cost);
-  socket.send(text);
-  return true;
-};
+export const createSender =
+  (
+    limits: RelayLimits,
+    metrics: Metrics,
+    log: Logger,
+    chargeOut: (conn: ClientConnection, units: number) => void = () => {},
+  ) =>
+  (conn: ClientConnection, message: unknown): boolean => {
+    const { socket } = conn;
+    if (!conn.open || socket.readyState !== WebSocket.OPEN) return false;
+    // A reader that stopped reading would otherwise make us buffer every message for it forever.
+    if (socket.bufferedAmount > limits.maxBufferedBytes) {
+      metrics.refused('slow_consumer');
+      log('slow_consumer', { conn: conn.id, ip: conn.ipHash, buffered: socket.bufferedAmount });
+      conn.open = false;
+      socket.terminate();
+      return false;
+    }
+    const text = JSON.stringify(message);
+    const cost = sendCost(text.length);
+    if (cost > 0) chargeOut(conn, cost);
+    socket.send(text);
+    return true;
+  };
 
 /** A protocol spoken over the relay's WebSocket (NIP-01 subset, WebTorrent tracker). */
 export interface ProtocolHub {

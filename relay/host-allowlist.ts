@@ -15,7 +15,9 @@ export interface HostAllowlist {
 /** The host name of a `host[:port]` header, lower-cased, without a trailing dot; brackets kept for IPv6. */
 export const hostName = (hostHeader: string): string | undefined => {
   if (!isValidHostHeader(hostHeader)) return undefined;
-  const name = hostHeader.startsWith('[') ? hostHeader.slice(0, hostHeader.indexOf(']') + 1) : (hostHeader.split(':', 1)[0] ?? '');
+  const name = hostHeader.startsWith('[')
+    ? hostHeader.slice(0, hostHeader.indexOf(']') + 1)
+    : (hostHeader.split(':', 1)[0] ?? '');
   return name.toLowerCase().replace(/\.$/, '');
 };
 
@@ -33,7 +35,8 @@ export interface HostAllowlistOptions {
   interfaceAddresses?: readonly string[];
 }
 
-const isLoopbackBind = (host: string): boolean => host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+const isLoopbackBind = (host: string): boolean =>
+  host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 
 export const createHostAllowlist = (options: HostAllowlistOptions): HostAllowlist => {
   const names = new Set<string>();

@@ -58,7 +58,13 @@ const NOT_BUILT =
   'Parley relay is running and signaling works, but the app is not built.\n' +
   'Run `npm run build` to create dist/, or pass --static <dir> pointing at a built app.\n';
 
-const reply = (req: IncomingMessage, res: ServerResponse, status: number, body: string, headers: OutgoingHttpHeaders = {}): void => {
+const reply = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  status: number,
+  body: string,
+  headers: OutgoingHttpHeaders = {},
+): void => {
   const bytes = Buffer.from(body, 'utf8');
   res.writeHead(status, {
     ...BASE_HEADERS,
@@ -103,7 +109,9 @@ const serveFile = (req: IncomingMessage, res: ServerResponse, file: { path: stri
 };
 
 /** Creates the HTTP side of the relay: `/config.json`, `/healthz` and the built app's static files. */
-export const createHttpHandler = (options: HttpHandlerOptions): ((req: IncomingMessage, res: ServerResponse) => void) => {
+export const createHttpHandler = (
+  options: HttpHandlerOptions,
+): ((req: IncomingMessage, res: ServerResponse) => void) => {
   const serveStatic = async (req: IncomingMessage, res: ServerResponse, target: string): Promise<void> => {
     const parsed = parseStaticPath(target);
     if (!parsed.ok) {
@@ -112,7 +120,10 @@ export const createHttpHandler = (options: HttpHandlerOptions): ((req: IncomingM
     }
     const segments = parsed.value;
     const isIndex = segments.length === 0 || (segments.length === 1 && segments[0] === 'index.html');
-    const file = options.staticDir === undefined ? undefined : await findFile(options.staticDir, isIndex ? ['index.html'] : segments);
+    const file =
+      options.staticDir === undefined
+        ? undefined
+        : await findFile(options.staticDir, isIndex ? ['index.html'] : segments);
     if (file !== undefined) {
       serveFile(req, res, file);
       return;
@@ -129,7 +140,12 @@ export const createHttpHandler = (options: HttpHandlerOptions): ((req: IncomingM
     if (host !== undefined && !options.allowsHost(host)) {
       options.refused('host');
       const valid = isValidHostHeader(host);
-      reply(req, res, valid ? 421 : 400, valid ? 'this relay does not answer for that host name\n' : 'bad Host header\n');
+      reply(
+        req,
+        res,
+        valid ? 421 : 400,
+        valid ? 'this relay does not answer for that host name\n' : 'bad Host header\n',
+      );
       return;
     }
     const path = target.split(/[?#]/, 1)[0] ?? '';
@@ -152,7 +168,9 @@ export const createHttpHandler = (options: HttpHandlerOptions): ((req: IncomingM
     if (path === '/metrics') {
       if (!options.mayReadMetrics(req)) {
         options.refused('metrics_auth');
-        reply(req, res, 401, 'metrics need Authorization: Bearer <--metrics-token>, or a loopback client\n', { 'WWW-Authenticate': 'Bearer' });
+        reply(req, res, 401, 'metrics need Authorization: Bearer <--metrics-token>, or a loopback client\n', {
+          'WWW-Authenticate': 'Bearer',
+        });
         return;
       }
       reply(req, res, 200, options.metrics(), { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' });

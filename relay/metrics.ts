@@ -36,9 +36,31 @@ export type RefusalReason =
   /** Too many events (of the connection, or in all) are waiting for their signature check. */
   | 'verify_queue';
 
-const REASONS: readonly RefusalReason[] = ['origin', 'token', 'capacity', 'ip_connections', 'rate', 'size', 'room_full', 'invalid', 'blocked', 'subscriptions', 'slow_consumer',
-  'host', 'bad_request', 'half_open', 'flood', 'fragments', 'metrics_auth',
-  'duplicate', 'stale', 'seat_held', 'readers', 'budget', 'verify_queue'];
+const REASONS: readonly RefusalReason[] = [
+  'origin',
+  'token',
+  'capacity',
+  'ip_connections',
+  'rate',
+  'size',
+  'room_full',
+  'invalid',
+  'blocked',
+  'subscriptions',
+  'slow_consumer',
+  'host',
+  'bad_request',
+  'half_open',
+  'flood',
+  'fragments',
+  'metrics_auth',
+  'duplicate',
+  'stale',
+  'seat_held',
+  'readers',
+  'budget',
+  'verify_queue',
+];
 
 export type Protocol = 'nostr' | 'tracker';
 
@@ -91,7 +113,9 @@ export const createMetrics = (): Metrics => {
         `parley_relay_connections_open ${open}`,
         '# HELP parley_relay_messages_total Client frames handled, by protocol.',
         '# TYPE parley_relay_messages_total counter',
-        ...(Object.keys(messages) as Protocol[]).map((p) => `parley_relay_messages_total{protocol="${p}"} ${messages[p]}`),
+        ...(Object.keys(messages) as Protocol[]).map(
+          (p) => `parley_relay_messages_total{protocol="${p}"} ${messages[p]}`,
+        ),
         '# HELP parley_relay_forwarded_total Frames forwarded to other clients.',
         '# TYPE parley_relay_forwarded_total counter',
         `parley_relay_forwarded_total ${forwarded}`,

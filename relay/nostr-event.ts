@@ -8,8 +8,7 @@ export { computeEventId } from './schnorr-verifier.js';
 const HEX64 = /^[0-9a-f]{64}$/;
 const HEX128 = /^[0-9a-f]{128}$/;
 
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** NIP-01: kinds 20000–29999 are ephemeral, relayed to live subscribers and never stored. */
 export const isEphemeralKind = (kind: number): boolean => kind >= 20000 && kind < 30000;

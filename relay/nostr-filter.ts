@@ -5,8 +5,7 @@ import type { NostrEvent, NostrFilter, TagCondition } from './nostr-types.js';
 const HEX64 = /^[0-9a-f]{64}$/;
 const TAG_KEY = /^#[A-Za-z]$/;
 
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 const isTimestamp = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 
@@ -50,7 +49,9 @@ export const parseFilter = (raw: unknown, policy?: FilterPolicy): Result<NostrFi
   const tags: TagCondition[] = [];
   for (const [key, value] of Object.entries(raw)) {
     if (policy !== undefined && TAG_KEY.test(key) && !policy.tagNames.has(key.slice(1))) {
-      return err(`filter tag ${JSON.stringify(key)} is not supported: this relay only forwards topic-tagged signaling (${[...policy.tagNames].map((t) => `"#${t}"`).join(', ')})`);
+      return err(
+        `filter tag ${JSON.stringify(key)} is not supported: this relay only forwards topic-tagged signaling (${[...policy.tagNames].map((t) => `"#${t}"`).join(', ')})`,
+      );
     }
     if (policy !== undefined && !policy.idsAndAuthors && (key === 'ids' || key === 'authors')) {
       return err(`filter field "${key}" is not supported: this relay only forwards topic-tagged signaling`);

@@ -20,7 +20,6 @@ import { createVerifyQueue, DEFAULT_VERIFY_QUEUE_LIMITS, type VerifyQueueLimits 
 /** Trystero tags every event with its topic as `["x", topic]` and filters on `#x`. */
 const TOPIC_TAG = 'x';
 
-
 interface Subscription {
   filters: NostrFilter[];
   topics: Set<string>;
@@ -66,13 +65,19 @@ const topicsOf = (filters: readonly NostrFilter[]): Set<string> | string => {
   const topics = new Set<string>();
   for (const filter of filters) {
     const condition = filter.tags.find((t) => t.name === TOPIC_TAG);
-    if (condition === undefined) return 'every filter needs a "#x" list of topics (this relay only forwards topic-tagged signaling)';
+    if (condition === undefined)
+      return 'every filter needs a "#x" list of topics (this relay only forwards topic-tagged signaling)';
     for (const value of condition.values) topics.add(value);
   }
   return topics;
 };
 
-const answered = (eventId: string, accepted: boolean, reason: string): MessageError => ({ type: 'answered-event', eventId, accepted, reason });
+const answered = (eventId: string, accepted: boolean, reason: string): MessageError => ({
+  type: 'answered-event',
+  eventId,
+  accepted,
+  reason,
+});
 
 /**
  * The NIP-01 subset Trystero's Nostr strategy uses, as an ephemeral forwarder: signed ephemeral
@@ -93,22 +98,32 @@ export const createNostrHub = (
   // Filters name topics with `#x` and nothing else: other tags and id/author lists are refused as
   // they are read, and so is any list longer than a connection may follow topics (Trystero's kinds
   // list has one kind per topic), before a set is built from it.
-  const filterPolicy: FilterPolicy = { tagNames: new Set([TOPIC_TAG]), idsAndAuthors: false, maxValuesPerField: limits.maxTopicsPerConnection };
+  const filterPolicy: FilterPolicy = {
+    tagNames: new Set([TOPIC_TAG]),
+    idsAndAuthors: false,
+    maxValuesPerField: limits.maxTopicsPerConnection,
+  };
   const states = new Map<ClientConnection, NostrConnection>();
   /** topic → subscribed connection → ids of its subscriptions that name the topic. */
   const subscribers = new Map<string, Map<ClientConnection, Set<string>>>();
-  const roster = createTopicRoster<ClientConnection>({ maxPeers: () => limits.maxPeersPerTopic, idleMs: () => limits.topicIdleMs });
+  const roster = createTopicRoster<ClientConnection>({
+    maxPeers: () => limits.maxPeersPerTopic,
+    idleMs: () => limits.topicIdleMs,
+  });
   // An id need not be remembered past twice the window: by then the event is refused as stale anyway.
   const forwarded = createReplayCache<Forwarded>(limits.replayCacheSize, 2 * limits.eventWindowSeconds * 1000, now);
   /** Orders forwards and REQs: a subscription made after an event was forwarded has not seen it. */
   let seq = 0;
   /** topic → sequence number of the latest REQ that named it (while anyone subscribes to it). */
   const latestReq = new Map<string, number>();
-  const probe = createSeatProbe(() => limits.seatProbeMs, (holder) => {
-    ctx.log('seat_holder_dead', { conn: holder.id, ip: holder.ipHash });
-    holder.open = false;
-    holder.socket.terminate();
-  });
+  const probe = createSeatProbe(
+    () => limits.seatProbeMs,
+    (holder) => {
+      ctx.log('seat_holder_dead', { conn: holder.id, ip: holder.ipHash });
+      holder.open = false;
+      holder.socket.terminate();
+    },
+  );
 
   const stateOf = (conn: ClientConnection): NostrConnection => {
     let state = states.get(conn);
@@ -124,7 +139,8 @@ export const createNostrHub = (
   /** Connections reading the topic without a seat in it. */
   const readerCount = (topic: string, except: ClientConnection, at: number): number => {
     let count = 0;
-    for (const conn of subscribers.get(topic)?.keys() ?? []) if (conn !== except && !roster.isSeated(topic, conn, at)) count += 1;
+    for (const conn of subscribers.get(topic)?.keys() ?? [])
+      if (conn !== except && !roster.isSeated(topic, conn, at)) count += 1;
     return count;
   };
 
@@ -172,7 +188,10 @@ export const createNostrHub = (
     const replaced = state.subscriptions.get(subId);
     if (replaced === undefined && state.subscriptions.size >= limits.maxSubscriptionsPerConnection) {
       ctx.refuse(conn, 'subscriptions');
-      notice(conn, `REQ refused: at most ${limits.maxSubscriptionsPerConnection} subscriptions per connection; CLOSE one first`);
+      notice(
+        conn,
+        `REQ refused: at most ${limits.maxSubscriptionsPerConnection} subscriptions per connection; CLOSE one first`,
+      );
       return;
     }
     const others = new Set<string>();
@@ -194,12 +213,22 @@ export const createNostrHub = (
       const ids = subscribers.get(name)?.get(conn);
       if (ids !== undefined && !ids.has(subId) && ids.size >= limits.maxSubscriptionsPerTopicPerConnection) {
         ctx.refuse(conn, 'subscriptions');
-        notice(conn, `REQ refused: at most ${limits.maxSubscriptionsPerTopicPerConnection} subscriptions per topic per connection`);
+        notice(
+          conn,
+          `REQ refused: at most ${limits.maxSubscriptionsPerTopicPerConnection} subscriptions per topic per connection`,
+        );
         return;
       }
-      if (ids === undefined && !couldBeSeated(conn, state, name, at) && readerCount(name, conn, at) >= limits.maxReadersPerTopic) {
+      if (
+        ids === undefined &&
+        !couldBeSeated(conn, state, name, at) &&
+        readerCount(name, conn, at) >= limits.maxReadersPerTopic
+      ) {
         ctx.refuse(conn, 'readers');
-        notice(conn, `REQ refused: topic ${name.slice(0, 16)} already has ${limits.maxReadersPerTopic} readers besides its peers`);
+        notice(
+          conn,
+          `REQ refused: topic ${name.slice(0, 16)} already has ${limits.maxReadersPerTopic} readers besides its peers`,
+        );
         return;
       }
     }
@@ -244,35 +273,46 @@ export const createNostrHub = (
    * Runs before an event's hash and signature are checked. Replays and stale events are answered
    * here without that work, and the check itself is charged first.
    */
-  const beforeVerify = (conn: ClientConnection) => (claim: { id: string; createdAt: unknown }): MessageError | undefined => {
-    const seen = forwarded.get(claim.id);
-    if (seen !== undefined && !isAuthorsResend(conn, seen) && (latestReq.get(seen.topic) ?? 0) < seen.seq) {
-      // An exact replay, and nobody subscribed to its topic since it was forwarded: NIP-01's
-      // duplicate answer, without checking it. It is not forwarded again and grants nothing.
-      ctx.refuse(conn, 'duplicate');
-      return answered(claim.id, true, 'duplicate: already forwarded');
-    }
-    if (typeof claim.createdAt === 'number' && Math.abs(claim.createdAt - now() / 1000) > limits.eventWindowSeconds) {
-      // Outside the window: a replay of an old capture (also one dated 2001), or a device whose clock
-      // is far off. `rate-limited:` rather than `invalid:`: Trystero retires a relay for the page's
-      // whole life on any other OK-false prefix, and a page whose clock gets corrected (NTP) should
-      // find this relay still there; rate-limited only makes it back off (60 s up to 15 min), which
-      // is also what such a client should do. The attacker gains nothing from either answer.
-      ctx.refuse(conn, 'stale');
-      return answered(claim.id, false, `rate-limited: created_at is more than ${limits.eventWindowSeconds} s from the relay's clock; check this device's clock`);
-    }
-    if (!ctx.charge(conn, COST.signatureCheck)) {
-      ctx.refuse(conn, 'budget');
-      return answered(claim.id, false, 'rate-limited: signature checks are budgeted; slow down');
-    }
-    return undefined;
-  };
+  const beforeVerify =
+    (conn: ClientConnection) =>
+    (claim: { id: string; createdAt: unknown }): MessageError | undefined => {
+      const seen = forwarded.get(claim.id);
+      if (seen !== undefined && !isAuthorsResend(conn, seen) && (latestReq.get(seen.topic) ?? 0) < seen.seq) {
+        // An exact replay, and nobody subscribed to its topic since it was forwarded: NIP-01's
+        // duplicate answer, without checking it. It is not forwarded again and grants nothing.
+        ctx.refuse(conn, 'duplicate');
+        return answered(claim.id, true, 'duplicate: already forwarded');
+      }
+      if (typeof claim.createdAt === 'number' && Math.abs(claim.createdAt - now() / 1000) > limits.eventWindowSeconds) {
+        // Outside the window: a replay of an old capture (also one dated 2001), or a device whose clock
+        // is far off. `rate-limited:` rather than `invalid:`: Trystero retires a relay for the page's
+        // whole life on any other OK-false prefix, and a page whose clock gets corrected (NTP) should
+        // find this relay still there; rate-limited only makes it back off (60 s up to 15 min), which
+        // is also what such a client should do. The attacker gains nothing from either answer.
+        ctx.refuse(conn, 'stale');
+        return answered(
+          claim.id,
+          false,
+          `rate-limited: created_at is more than ${limits.eventWindowSeconds} s from the relay's clock; check this device's clock`,
+        );
+      }
+      if (!ctx.charge(conn, COST.signatureCheck)) {
+        ctx.refuse(conn, 'budget');
+        return answered(claim.id, false, 'rate-limited: signature checks are budgeted; slow down');
+      }
+      return undefined;
+    };
 
   /** The event's topic, or undefined after refusing an event this relay never forwards (no signature needed to tell). */
   const forwardableTopic = (conn: ClientConnection, event: NostrEvent): string | undefined => {
     if (!isEphemeralKind(event.kind)) {
       ctx.refuse(conn, 'blocked');
-      ctx.send(conn, ['OK', event.id, false, 'blocked: this relay only forwards ephemeral events (kinds 20000-29999) and stores nothing']);
+      ctx.send(conn, [
+        'OK',
+        event.id,
+        false,
+        'blocked: this relay only forwards ephemeral events (kinds 20000-29999) and stores nothing',
+      ]);
       return undefined;
     }
     const name = topicOf(event);
@@ -306,7 +346,12 @@ export const createNostrHub = (
 
   const refuseQueued = (conn: ClientConnection, eventId: string): void => {
     ctx.refuse(conn, 'verify_queue');
-    ctx.send(conn, ['OK', eventId, false, 'rate-limited: too many events are waiting for their signature check; slow down']);
+    ctx.send(conn, [
+      'OK',
+      eventId,
+      false,
+      'rate-limited: too many events are waiting for their signature check; slow down',
+    ]);
   };
 
   /** Runs a REQ or CLOSE after the connection's events still waiting for their check. */
@@ -331,17 +376,28 @@ export const createNostrHub = (
     if (!state.keys.has(event.pubkey)) {
       if (state.keys.size >= limits.maxKeysPerConnection) {
         ctx.refuse(conn, 'rate');
-        ctx.send(conn, ['OK', event.id, false, `rate-limited: at most ${limits.maxKeysPerConnection} keys per connection`]);
+        ctx.send(conn, [
+          'OK',
+          event.id,
+          false,
+          `rate-limited: at most ${limits.maxKeysPerConnection} keys per connection`,
+        ]);
         return;
       }
       state.keys.add(event.pubkey);
       // A page's key becomes known with its first (fresh, verified) event: it now takes part in the topics it reads (its own "self" topic).
-      for (const sub of state.subscriptions.values()) for (const t of sub.topics) roster.claim(t, event.pubkey, conn, at, true);
+      for (const sub of state.subscriptions.values())
+        for (const t of sub.topics) roster.claim(t, event.pubkey, conn, at, true);
     }
     const seatedIn = roster.topicsOf(conn);
     if (!seatedIn.has(name) && seatedIn.size >= limits.maxTopicsPerConnection) {
       ctx.refuse(conn, 'rate');
-      ctx.send(conn, ['OK', event.id, false, `rate-limited: at most ${limits.maxTopicsPerConnection} topics per connection`]);
+      ctx.send(conn, [
+        'OK',
+        event.id,
+        false,
+        `rate-limited: at most ${limits.maxTopicsPerConnection} topics per connection`,
+      ]);
       return;
     }
     const claim = roster.claim(name, event.pubkey, conn, at, isSubscribed(conn, name));
@@ -374,7 +430,8 @@ export const createNostrHub = (
       if (subscriberState === undefined || !subscriber.open) continue;
       for (const subId of subIds) {
         const sub = subscriberState.subscriptions.get(subId);
-        if (sub !== undefined && sub.createdSeq > afterSeq && matchesAny(event, sub.filters)) recipients.push([subscriber, subId]);
+        if (sub !== undefined && sub.createdSeq > afterSeq && matchesAny(event, sub.filters))
+          recipients.push([subscriber, subId]);
       }
     }
     return recipients;
@@ -415,7 +472,11 @@ export const createNostrHub = (
   return {
     handleFrame(conn, frame) {
       // Bytes in were charged by the server as the frame arrived (frameCost), before any parsing.
-      const parsed = parseClientMessage(frame, { beforeVerify: beforeVerify(conn), filterPolicy, deferVerification: true });
+      const parsed = parseClientMessage(frame, {
+        beforeVerify: beforeVerify(conn),
+        filterPolicy,
+        deferVerification: true,
+      });
       if (!parsed.ok) {
         const failure = parsed.error;
         if (failure.type === 'answered-event') {
@@ -423,7 +484,8 @@ export const createNostrHub = (
           return;
         }
         ctx.refuse(conn, 'invalid');
-        if (failure.type === 'rejected-event') ctx.send(conn, ['OK', failure.eventId, false, `invalid: ${failure.reason}`]);
+        if (failure.type === 'rejected-event')
+          ctx.send(conn, ['OK', failure.eventId, false, `invalid: ${failure.reason}`]);
         else notice(conn, failure.reason);
         return;
       }
@@ -436,7 +498,10 @@ export const createNostrHub = (
         case 'REQ':
           if (!inOrder(conn, frame.length, () => handleReq(conn, message.subId, message.filters))) {
             ctx.refuse(conn, 'verify_queue');
-            notice(conn, 'rate-limited: REQ refused, too many of this connection\'s events are waiting for their signature check; slow down');
+            notice(
+              conn,
+              "rate-limited: REQ refused, too many of this connection's events are waiting for their signature check; slow down",
+            );
           }
           return;
         case 'CLOSE':

@@ -47,7 +47,9 @@ const parseEventMessage = (args: unknown[], options: ParseOptions): Result<Clien
   if (options.deferVerification === true) {
     const shaped = parseEventShape(raw);
     if (shaped.ok) return ok({ type: 'UNVERIFIED_EVENT', event: shaped.value });
-    return claimedId === undefined ? notice(`invalid event: ${shaped.error}`) : err({ type: 'rejected-event', eventId: claimedId, reason: shaped.error });
+    return claimedId === undefined
+      ? notice(`invalid event: ${shaped.error}`)
+      : err({ type: 'rejected-event', eventId: claimedId, reason: shaped.error });
   }
   const event = parseEvent(raw);
   if (event.ok) return ok({ type: 'EVENT', event: event.value });
@@ -61,7 +63,8 @@ const parseReqMessage = (args: unknown[], options: ParseOptions): Result<ClientM
   if (!subId.ok) return notice(`REQ: ${subId.error}`);
   const rawFilters = args.slice(1);
   if (rawFilters.length === 0) return notice('REQ needs at least one filter');
-  if (rawFilters.length > LIMITS.maxFiltersPerReq) return notice(`REQ has more than ${LIMITS.maxFiltersPerReq} filters`);
+  if (rawFilters.length > LIMITS.maxFiltersPerReq)
+    return notice(`REQ has more than ${LIMITS.maxFiltersPerReq} filters`);
   const filters: NostrFilter[] = [];
   for (const raw of rawFilters) {
     const filter = parseFilter(raw, options.filterPolicy);
@@ -85,7 +88,8 @@ const VERB = /^\s*\[\s*"(EVENT|REQ|CLOSE)"/;
  * without parsing the frame: lets the relay refuse an oversized REQ before it costs a parse.
  * Undefined when the frame does not start like a NIP-01 message (it is then parsed and refused as usual).
  */
-export const peekVerb = (head: string): 'EVENT' | 'REQ' | 'CLOSE' | undefined => VERB.exec(head)?.[1] as 'EVENT' | 'REQ' | 'CLOSE' | undefined;
+export const peekVerb = (head: string): 'EVENT' | 'REQ' | 'CLOSE' | undefined =>
+  VERB.exec(head)?.[1] as 'EVENT' | 'REQ' | 'CLOSE' | undefined;
 
 /** Whether a frame of `bytes` starting with `head` is a REQ or CLOSE larger than any this relay accepts. */
 export const isOversizedSubscription = (head: string, bytes: number): boolean => {
@@ -116,6 +120,10 @@ export const parseClientMessage = (frame: string, options: ParseOptions = {}): R
     case 'CLOSE':
       return parseCloseMessage(args);
     default:
-      return notice(typeof verb === 'string' ? `unsupported message type ${JSON.stringify(verb.slice(0, 20))}` : 'message type must be a string');
+      return notice(
+        typeof verb === 'string'
+          ? `unsupported message type ${JSON.stringify(verb.slice(0, 20))}`
+          : 'message type must be a string',
+      );
   }
 };

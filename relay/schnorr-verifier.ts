@@ -29,7 +29,9 @@ export const jsVerifier: EventVerifier = {
     // verify() returns false for bad points/scalars; it only throws on wrong byte lengths, which
     // the caller's hex checks rule out. The catch keeps a library surprise from reaching the socket.
     try {
-      return schnorr.verify(hexToBytes(event.sig), hexToBytes(event.id), hexToBytes(event.pubkey)) ? 'valid' : 'bad-signature';
+      return schnorr.verify(hexToBytes(event.sig), hexToBytes(event.id), hexToBytes(event.pubkey))
+        ? 'valid'
+        : 'bad-signature';
     } catch {
       return 'bad-signature';
     }
@@ -75,15 +77,22 @@ export interface VerifierChoice {
  * otherwise WASM, unless it fails to load or fails a known-answer self-test. `loadWasm` is there
  * so a test can hand it a loader that fails.
  */
-export const chooseVerifier = async (wanted: string | undefined, loadWasm: () => Promise<EventVerifier> = createWasmVerifier): Promise<VerifierChoice> => {
+export const chooseVerifier = async (
+  wanted: string | undefined,
+  loadWasm: () => Promise<EventVerifier> = createWasmVerifier,
+): Promise<VerifierChoice> => {
   if (wanted === 'js') return { verifier: jsVerifier, fallbackReason: 'PARLEY_RELAY_VERIFIER=js' };
   try {
     const wasm = await loadWasm();
     const failed = selfTest(wasm);
-    if (failed !== undefined) return { verifier: jsVerifier, fallbackReason: `WASM verifier failed its self-test: ${failed}` };
+    if (failed !== undefined)
+      return { verifier: jsVerifier, fallbackReason: `WASM verifier failed its self-test: ${failed}` };
     return { verifier: wasm };
   } catch (e) {
-    return { verifier: jsVerifier, fallbackReason: `WASM verifier did not load: ${e instanceof Error ? e.message : String(e)}` };
+    return {
+      verifier: jsVerifier,
+      fallbackReason: `WASM verifier did not load: ${e instanceof Error ? e.message : String(e)}`,
+    };
   }
 };
 
@@ -91,7 +100,13 @@ export const chooseVerifier = async (wanted: string | undefined, loadWasm: () =>
 const signedKnownEvent = (): NostrEvent => {
   const secret = new Uint8Array(32);
   secret[31] = 3;
-  const fields = { pubkey: bytesToHex(schnorr.getPublicKey(secret)), created_at: 1_700_000_000, kind: 24242, tags: [['x', 'self-test']], content: 'parley relay self-test' };
+  const fields = {
+    pubkey: bytesToHex(schnorr.getPublicKey(secret)),
+    created_at: 1_700_000_000,
+    kind: 24242,
+    tags: [['x', 'self-test']],
+    content: 'parley relay self-test',
+  };
   const id = computeEventId(fields);
   return { ...fields, id, sig: bytesToHex(schnorr.sign(hexToBytes(id), secret, new Uint8Array(32))) };
 };

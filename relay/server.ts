@@ -160,10 +160,20 @@ export const createRelay = (options: RelayOptions): Relay => {
     requestTimeout: Math.max(limits.requestTimeoutMs, limits.headersTimeoutMs),
     connectionsCheckingInterval: Math.min(1000, limits.headersTimeoutMs),
   };
-  const server: Server = options.tls === undefined
-    ? createHttpServer(httpOptions)
-    : createHttpsServer({ ...httpOptions, cert: options.tls.cert, key: options.tls.key, handshakeTimeout: limits.headersTimeoutMs });
-  const configured = new Set([...(options.allowedOrigins ?? []), ...(options.publicOrigins ?? [])].map((o) => o.toLowerCase().replace(/\/$/, '')));
+  const server: Server =
+    options.tls === undefined
+      ? createHttpServer(httpOptions)
+      : createHttpsServer({
+          ...httpOptions,
+          cert: options.tls.cert,
+          key: options.tls.key,
+          handshakeTimeout: limits.headersTimeoutMs,
+        });
+  const configured = new Set(
+    [...(options.allowedOrigins ?? []), ...(options.publicOrigins ?? [])].map((o) =>
+      o.toLowerCase().replace(/\/$/, ''),
+    ),
+  );
   const allowAnyOrigin = configured.has('*');
   const hosts = createHostAllowlist({
     bindHost: options.host,
@@ -180,10 +190,16 @@ export const createRelay = (options: RelayOptions): Relay => {
 
   const address = (): RelayAddress => {
     const bound = server.address();
-    if (bound === null || typeof bound === 'string') throw new Error('relay is not listening yet; await relay.ready first');
+    if (bound === null || typeof bound === 'string')
+      throw new Error('relay is not listening yet; await relay.ready first');
     const { address: host, port } = bound satisfies AddressInfo;
     const hostPort = `${urlHost(host)}:${port}`;
-    return { host, port, url: `${secure ? 'https' : 'http'}://${hostPort}/`, wsUrl: `${secure ? 'wss' : 'ws'}://${hostPort}/` };
+    return {
+      host,
+      port,
+      url: `${secure ? 'https' : 'http'}://${hostPort}/`,
+      wsUrl: `${secure ? 'wss' : 'ws'}://${hostPort}/`,
+    };
   };
   const boundHostPort = (): string => new URL(address().url).host;
 
@@ -192,7 +208,8 @@ export const createRelay = (options: RelayOptions): Relay => {
     const o = origin.toLowerCase();
     if (allowAnyOrigin || configured.has(o)) return true;
     const scheme = secure ? 'https' : 'http';
-    if (hostHeader !== undefined && isValidHostHeader(hostHeader) && o === `${scheme}://${hostHeader.toLowerCase()}`) return true;
+    if (hostHeader !== undefined && isValidHostHeader(hostHeader) && o === `${scheme}://${hostHeader.toLowerCase()}`)
+      return true;
     return o === `${scheme}://${boundHostPort()}`;
   };
 
@@ -288,7 +305,11 @@ export const createRelay = (options: RelayOptions): Relay => {
       return false;
     },
   };
-  const verifyPool = createVerifyPool({ workers: options.verifyWorkers ?? defaultVerifyWorkers(), verifier: eventVerifier, log });
+  const verifyPool = createVerifyPool({
+    workers: options.verifyWorkers ?? defaultVerifyWorkers(),
+    verifier: eventVerifier,
+    log,
+  });
   const nostr = createNostrHub(ctx, verifyPool);
   const tracker = createTrackerHub(ctx);
   const hubs: readonly ProtocolHub[] = [nostr, tracker];
@@ -331,19 +352,27 @@ export const createRelay = (options: RelayOptions): Relay => {
   // Registered before the handler below, so the head counts as finished whatever the handler does.
   server.on('request', (req: IncomingMessage) => headDone(req.socket));
 
-  server.on('request', createHttpHandler({
-    staticDir: options.staticDir,
-    fallbackHost: boundHostPort,
-    log: (message) => log('http_error', { message }),
-    config: { strategy: options.config?.strategy ?? 'nostr', relays: options.config?.relays ?? [], turn: options.config?.turn, secure },
-    connectSources: [...(options.connectSources ?? []), ...(options.config?.relays ?? [])],
-    secure,
-    isAllowedOrigin,
-    allowsHost: hosts.allows,
-    mayReadMetrics,
-    refused: (reason) => metrics.refused(reason),
-    metrics: () => metrics.render({ topics: nostr.topicCount + tracker.topicCount }),
-  }));
+  server.on(
+    'request',
+    createHttpHandler({
+      staticDir: options.staticDir,
+      fallbackHost: boundHostPort,
+      log: (message) => log('http_error', { message }),
+      config: {
+        strategy: options.config?.strategy ?? 'nostr',
+        relays: options.config?.relays ?? [],
+        turn: options.config?.turn,
+        secure,
+      },
+      connectSources: [...(options.connectSources ?? []), ...(options.config?.relays ?? [])],
+      secure,
+      isAllowedOrigin,
+      allowsHost: hosts.allows,
+      mayReadMetrics,
+      refused: (reason) => metrics.refused(reason),
+      metrics: () => metrics.render({ topics: nostr.topicCount + tracker.topicCount }),
+    }),
+  );
 
   const wss = new WebSocketServer({
     noServer: true,
@@ -358,7 +387,11 @@ export const createRelay = (options: RelayOptions): Relay => {
 
   const handleMessage = (conn: ClientConnection, data: RawData, isBinary: boolean): void => {
     if (!conn.open) return;
-    const bytes = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : data instanceof ArrayBuffer ? data.byteLength : data.length;
+    const bytes = Array.isArray(data)
+      ? data.reduce((n, b) => n + b.length, 0)
+      : data instanceof ArrayBuffer
+        ? data.byteLength
+        : data.length;
     // Bytes in are charged as the frame arrives, before any parsing; the frame is read only as far
     // as its first bytes until it has passed every check that needs no more (a 128 KiB frame
     // refused for rate or size is never decoded).
@@ -461,7 +494,9 @@ export const createRelay = (options: RelayOptions): Relay => {
       log('refused', { reason, ip: hashIp(ip), status });
     }
     const body = `${text}\n`;
-    socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+    socket.end(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    );
   };
 
   // Every check lives in checkUpgrade (upgrade-guard.ts), which cannot throw on client input.
@@ -568,11 +603,13 @@ export const createRelay = (options: RelayOptions): Relay => {
           r();
         }, options.drainMs ?? 2000).unref();
       });
-      void drained.then(() => {
-        // Idle keep-alive HTTP connections would otherwise hold close() open for seconds.
-        server.closeAllConnections();
-        return Promise.all([serverClosed, verifyPool.close()]);
-      }).then(() => resolvePromise());
+      void drained
+        .then(() => {
+          // Idle keep-alive HTTP connections would otherwise hold close() open for seconds.
+          server.closeAllConnections();
+          return Promise.all([serverClosed, verifyPool.close()]);
+        })
+        .then(() => resolvePromise());
     });
     return closing;
   };
@@ -584,5 +621,11 @@ export const createRelay = (options: RelayOptions): Relay => {
     return { connections: connections.size, topics: nostr.topicCount + tracker.topicCount, ips };
   };
 
-  return { ready, address, stats, metrics: () => metrics.render({ topics: nostr.topicCount + tracker.topicCount }), close };
+  return {
+    ready,
+    address,
+    stats,
+    metrics: () => metrics.render({ topics: nostr.topicCount + tracker.topicCount }),
+    close,
+  };
 };

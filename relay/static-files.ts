@@ -43,9 +43,11 @@ export const parseStaticPath = (target: string): Result<string[], PathRefusal> =
   } catch {
     return err({ status: 400, reason: 'malformed percent-encoding' });
   }
-  if (decoded.includes('\0') || decoded.includes('\\')) return err({ status: 400, reason: 'forbidden character in path' });
+  if (decoded.includes('\0') || decoded.includes('\\'))
+    return err({ status: 400, reason: 'forbidden character in path' });
   const segments = decoded.split('/').filter((s) => s.length > 0);
-  if (segments.some((s) => s === '.' || s === '..')) return err({ status: 400, reason: 'dot segments are not allowed' });
+  if (segments.some((s) => s === '.' || s === '..'))
+    return err({ status: 400, reason: 'dot segments are not allowed' });
   // Dotfiles (.env, .git) are never part of a build we mean to publish.
   if (segments.some((s) => s.startsWith('.'))) return err({ status: 404, reason: 'not found' });
   return ok(segments);

@@ -61,7 +61,8 @@ export const createTopicRoster = <C extends RosterConnection>(options: RosterOpt
   const topics = new Map<string, Map<string, Seat<C>>>();
   const byConn = new Map<C, Map<string, Set<string>>>();
 
-  const isLive = (seat: Seat<C>, at: number): boolean => seat.conn.open && (seat.pinned || at - seat.lastActiveMs <= options.idleMs());
+  const isLive = (seat: Seat<C>, at: number): boolean =>
+    seat.conn.open && (seat.pinned || at - seat.lastActiveMs <= options.idleMs());
 
   const unindex = (conn: C, topic: string, peer: string): void => {
     const mine = byConn.get(conn);

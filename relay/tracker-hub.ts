@@ -14,19 +14,34 @@ import { parseTrackerMessage, type TrackerMessage } from './tracker-message.js';
 export const createTrackerHub = (ctx: HubContext): ProtocolHub => {
   const { limits, metrics, now } = ctx;
   // Trystero keeps announcing every `interval` while it is in a room, so three silent intervals mean it left.
-  const roster = createTopicRoster<ClientConnection>({ maxPeers: () => limits.maxPeersPerTopic, idleMs: () => limits.trackerIntervalSeconds * 3000 + 5000 });
-  const probe = createSeatProbe(() => limits.seatProbeMs, (holder) => {
-    ctx.log('seat_holder_dead', { conn: holder.id, ip: holder.ipHash });
-    holder.open = false;
-    holder.socket.terminate();
+  const roster = createTopicRoster<ClientConnection>({
+    maxPeers: () => limits.maxPeersPerTopic,
+    idleMs: () => limits.trackerIntervalSeconds * 3000 + 5000,
   });
+  const probe = createSeatProbe(
+    () => limits.seatProbeMs,
+    (holder) => {
+      ctx.log('seat_holder_dead', { conn: holder.id, ip: holder.ipHash });
+      holder.open = false;
+      holder.socket.terminate();
+    },
+  );
 
   const failure = (conn: ClientConnection, reason: string, infoHash?: string): void => {
-    ctx.send(conn, { action: 'announce', 'failure reason': reason, ...(infoHash === undefined ? {} : { info_hash: infoHash }) });
+    ctx.send(conn, {
+      action: 'announce',
+      'failure reason': reason,
+      ...(infoHash === undefined ? {} : { info_hash: infoHash }),
+    });
   };
 
   /** Sends to another peer, charging the sender for the bytes its message makes us send. */
-  const forward = (from: ClientConnection, to: ClientConnection, message: Record<string, unknown>, sdp: string): boolean => {
+  const forward = (
+    from: ClientConnection,
+    to: ClientConnection,
+    message: Record<string, unknown>,
+    sdp: string,
+  ): boolean => {
     if (!ctx.charge(from, ((sdp.length + 200) / 1024) * COST.perKiBOut)) {
       ctx.refuse(from, 'budget');
       return false;
@@ -66,7 +81,13 @@ export const createTrackerHub = (ctx: HubContext): ProtocolHub => {
       return;
     }
     const swarm = roster.seats(infoHash, at);
-    ctx.send(conn, { action: 'announce', interval: limits.trackerIntervalSeconds, info_hash: infoHash, complete: 0, incomplete: swarm.size });
+    ctx.send(conn, {
+      action: 'announce',
+      interval: limits.trackerIntervalSeconds,
+      info_hash: infoHash,
+      complete: 0,
+      incomplete: swarm.size,
+    });
     // As a WebTorrent tracker does: one offer to each other peer, never the same offer twice.
     let next = 0;
     let forwarded = 0;
@@ -75,7 +96,18 @@ export const createTrackerHub = (ctx: HubContext): ProtocolHub => {
       const offer = message.offers[next];
       if (offer === undefined) break;
       next += 1;
-      const sent = forward(conn, other.conn, { action: 'announce', offer: { type: 'offer', sdp: offer.sdp }, offer_id: offer.offerId, peer_id: peerId, info_hash: infoHash }, offer.sdp);
+      const sent = forward(
+        conn,
+        other.conn,
+        {
+          action: 'announce',
+          offer: { type: 'offer', sdp: offer.sdp },
+          offer_id: offer.offerId,
+          peer_id: peerId,
+          info_hash: infoHash,
+        },
+        offer.sdp,
+      );
       if (sent) forwarded += 1;
     }
     metrics.forwarded(forwarded);
@@ -91,13 +123,18 @@ export const createTrackerHub = (ctx: HubContext): ProtocolHub => {
     }
     const target = swarm.get(message.toPeerId);
     if (target === undefined) return; // it left; the answer has nobody to go to
-    const sent = forward(conn, target.conn, {
-      action: 'announce',
-      answer: { type: 'answer', sdp: message.sdp },
-      offer_id: message.offerId,
-      peer_id: message.peerId,
-      info_hash: message.infoHash,
-    }, message.sdp);
+    const sent = forward(
+      conn,
+      target.conn,
+      {
+        action: 'announce',
+        answer: { type: 'answer', sdp: message.sdp },
+        offer_id: message.offerId,
+        peer_id: message.peerId,
+        info_hash: message.infoHash,
+      },
+      message.sdp,
+    );
     if (sent) metrics.forwarded(1);
   };
 

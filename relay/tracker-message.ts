@@ -15,15 +15,27 @@ export type TrackerMessage =
   | { type: 'announce'; infoHash: string; peerId: string; numwant: number; offers: TrackerOffer[]; stopped: boolean }
   | { type: 'answer'; infoHash: string; peerId: string; toPeerId: string; offerId: string; sdp: string };
 
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 // info_hash and peer_id are 20-character strings: 20 raw bytes as latin1 (webtorrent) or 20 hex characters (Trystero).
 // biome-ignore lint/suspicious/noControlCharactersInRegex: any latin1 byte is a valid id byte, control bytes included.
 const ID20 = /^[\u0000-\u00ff]{20}$/;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: as ID20, any latin1 byte.
 const OFFER_ID = /^[\u0000-\u00ff]{1,40}$/;
-const KNOWN_FIELDS = new Set(['action', 'info_hash', 'peer_id', 'numwant', 'offers', 'answer', 'offer_id', 'to_peer_id', 'left', 'uploaded', 'downloaded', 'event']);
+const KNOWN_FIELDS = new Set([
+  'action',
+  'info_hash',
+  'peer_id',
+  'numwant',
+  'offers',
+  'answer',
+  'offer_id',
+  'to_peer_id',
+  'left',
+  'uploaded',
+  'downloaded',
+  'event',
+]);
 const EVENTS = new Set(['started', 'stopped', 'completed', 'update']);
 
 const parseSdp = (raw: unknown, type: 'offer' | 'answer'): Result<string> => {
@@ -45,7 +57,8 @@ const parseOffers = (raw: unknown): Result<TrackerOffer[]> => {
   for (const item of raw) {
     if (!isRecord(item)) return err('each offer must be an object');
     const offerId = item['offer_id'];
-    if (typeof offerId !== 'string' || !OFFER_ID.test(offerId)) return err('offer_id must be a string of 1 to 40 characters');
+    if (typeof offerId !== 'string' || !OFFER_ID.test(offerId))
+      return err('offer_id must be a string of 1 to 40 characters');
     const sdp = parseSdp(item['offer'], 'offer');
     if (!sdp.ok) return sdp;
     offers.push({ offerId, sdp: sdp.value });
@@ -63,7 +76,8 @@ export const parseTrackerMessage = (frame: string): Result<TrackerMessage> => {
     return err('frame is not valid JSON');
   }
   if (!isRecord(value)) return err('frame must be a JSON object');
-  for (const key of Object.keys(value)) if (!KNOWN_FIELDS.has(key)) return err(`unsupported field ${JSON.stringify(key.slice(0, 20))}`);
+  for (const key of Object.keys(value))
+    if (!KNOWN_FIELDS.has(key)) return err(`unsupported field ${JSON.stringify(key.slice(0, 20))}`);
   if (value['action'] !== 'announce') return err('only the announce action is supported');
   const infoHash = value['info_hash'];
   const peerId = value['peer_id'];
@@ -73,19 +87,22 @@ export const parseTrackerMessage = (frame: string): Result<TrackerMessage> => {
     if (value[field] !== undefined && !isCount(value[field])) return err(`${field} must be a non-negative integer`);
   }
   const event = value['event'];
-  if (event !== undefined && (typeof event !== 'string' || !EVENTS.has(event))) return err('event must be started, stopped, completed or update');
+  if (event !== undefined && (typeof event !== 'string' || !EVENTS.has(event)))
+    return err('event must be started, stopped, completed or update');
 
   if (value['answer'] !== undefined) {
     const sdp = parseSdp(value['answer'], 'answer');
     if (!sdp.ok) return sdp;
     const offerId = value['offer_id'];
     const toPeerId = value['to_peer_id'];
-    if (typeof offerId !== 'string' || !OFFER_ID.test(offerId)) return err('offer_id must be a string of 1 to 40 characters');
+    if (typeof offerId !== 'string' || !OFFER_ID.test(offerId))
+      return err('offer_id must be a string of 1 to 40 characters');
     if (typeof toPeerId !== 'string' || !ID20.test(toPeerId)) return err('to_peer_id must be a 20-character string');
     if (value['offers'] !== undefined) return err('an answer carries no offers');
     return ok({ type: 'answer', infoHash, peerId, toPeerId, offerId, sdp: sdp.value });
   }
-  if (value['offer_id'] !== undefined || value['to_peer_id'] !== undefined) return err('offer_id and to_peer_id belong to an answer');
+  if (value['offer_id'] !== undefined || value['to_peer_id'] !== undefined)
+    return err('offer_id and to_peer_id belong to an answer');
   const offers = parseOffers(value['offers']);
   if (!offers.ok) return offers;
   const numwant = typeof value['numwant'] === 'number' ? value['numwant'] : 0;

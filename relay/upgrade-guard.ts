@@ -25,7 +25,14 @@ export interface RequestTarget {
  * anything unparseable give undefined, never an exception.
  */
 export const parseRequestTarget = (target: string | undefined): RequestTarget | undefined => {
-  if (target === undefined || target.length === 0 || target.length > MAX_TARGET_CHARS || !target.startsWith('/') || target.startsWith('//')) return undefined;
+  if (
+    target === undefined ||
+    target.length === 0 ||
+    target.length > MAX_TARGET_CHARS ||
+    !target.startsWith('/') ||
+    target.startsWith('//')
+  )
+    return undefined;
   let url: URL;
   try {
     url = new URL(target, BASE);
@@ -64,7 +71,12 @@ export type UpgradeDecision =
   | { accept: true; path: string }
   | { accept: false; status: number; reason: RefusalReason; text: string };
 
-const refuse = (status: number, reason: RefusalReason, text: string): UpgradeDecision => ({ accept: false, status, reason, text });
+const refuse = (status: number, reason: RefusalReason, text: string): UpgradeDecision => ({
+  accept: false,
+  status,
+  reason,
+  text,
+});
 
 export const checkUpgrade = (facts: UpgradeFacts, policy: UpgradePolicy): UpgradeDecision => {
   if (facts.closing) return refuse(503, 'capacity', 'relay is shutting down');
@@ -73,17 +85,22 @@ export const checkUpgrade = (facts: UpgradeFacts, policy: UpgradePolicy): Upgrad
   if (target === undefined) return refuse(400, 'bad_request', 'bad request target');
   // Browsers always send Host; a name we were not told about is DNS rebinding or a misrouted request.
   if (facts.host !== undefined && !policy.allowsHost(facts.host)) {
-    return isValidHostHeader(facts.host) ? refuse(421, 'host', 'this relay does not answer for that host name') : refuse(400, 'host', 'bad Host header');
+    return isValidHostHeader(facts.host)
+      ? refuse(421, 'host', 'this relay does not answer for that host name')
+      : refuse(400, 'host', 'bad Host header');
   }
   if (!WS_PATHS.has(target.path)) return refuse(404, 'invalid', 'no WebSocket endpoint here; use /');
   if (facts.connections >= policy.maxConnections) return refuse(503, 'capacity', 'relay is full, try again later');
-  if (facts.groupConnections >= policy.maxConnectionsPerGroup) return refuse(429, 'ip_connections', 'too many connections from your address');
+  if (facts.groupConnections >= policy.maxConnectionsPerGroup)
+    return refuse(429, 'ip_connections', 'too many connections from your address');
   // Browsers always send Origin; other clients can claim any, which is why tokens exist.
-  if (facts.origin !== undefined && !policy.allowsOrigin(facts.origin, facts.host)) return refuse(403, 'origin', 'origin not allowed');
+  if (facts.origin !== undefined && !policy.allowsOrigin(facts.origin, facts.host))
+    return refuse(403, 'origin', 'origin not allowed');
   if (policy.tokenSecret !== undefined) {
     const check = checkAccessToken(policy.tokenSecret, target.query.get('token'), facts.nowSeconds);
     if (check !== 'valid') return refuse(401, 'token', `access token ${check}`);
   }
-  if (!policy.takeOpenToken()) return refuse(429, 'rate', 'too many new connections from your address; try again shortly');
+  if (!policy.takeOpenToken())
+    return refuse(429, 'rate', 'too many new connections from your address; try again shortly');
   return { accept: true, path: target.path };
 };

@@ -48,7 +48,11 @@ const WORKER_URL = new URL('./verify-worker.js', import.meta.url);
 export const inThreadBackend = (verifier: EventVerifier): VerifyBackend => ({
   inThread: true,
   hasCapacity: () => true,
-  verify: (events, answer) => answer(0, events.map((e) => verifier.check(e))),
+  verify: (events, answer) =>
+    answer(
+      0,
+      events.map((e) => verifier.check(e)),
+    ),
   close: () => Promise.resolve(),
 });
 
@@ -102,7 +106,10 @@ export const createVerifyPool = (options: VerifyPoolOptions): VerifyBackend => {
     slot.pending = 0;
     void slot.worker.terminate();
     fallBack(reason);
-    for (const batch of held) fallback.verify(batch.events.slice(batch.answered), (from, checks) => batch.answer(batch.answered + from, checks));
+    for (const batch of held)
+      fallback.verify(batch.events.slice(batch.answered), (from, checks) =>
+        batch.answer(batch.answered + from, checks),
+      );
   };
 
   const start = (): void => {
@@ -113,13 +120,21 @@ export const createVerifyPool = (options: VerifyPoolOptions): VerifyBackend => {
     slots.push(slot);
     worker.on('message', (message: VerifyWorkerMessage) => {
       if (message.type === 'ready') {
-        log('verifier', { engine: message.engine, thread: 'worker', ...(message.fallback === undefined ? {} : { fallback: message.fallback }) });
+        log('verifier', {
+          engine: message.engine,
+          thread: 'worker',
+          ...(message.fallback === undefined ? {} : { fallback: message.fallback }),
+        });
         return;
       }
       const batch = slot.inFlight.get(message.id);
       if (batch === undefined) return;
-      const checks = message.from === batch.answered ? decodeChecks(message.checks, batch.events.length - batch.answered) : undefined;
-      if (checks === undefined) return retire(slot, 'answered a batch out of order or with something other than one check per event');
+      const checks =
+        message.from === batch.answered
+          ? decodeChecks(message.checks, batch.events.length - batch.answered)
+          : undefined;
+      if (checks === undefined)
+        return retire(slot, 'answered a batch out of order or with something other than one check per event');
       batch.answered += checks.length;
       slot.pending -= checks.length;
       if (batch.answered === batch.events.length) slot.inFlight.delete(message.id);

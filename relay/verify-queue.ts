@@ -73,7 +73,10 @@ interface ConnectionQueue<K> {
   bytes: number;
 }
 
-export const createVerifyQueue = <K>(backend: VerifyBackend, limits: VerifyQueueLimits = DEFAULT_VERIFY_QUEUE_LIMITS): VerifyQueue<K> => {
+export const createVerifyQueue = <K>(
+  backend: VerifyBackend,
+  limits: VerifyQueueLimits = DEFAULT_VERIFY_QUEUE_LIMITS,
+): VerifyQueue<K> => {
   const queues = new Map<K, ConnectionQueue<K>>();
   /** Connections with waiting events, in round-robin order (a Set keeps insertion order). */
   const ring = new Set<K>();
@@ -135,19 +138,22 @@ export const createVerifyQueue = <K>(backend: VerifyBackend, limits: VerifyQueue
     while (ring.size > 0 && backend.hasCapacity()) {
       const batch = takeBatch();
       if (batch.length === 0) return;
-      backend.verify(batch.map((e) => e.event as NostrEvent), (from, checks) => {
-        const keys = new Set<K>();
-        checks.forEach((check, i) => {
-          const entry = batch[from + i];
-          if (entry === undefined || entry.done) return;
-          entry.check = check;
-          entry.done = true;
-          keys.add(entry.key);
-        });
-        for (const key of keys) drain(key);
-        // A worker may have room again: hand it what waits.
-        if (!backend.inThread) schedule();
-      });
+      backend.verify(
+        batch.map((e) => e.event as NostrEvent),
+        (from, checks) => {
+          const keys = new Set<K>();
+          checks.forEach((check, i) => {
+            const entry = batch[from + i];
+            if (entry === undefined || entry.done) return;
+            entry.check = check;
+            entry.done = true;
+            keys.add(entry.key);
+          });
+          for (const key of keys) drain(key);
+          // A worker may have room again: hand it what waits.
+          if (!backend.inThread) schedule();
+        },
+      );
     }
   };
 
@@ -170,7 +176,14 @@ export const createVerifyQueue = <K>(backend: VerifyBackend, limits: VerifyQueue
     submit(key, bytes, event, then) {
       const queue = queues.get(key);
       if (!fits(queue, bytes)) return false;
-      const entry: Entry<K> = { key, bytes, event, check: undefined, done: false, run: (check) => then(check ?? 'bad-signature') };
+      const entry: Entry<K> = {
+        key,
+        bytes,
+        event,
+        check: undefined,
+        done: false,
+        run: (check) => then(check ?? 'bad-signature'),
+      };
       add(key, entry).waiting.push(entry);
       ring.add(key);
       schedule();

@@ -39,4 +39,8 @@ port.on('message', (batch: VerifyBatch) => {
   }
 });
 
-post({ type: 'ready', engine: chosen.verifier.engine, ...(chosen.fallbackReason === undefined ? {} : { fallback: chosen.fallbackReason }) });
+post({
+  type: 'ready',
+  engine: chosen.verifier.engine,
+  ...(chosen.fallbackReason === undefined ? {} : { fallback: chosen.fallbackReason }),
+});

@@ -8,7 +8,8 @@ export const FIRST_LOAD_BUDGET_BYTES = 50 * 1024;
 /** Why the built app in `distDir` is over budget (or measures nothing), or null when it is within. */
 export const bundleBudgetProblem = (distDir: string, budget = FIRST_LOAD_BUDGET_BYTES): string | null => {
   const { firstLoadFiles, firstLoadGzip } = measureBundle(distDir);
-  if (firstLoadFiles.length === 0) return 'index.html references no JS or CSS: the first-load measurement would be empty';
+  if (firstLoadFiles.length === 0)
+    return 'index.html references no JS or CSS: the first-load measurement would be empty';
   if (firstLoadGzip <= budget) return null;
   const files = firstLoadFiles.map((f) => `${f.file}: ${f.gzip} B`).join(', ');
   return `first-load JS+CSS is ${firstLoadGzip} B gzip, over the ${budget} B budget (${files}); lazy-load what Home does not need`;

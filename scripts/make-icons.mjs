@@ -16,7 +16,10 @@ const icons = [
   { file: 'icon-maskable-512.png', size: 512, inset: 0.15 },
 ];
 
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox'] });
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: ['--no-sandbox'],
+});
 try {
   for (const { file, size, inset } of icons) {
     const page = await browser.newPage({ viewport: { width: size, height: size } });

@@ -111,6 +111,9 @@ export const mountApp = (element: HTMLElement): Root => {
   });
   // Leave on pagehide (not only beforeunload): the other side then sees us go in milliseconds, not ~13 s.
   addEventListener('pagehide', () => void root.dispose());
-  render(<App app={root.app} shell={root.shell} connectionTest={root.connectionTest} attention={root.attention} />, element);
+  render(
+    <App app={root.app} shell={root.shell} connectionTest={root.connectionTest} attention={root.attention} />,
+    element,
+  );
   return root;
 };

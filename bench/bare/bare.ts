@@ -7,7 +7,10 @@ const relay = params.get('relay') ?? '';
 const roomId = params.get('room') ?? '';
 const video = document.getElementById('remote') as HTMLVideoElement;
 
-const room = joinRoom({ appId: 'parley-bench-bare', relayConfig: { urls: [relay] }, rtcConfig: { iceServers: [] } }, roomId);
+const room = joinRoom(
+  { appId: 'parley-bench-bare', relayConfig: { urls: [relay] }, rtcConfig: { iceServers: [] } },
+  roomId,
+);
 const media = navigator.mediaDevices.getUserMedia({ audio: true, video: true });
 void media.then((stream) => room.addStream(stream));
 room.onPeerJoin = (peerId) => void media.then((stream) => room.addStream(stream, { target: peerId }));

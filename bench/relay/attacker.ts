@@ -41,7 +41,10 @@ const openWs = (headers: Record<string, string> = {}): Promise<WebSocket | undef
   });
 
 /** A raw HTTP exchange on a fresh TCP connection: the status code the relay answered, or what happened instead. */
-const rawRequest = (text: string, waitMs = 2000): Promise<{ status: number | 'reset' | 'timeout' | 'closed'; body: string }> =>
+const rawRequest = (
+  text: string,
+  waitMs = 2000,
+): Promise<{ status: number | 'reset' | 'timeout' | 'closed'; body: string }> =>
   new Promise((resolve) => {
     const socket = tcpConnect({ host: '127.0.0.1', port, localAddress });
     let data = '';
@@ -55,7 +58,11 @@ const rawRequest = (text: string, waitMs = 2000): Promise<{ status: number | 're
     socket.on('data', (d: Buffer) => {
       data += d.toString('latin1');
       const status = /^HTTP\/1\.1 (\d{3})/.exec(data)?.[1];
-      if (status !== undefined && (data.includes('\r\n\r\n') && (status === '101' || /Content-Length: (\d+)\r\n[\s\S]*\r\n\r\n/i.test(data)))) {
+      if (
+        status !== undefined &&
+        data.includes('\r\n\r\n') &&
+        (status === '101' || /Content-Length: (\d+)\r\n[\s\S]*\r\n\r\n/i.test(data))
+      ) {
         const length = Number(/Content-Length: (\d+)/i.exec(data)?.[1] ?? 0);
         if (status === '101' || data.length - data.indexOf('\r\n\r\n') - 4 >= length) finish(Number(status));
       }
@@ -109,7 +116,10 @@ const replayFanout = async (): Promise<Outcome> => {
   let bytesIn = 0;
   let sent = 0;
   const key = newKey();
-  const frame = JSON.stringify(['EVENT', signEvent(key, { kind: 24242, tags: [['x', topic]], content: 'r'.repeat(120 * 1024) })]);
+  const frame = JSON.stringify([
+    'EVENT',
+    signEvent(key, { kind: 24242, tags: [['x', topic]], content: 'r'.repeat(120 * 1024) }),
+  ]);
   await pause(300); // let the REQs land before the event (bounded; the figures count only what arrives)
   startClock();
   if (publisher !== undefined) {
@@ -121,7 +131,8 @@ const replayFanout = async (): Promise<Outcome> => {
   // The ratio counts everything the relay sends for these 30 events, not only what arrives within
   // the attack's seconds: read until the relay has been quiet for 1.5 s (at most 20 s after sending).
   const sentAt = performance.now();
-  while (performance.now() - sentAt < 20_000 && (timeLeft() > 0 || performance.now() - lastData < 1500)) await pause(50);
+  while (performance.now() - sentAt < 20_000 && (timeLeft() > 0 || performance.now() - lastData < 1500))
+    await pause(50);
   for (const ws of readers) ws.terminate();
   return { readers: readers.length, sent, bytesIn, bytesOut };
 };
@@ -132,7 +143,9 @@ const letters = 'abcdefghijklmnopqrstuvwyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
 const nonXFilters = async (): Promise<Outcome> => {
   let reqs = 0;
   let bytesIn = 0;
-  const sockets = (await Promise.all(Array.from({ length: 64 }, () => openWs()))).filter((w): w is WebSocket => w !== undefined);
+  const sockets = (await Promise.all(Array.from({ length: 64 }, () => openWs()))).filter(
+    (w): w is WebSocket => w !== undefined,
+  );
   let closedByRelay = 0;
   for (const ws of sockets) {
     ws.on('message', () => {});
@@ -166,14 +179,33 @@ const nonXFilters = async (): Promise<Outcome> => {
 const maxSize = async (): Promise<Outcome> => {
   const key = newKey();
   const topic = 'm'.repeat(40);
-  const valid = Array.from({ length: 20 }, (_, i) => JSON.stringify(['EVENT', signEvent(key, { kind: 24242, tags: [['x', topic]], content: `${i}`.padEnd(120 * 1024, 'v') })]));
+  const valid = Array.from({ length: 20 }, (_, i) =>
+    JSON.stringify([
+      'EVENT',
+      signEvent(key, { kind: 24242, tags: [['x', topic]], content: `${i}`.padEnd(120 * 1024, 'v') }),
+    ]),
+  );
   const forged = Array.from({ length: 100 }, (_, i) => {
-    const event: BenchEvent = signEvent(key, { kind: 24242, tags: [['x', topic]], content: `${i}`.padEnd(120 * 1024, 'f') });
+    const event: BenchEvent = signEvent(key, {
+      kind: 24242,
+      tags: [['x', topic]],
+      content: `${i}`.padEnd(120 * 1024, 'f'),
+    });
     return JSON.stringify(['EVENT', { ...event, sig: event.sig.replace(/^./, event.sig.startsWith('0') ? '1' : '0') }]);
   });
   // 16 filters × as many 40-character topics as fit in a frame.
-  const bigReq = (n: number): string => JSON.stringify(['REQ', `big${n}`, ...Array.from({ length: 16 }, (_, f) => ({ kinds: [24242], '#x': Array.from({ length: 170 }, (_, v) => `${n}-${f}-${v}`.padEnd(40, 'q')) }))]);
-  const sockets = (await Promise.all(Array.from({ length: 5 }, () => openWs()))).filter((w): w is WebSocket => w !== undefined);
+  const bigReq = (n: number): string =>
+    JSON.stringify([
+      'REQ',
+      `big${n}`,
+      ...Array.from({ length: 16 }, (_, f) => ({
+        kinds: [24242],
+        '#x': Array.from({ length: 170 }, (_, v) => `${n}-${f}-${v}`.padEnd(40, 'q')),
+      })),
+    ]);
+  const sockets = (await Promise.all(Array.from({ length: 5 }, () => openWs()))).filter(
+    (w): w is WebSocket => w !== undefined,
+  );
   for (const ws of sockets) ws.on('message', () => {});
   // A maximum-size REQ gets its socket closed, so REQs go on a socket of their own, reopened (within
   // the new-connection rate) whenever the relay cuts it; EVENTs keep going on the five others.
@@ -200,7 +232,12 @@ const maxSize = async (): Promise<Outcome> => {
   while (timeLeft() > 0 && sockets.length > 0) {
     const due = Math.floor(((performance.now() - t0) / 1000) * 200);
     for (; sent < due; sent += 1) {
-      const frame = sent % 3 === 0 ? bigReq(sent) : sent % 3 === 1 ? (valid[sent % valid.length] as string) : (forged[sent % forged.length] as string);
+      const frame =
+        sent % 3 === 0
+          ? bigReq(sent)
+          : sent % 3 === 1
+            ? (valid[sent % valid.length] as string)
+            : (forged[sent % forged.length] as string);
       const ws = sent % 3 === 0 ? reqSocketReady() : (sockets[sent % sockets.length] as WebSocket);
       if (ws !== undefined && ws.readyState === WebSocket.OPEN && ws.bufferedAmount < 4 << 20) {
         ws.send(frame);
@@ -273,13 +310,19 @@ const dnsRebinding = async (): Promise<Outcome> => {
 };
 
 /** Client frame header for a masked (zero key) frame of `length` ≤ 125 bytes. */
-const maskedFrame = (opcode: number, payload: Buffer): Buffer => Buffer.concat([Buffer.from([opcode, 0x80 | payload.length, 0, 0, 0, 0]), payload]);
+const maskedFrame = (opcode: number, payload: Buffer): Buffer =>
+  Buffer.concat([Buffer.from([opcode, 0x80 | payload.length, 0, 0, 0, 0]), payload]);
 
 /** 64 connections, each sending 16,000 fragments of a text message that never gets its final frame. */
 const unfinishedFragments = async (): Promise<Outcome> => {
   const payload = Buffer.from('frag');
-  const burst = Buffer.concat([maskedFrame(0x01, payload), ...Array.from({ length: 15_999 }, () => maskedFrame(0x00, payload))]);
-  const sockets = (await Promise.all(Array.from({ length: 64 }, () => openWs()))).filter((w): w is WebSocket => w !== undefined);
+  const burst = Buffer.concat([
+    maskedFrame(0x01, payload),
+    ...Array.from({ length: 15_999 }, () => maskedFrame(0x00, payload)),
+  ]);
+  const sockets = (await Promise.all(Array.from({ length: 64 }, () => openWs()))).filter(
+    (w): w is WebSocket => w !== undefined,
+  );
   let closedByRelay = 0;
   startClock();
   for (const ws of sockets) {
@@ -325,16 +368,19 @@ const steadyFlood = async (): Promise<Outcome> => {
 /** 64 sockets that reconnect as fast as they can: each sends an upgrade, reads the answer, drops the socket and goes again. */
 const reconnectStorm = async (): Promise<Outcome> => {
   const tally = { accepted: 0, refused: 0, other: 0 };
-  await Promise.all(Array.from({ length: 64 }, async () => {
-    while (timeLeft() > 0) {
-      const answer = await rawRequest(upgradeRequest('/', `Host: 127.0.0.1:${port}\r\n`), 2000);
-      // A refusal comes with Connection: close, so its status line may be all that was read before the close.
-      const status = typeof answer.status === 'number' ? answer.status : Number(/^HTTP\/1\.1 (\d{3})/.exec(answer.body)?.[1] ?? 0);
-      if (status === 101) tally.accepted += 1;
-      else if (status === 429) tally.refused += 1;
-      else tally.other += 1;
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: 64 }, async () => {
+      while (timeLeft() > 0) {
+        const answer = await rawRequest(upgradeRequest('/', `Host: 127.0.0.1:${port}\r\n`), 2000);
+        // A refusal comes with Connection: close, so its status line may be all that was read before the close.
+        const status =
+          typeof answer.status === 'number' ? answer.status : Number(/^HTTP\/1\.1 (\d{3})/.exec(answer.body)?.[1] ?? 0);
+        if (status === 101) tally.accepted += 1;
+        else if (status === 429) tally.refused += 1;
+        else tally.other += 1;
+      }
+    }),
+  );
   return tally;
 };
 
@@ -353,7 +399,14 @@ const ATTACKS: Record<string, () => Promise<Outcome>> = {
 };
 
 /** Attacks that open connections or sign first call startClock() themselves; the others start at once. */
-const SETS_UP = new Set(['replay-fanout', 'non-x-filters', 'max-size', 'peer-id-takeover', 'nostr-replay', 'unfinished-fragments']);
+const SETS_UP = new Set([
+  'replay-fanout',
+  'non-x-filters',
+  'max-size',
+  'peer-id-takeover',
+  'nostr-replay',
+  'unfinished-fragments',
+]);
 
 const run = ATTACKS[attack];
 if (run === undefined) {

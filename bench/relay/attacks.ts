@@ -29,13 +29,17 @@ interface Attack {
   /** Relay flags instead of the default `--open-rate 8` (see runAttack). */
   relayArgs?: string[];
   /** Per-attack setup on the honest side; returns the JSON args handed to each attacker. */
-  setup?: (ctx: { relay: RelayChild; honest: HonestPair }) => Promise<{ args: Record<string, unknown>; observe?: () => Outcome; stop?: () => void }>;
+  setup?: (ctx: {
+    relay: RelayChild;
+    honest: HonestPair;
+  }) => Promise<{ args: Record<string, unknown>; observe?: () => Outcome; stop?: () => void }>;
   /** Attack-specific figures and goals from the attackers' outcomes and the honest side's observation. */
   judge?: (outcomes: Outcome[], observed: Outcome, honest: HonestPair) => string[];
 }
 
 const round = (n: number, digits = 1): number => Math.round(n * 10 ** digits) / 10 ** digits;
-const sum = (outcomes: Outcome[], key: string): number => outcomes.reduce((s, o) => s + (typeof o[key] === 'number' ? o[key] : 0), 0);
+const sum = (outcomes: Outcome[], key: string): number =>
+  outcomes.reduce((s, o) => s + (typeof o[key] === 'number' ? o[key] : 0), 0);
 const verdict = (ok: boolean): string => (ok ? 'met' : 'NOT met');
 
 const ratioLine = (bytesIn: number, bytesOut: number): string => {
@@ -45,7 +49,9 @@ const ratioLine = (bytesIn: number, bytesOut: number): string => {
 };
 
 /** A WebTorrent-tracker pair on the honest address (for the peer_id takeover). */
-const trackerPair = async (url: string): Promise<{ infoHash: string; memberId: string; observe: () => Outcome; stop: () => void }> => {
+const trackerPair = async (
+  url: string,
+): Promise<{ infoHash: string; memberId: string; observe: () => Outcome; stop: () => void }> => {
   const infoHash = `takeover-${Math.random().toString(36).slice(2, 10)}`.padEnd(20, '0').slice(0, 20);
   const aId = 'A'.repeat(20);
   const bId = 'B'.repeat(20);
@@ -62,7 +68,10 @@ const trackerPair = async (url: string): Promise<{ infoHash: string; memberId: s
     if ((JSON.parse(data.toString()) as { answer?: unknown }).answer !== undefined) aGot += 1;
   });
   b.on('message', () => {});
-  for (const [ws, id] of [[a, aId], [b, bId]] as const) {
+  for (const [ws, id] of [
+    [a, aId],
+    [b, bId],
+  ] as const) {
     await new Promise<void>((r) => {
       ws.once('message', () => r());
       ws.send(JSON.stringify({ action: 'announce', info_hash: infoHash, peer_id: id, numwant: 1, offers: [] }));
@@ -71,7 +80,16 @@ const trackerPair = async (url: string): Promise<{ infoHash: string; memberId: s
   // B keeps answering A, as a pair mid-negotiation does; an impostor holding A's seat would get these.
   const timer = setInterval(() => {
     bSent += 1;
-    b.send(JSON.stringify({ action: 'announce', info_hash: infoHash, peer_id: bId, to_peer_id: aId, offer_id: `o${bSent}`, answer: { type: 'answer', sdp: 'v=0' } }));
+    b.send(
+      JSON.stringify({
+        action: 'announce',
+        info_hash: infoHash,
+        peer_id: bId,
+        to_peer_id: aId,
+        offer_id: `o${bSent}`,
+        answer: { type: 'answer', sdp: 'v=0' },
+      }),
+    );
   }, 50);
   return {
     infoHash,
@@ -100,12 +118,16 @@ export const ATTACKS: Attack[] = [
   {
     name: 'non-x-filters',
     label: 'REQs full of non-#x tag values, 64 conns × 16 REQs',
-    judge: (outcomes) => [`${sum(outcomes, 'reqs')} REQs, ${round(sum(outcomes, 'bytesIn') / 2 ** 20)} MiB sent (written to the sockets), ${sum(outcomes, 'closedByRelay')} of ${sum(outcomes, 'connections')} connections cut by the relay`],
+    judge: (outcomes) => [
+      `${sum(outcomes, 'reqs')} REQs, ${round(sum(outcomes, 'bytesIn') / 2 ** 20)} MiB sent (written to the sockets), ${sum(outcomes, 'closedByRelay')} of ${sum(outcomes, 'connections')} connections cut by the relay`,
+    ],
   },
   {
     name: 'max-size',
     label: 'max-size REQs + valid/forged max-size EVENTs at 200 frames/s',
-    judge: (outcomes) => [`${sum(outcomes, 'frames')} frames, ${round(sum(outcomes, 'bytesIn') / 2 ** 20)} MiB sent, ${sum(outcomes, 'reqSocketsCut')} REQ sockets cut`],
+    judge: (outcomes) => [
+      `${sum(outcomes, 'frames')} frames, ${round(sum(outcomes, 'bytesIn') / 2 ** 20)} MiB sent, ${sum(outcomes, 'reqSocketsCut')} REQ sockets cut`,
+    ],
   },
   {
     name: 'peer-id-takeover',
@@ -116,7 +138,9 @@ export const ATTACKS: Attack[] = [
     },
     judge: (outcomes, observed) => {
       const stolen = sum(outcomes, 'stolen');
-      return [`impostor got ${stolen} of ${String(observed['bSent'])} answers meant for the member, member got ${String(observed['aGot'])} (goal: seat never moves: ${verdict(stolen === 0)})`];
+      return [
+        `impostor got ${stolen} of ${String(observed['bSent'])} answers meant for the member, member got ${String(observed['aGot'])} (goal: seat never moves: ${verdict(stolen === 0)})`,
+      ];
     },
   },
   {
@@ -139,7 +163,10 @@ export const ATTACKS: Attack[] = [
     },
     judge: (outcomes, observed) => {
       const forwarded = Number(observed['forwarded']);
-      return [`${forwarded} of ${sum(outcomes, 'sent')} replays forwarded to the member (goal 0: ${verdict(forwarded === 0)})`, ratioLine(sum(outcomes, 'bytesIn'), Number(observed['bytesOut']))];
+      return [
+        `${forwarded} of ${sum(outcomes, 'sent')} replays forwarded to the member (goal 0: ${verdict(forwarded === 0)})`,
+        ratioLine(sum(outcomes, 'bytesIn'), Number(observed['bytesOut'])),
+      ];
     },
   },
   {
@@ -148,19 +175,25 @@ export const ATTACKS: Attack[] = [
     judge: (outcomes) => {
       const accepted = sum(outcomes, 'upgradesAccepted');
       const echoed = sum(outcomes, 'configEchoes');
-      return [`${accepted} of ${sum(outcomes, 'tries')} upgrades accepted, /config.json echoed the host ${echoed} times (goal 0 and 0: ${verdict(accepted === 0 && echoed === 0)})`];
+      return [
+        `${accepted} of ${sum(outcomes, 'tries')} upgrades accepted, /config.json echoed the host ${echoed} times (goal 0 and 0: ${verdict(accepted === 0 && echoed === 0)})`,
+      ];
     },
   },
   {
     name: 'unfinished-fragments',
     label: 'unfinished fragments: 16,000 × 64 connections',
-    judge: (outcomes) => [`${sum(outcomes, 'fragments')} fragments on ${sum(outcomes, 'connections')} connections, ${sum(outcomes, 'closedByRelay')} closed by the relay`],
+    judge: (outcomes) => [
+      `${sum(outcomes, 'fragments')} fragments on ${sum(outcomes, 'connections')} connections, ${sum(outcomes, 'closedByRelay')} closed by the relay`,
+    ],
   },
   {
     name: 'half-open',
     label: 'half-sent upgrade requests × 2,000',
     seconds: HALF_OPEN_SECONDS,
-    judge: (outcomes) => [`${sum(outcomes, 'heldAtEnd')} of ${sum(outcomes, 'opened')} still held after ${HALF_OPEN_SECONDS} s`],
+    judge: (outcomes) => [
+      `${sum(outcomes, 'heldAtEnd')} of ${sum(outcomes, 'opened')} still held after ${HALF_OPEN_SECONDS} s`,
+    ],
   },
   {
     name: 'reconnect-storm',
@@ -204,7 +237,8 @@ export const ATTACKS: Attack[] = [
     },
     judge: (outcomes, observed) => {
       const joins = (JSON.parse(String(observed['joins'])) as number[]).sort((a, b) => a - b);
-      if (joins.length === 0) throw new Error(`no page from another address could join during the storm (${String(observed['failures'])})`);
+      if (joins.length === 0)
+        throw new Error(`no page from another address could join during the storm (${String(observed['failures'])})`);
       const worst = joins.at(-1) ?? Infinity;
       const seconds = ATTACK_SECONDS;
       const allowed = 32 + 2 * (seconds + 1);
@@ -219,7 +253,9 @@ export const ATTACKS: Attack[] = [
     label: 'steady flood at ~600 frames/s',
     judge: (outcomes) => {
       const disconnects = sum(outcomes, 'disconnects');
-      return [`${sum(outcomes, 'sent')} frames sent, disconnected ${disconnects} times, ${sum(outcomes, 'refusedUpgrades')} reconnects refused (goal: disconnected: ${verdict(disconnects > 0)})`];
+      return [
+        `${sum(outcomes, 'sent')} frames sent, disconnected ${disconnects} times, ${sum(outcomes, 'refusedUpgrades')} reconnects refused (goal: disconnected: ${verdict(disconnects > 0)})`,
+      ];
     },
   },
 ];
@@ -230,8 +266,25 @@ interface AttackerProcess {
   done: Promise<Outcome>;
 }
 
-const runAttacker = (name: string, port: number, address: string, seconds: number, argsFile: string | undefined): AttackerProcess => {
-  const child = spawn(process.execPath, ['build/bench/relay/attacker.js', name, String(port), address, String(seconds), ...(argsFile === undefined ? [] : [argsFile])], { stdio: ['ignore', 'pipe', 'pipe'] });
+const runAttacker = (
+  name: string,
+  port: number,
+  address: string,
+  seconds: number,
+  argsFile: string | undefined,
+): AttackerProcess => {
+  const child = spawn(
+    process.execPath,
+    [
+      'build/bench/relay/attacker.js',
+      name,
+      String(port),
+      address,
+      String(seconds),
+      ...(argsFile === undefined ? [] : [argsFile]),
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let out = '';
   let err = '';
   let onReady: () => void = () => {};
@@ -247,7 +300,8 @@ const runAttacker = (name: string, port: number, address: string, seconds: numbe
     child.once('exit', (code) => {
       clearTimeout(timer);
       onReady();
-      if (code !== 0) return reject(new Error(`attacker ${name} from ${address} exited with ${code}: ${err.slice(-1000)}`));
+      if (code !== 0)
+        return reject(new Error(`attacker ${name} from ${address} exited with ${code}: ${err.slice(-1000)}`));
       try {
         resolve(JSON.parse(out.trim().split('\n').at(-1) ?? '') as Outcome);
       } catch {
@@ -313,7 +367,9 @@ export const runAttack = async (attack: Attack, addresses: readonly string[]): P
   const from = addresses.length === 1 ? 'from 1 address' : `from ${addresses.length} addresses`;
   const head = `attack ${attack.name} (${attack.label}), ${from}:`;
   if (relay.exited !== undefined) {
-    console.log(`${head} the relay process EXITED (${relay.exited}) during the attack: honest p99, RSS and CPU cannot be measured (goals NOT met)`);
+    console.log(
+      `${head} the relay process EXITED (${relay.exited}) during the attack: honest p99, RSS and CPU cannot be measured (goals NOT met)`,
+    );
     honest.close();
     return { unmeasured: `${attack.name} ${from}: the relay exited (${relay.exited})` };
   }

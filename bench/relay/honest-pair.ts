@@ -77,7 +77,8 @@ export const openHonestPair = async (url: string): Promise<HonestPair> => {
     });
     b.send(JSON.stringify(['REQ', 'honest', { kinds: [KIND], '#x': [topic] }]));
   });
-  const signAsA = (fields: { content: string; created_at?: number }): BenchEvent => signEvent(key, { kind: KIND, tags: [['x', topic]], ...fields });
+  const signAsA = (fields: { content: string; created_at?: number }): BenchEvent =>
+    signEvent(key, { kind: KIND, tags: [['x', topic]], ...fields });
   const send = (event: BenchEvent): void => {
     sentAt.set(event.id, performance.now());
     if (a.readyState === WebSocket.OPEN) a.send(JSON.stringify(['EVENT', event]));
@@ -89,7 +90,10 @@ export const openHonestPair = async (url: string): Promise<HonestPair> => {
     receivedBytes,
     sendAndWait: (event, timeoutMs) =>
       new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`the honest pair's event did not arrive within ${timeoutMs} ms`)), timeoutMs);
+        const timer = setTimeout(
+          () => reject(new Error(`the honest pair's event did not arrive within ${timeoutMs} ms`)),
+          timeoutMs,
+        );
         waiters.set(event.id, () => {
           clearTimeout(timer);
           waiters.delete(event.id);
@@ -102,7 +106,9 @@ export const openHonestPair = async (url: string): Promise<HonestPair> => {
       const ids: string[] = [];
       const count = Math.round(seconds * RATE);
       // Signed ahead so signing never delays a send.
-      const events = Array.from({ length: count }, (_, i) => signAsA({ content: JSON.stringify({ peerId: 'honest', n: i, pad: 'p'.repeat(200) }) }));
+      const events = Array.from({ length: count }, (_, i) =>
+        signAsA({ content: JSON.stringify({ peerId: 'honest', n: i, pad: 'p'.repeat(200) }) }),
+      );
       const t0 = performance.now();
       for (let i = 0; i < count; i += 1) {
         const due = t0 + (i * 1000) / RATE;
@@ -113,7 +119,8 @@ export const openHonestPair = async (url: string): Promise<HonestPair> => {
         send(event);
       }
       const settleUntil = performance.now() + settleMs;
-      while (ids.some((id) => !receivedIds.has(id)) && performance.now() < settleUntil) await new Promise((r) => setTimeout(r, 20));
+      while (ids.some((id) => !receivedIds.has(id)) && performance.now() < settleUntil)
+        await new Promise((r) => setTimeout(r, 20));
       const received = ids.filter((id) => receivedIds.has(id)).length;
       const all = [...latencies, ...Array.from({ length: count - received }, () => Infinity)].sort((x, y) => x - y);
       return { sent: count, received, latencies: all };

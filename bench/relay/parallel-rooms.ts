@@ -20,9 +20,16 @@ const roomsTime = async (rooms: number): Promise<{ slowest: number; unfinished: 
   while (flooder.stats.sent < 500 && performance.now() < floodUntil) await new Promise((r) => setTimeout(r, 20));
   const pages: SimulatedPage[] = [];
   for (let room = 0; room < rooms; room += 1) {
-    for (let i = 0; i < 2; i += 1) pages.push(joinAsTrysteroPage({ url: relay.url, appId: 'parley-bench', roomId: `room-${room}`, localAddress: ADDRESS }));
+    for (let i = 0; i < 2; i += 1)
+      pages.push(
+        joinAsTrysteroPage({ url: relay.url, appId: 'parley-bench', roomId: `room-${room}`, localAddress: ADDRESS }),
+      );
   }
-  const times = await Promise.all(pages.map((p) => Promise.race([p.exchanged, new Promise<number>((r) => setTimeout(() => r(Infinity), DEADLINE_MS))])));
+  const times = await Promise.all(
+    pages.map((p) =>
+      Promise.race([p.exchanged, new Promise<number>((r) => setTimeout(() => r(Infinity), DEADLINE_MS))]),
+    ),
+  );
   for (const p of pages) p.leave();
   await flooder.stop();
   await relay.stop();
@@ -33,7 +40,11 @@ export const parallelRoomsBench = async (): Promise<void> => {
   const single = await roomsTime(1);
   const eight = await roomsTime(8);
   const text = (r: { slowest: number; unfinished: number }, pages: number): string =>
-    r.unfinished > 0 ? `${r.unfinished} of ${pages} pages unfinished after ${DEADLINE_MS / 1000} s` : `all ${pages} done in ${round(r.slowest)} ms`;
+    r.unfinished > 0
+      ? `${r.unfinished} of ${pages} pages unfinished after ${DEADLINE_MS / 1000} s`
+      : `all ${pages} done in ${round(r.slowest)} ms`;
   const met = single.unfinished === 0 && eight.unfinished === 0 && eight.slowest <= 2 * single.slowest + 500;
-  console.log(`parallel rooms while a neighbour on the same address floods: one room ${text(single, 2)}; eight rooms ${text(eight, 16)} (goal: eight rooms at the single room's speed, ≤ 2× + 0.5 s: ${met ? 'met' : 'NOT met'})`);
+  console.log(
+    `parallel rooms while a neighbour on the same address floods: one room ${text(single, 2)}; eight rooms ${text(eight, 16)} (goal: eight rooms at the single room's speed, ≤ 2× + 0.5 s: ${met ? 'met' : 'NOT met'})`,
+  );
 };

@@ -35,10 +35,14 @@ const takePort = (): number => {
 export const startRelay = (args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<RelayChild> =>
   new Promise((resolve, reject) => {
     const port = takePort();
-    const child = spawn(process.execPath, ['build/relay/cli.js', '--host', '127.0.0.1', '--port', String(port), '--static', 'dist', ...args], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, ...env },
-    });
+    const child = spawn(
+      process.execPath,
+      ['build/relay/cli.js', '--host', '127.0.0.1', '--port', String(port), '--static', 'dist', ...args],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, ...env },
+      },
+    );
     running.add(child);
     let stderr = '';
     child.stderr?.on('data', (d: Buffer) => {

@@ -11,8 +11,19 @@ export type BenchEvent = NostrEvent;
 
 export const newKey = (): Uint8Array => wasm.generateSecretKey();
 
-export const signEvent = (key: Uint8Array, fields: { kind: number; tags: string[][]; content: string; created_at?: number }): BenchEvent => {
-  const event: BenchEvent = { id: '', pubkey: '', created_at: fields.created_at ?? Math.floor(Date.now() / 1000), kind: fields.kind, tags: fields.tags, content: fields.content, sig: '' };
+export const signEvent = (
+  key: Uint8Array,
+  fields: { kind: number; tags: string[][]; content: string; created_at?: number },
+): BenchEvent => {
+  const event: BenchEvent = {
+    id: '',
+    pubkey: '',
+    created_at: fields.created_at ?? Math.floor(Date.now() / 1000),
+    kind: fields.kind,
+    tags: fields.tags,
+    content: fields.content,
+    sig: '',
+  };
   wasm.finalizeEvent(event, key);
   return event;
 };

@@ -19,14 +19,25 @@ const PAIRS = 10;
 /** How long events still on their way after the offering may take before they count as lost. */
 const SETTLE_MS = 5000;
 /** Relay limits opened up so the figure is the verifier's and the forwarding's, not the rate limiter's. */
-const OPEN_LIMITS = ['--rate', '100000', '--ip-rate', '1000000', '--max-connections-per-ip', '1000', '--open-rate', '1000'];
+const OPEN_LIMITS = [
+  '--rate',
+  '100000',
+  '--ip-rate',
+  '1000000',
+  '--max-connections-per-ip',
+  '1000',
+  '--open-rate',
+  '1000',
+];
 
 const round = (n: number, digits = 1): number => Math.round(n * 10 ** digits) / 10 ** digits;
 const verdict = (ok: boolean): string => (ok ? 'met' : 'not met');
-const percentile = (sorted: readonly number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? Infinity;
+const percentile = (sorted: readonly number[], p: number): number =>
+  sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? Infinity;
 
 /** A Trystero-sized signal: an encrypted SDP of ~1.6 KB. */
-const trysteroContent = (i: number): string => JSON.stringify({ peerId: 'p'.repeat(20), offerId: String(i).padStart(12, '0'), offer: 'o'.repeat(1600) });
+const trysteroContent = (i: number): string =>
+  JSON.stringify({ peerId: 'p'.repeat(20), offerId: String(i).padStart(12, '0'), offer: 'o'.repeat(1600) });
 
 const open = (url: string): Promise<WebSocket> =>
   new Promise((resolve, reject) => {
@@ -43,9 +54,21 @@ interface VerifyPath {
 }
 
 const PATHS: readonly VerifyPath[] = [
-  { label: 'WASM on the verify worker (default)', env: {}, logged: /"event":"verifier","engine":"wasm","thread":"worker"/ },
-  { label: 'WASM on the main thread (PARLEY_RELAY_VERIFY_WORKERS=0)', env: { PARLEY_RELAY_VERIFY_WORKERS: '0' }, logged: /"event":"verifier","engine":"wasm","thread":"main"/ },
-  { label: 'JS fallback on the verify worker (PARLEY_RELAY_VERIFIER=js)', env: { PARLEY_RELAY_VERIFIER: 'js' }, logged: /"event":"verifier","engine":"js","thread":"worker"/ },
+  {
+    label: 'WASM on the verify worker (default)',
+    env: {},
+    logged: /"event":"verifier","engine":"wasm","thread":"worker"/,
+  },
+  {
+    label: 'WASM on the main thread (PARLEY_RELAY_VERIFY_WORKERS=0)',
+    env: { PARLEY_RELAY_VERIFY_WORKERS: '0' },
+    logged: /"event":"verifier","engine":"wasm","thread":"main"/,
+  },
+  {
+    label: 'JS fallback on the verify worker (PARLEY_RELAY_VERIFIER=js)',
+    env: { PARLEY_RELAY_VERIFIER: 'js' },
+    logged: /"event":"verifier","engine":"js","thread":"worker"/,
+  },
 ];
 
 interface ThroughputFigures {
@@ -69,14 +92,17 @@ const throughput = async (path: VerifyPath): Promise<ThroughputFigures> => {
   // The figure is only the path's if the relay really runs it: read its start-up log.
   const until = performance.now() + 5000;
   while (!path.logged.test(relay.log()) && performance.now() < until) await new Promise((r) => setTimeout(r, 20));
-  if (!path.logged.test(relay.log())) throw new Error(`the relay did not log ${path.logged.source} (${path.label}): ${relay.log().slice(-500)}`);
+  if (!path.logged.test(relay.log()))
+    throw new Error(`the relay did not log ${path.logged.source} (${path.label}): ${relay.log().slice(-500)}`);
   const perPair = Math.round((OFFERED_RATE * SECONDS) / PAIRS);
   const refused = new Map<string, number>();
   const pairs = await Promise.all(
     Array.from({ length: PAIRS }, async (_, p) => {
       const topic = `signed-${p}`.padEnd(40, '0');
       const key = newKey();
-      const events = Array.from({ length: perPair }, (_, i) => signEvent(key, { kind: 24242, tags: [['x', topic]], content: trysteroContent(i) }));
+      const events = Array.from({ length: perPair }, (_, i) =>
+        signEvent(key, { kind: 24242, tags: [['x', topic]], content: trysteroContent(i) }),
+      );
       const [pub, sub] = await Promise.all([open(relay.url), open(relay.url)]);
       pub.on('message', (data: Buffer) => {
         const m = JSON.parse(data.toString()) as unknown[];
@@ -141,7 +167,9 @@ const throughput = async (path: VerifyPath): Promise<ThroughputFigures> => {
   await relay.stop();
   if (latencies.length === 0) throw new Error(`no signed event came through the relay (${path.label}): cannot measure`);
   // Events never forwarded count as infinitely late.
-  const sorted = [...latencies, ...Array.from({ length: total - latencies.length }, () => Infinity)].sort((x, y) => x - y);
+  const sorted = [...latencies, ...Array.from({ length: total - latencies.length }, () => Infinity)].sort(
+    (x, y) => x - y,
+  );
   return {
     path,
     sent: total,
@@ -159,18 +187,23 @@ const throughput = async (path: VerifyPath): Promise<ThroughputFigures> => {
 /** Events checked per CPU-second of this process by one engine (CPU time, not wall time: other jobs on the machine do not count). */
 const verifierRate = (verifier: EventVerifier, events: BenchEvent[]): number => {
   const before = process.cpuUsage();
-  for (const event of events) if (verifier.check(event) !== 'valid') throw new Error(`the ${verifier.engine} verifier rejected a valid event`);
+  for (const event of events)
+    if (verifier.check(event) !== 'valid') throw new Error(`the ${verifier.engine} verifier rejected a valid event`);
   const used = process.cpuUsage(before);
   return events.length / ((used.user + used.system) / 1e6);
 };
 
 export const signedEventsBench = async (): Promise<void> => {
   const key = newKey();
-  const events = Array.from({ length: 2000 }, (_, i) => signEvent(key, { kind: 24242, tags: [['x', 'v'.repeat(40)]], content: trysteroContent(i) }));
+  const events = Array.from({ length: 2000 }, (_, i) =>
+    signEvent(key, { kind: 24242, tags: [['x', 'v'.repeat(40)]], content: trysteroContent(i) }),
+  );
   const wasm = await createWasmVerifier();
   const wasmRate = verifierRate(wasm, events);
   const jsRate = verifierRate(jsVerifier, events.slice(0, 300));
-  console.log(`verifier alone (per CPU-second, ~1.7 KB Trystero-sized events, id hash + Schnorr): WASM (libsecp256k1) ${round(wasmRate, 0)} events/s (${round(1e6 / wasmRate, 0)} µs each); JS (noble) ${round(jsRate, 0)} events/s (${round(1e6 / jsRate, 0)} µs each); ×${round(wasmRate / jsRate, 1)}`);
+  console.log(
+    `verifier alone (per CPU-second, ~1.7 KB Trystero-sized events, id hash + Schnorr): WASM (libsecp256k1) ${round(wasmRate, 0)} events/s (${round(1e6 / wasmRate, 0)} µs each); JS (noble) ${round(jsRate, 0)} events/s (${round(1e6 / jsRate, 0)} µs each); ×${round(wasmRate / jsRate, 1)}`,
+  );
   for (const path of PATHS) {
     const f = await throughput(path);
     const lost = f.sent - f.received;

@@ -6,7 +6,10 @@
 
 /** The slice of the Trusted Types API we use (not in TypeScript's DOM lib). */
 interface TrustedTypesFactory {
-  createPolicy(name: string, rules: { createScriptURL(input: string): string }): { createScriptURL(input: string): unknown };
+  createPolicy(
+    name: string,
+    rules: { createScriptURL(input: string): string },
+  ): { createScriptURL(input: string): unknown };
 }
 
 const factory = (globalThis as { trustedTypes?: TrustedTypesFactory }).trustedTypes;

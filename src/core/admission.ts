@@ -48,7 +48,8 @@ interface PeerView {
 const sorted = (a: string, b: string): Pair => (a < b ? [a, b] : [b, a]);
 
 /** True when pair `a` (formed at `ta`) takes precedence over pair `b` (formed at `tb`). */
-export const pairWins = (a: Pair, ta: number, b: Pair, tb: number): boolean => (ta !== tb ? ta < tb : a[0] < b[0] || (a[0] === b[0] && a[1] < b[1]));
+export const pairWins = (a: Pair, ta: number, b: Pair, tb: number): boolean =>
+  ta !== tb ? ta < tb : a[0] < b[0] || (a[0] === b[0] && a[1] < b[1]);
 
 /** The admission state machine of one peer. Pure: feed it events and the clock, carry out what it returns. */
 export const createAdmission = (selfId: string) => {
@@ -63,7 +64,12 @@ export const createAdmission = (selfId: string) => {
   const myPair = (): Pair | null => (partner === null ? null : sorted(selfId, partner));
   /** Our pair's label: the acceptor's clock when it accepted (the same on both members' lips). */
   let label = 0;
-  const stateMessage = (): AdmissionMessage => ({ v: 1, type: 'state', pair: myPair() as [string, string] | null, at: label });
+  const stateMessage = (): AdmissionMessage => ({
+    v: 1,
+    type: 'state',
+    pair: myPair() as [string, string] | null,
+    at: label,
+  });
   const broadcast = (out: AdmissionOutput[]) => {
     for (const id of peers.keys()) out.push({ kind: 'send', to: id, message: stateMessage() });
   };
@@ -77,7 +83,14 @@ export const createAdmission = (selfId: string) => {
     for (const [id, v] of peers) {
       if (!v.pair || v.pair === 'other' || v.pair[0] !== id || v.at === undefined) continue;
       const mate = peers.get(v.pair[1]);
-      if (!mate?.pair || mate.pair === 'other' || mate.pair[0] !== v.pair[0] || mate.pair[1] !== v.pair[1] || mate.at !== v.at) continue;
+      if (
+        !mate?.pair ||
+        mate.pair === 'other' ||
+        mate.pair[0] !== v.pair[0] ||
+        mate.pair[1] !== v.pair[1] ||
+        mate.at !== v.at
+      )
+        continue;
       const found = { pair: v.pair, at: v.at, refusedUs: v.rejected === true && mate.rejected === true };
       if (!best || pairWins(found.pair, found.at, best.pair, best.at)) best = found;
     }
@@ -126,7 +139,10 @@ export const createAdmission = (selfId: string) => {
     }
     // Not to a peer that turned us down while it still says nothing new (its next change of state
     // clears that): it would only turn us down again.
-    const below = [...peers].filter(([id, v]) => id < selfId && v.pair === null && !v.rejected).map(([id]) => id).sort();
+    const below = [...peers]
+      .filter(([id, v]) => id < selfId && v.pair === null && !v.rejected)
+      .map(([id]) => id)
+      .sort();
     const target = below[0];
     if (target !== undefined) {
       outgoing = target;
@@ -192,7 +208,14 @@ export const createAdmission = (selfId: string) => {
             // A peer cannot speak for a pair with us that we did not form (treat it as free), nor for a
             // pair it is not in (it is not free, but that says nothing about anyone else).
             const claim = message.pair;
-            const pair = claim === null ? null : claim.includes(selfId) && partner !== peer ? null : claim.includes(peer) ? claim : 'other';
+            const pair =
+              claim === null
+                ? null
+                : claim.includes(selfId) && partner !== peer
+                  ? null
+                  : claim.includes(peer)
+                    ? claim
+                    : 'other';
             const changed = JSON.stringify(pair) !== JSON.stringify(view.pair ?? null);
             view.pair = pair;
             view.at = pair === null || pair === 'other' ? undefined : message.at;
@@ -202,7 +225,8 @@ export const createAdmission = (selfId: string) => {
           if (partner !== null) resolveConflict(now, out);
           // Our offer is still unanswered and they still say they are free: it (or their answer) was lost
           // (a flood over their budget drops messages). Ask again, at their heartbeat's pace at most.
-          else if (outgoing === peer && view.pair === null) out.push({ kind: 'send', to: peer, message: { v: 1, type: 'offer' } });
+          else if (outgoing === peer && view.pair === null)
+            out.push({ kind: 'send', to: peer, message: { v: 1, type: 'offer' } });
           step(now, out);
           break;
         case 'offer':

@@ -26,8 +26,7 @@ const MAX_RELAYS = 32;
 const MAX_ICE_SERVERS = 16;
 const MAX_URL_LENGTH = 512;
 
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 const parseUrl = (raw: unknown, schemes: readonly string[], where: string): Result<string> => {
   if (typeof raw !== 'string' || raw.length === 0) return err(`${where} must be a non-empty string`);
@@ -42,7 +41,8 @@ const parseUrl = (raw: unknown, schemes: readonly string[], where: string): Resu
 const parseIceServer = (raw: unknown, where: string): Result<IceServer> => {
   if (!isRecord(raw)) return err(`${where} must be an object`);
   const urlsRaw = typeof raw['urls'] === 'string' ? [raw['urls']] : raw['urls'];
-  if (!Array.isArray(urlsRaw) || urlsRaw.length === 0) return err(`${where}.urls must be a URL or a non-empty list of URLs`);
+  if (!Array.isArray(urlsRaw) || urlsRaw.length === 0)
+    return err(`${where}.urls must be a URL or a non-empty list of URLs`);
   const urls: string[] = [];
   for (const [i, u] of urlsRaw.entries()) {
     const parsed = parseUrl(u, ['stun', 'stuns', 'turn', 'turns'], `${where}.urls[${i}]`);
@@ -71,7 +71,8 @@ export const parseAppConfig = (raw: unknown): Result<AppConfig> => {
     return err(`"strategy" must be "nostr" or "torrent" (got ${JSON.stringify(strategy)?.slice(0, 40)})`);
   }
   const relaysRaw = raw['relays'];
-  if (!Array.isArray(relaysRaw) || relaysRaw.length === 0) return err('"relays" must be a non-empty list of ws:// or wss:// URLs');
+  if (!Array.isArray(relaysRaw) || relaysRaw.length === 0)
+    return err('"relays" must be a non-empty list of ws:// or wss:// URLs');
   if (relaysRaw.length > MAX_RELAYS) return err(`"relays" lists more than ${MAX_RELAYS} entries`);
   const relays: string[] = [];
   for (const [i, r] of relaysRaw.entries()) {
@@ -93,5 +94,9 @@ export const parseAppConfig = (raw: unknown): Result<AppConfig> => {
   if (policy === 'relay' && !iceServers.some((s) => s.urls.some((u) => /^turns?:/i.test(u)))) {
     return err('"iceTransportPolicy": "relay" needs at least one TURN server in "iceServers"');
   }
-  return ok(policy === 'relay' ? { strategy, relays, iceServers, iceTransportPolicy: policy } : { strategy, relays, iceServers });
+  return ok(
+    policy === 'relay'
+      ? { strategy, relays, iceServers, iceTransportPolicy: policy }
+      : { strategy, relays, iceServers },
+  );
 };

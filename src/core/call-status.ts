@@ -52,7 +52,11 @@ type Kind = CallStatus['kind'];
 
 /** The call is over: nothing moves it any more (the model has left the room). */
 export const isFinal = (s: CallStatus): boolean =>
-  s.kind === 'ended' || s.kind === 'expired' || s.kind === 'full' || s.kind === 'intercepted' || s.kind === 'codes-differ';
+  s.kind === 'ended' ||
+  s.kind === 'expired' ||
+  s.kind === 'full' ||
+  s.kind === 'intercepted' ||
+  s.kind === 'codes-differ';
 
 /** In the room (alone or with a partner): the states from which a partner can come or go. */
 const IN_ROOM: ReadonlySet<Kind> = new Set<Kind>(['waiting', 'connected', 'reconnecting', 'unrestored']);

@@ -25,7 +25,9 @@ const UNWANTED =
 
 /** Removes control characters (keeping tab and newline), turns lone surrogates into U+FFFD, and normalises CRLF. */
 export const cleanChatText = (text: string): string =>
-  text.replace(/\r\n?/g, '\n').replace(UNWANTED, (c) => (c.length === 1 && c >= '\uD800' && c <= '\uDFFF' ? '\uFFFD' : ''));
+  text
+    .replace(/\r\n?/g, '\n')
+    .replace(UNWANTED, (c) => (c.length === 1 && c >= '\uD800' && c <= '\uDFFF' ? '\uFFFD' : ''));
 
 /** Whether `text` is a chat message as the wire carries it: cleaned, not blank, within the cap. */
 export const isChatText = (text: unknown): text is string =>
@@ -35,7 +37,9 @@ export const isChatText = (text: unknown): text is string =>
 export type ChatRefusal = 'empty' | 'too-long' | 'too-fast';
 
 /** Checks a typed message before sending: the text to send, or why not (rate is the caller's bucket). */
-export const prepareChat = (typed: string): { ok: true; text: string } | { ok: false; reason: 'empty' | 'too-long' } => {
+export const prepareChat = (
+  typed: string,
+): { ok: true; text: string } | { ok: false; reason: 'empty' | 'too-long' } => {
   const text = cleanChatText(typed);
   if (text.trim() === '') return { ok: false, reason: 'empty' };
   if (text.length > MAX_CHAT_LENGTH) return { ok: false, reason: 'too-long' };

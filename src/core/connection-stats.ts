@@ -42,7 +42,8 @@ export interface ConnectionSummary {
 }
 
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : null);
-const text = (v: unknown): string | null => (typeof v === 'string' && v !== '' && v.length <= MAX_TEXT && /^[\x20-\x7E]+$/.test(v) ? v : null);
+const text = (v: unknown): string | null =>
+  typeof v === 'string' && v !== '' && v.length <= MAX_TEXT && /^[\x20-\x7E]+$/.test(v) ? v : null;
 
 /** Indexes the entries that look like stats (objects with a string id and type). */
 const index = (entries: readonly unknown[]): Map<string, Entry> => {
@@ -54,7 +55,8 @@ const index = (entries: readonly unknown[]): Map<string, Entry> => {
   }
   return byId;
 };
-const ofType = (byId: Map<string, Entry>, type: string): Entry[] => [...byId.values()].filter((e) => e['type'] === type);
+const ofType = (byId: Map<string, Entry>, type: string): Entry[] =>
+  [...byId.values()].filter((e) => e['type'] === type);
 const linked = (byId: Map<string, Entry>, id: unknown, type: string): Entry | null => {
   const e = typeof id === 'string' ? byId.get(id) : undefined;
   return e && e['type'] === type ? e : null;
@@ -68,7 +70,10 @@ const selected = (byId: Map<string, Entry>): { transport: Entry | null; pair: En
     if (pair) return { transport, pair };
   }
   const pairs = ofType(byId, 'candidate-pair');
-  const pair = pairs.find((p) => p['selected'] === true) ?? pairs.find((p) => p['nominated'] === true && p['state'] === 'succeeded') ?? null;
+  const pair =
+    pairs.find((p) => p['selected'] === true) ??
+    pairs.find((p) => p['nominated'] === true && p['state'] === 'succeeded') ??
+    null;
   return { transport: transports[0] ?? null, pair };
 };
 
@@ -100,12 +105,19 @@ const counters = (byId: Map<string, Entry>): Counters => {
 };
 
 /** Bits per second between two byte counts; null without both, or when a counter went backwards (a new connection). */
-const rate = (bytes: number | null, before: number | null, at: number | null, beforeAt: number | null): number | null => {
-  if (bytes === null || before === null || at === null || beforeAt === null || at <= beforeAt || bytes < before) return null;
+const rate = (
+  bytes: number | null,
+  before: number | null,
+  at: number | null,
+  beforeAt: number | null,
+): number | null => {
+  if (bytes === null || before === null || at === null || beforeAt === null || at <= beforeAt || bytes < before)
+    return null;
   return ((bytes - before) * 8 * 1000) / (at - beforeAt);
 };
 
-const lossFraction = (received: number, lost: number): number | null => (received + lost > 0 ? lost / (received + lost) : null);
+const lossFraction = (received: number, lost: number): number | null =>
+  received + lost > 0 ? lost / (received + lost) : null;
 
 /** The largest video stream of `type` and its frame rate. */
 const video = (byId: Map<string, Entry>, type: 'inbound-rtp' | 'outbound-rtp'): VideoFormat | null => {
@@ -115,7 +127,8 @@ const video = (byId: Map<string, Entry>, type: 'inbound-rtp' | 'outbound-rtp'): 
     const width = num(r['frameWidth']);
     const height = num(r['frameHeight']);
     if (width === null || height === null || width === 0 || height === 0) continue;
-    if (best === null || width * height > best.width * best.height) best = { width, height, fps: num(r['framesPerSecond']) };
+    if (best === null || width * height > best.width * best.height)
+      best = { width, height, fps: num(r['framesPerSecond']) };
   }
   return best;
 };
@@ -131,7 +144,12 @@ export const summariseStats = (current: readonly unknown[], previous: readonly u
   const remote = linked(byId, pair?.['remoteCandidateId'], 'remote-candidate');
   const localCandidate = text(local?.['candidateType']);
   const remoteCandidate = text(remote?.['candidateType']);
-  const route = localCandidate === null || remoteCandidate === null ? null : localCandidate === 'relay' || remoteCandidate === 'relay' ? 'relayed' : 'direct';
+  const route =
+    localCandidate === null || remoteCandidate === null
+      ? null
+      : localCandidate === 'relay' || remoteCandidate === 'relay'
+        ? 'relayed'
+        : 'direct';
 
   const now = counters(byId);
   const before = previous === null ? null : counters(index(previous));
@@ -142,7 +160,8 @@ export const summariseStats = (current: readonly unknown[], previous: readonly u
   const reported = ofType(byId, 'remote-inbound-rtp')
     .map((r) => num(r['fractionLost']))
     .filter((f): f is number => f !== null && f <= 1);
-  const rttSeconds = num(pair?.['currentRoundTripTime']) ?? num(ofType(byId, 'remote-inbound-rtp')[0]?.['roundTripTime']);
+  const rttSeconds =
+    num(pair?.['currentRoundTripTime']) ?? num(ofType(byId, 'remote-inbound-rtp')[0]?.['roundTripTime']);
 
   return {
     route,
@@ -176,7 +195,8 @@ export const connectionQuality = (s: ConnectionSummary): Quality => {
 };
 
 /** "direct" or "relayed (TURN)", or "unknown". */
-export const formatRoute = (route: ConnectionSummary['route']): string => (route === 'direct' ? 'direct' : route === 'relayed' ? 'relayed (TURN)' : 'unknown');
+export const formatRoute = (route: ConnectionSummary['route']): string =>
+  route === 'direct' ? 'direct' : route === 'relayed' ? 'relayed (TURN)' : 'unknown';
 
 /** "12 ms" (whole milliseconds). */
 export const formatRtt = (ms: number | null): string => (ms === null ? 'unknown' : `${Math.round(ms)} ms`);
@@ -189,7 +209,8 @@ export const formatBitrate = (bps: number | null): string => {
 };
 
 /** "0.4 %" (one decimal). */
-export const formatLoss = (fraction: number | null): string => (fraction === null ? 'unknown' : `${(fraction * 100).toFixed(1)} %`);
+export const formatLoss = (fraction: number | null): string =>
+  fraction === null ? 'unknown' : `${(fraction * 100).toFixed(1)} %`;
 
 /** "640×480 at 30 fps". */
 export const formatVideo = (v: VideoFormat | null): string =>

@@ -12,11 +12,17 @@ export const NO_CHOICES: DeviceChoices = { microphone: null, camera: null, speak
 /** Device ids are opaque browser tokens (64 hex chars in Chromium); anything longer is not one. */
 const MAX_ID_LENGTH = 256;
 
-const idOf = (v: unknown): string | null => (typeof v === 'string' && v.length > 0 && v.length <= MAX_ID_LENGTH ? v : null);
+const idOf = (v: unknown): string | null =>
+  typeof v === 'string' && v.length > 0 && v.length <= MAX_ID_LENGTH ? v : null;
 
 /** Stored choices are untrusted (another version, a hand edit): keep what is well-formed, drop the rest. */
 export const parseDeviceChoices = (raw: unknown): DeviceChoices => {
   if (typeof raw !== 'object' || raw === null) return NO_CHOICES;
   const r = raw as Record<string, unknown>;
-  return { microphone: idOf(r['microphone']), camera: idOf(r['camera']), speaker: idOf(r['speaker']), audioOnly: r['audioOnly'] === true };
+  return {
+    microphone: idOf(r['microphone']),
+    camera: idOf(r['camera']),
+    speaker: idOf(r['speaker']),
+    audioOnly: r['audioOnly'] === true,
+  };
 };

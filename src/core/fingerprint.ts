@@ -98,7 +98,8 @@ export const fingerprintsFromTransports = (
   for (const t of connected) {
     const l = certificateBytes(t.local);
     const r = certificateBytes(t.remote);
-    if (!l || (!r && presented.length === 0)) return err(`transport ${t.id} has no SHA-256 certificate fingerprint on both sides`);
+    if (!l || (!r && presented.length === 0))
+      return err(`transport ${t.id} has no SHA-256 certificate fingerprint on both sides`);
     if (!agree(local, l) || (r && !agree(remote, r))) return err(TRANSPORTS_DISAGREE);
     local = l;
     remote = r ?? remote;

@@ -21,7 +21,8 @@ export const parseKdfRequest = (raw: unknown): KdfRequest | null => {
   const r = raw as Record<string, unknown>;
   const { id, password, salt, N, r: blockSize, p, dkLen } = r;
   if (!isCount(id) && id !== 0) return null;
-  if (!isBytes(password) || !isBytes(salt) || !isCount(N) || !isCount(blockSize) || !isCount(p) || !isCount(dkLen)) return null;
+  if (!isBytes(password) || !isBytes(salt) || !isCount(N) || !isCount(blockSize) || !isCount(p) || !isCount(dkLen))
+    return null;
   return { id: id as number, password, salt, N, r: blockSize, p, dkLen };
 };
 

@@ -70,7 +70,8 @@ export const parseMessage = (raw: unknown): Message | null => {
       if (!isTime(r['at'])) return null;
       const pair = r['pair'];
       if (pair === null) return { v: 1, type: 'state', pair: null, at: r['at'] };
-      if (!Array.isArray(pair) || pair.length !== 2 || !isPeerId(pair[0]) || !isPeerId(pair[1]) || pair[0] >= pair[1]) return null;
+      if (!Array.isArray(pair) || pair.length !== 2 || !isPeerId(pair[0]) || !isPeerId(pair[1]) || pair[0] >= pair[1])
+        return null;
       return { v: 1, type: 'state', pair: [pair[0], pair[1]], at: r['at'] };
     }
     default:

@@ -14,7 +14,12 @@ const parseHistory = (raw: unknown, limit: number): number[] =>
  * At most `limit` acquisitions in any `windowMs` (a sliding window over the last `limit` timestamps),
  * persisted through `store`. A refused attempt is not recorded, and says when the next one is allowed.
  */
-export const createSlidingWindowLimiter = (options: { limit: number; windowMs: number; store: LimiterStore; now: () => number }) => {
+export const createSlidingWindowLimiter = (options: {
+  limit: number;
+  windowMs: number;
+  store: LimiterStore;
+  now: () => number;
+}) => {
   const { limit, windowMs, store, now } = options;
   return {
     tryAcquire(): Acquire {

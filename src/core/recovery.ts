@@ -48,7 +48,11 @@ export type RecoveryOutput =
  * again every `redialEveryMs` until the partner's fresh connection ends it (`reconnected`) or the
  * window closes.
  */
-export const createRecovery = (windowMs = RECOVERY_WINDOW_MS, redialAfterMs = REDIAL_AFTER_MS, redialEveryMs = REDIAL_EVERY_MS) => {
+export const createRecovery = (
+  windowMs = RECOVERY_WINDOW_MS,
+  redialAfterMs = REDIAL_AFTER_MS,
+  redialEveryMs = REDIAL_EVERY_MS,
+) => {
   let since: number | null = null;
   let redialed = false;
   let lastRedial = Number.NEGATIVE_INFINITY;

@@ -17,8 +17,10 @@ const parseJson = (raw: unknown): unknown => {
     return undefined;
   }
 };
-const asRecord = (v: unknown): Record<string, unknown> | null => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : null);
-const shortString = (v: unknown): string | null => (typeof v === 'string' && v.length > 0 && v.length <= 128 ? v : null);
+const asRecord = (v: unknown): Record<string, unknown> | null =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
+const shortString = (v: unknown): string | null =>
+  typeof v === 'string' && v.length > 0 && v.length <= 128 ? v : null;
 
 /**
  * What a frame we send on a relay socket publishes, as a relay's answer would name it: a Nostr
@@ -110,7 +112,8 @@ export const createRelayVerdicts = () => {
   return {
     /** A frame we sent on `relay`. */
     sent(relay: string, raw: unknown): void {
-      for (const topic of requestedTopics(raw)) if (!reading.get(relay)?.includes(topic)) remember(reading, relay, topic);
+      for (const topic of requestedTopics(raw))
+        if (!reading.get(relay)?.includes(topic)) remember(reading, relay, topic);
       const p = publication(raw);
       if (p !== null) remember(published, relay, p);
     },
@@ -120,7 +123,8 @@ export const createRelayVerdicts = () => {
       if (answer === null) return;
       const ours = published.get(relay)?.find((p) => p.id === answer.id);
       if (!ours) return;
-      const onRoomTopic = ours.topic !== null && (ours.topic === answer.id || reading.get(relay)?.includes(ours.topic) === true);
+      const onRoomTopic =
+        ours.topic !== null && (ours.topic === answer.id || reading.get(relay)?.includes(ours.topic) === true);
       // Refused this time, or carrying us again (a room can empty). A refusal in another peer's inbox
       // says nothing about the room.
       if (answer.full && onRoomTopic) refusing.add(relay);

@@ -89,12 +89,14 @@ export interface NewRoomOptions {
 /** Makes a fresh room code: 128 CSPRNG bits, an expiry `lifetimeMinutes` from `now`, and the password flag. */
 export const generateRoomCode = (options: NewRoomOptions): RoomCode => {
   const secret = options.randomBytes(ROOM_SECRET_BYTES);
-  if (secret.length !== ROOM_SECRET_BYTES) throw new Error(`expected ${ROOM_SECRET_BYTES} random bytes, got ${secret.length}`);
+  if (secret.length !== ROOM_SECRET_BYTES)
+    throw new Error(`expected ${ROOM_SECRET_BYTES} random bytes, got ${secret.length}`);
   if (!Number.isInteger(options.lifetimeMinutes) || options.lifetimeMinutes <= 0) {
     throw new Error(`expected a positive whole number of minutes, got ${options.lifetimeMinutes}`);
   }
   const minutes = expiryMinutes(options.now + options.lifetimeMinutes * MINUTE_MS);
-  if (minutes < 0 || minutes > MAX_EXPIRY_MINUTES) throw new Error(`expiry out of range: ${minutes} minutes after the code epoch`);
+  if (minutes < 0 || minutes > MAX_EXPIRY_MINUTES)
+    throw new Error(`expiry out of range: ${minutes} minutes after the code epoch`);
   const header = BigInt((CODE_VERSION << 1) | (options.hasPassword ? 1 : 0));
   const body = (header << 155n) | (bytesToBigInt(secret) << EXPIRY_BITS) | BigInt(minutes);
   const text = toSymbols(body, BODY_SYMBOLS) + toSymbols(checkFor(body), 2);
@@ -125,7 +127,8 @@ export const parseRoomCode = (input: string, now: number): Result<RoomCode, Room
   for (const [i, char] of [...symbols].entries()) {
     if (!SYMBOL_VALUE.has(char)) return err({ kind: 'character', char, position: i + 1 });
   }
-  if (symbols.length !== ROOM_CODE_SYMBOLS) return err({ kind: 'length', got: symbols.length, expected: ROOM_CODE_SYMBOLS });
+  if (symbols.length !== ROOM_CODE_SYMBOLS)
+    return err({ kind: 'length', got: symbols.length, expected: ROOM_CODE_SYMBOLS });
   if (toNumber(symbols) % CHECK_MODULUS !== 0n) return err({ kind: 'checksum' });
   const body = toNumber(symbols.slice(0, BODY_SYMBOLS));
   const header = Number(body >> 155n);

@@ -113,9 +113,7 @@ export const transcriptHash = (t: Transcript): Uint8Array => {
   expectBytes(t.nR, NONCE_BYTES, 'nonce');
   expectBytes(t.fpI, FINGERPRINT_BYTES, 'fingerprint');
   expectBytes(t.fpR, FINGERPRINT_BYTES, 'fingerprint');
-  return sha256(
-    lengthPrefixed(TRANSCRIPT_LABEL, t.ctx, t.txid, t.commitment, t.pkI, t.nI, t.pkR, t.nR, t.fpI, t.fpR),
-  );
+  return sha256(lengthPrefixed(TRANSCRIPT_LABEL, t.ctx, t.txid, t.commitment, t.pkI, t.nI, t.pkR, t.nR, t.fpI, t.fpR));
 };
 
 /** Output of the key schedule: SAS material and one confirmation key per role. */

@@ -78,7 +78,9 @@ const parseRecord = (record: Record<string, unknown>): VerifyMessage | null => {
       const publicKey = hexField(record, 'publicKey', KEY_BYTES);
       const nonce = hexField(record, 'nonce', NONCE_BYTES);
       if (!txid || !publicKey || !nonce) return null;
-      return type === 'verify.key' ? { type: 'key', txid, publicKey, nonce } : { type: 'reveal', txid, publicKey, nonce };
+      return type === 'verify.key'
+        ? { type: 'key', txid, publicKey, nonce }
+        : { type: 'reveal', txid, publicKey, nonce };
     }
     case 'verify.confirm':
     case 'verify.done': {

@@ -18,7 +18,8 @@ export interface Sas {
 
 /** Renders 6 SAS bytes as 7 emoji (42 bits) and three 4-digit numbers (39 bits), as Matrix m.sas.v1 does. */
 export const sasFromBytes = (bytes: Uint8Array): Sas => {
-  if (bytes.length !== SAS_BYTES) throw new Error(`expected Uint8Array of length ${SAS_BYTES}, got length=${bytes.length}`);
+  if (bytes.length !== SAS_BYTES)
+    throw new Error(`expected Uint8Array of length ${SAS_BYTES}, got length=${bytes.length}`);
   const [b0 = 0, b1 = 0, b2 = 0, b3 = 0, b4 = 0] = bytes;
   // 48 bits fit exactly in a double (< 2^53); bit 47 is the top bit of byte 0.
   let value = 0;
@@ -39,5 +40,4 @@ export const sasFromBytes = (bytes: Uint8Array): Sas => {
 };
 
 /** The code as one line of text, e.g. for logs or comparing two Sas values in tests: "Dog Cat … | 1234 5678 9012". */
-export const formatSas = (sas: Sas): string =>
-  `${sas.emoji.map((s) => s.name).join(' ')} | ${sas.decimal.join(' ')}`;
+export const formatSas = (sas: Sas): string => `${sas.emoji.map((s) => s.name).join(' ')} | ${sas.decimal.join(' ')}`;

@@ -132,7 +132,9 @@ export const createVerifySession = (options: SessionOptions): VerifySession => {
   const stateOf = (v: VerifyState): SessionState => {
     if (override) return override;
     if (v.phase !== 'cancelled') return v;
-    return isFatal(v.reason) ? { phase: 'cancelled', reason: v.reason, by: v.by } : { phase: 'warning', reason: v.reason, by: v.by };
+    return isFatal(v.reason)
+      ? { phase: 'cancelled', reason: v.reason, by: v.by }
+      : { phase: 'warning', reason: v.reason, by: v.by };
   };
 
   const recent = (): number[] => {
@@ -144,7 +146,9 @@ export const createVerifySession = (options: SessionOptions): VerifySession => {
 
   const againAt = (): number | null => {
     const r = recent();
-    return r.length < VERIFY_AGAIN_LIMIT.limit ? null : (r[r.length - VERIFY_AGAIN_LIMIT.limit] ?? now()) + VERIFY_AGAIN_LIMIT.windowMs;
+    return r.length < VERIFY_AGAIN_LIMIT.limit
+      ? null
+      : (r[r.length - VERIFY_AGAIN_LIMIT.limit] ?? now()) + VERIFY_AGAIN_LIMIT.windowMs;
   };
 
   const remember = (list: string[], id: string, max: number): void => {
@@ -205,7 +209,13 @@ export const createVerifySession = (options: SessionOptions): VerifySession => {
     if (live) note(id);
     const result = verifier.receive(message);
     const after = verifier.state;
-    if (live && message.type === 'cancel' && after.phase === 'cancelled' && after.by === 'peer' && !isFatal(after.reason)) {
+    if (
+      live &&
+      message.type === 'cancel' &&
+      after.phase === 'cancelled' &&
+      after.by === 'peer' &&
+      !isFatal(after.reason)
+    ) {
       // A cancel may be forged by someone in the middle, who then keeps the other side's run waiting: echo it,
       // so the peer's screen warns now rather than at its timeout. (An honest peer has ended this run already
       // and ignores the echo.)

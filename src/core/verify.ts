@@ -282,7 +282,8 @@ export const createVerifier = (options: VerifierOptions): Verifier => {
       }
       return step();
     }
-    if (p.name === 'idle') return message.type === 'commit' ? respond(message) : cancel('unexpected_message', message.txid);
+    if (p.name === 'idle')
+      return message.type === 'commit' ? respond(message) : cancel('unexpected_message', message.txid);
 
     const run = p.run;
     const sameRun = constantTimeEqual(message.txid, run.txid);

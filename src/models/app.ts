@@ -160,7 +160,11 @@ export const createAppModel = (deps: AppDeps): AppModel => {
       };
     };
     // Every room is entered through the lobby: the person sees (and picks) what they will send first.
-    screen.value = { name: 'lobby', code, lobby: createLobbyModel({ media: deps.media, store: deps.deviceChoices, onJoin: enter }) };
+    screen.value = {
+      name: 'lobby',
+      code,
+      lobby: createLobbyModel({ media: deps.media, store: deps.deviceChoices, onJoin: enter }),
+    };
     // Meanwhile, fetch the verification code and build its key tables: done when the call connects,
     // that ~100 ms of main-thread work delayed setting up the media on both sides.
     void import('../core/verify').then((m) => m.warmUpKeys()).catch(() => undefined);
@@ -189,7 +193,12 @@ export const createAppModel = (deps: AppDeps): AppModel => {
   const unlisten = deps.addressBar.onHashChange(route);
   let startPending = false;
   const start = ({ lifetimeMinutes, password }: StartOptions) => {
-    const code = generateRoomCode({ randomBytes: deps.randomBytes, now: deps.now(), lifetimeMinutes, hasPassword: password !== '' });
+    const code = generateRoomCode({
+      randomBytes: deps.randomBytes,
+      now: deps.now(),
+      lifetimeMinutes,
+      hasPassword: password !== '',
+    });
     created.add(code.text);
     if (password !== '') passwords.set(code.text, password);
     deps.addressBar.setHash(hashFor(code));

@@ -34,7 +34,8 @@ export const createDropCounts = () => {
     count: (what: keyof DropCounters) => void counts[what]++,
     publish() {
       const d = dropped.value;
-      if (d.rate !== counts.rate || d.malformed !== counts.malformed || d.admissions !== counts.admissions) dropped.value = { ...counts };
+      if (d.rate !== counts.rate || d.malformed !== counts.malformed || d.admissions !== counts.admissions)
+        dropped.value = { ...counts };
     },
   };
 };
@@ -84,7 +85,9 @@ export interface PeersDeps {
 
 /** Sends one payload; a refused send means the channel to that peer is gone, which liveness notices. */
 export const sendTo = (room: SignalingRoom, id: string, data: string): void => {
-  room.send(data, id).catch((e: unknown) => console.debug('parley: send to', id, 'failed:', e instanceof Error ? e.message : e));
+  room
+    .send(data, id)
+    .catch((e: unknown) => console.debug('parley: send to', id, 'failed:', e instanceof Error ? e.message : e));
 };
 
 const HOLD = encodeMessage({ v: 1, type: 'hold' });
@@ -100,7 +103,10 @@ export const createCallPeers = (deps: PeersDeps) => {
   const admissionBudget = createTokenBucket(ADMISSION_BUDGET.capacity, ADMISSION_BUDGET.perSecond, now);
   const liveness = createLiveness();
   /** Peers in admission, with the stream each sent us and when they connected. */
-  const connected = new Map<string, { stream: MediaStream | null; since: number; budget: ReturnType<typeof createTokenBucket> }>();
+  const connected = new Map<
+    string,
+    { stream: MediaStream | null; since: number; budget: ReturnType<typeof createTokenBucket> }
+  >();
   /**
    * Peers that connected while the seat is held, kept out of admission: first while their certificate
    * is read, then (`newcomer`) told to wait until the seat is free again.
@@ -173,7 +179,11 @@ export const createCallPeers = (deps: PeersDeps) => {
   /** Lets `id` into admission (a connection like any other from here). */
   const admit = (id: string, stream: MediaStream | null) => {
     if (connected.has(id) || closed.signal.aborted) return;
-    connected.set(id, { stream, since: now(), budget: createTokenBucket(MESSAGE_BUDGET.capacity, MESSAGE_BUDGET.perSecond, now) });
+    connected.set(id, {
+      stream,
+      since: now(),
+      budget: createTokenBucket(MESSAGE_BUDGET.capacity, MESSAGE_BUDGET.perSecond, now),
+    });
     liveness.heard(id, now());
     run(admission.connect(id, now()));
   };

@@ -53,11 +53,19 @@ export const createCallVerify = (deps: CallVerifyDeps) => {
       // keeps them): this run's keys are bound to those certificates, so it vouches for the same
       // people the codes read aloud did. Our side says "they match" for us; nobody reads codes again.
       // Any other certificate (a relay in the middle of the new connection) gets no such pass.
-      if (view.phase === 'comparing' && seen && verifiedWith?.peer === id && sameFingerprintPair(verifiedWith.fingerprints, seen)) {
+      if (
+        view.phase === 'comparing' &&
+        seen &&
+        verifiedWith?.peer === id &&
+        sameFingerprintPair(verifiedWith.fingerprints, seen)
+      ) {
         queueMicrotask(() => v.confirm(true));
       }
       if (view.phase !== 'cancelled' || (view.reason !== 'mismatched_sas' && !INTERCEPTION.has(view.reason))) return;
-      const event = view.reason === 'mismatched_sas' ? ({ type: 'codes-differ', by: view.by } as const) : ({ type: 'intercepted' } as const);
+      const event =
+        view.reason === 'mismatched_sas'
+          ? ({ type: 'codes-differ', by: view.by } as const)
+          : ({ type: 'intercepted' } as const);
       // Let the cancel reach the other side before the connection closes.
       queueMicrotask(() => deps.end(event));
     });

@@ -256,7 +256,15 @@ export const createCallModel = (deps: CallDeps): CallModel => {
     await r?.leave();
   };
 
-  const join = createCallJoin({ signaling: deps.signaling, kdf: deps.kdf, config: deps.config, code, signal: life.signal, move, entered });
+  const join = createCallJoin({
+    signaling: deps.signaling,
+    kdf: deps.kdf,
+    config: deps.config,
+    code,
+    signal: life.signal,
+    move,
+    entered,
+  });
 
   const tick = () => {
     clock.value = now();
@@ -318,7 +326,9 @@ export const createCallModel = (deps: CallDeps): CallModel => {
     selfId,
     localStream,
     remoteStream,
-    mediaProblem: computed(() => (local.ready.value && localStream.value === null ? (local.problem.value ?? 'not-found') : local.problem.value)),
+    mediaProblem: computed(() =>
+      local.ready.value && localStream.value === null ? (local.problem.value ?? 'not-found') : local.problem.value,
+    ),
     micOn: local.micOn,
     cameraOn: local.cameraOn,
     hasMic: local.hasMic,

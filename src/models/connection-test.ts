@@ -23,7 +23,10 @@ const isTurn = (url: string) => /^turns?:/i.test(url);
 const hostOf = (url: string) => url.replace(/^[a-z]+:(\/\/)?/i, '').replace(/[/?].*$/, '');
 
 /** Checks whether the configured signaling relays and STUN/TURN servers answer, and says so plainly. */
-export const createConnectionTestModel = (deps: { probe: ConnectionProbe; config: () => Promise<Result<AppConfig>> }) => {
+export const createConnectionTestModel = (deps: {
+  probe: ConnectionProbe;
+  config: () => Promise<Result<AppConfig>>;
+}) => {
   const state = signal<ConnectionTestState>({ phase: 'idle' });
 
   const run = async () => {
@@ -37,7 +40,11 @@ export const createConnectionTestModel = (deps: { probe: ConnectionProbe; config
     const { relays, iceServers } = config.value;
     const relayLines = relays.map(async (url): Promise<CheckLine> => {
       const ok = await deps.probe.relay(url, PROBE_TIMEOUT_MS);
-      return { what: url, ok, text: ok ? 'Signaling relay reachable.' : 'Signaling relay unreachable: calls cannot start through it.' };
+      return {
+        what: url,
+        ok,
+        text: ok ? 'Signaling relay reachable.' : 'Signaling relay unreachable: calls cannot start through it.',
+      };
     });
     const iceLines = iceServers.map(async (server): Promise<CheckLine> => {
       const found = await deps.probe.ice(server, PROBE_TIMEOUT_MS);

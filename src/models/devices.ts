@@ -11,7 +11,9 @@ export interface DeviceLists {
 export const NO_DEVICES: DeviceLists = { microphones: [], cameras: [], speakers: [] };
 
 /** The device lists, kept current as devices come and go; labels appear once access was granted. */
-export const watchDevices = (port: DeviceControlPort): { lists: ReadonlySignal<DeviceLists>; refresh(): Promise<void>; dispose(): void } => {
+export const watchDevices = (
+  port: DeviceControlPort,
+): { lists: ReadonlySignal<DeviceLists>; refresh(): Promise<void>; dispose(): void } => {
   const lists = signal<DeviceLists>(NO_DEVICES);
   const disposed = new AbortController();
   const refresh = async () => {

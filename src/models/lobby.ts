@@ -16,7 +16,11 @@ export interface LobbyDeps {
   onJoin: (handOff: LobbyHandOff) => void;
 }
 
-export interface LobbyModel extends Pick<LocalMediaModel, 'problem' | 'ready' | 'micOn' | 'cameraOn' | 'hasMic' | 'hasCamera' | 'toggleMic' | 'toggleCamera'> {
+export interface LobbyModel
+  extends Pick<
+    LocalMediaModel,
+    'problem' | 'ready' | 'micOn' | 'cameraOn' | 'hasMic' | 'hasCamera' | 'toggleMic' | 'toggleCamera'
+  > {
   /** Our camera and microphone as they will be sent; null until the devices answer (or if none could be opened). */
   readonly preview: ReadonlySignal<MediaStream | null>;
   readonly devices: ReadonlySignal<DeviceLists>;
@@ -40,7 +44,12 @@ export const createLobbyModel = (deps: LobbyDeps): LobbyModel => {
   const choices = signal<DeviceChoices>(store.load());
   const watcher = watchDevices(media);
   const local = createLocalMedia({
-    acquire: media.getLocalMedia({ audio: true, video: !choices.value.audioOnly, audioDevice: choices.value.microphone, videoDevice: choices.value.camera }),
+    acquire: media.getLocalMedia({
+      audio: true,
+      video: !choices.value.audioOnly,
+      audioDevice: choices.value.microphone,
+      videoDevice: choices.value.camera,
+    }),
     streamOf: media.streamOf,
   });
   /** Joined (the tracks belong to the call now) or left (they were stopped). */

@@ -42,7 +42,10 @@ export interface LocalMediaModel {
    * Opens a track with `get` for `kind`; only the latest request of a kind counts. Returns the new track
    * (enabled as the toggle says), the problem, or null when a later request or stop() overtook this one.
    */
-  open(kind: Kind, get: () => Promise<MediaStreamTrack | MediaProblem>): Promise<MediaStreamTrack | MediaProblem | null>;
+  open(
+    kind: Kind,
+    get: () => Promise<MediaStreamTrack | MediaProblem>,
+  ): Promise<MediaStreamTrack | MediaProblem | null>;
   /** Requests of `kind` still under way are dropped when they answer (e.g. the camera, on going audio-only). */
   drop(kind: Kind): void;
   /** Makes `next` our `kind` track: in the stream in place of the old one unless `aside` (a screen is shown), and stops the old one. */

@@ -14,7 +14,13 @@ export interface ShellModel {
 }
 
 /** Update prompt, install button and connectivity, from an AppShell; `inCall` guards the reload. */
-export const createShellModel = ({ shell, inCall }: { shell: AppShell; inCall: ReadonlySignal<boolean> }): ShellModel => {
+export const createShellModel = ({
+  shell,
+  inCall,
+}: {
+  shell: AppShell;
+  inCall: ReadonlySignal<boolean>;
+}): ShellModel => {
   const updateReady = signal(false);
   const canInstall = signal(false);
   const online = signal(shell.isOnline());

@@ -37,7 +37,11 @@ export interface VerificationDeps {
 }
 
 /** Cancels that mean someone is in the middle of the connection: the call must end. */
-export const INTERCEPTION: ReadonlySet<CancelReason> = new Set(['key_mismatch', 'mismatched_commitment', 'invalid_key']);
+export const INTERCEPTION: ReadonlySet<CancelReason> = new Set([
+  'key_mismatch',
+  'mismatched_commitment',
+  'invalid_key',
+]);
 
 /** At most this many messages wait while the protocol code loads; a peer cannot queue more. */
 const MAX_EARLY = 16;
@@ -69,7 +73,12 @@ export const createVerification = (deps: VerificationDeps) => {
     const i = session.info;
     const againInSeconds = i.againAt === null ? 0 : Math.max(1, Math.ceil((i.againAt - deps.now()) / 1000));
     const last = info.value;
-    if (last.run !== i.run || last.startedBy !== i.startedBy || last.againInSeconds !== againInSeconds || last.ignoredRequests !== i.ignoredRequests) {
+    if (
+      last.run !== i.run ||
+      last.startedBy !== i.startedBy ||
+      last.againInSeconds !== againInSeconds ||
+      last.ignoredRequests !== i.ignoredRequests
+    ) {
       info.value = { run: i.run, startedBy: i.startedBy, againInSeconds, ignoredRequests: i.ignoredRequests };
     }
   };
@@ -96,7 +105,11 @@ export const createVerification = (deps: VerificationDeps) => {
     initialising = true;
     view.value = { phase: 'starting' };
     try {
-      const [core, sessions, fingerprints] = await Promise.all([import('../core/verify'), import('../core/verify-session'), deps.fingerprints()]);
+      const [core, sessions, fingerprints] = await Promise.all([
+        import('../core/verify'),
+        import('../core/verify-session'),
+        deps.fingerprints(),
+      ]);
       if (disposed()) return;
       parse = core.parseVerifyMessage;
       encode = core.encodeVerifyMessage;
@@ -121,7 +134,8 @@ export const createVerification = (deps: VerificationDeps) => {
       try {
         const now = await deps.fingerprints();
         unsettled = false;
-        if (!disposed() && session && !sameFingerprintPair(now, session.fingerprints)) apply(session.certificatesChanged(now));
+        if (!disposed() && session && !sameFingerprintPair(now, session.fingerprints))
+          apply(session.certificatesChanged(now));
       } catch (e) {
         // Transports that disagree are a sign of someone in the middle. Any other failure is a transport
         // between states (a DTLS restart under way): read again at every tick until it settles, since its
@@ -198,4 +212,5 @@ export type Verification = ReturnType<typeof createVerification>;
 export type { Sas };
 
 /** Verification messages carry a `verify.` type; everything else belongs to core/protocol. */
-export const looksLikeVerifyMessage = (raw: unknown): boolean => typeof raw === 'string' && raw.includes('"type":"verify.');
+export const looksLikeVerifyMessage = (raw: unknown): boolean =>
+  typeof raw === 'string' && raw.includes('"type":"verify.');

@@ -10,10 +10,26 @@ import { Home } from './screens/Home';
 import { Lobby } from './screens/Lobby';
 
 /** Top-level view: offline/update/install bar, a config error banner (if any), then the current screen. */
-export const App = ({ app, shell, connectionTest, attention }: { app: AppModel; shell: ShellModel; connectionTest?: ConnectionTestModel; attention?: AttentionModel }) => {
+export const App = ({
+  app,
+  shell,
+  connectionTest,
+  attention,
+}: {
+  app: AppModel;
+  shell: ShellModel;
+  connectionTest?: ConnectionTestModel;
+  attention?: AttentionModel;
+}) => {
   const screen = app.screen.value;
   const configError = app.configError.value;
-  const attentionToggle = attention && <AttentionToggle on={attention.optedIn.value} problem={attention.problem.value} onChange={(on) => void attention.setOptIn(on)} />;
+  const attentionToggle = attention && (
+    <AttentionToggle
+      on={attention.optedIn.value}
+      problem={attention.problem.value}
+      onChange={(on) => void attention.setOptIn(on)}
+    />
+  );
   return (
     <>
       <ShellBar shell={shell} />
@@ -24,13 +40,21 @@ export const App = ({ app, shell, connectionTest, attention }: { app: AppModel; 
         </p>
       )}
       {screen.name === 'call' ? (
-        <Call key={screen.code.text} call={screen.call} code={screen.code} onHome={app.goHome} whileWaiting={attentionToggle} />
+        <Call
+          key={screen.code.text}
+          call={screen.call}
+          code={screen.code}
+          onHome={app.goHome}
+          whileWaiting={attentionToggle}
+        />
       ) : screen.name === 'lobby' ? (
         <Lobby key={screen.code.text} lobby={screen.lobby} code={screen.code} onCancel={app.goHome} />
       ) : (
         <Home app={app}>
           {attentionToggle}
-          {connectionTest && <ConnectionTest state={connectionTest.state.value} onRun={() => void connectionTest.run()} />}
+          {connectionTest && (
+            <ConnectionTest state={connectionTest.state.value} onRun={() => void connectionTest.run()} />
+          )}
         </Home>
       )}
     </>

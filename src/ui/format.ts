@@ -3,7 +3,8 @@
 let clockTime: Intl.DateTimeFormat | null = null;
 
 /** A clock time in the person's locale, e.g. "14:37". */
-export const formatTime = (ms: number): string => (clockTime ??= new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' })).format(ms);
+export const formatTime = (ms: number): string =>
+  (clockTime ??= new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' })).format(ms);
 
 /** A duration for "time left", coarse enough to read at a glance: "23 h 5 min", "14 min", "45 s". */
 export const formatDuration = (ms: number): string => {

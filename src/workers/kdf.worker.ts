@@ -7,7 +7,12 @@ addEventListener('message', (event: MessageEvent<unknown>) => {
   if (!request) return;
   let response: KdfResponse;
   try {
-    const key = scrypt(request.password, request.salt, { N: request.N, r: request.r, p: request.p, dkLen: request.dkLen });
+    const key = scrypt(request.password, request.salt, {
+      N: request.N,
+      r: request.r,
+      p: request.p,
+      dkLen: request.dkLen,
+    });
     response = { id: request.id, ok: true, key };
   } catch (e) {
     response = { id: request.id, ok: false, error: e instanceof Error ? e.message : String(e) };

@@ -1,6 +1,15 @@
 import { expect, test, type Browser } from '@playwright/test';
 import { chromiumArgs, chromiumPath } from '../../playwright.config';
-import { expectRemoteVideoPlaying, joinPeer, openPeer, remoteAudioTracks, startCall, statusesSeen, watchStatus, type Peer } from './helpers';
+import {
+  expectRemoteVideoPlaying,
+  joinPeer,
+  openPeer,
+  remoteAudioTracks,
+  startCall,
+  statusesSeen,
+  watchStatus,
+  type Peer,
+} from './helpers';
 import { expectStillPlaying, localTracks, remoteAspect, remoteVideoTrackIds } from './media-helpers';
 
 // Two fake cameras (fake_device_0 and fake_device_1) to switch between; the fake microphones are
@@ -8,7 +17,9 @@ import { expectStillPlaying, localTracks, remoteAspect, remoteVideoTrackIds } fr
 test.use({
   launchOptions: {
     executablePath: chromiumPath,
-    args: chromiumArgs.map((a) => (a === '--use-fake-device-for-media-stream' ? '--use-fake-device-for-media-stream=device-count=2' : a)),
+    args: chromiumArgs.map((a) =>
+      a === '--use-fake-device-for-media-stream' ? '--use-fake-device-for-media-stream=device-count=2' : a,
+    ),
   },
 });
 
@@ -24,7 +35,9 @@ const connectedPair = async (browser: Browser) => {
   return { alice, bob, link };
 };
 
-test('switching camera and microphone mid-call keeps video flowing on the far side, on the same receiver, without a status flicker', async ({ browser }) => {
+test('switching camera and microphone mid-call keeps video flowing on the far side, on the same receiver, without a status flicker', async ({
+  browser,
+}) => {
   const { alice, bob } = await connectedPair(browser);
   expect(await localTracks(bob.page)).toEqual(['audio:Fake Default Audio Input', 'video:fake_device_0']);
   const receiverBefore = await remoteVideoTrackIds(alice.page);
@@ -45,13 +58,17 @@ test('switching camera and microphone mid-call keeps video flowing on the far si
   expect(await statusesSeen(alice.page)).toEqual([]);
   expect(await statusesSeen(bob.page)).toEqual([]);
   // The old camera was released: only the new one is open.
-  expect(await bob.page.getByLabel('Camera', { exact: true }).evaluate((s: HTMLSelectElement) => s.selectedOptions[0]?.text)).toBe('fake_device_1');
+  expect(
+    await bob.page.getByLabel('Camera', { exact: true }).evaluate((s: HTMLSelectElement) => s.selectedOptions[0]?.text),
+  ).toBe('fake_device_1');
   expect(alice.errors).toEqual([]);
   expect(bob.errors).toEqual([]);
   await Promise.all([alice.context.close(), bob.context.close()]);
 });
 
-test('a shared screen reaches the far side in place of the camera (with its sound), and stopping returns to the camera', async ({ browser }) => {
+test('a shared screen reaches the far side in place of the camera (with its sound), and stopping returns to the camera', async ({
+  browser,
+}) => {
   const { alice, bob } = await connectedPair(browser);
   expect(await remoteAspect(alice.page)).toBe('4:3');
   const receiverBefore = await remoteVideoTrackIds(alice.page);
@@ -82,7 +99,9 @@ test('a shared screen reaches the far side in place of the camera (with its soun
   await Promise.all([alice.context.close(), bob.context.close()]);
 });
 
-test('keyboard: M and V toggle mute and camera, not while typing; ? and the button open the shortcuts list, Escape closes it and focus returns', async ({ browser }) => {
+test('keyboard: M and V toggle mute and camera, not while typing; ? and the button open the shortcuts list, Escape closes it and focus returns', async ({
+  browser,
+}) => {
   const { alice, bob } = await connectedPair(browser);
   const { page } = alice;
   const mute = page.getByRole('button', { name: /^(Mute|Unmute)$/ });
@@ -94,7 +113,11 @@ test('keyboard: M and V toggle mute and camera, not while typing; ? and the butt
   await page.keyboard.press('v');
   await expect(camera).toHaveAttribute('aria-pressed', 'true');
   // The tracks really changed, not just the buttons.
-  expect(await page.getByTestId('local-video').evaluate((v: HTMLVideoElement) => (v.srcObject as MediaStream).getTracks().map((t) => t.enabled))).toEqual([false, false]);
+  expect(
+    await page
+      .getByTestId('local-video')
+      .evaluate((v: HTMLVideoElement) => (v.srcObject as MediaStream).getTracks().map((t) => t.enabled)),
+  ).toEqual([false, false]);
   await page.keyboard.press('M');
   await page.keyboard.press('V');
   await expect(mute).toHaveAttribute('aria-pressed', 'false');
@@ -141,7 +164,9 @@ test('picture-in-picture pops the remote video out where the browser supports it
   const pip = alice.page.getByRole('button', { name: 'Picture-in-picture' });
   await expect(pip).toHaveAttribute('aria-pressed', 'false');
   await pip.click();
-  await expect.poll(() => alice.page.evaluate(() => (document.pictureInPictureElement as HTMLElement | null)?.dataset['testid'])).toBe('remote-video');
+  await expect
+    .poll(() => alice.page.evaluate(() => (document.pictureInPictureElement as HTMLElement | null)?.dataset['testid']))
+    .toBe('remote-video');
   await expect(pip).toHaveAttribute('aria-pressed', 'true');
   await pip.click();
   await expect.poll(() => alice.page.evaluate(() => document.pictureInPictureElement)).toBeNull();

@@ -38,7 +38,9 @@ test.describe('a two-person call through the local relay', () => {
 
     const bob = await openPeer(browser);
     // Typed in lower case with spaces and the letter O for zero, as a person hearing it read aloud might.
-    await bob.page.getByLabel('Have a link or code?').fill(code.toLowerCase().replaceAll('-', ' ').replaceAll('0', 'o'));
+    await bob.page
+      .getByLabel('Have a link or code?')
+      .fill(code.toLowerCase().replaceAll('-', ' ').replaceAll('0', 'o'));
     await bob.page.getByRole('button', { name: 'Join' }).click();
     await expect(bob.page).toHaveURL(new RegExp(`#/${code}$`));
     await passLobby(bob.page);
@@ -68,7 +70,9 @@ test.describe('a two-person call through the local relay', () => {
     // A second browser whose fake permission UI says no, as a person clicking "Block" would.
     const denying = await chromium.launch({
       executablePath: chromiumPath,
-      args: chromiumArgs.map((a) => (a === '--use-fake-ui-for-media-stream' ? '--use-fake-ui-for-media-stream=deny' : a)),
+      args: chromiumArgs.map((a) =>
+        a === '--use-fake-ui-for-media-stream' ? '--use-fake-ui-for-media-stream=deny' : a,
+      ),
     });
     try {
       const alice = await openPeer(browser);

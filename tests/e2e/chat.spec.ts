@@ -9,7 +9,8 @@ const connectedPair = async (browser: Browser): Promise<[Peer, Peer]> => {
   const alice = await openPeer(browser);
   const link = await startCall(alice);
   const bob = await joinPeer(browser, link);
-  for (const p of [alice, bob]) await expect(p.page.getByTestId('status')).toHaveAttribute('data-status', 'connected', { timeout: 30_000 });
+  for (const p of [alice, bob])
+    await expect(p.page.getByTestId('status')).toHaveAttribute('data-status', 'connected', { timeout: 30_000 });
   return [alice, bob];
 };
 
@@ -24,7 +25,9 @@ const say = async (page: Page, text: string) => {
   await expect(messageBox(page)).toHaveValue('');
 };
 
-test('chat messages arrive in order; the unread badge shows on the closed panel and clears on open', async ({ browser }) => {
+test('chat messages arrive in order; the unread badge shows on the closed panel and clears on open', async ({
+  browser,
+}) => {
   const [alice, bob] = await connectedPair(browser);
   await chatToggle(alice.page).click();
   await expect(messageBox(alice.page)).toBeFocused();
@@ -38,7 +41,11 @@ test('chat messages arrive in order; the unread badge shows on the closed panel 
   await chatToggle(bob.page).click();
   await expect(bob.page.getByTestId('chat-unread')).toHaveCount(0);
   await expect(log(bob.page).getByTestId('chat-text')).toHaveText(sent);
-  expect(await log(bob.page).locator('li').evaluateAll((lis) => lis.map((li) => li.getAttribute('data-from')))).toEqual(sent.map(() => 'peer'));
+  expect(
+    await log(bob.page)
+      .locator('li')
+      .evaluateAll((lis) => lis.map((li) => li.getAttribute('data-from'))),
+  ).toEqual(sent.map(() => 'peer'));
 
   // A reply with a newline keeps it (Shift+Enter), and arrives on the open panel without a badge.
   await messageBox(bob.page).fill('got them');
@@ -81,7 +88,9 @@ test('an HTML/script payload is shown as literal text and never executes', async
   await bob.context.close();
 });
 
-test('a message over the length cap is refused at the sender with a visible hint, and the draft is kept', async ({ browser }) => {
+test('a message over the length cap is refused at the sender with a visible hint, and the draft is kept', async ({
+  browser,
+}) => {
   const [alice, bob] = await connectedPair(browser);
   await chatToggle(alice.page).click();
   const long = 'x'.repeat(2001);

@@ -5,7 +5,11 @@ const cases: Array<[string, { status?: number; body: string }, RegExp]> = [
   ['missing', { status: 404, body: 'not found' }, /Could not load \/config\.json: the server answered 404/],
   ['not JSON', { body: '{"relays": [' }, /config\.json is not valid JSON/],
   ['wrong scheme', { body: '{"relays": ["http://example.test"]}' }, /"relays"\[0\] must start with ws: or wss:/],
-  ['unknown strategy', { body: '{"strategy": "carrier-pigeon", "relays": ["wss://r.test"]}' }, /"strategy" must be "nostr" or "torrent"/],
+  [
+    'unknown strategy',
+    { body: '{"strategy": "carrier-pigeon", "relays": ["wss://r.test"]}' },
+    /"strategy" must be "nostr" or "torrent"/,
+  ],
 ];
 
 for (const [name, response, message] of cases) {

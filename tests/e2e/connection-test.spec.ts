@@ -25,11 +25,20 @@ test('with the default config: our relay is reachable, and no STUN/TURN is confi
 test.describe('with a TURN server and a relay that is down', () => {
   let rig: TurnRig;
   test.beforeAll(async () => {
-    rig = await startTurnRig(RELAY_PORT, TURN_PORT, ['--config-relay', `ws://127.0.0.1:${RELAY_PORT}/`, '--config-relay', DEAD_RELAY, '--connect-src', DEAD_RELAY]);
+    rig = await startTurnRig(RELAY_PORT, TURN_PORT, [
+      '--config-relay',
+      `ws://127.0.0.1:${RELAY_PORT}/`,
+      '--config-relay',
+      DEAD_RELAY,
+      '--connect-src',
+      DEAD_RELAY,
+    ]);
   });
   test.afterAll(async () => rig.stop());
 
-  test('says which relay answers, that TURN answers with the relay-issued credentials, and that it does not once it is down', async ({ browser }) => {
+  test('says which relay answers, that TURN answers with the relay-issued credentials, and that it does not once it is down', async ({
+    browser,
+  }) => {
     const peer = await openPeer(browser, `${rig.relay.url}/`);
     await peer.page.getByRole('button', { name: 'Test connection' }).click();
     await expect(lines(peer.page)).toHaveText([
@@ -41,7 +50,9 @@ test.describe('with a TURN server and a relay that is down', () => {
     rig.turn.pause();
     await peer.page.getByRole('button', { name: 'Test connection' }).click();
     await expect(peer.page.getByRole('button', { name: 'Test connection' })).toBeEnabled({ timeout: 15_000 });
-    await expect(lines(peer.page).nth(2)).toHaveText(`✗ TURN 127.0.0.1:${TURN_PORT}: TURN server did not answer (unreachable, or its credentials were refused).`);
+    await expect(lines(peer.page).nth(2)).toHaveText(
+      `✗ TURN 127.0.0.1:${TURN_PORT}: TURN server did not answer (unreachable, or its credentials were refused).`,
+    );
     rig.turn.resume();
     await peer.context.close();
   });

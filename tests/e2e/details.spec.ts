@@ -4,7 +4,9 @@ import { expectRemoteVideoPlaying, joinPeer, openPeer, startCall } from './helpe
 // Two browsers per test on a shared, busy machine: room to finish, while each wait still has its own limit.
 test.describe.configure({ timeout: 120_000 });
 
-test('the details panel shows a direct route, RTT, DTLS version and cipher, SRTP profile, video formats, bitrate and verification', async ({ browser }) => {
+test('the details panel shows a direct route, RTT, DTLS version and cipher, SRTP profile, video formats, bitrate and verification', async ({
+  browser,
+}) => {
   const alice = await openPeer(browser);
   const link = await startCall(alice);
   const bob = await joinPeer(browser, link);
@@ -25,7 +27,9 @@ test('the details panel shows a direct route, RTT, DTLS version and cipher, SRTP
   await expect(panel.getByTestId('details-rtt')).toHaveText(/^\d+ ms$/);
   await expect(panel.getByTestId('details-dtls')).toHaveText(/^DTLS 1\.[23], TLS_/);
   await expect(panel.getByTestId('details-dtls-cipher')).toHaveText(/^TLS_[A-Z0-9_]+$/);
-  await expect(panel.getByTestId('details-srtp')).toHaveText(/^SRTP_(AES128_CM_HMAC_SHA1_(80|32)|AEAD_AES_(128|256)_GCM)$/);
+  await expect(panel.getByTestId('details-srtp')).toHaveText(
+    /^SRTP_(AES128_CM_HMAC_SHA1_(80|32)|AEAD_AES_(128|256)_GCM)$/,
+  );
   // Chromium's fake camera sends 640×480; resolution and frame rate come from the RTP stats both ways.
   await expect(panel.getByTestId('details-video-in')).toHaveText(/^\d+×\d+ at \d+ fps$/);
   await expect(panel.getByTestId('details-video-out')).toHaveText(/^\d+×\d+ at \d+ fps$/);
@@ -47,7 +51,9 @@ test('the details panel shows a direct route, RTT, DTLS version and cipher, SRTP
   await bob.context.close();
 });
 
-test('the quality indicator and details go away when the other person leaves (polling stops with the connection)', async ({ browser }) => {
+test('the quality indicator and details go away when the other person leaves (polling stops with the connection)', async ({
+  browser,
+}) => {
   const alice = await openPeer(browser);
   const link = await startCall(alice);
   const bob = await joinPeer(browser, link);

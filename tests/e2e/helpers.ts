@@ -55,7 +55,9 @@ export const joinPeer = async (browser: Browser, link: string): Promise<Peer> =>
 /** Waits until the remote <video> shows real frames: a size, and a clock that moves. */
 export const expectRemoteVideoPlaying = async (page: Page): Promise<void> => {
   const video = page.getByTestId('remote-video');
-  await expect.poll(() => video.evaluate((v: HTMLVideoElement) => v.videoWidth), { timeout: 20_000 }).toBeGreaterThan(0);
+  await expect
+    .poll(() => video.evaluate((v: HTMLVideoElement) => v.videoWidth), { timeout: 20_000 })
+    .toBeGreaterThan(0);
   const t0 = await video.evaluate((v: HTMLVideoElement) => v.currentTime);
   await expect.poll(() => video.evaluate((v: HTMLVideoElement) => v.currentTime)).toBeGreaterThan(t0);
 };
@@ -65,7 +67,9 @@ export const remoteAudioTracks = (page: Page): Promise<number> =>
   page
     .getByTestId('remote-video')
     .evaluate((v: HTMLVideoElement) =>
-      v.srcObject instanceof MediaStream ? v.srcObject.getAudioTracks().filter((t) => t.readyState === 'live').length : 0,
+      v.srcObject instanceof MediaStream
+        ? v.srcObject.getAudioTracks().filter((t) => t.readyState === 'live').length
+        : 0,
     );
 
 /** Records every status the page shows from now on, to prove a pair is never disturbed. */
@@ -74,6 +78,10 @@ export const watchStatus = (page: Page) =>
     const seen: string[] = [];
     (window as unknown as { __statuses: string[] }).__statuses = seen;
     const el = document.querySelector('[data-testid="status"]')!;
-    new MutationObserver(() => seen.push(el.getAttribute('data-status') ?? '')).observe(el, { attributes: true, attributeFilter: ['data-status'] });
+    new MutationObserver(() => seen.push(el.getAttribute('data-status') ?? '')).observe(el, {
+      attributes: true,
+      attributeFilter: ['data-status'],
+    });
   });
-export const statusesSeen = (page: Page) => page.evaluate(() => (window as unknown as { __statuses: string[] }).__statuses);
+export const statusesSeen = (page: Page) =>
+  page.evaluate(() => (window as unknown as { __statuses: string[] }).__statuses);

@@ -27,14 +27,27 @@ const recordStatuses = (page: Page) =>
     new MutationObserver((records) => {
       for (const r of records) {
         if (r.type === 'attributes') note(r.target as Element);
-        else for (const n of r.addedNodes) if (n instanceof Element) note(n.matches('[data-testid="status"]') ? n : n.querySelector('[data-testid="status"]'));
+        else
+          for (const n of r.addedNodes)
+            if (n instanceof Element)
+              note(n.matches('[data-testid="status"]') ? n : n.querySelector('[data-testid="status"]'));
       }
     }).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-status'] });
   });
-const statusesOf = (page: Page) => page.evaluate(() => (window as unknown as { __allStatuses: string[] }).__allStatuses);
+const statusesOf = (page: Page) =>
+  page.evaluate(() => (window as unknown as { __allStatuses: string[] }).__allStatuses);
 
 test.describe('a hostile relay beside an honest one', () => {
-  const honest = relayProcess(HONEST_PORT, ['--config-relay', CURIOUS, '--config-relay', HOSTILE, '--connect-src', HOSTILE, '--connect-src', CURIOUS]);
+  const honest = relayProcess(HONEST_PORT, [
+    '--config-relay',
+    CURIOUS,
+    '--config-relay',
+    HOSTILE,
+    '--connect-src',
+    HOSTILE,
+    '--connect-src',
+    CURIOUS,
+  ]);
   let hostile: WebSocketServer;
   let curious: WebSocketServer;
   /** Authors (Trystero's per-page keys) of the events the hostile relay refused with a forged "room full". */
@@ -92,7 +105,9 @@ test.describe('a hostile relay beside an honest one', () => {
     await new Promise<void>((resolve) => curious.close(() => resolve()));
   });
 
-  test('answers every event with a forged "room full": the call still connects, and nobody is told the room is full', async ({ browser }) => {
+  test('answers every event with a forged "room full": the call still connects, and nobody is told the room is full', async ({
+    browser,
+  }) => {
     const people: Peer[] = [];
     const alice = await openPeer(browser, `${honest.url}/`);
     people.push(alice);
@@ -109,7 +124,8 @@ test.describe('a hostile relay beside an honest one', () => {
     await expect(bob.page.getByTestId('lobby')).toHaveAttribute('data-ready', 'true');
     await bob.page.getByTestId('lobby').getByRole('button', { name: 'Join now' }).click();
 
-    for (const p of people) await expect(p.page.getByTestId('status')).toHaveAttribute('data-status', 'connected', { timeout: 30_000 });
+    for (const p of people)
+      await expect(p.page.getByTestId('status')).toHaveAttribute('data-status', 'connected', { timeout: 30_000 });
     await expectRemoteVideoPlaying(alice.page);
     await expectRemoteVideoPlaying(bob.page);
     // The hostile relay did refuse both people's own events (it saw and answered each of them).
@@ -130,7 +146,8 @@ test.describe('a hostile relay beside an honest one', () => {
     expect(all).toMatch(/offer\\?"\s*:/);
     expect(all).toMatch(/answer\\?"\s*:/);
     const secrets = [code, code.replace(/[-\s]/g, ''), 'a=fingerprint', 'a=ice-ufrag', 'candidate:', 'v=0'];
-    for (const secret of secrets) expect(all.toLowerCase(), `the relay read ${secret}`).not.toContain(secret.toLowerCase());
+    for (const secret of secrets)
+      expect(all.toLowerCase(), `the relay read ${secret}`).not.toContain(secret.toLowerCase());
 
     // A device thief after the call: hang up, and the browser keeps no trace of the room, the partner
     // or the chat: only device choices, the join limiter's timestamps and the notify opt-in.
@@ -143,7 +160,8 @@ test.describe('a hostile relay beside an honest one', () => {
         databases: (await indexedDB.databases()).map((d) => d.name),
         values: Object.values(localStorage).join('\n'),
       }));
-      for (const key of stored.local) expect(['parley.devices', 'parley.join-attempts', 'parley.notify-on-join']).toContain(key);
+      for (const key of stored.local)
+        expect(['parley.devices', 'parley.join-attempts', 'parley.notify-on-join']).toContain(key);
       expect(stored.session).toEqual([]);
       expect(stored.cookies).toBe('');
       expect(stored.databases).toEqual([]);

@@ -1,5 +1,12 @@
 import { expect, test, type BrowserContext } from '@playwright/test';
-import { expectRemoteVideoPlaying, lobbyJoinButton, openPeer, remoteAudioTracks, startCall, type Peer } from './helpers';
+import {
+  expectRemoteVideoPlaying,
+  lobbyJoinButton,
+  openPeer,
+  remoteAudioTracks,
+  startCall,
+  type Peer,
+} from './helpers';
 import { localTracks, remoteBrightness } from './media-helpers';
 
 const status = (p: Peer) => p.page.getByTestId('status');
@@ -16,7 +23,9 @@ const recordMediaRequests = (context: BrowserContext) =>
     };
   });
 
-test('a link opens the lobby: a live preview, device pickers, and nobody is joined until "Join now"', async ({ browser }) => {
+test('a link opens the lobby: a live preview, device pickers, and nobody is joined until "Join now"', async ({
+  browser,
+}) => {
   const alice = await openPeer(browser);
   const link = await startCall(alice);
   const bob = await openPeer(browser, link);
@@ -27,7 +36,11 @@ test('a link opens the lobby: a live preview, device pickers, and nobody is join
   await expect.poll(() => preview.evaluate((v: HTMLVideoElement) => v.videoWidth)).toBeGreaterThan(0);
   expect(await localTracks(page, 'lobby-video')).toEqual(['audio:Fake Default Audio Input', 'video:fake_device_0']);
   // The fake devices: three microphones, one camera, three speakers (setSinkId is supported).
-  await expect(page.getByLabel('Microphone', { exact: true }).locator('option')).toHaveText(['Fake Default Audio Input', 'Fake Audio Input 1', 'Fake Audio Input 2']);
+  await expect(page.getByLabel('Microphone', { exact: true }).locator('option')).toHaveText([
+    'Fake Default Audio Input',
+    'Fake Audio Input 1',
+    'Fake Audio Input 2',
+  ]);
   await expect(page.getByLabel('Camera', { exact: true }).locator('option')).toHaveText(['fake_device_0']);
   await expect(page.getByLabel('Speaker', { exact: true }).locator('option')).toHaveCount(3);
   // In the lobby Alice is still alone.
@@ -35,11 +48,18 @@ test('a link opens the lobby: a live preview, device pickers, and nobody is join
 
   // Another microphone: the preview switches to it, and the choice is remembered across a reload.
   await page.getByLabel('Microphone', { exact: true }).selectOption({ label: 'Fake Audio Input 1' });
-  await expect.poll(() => localTracks(page, 'lobby-video')).toEqual(['audio:Fake Audio Input 1', 'video:fake_device_0']);
+  await expect
+    .poll(() => localTracks(page, 'lobby-video'))
+    .toEqual(['audio:Fake Audio Input 1', 'video:fake_device_0']);
   await page.reload();
   await expect(page.getByTestId('lobby')).toHaveAttribute('data-ready', 'true');
-  await expect.poll(() => localTracks(page, 'lobby-video')).toEqual(['audio:Fake Audio Input 1', 'video:fake_device_0']);
-  await expect(page.getByLabel('Microphone', { exact: true })).toHaveJSProperty('selectedOptions.0.text', 'Fake Audio Input 1');
+  await expect
+    .poll(() => localTracks(page, 'lobby-video'))
+    .toEqual(['audio:Fake Audio Input 1', 'video:fake_device_0']);
+  await expect(page.getByLabel('Microphone', { exact: true })).toHaveJSProperty(
+    'selectedOptions.0.text',
+    'Fake Audio Input 1',
+  );
 
   await lobbyJoinButton(page).click();
   for (const p of [alice, bob]) await expect(status(p)).toHaveAttribute('data-status', 'connected');
@@ -55,7 +75,9 @@ test('"Back to home" from the lobby closes the camera and joins nothing', async 
   const link = await startCall(alice);
   const bob = await openPeer(browser, link);
   await expect(bob.page.getByTestId('lobby')).toHaveAttribute('data-ready', 'true');
-  const tracks = await bob.page.getByTestId('lobby-video').evaluateHandle((v: HTMLVideoElement) => (v.srcObject as MediaStream).getTracks());
+  const tracks = await bob.page
+    .getByTestId('lobby-video')
+    .evaluateHandle((v: HTMLVideoElement) => (v.srcObject as MediaStream).getTracks());
   await bob.page.getByRole('button', { name: 'Back to home' }).click();
   await expect(bob.page.getByRole('button', { name: 'Start a call' })).toBeVisible();
   expect(await tracks.evaluate((ts) => ts.map((t) => t.readyState))).toEqual(['ended', 'ended']);
@@ -63,7 +85,9 @@ test('"Back to home" from the lobby closes the camera and joins nothing', async 
   await Promise.all([alice.context.close(), bob.context.close()]);
 });
 
-test('joining with the camera off sends black until the camera is turned on; joining muted stays muted', async ({ browser }) => {
+test('joining with the camera off sends black until the camera is turned on; joining muted stays muted', async ({
+  browser,
+}) => {
   const alice = await openPeer(browser);
   const link = await startCall(alice);
   const bob = await openPeer(browser, link);
@@ -76,7 +100,11 @@ test('joining with the camera off sends black until the camera is turned on; joi
   for (const p of [alice, bob]) await expect(status(p)).toHaveAttribute('data-status', 'connected');
   await expect(bob.page.getByRole('button', { name: 'Camera on' })).toHaveAttribute('aria-pressed', 'true');
   await expect(bob.page.getByRole('button', { name: 'Unmute' })).toHaveAttribute('aria-pressed', 'true');
-  expect(await bob.page.getByTestId('local-video').evaluate((v: HTMLVideoElement) => (v.srcObject as MediaStream).getTracks().map((t) => t.enabled))).toEqual([false, false]);
+  expect(
+    await bob.page
+      .getByTestId('local-video')
+      .evaluate((v: HTMLVideoElement) => (v.srcObject as MediaStream).getTracks().map((t) => t.enabled)),
+  ).toEqual([false, false]);
   // Alice receives Bob's video track, but only black frames; the fake camera's pattern is bright.
   await expectRemoteVideoPlaying(alice.page);
   expect(await remoteBrightness(alice.page)).toBeLessThan(5);
@@ -85,7 +113,9 @@ test('joining with the camera off sends black until the camera is turned on; joi
   await Promise.all([alice.context.close(), bob.context.close()]);
 });
 
-test('an audio-only call connects: audio flows, no video is sent, and the camera is never asked for', async ({ browser }) => {
+test('an audio-only call connects: audio flows, no video is sent, and the camera is never asked for', async ({
+  browser,
+}) => {
   const alice = await openPeer(browser);
   const link = await startCall(alice);
   const context = await browser.newContext();
@@ -105,7 +135,11 @@ test('an audio-only call connects: audio flows, no video is sent, and the camera
   expect(await remoteAudioTracks(page)).toBe(1);
   // Alice hears Bob, and gets no video track from him at all.
   await expect.poll(() => remoteAudioTracks(alice.page)).toBe(1);
-  expect(await alice.page.getByTestId('remote-video').evaluate((v: HTMLVideoElement) => (v.srcObject as MediaStream).getVideoTracks().length)).toBe(0);
+  expect(
+    await alice.page
+      .getByTestId('remote-video')
+      .evaluate((v: HTMLVideoElement) => (v.srcObject as MediaStream).getVideoTracks().length),
+  ).toBe(0);
   expect(await localTracks(page)).toEqual(['audio:Fake Default Audio Input']);
   await expect(page.getByRole('button', { name: 'Camera off' })).toBeDisabled();
   // The lobby opened both at first (a preview); once audio-only was chosen, the camera was closed, and

@@ -2,15 +2,22 @@ import { expect, type Page } from '@playwright/test';
 
 /** Labels of the tracks we send, as the local preview holds them (kind:label, sorted). */
 export const localTracks = (page: Page, testId = 'local-video'): Promise<string[]> =>
-  page
-    .getByTestId(testId)
-    .evaluate((v: HTMLVideoElement) => (v.srcObject instanceof MediaStream ? v.srcObject.getTracks().map((t) => `${t.kind}:${t.label}`).sort() : []));
+  page.getByTestId(testId).evaluate((v: HTMLVideoElement) =>
+    v.srcObject instanceof MediaStream
+      ? v.srcObject
+          .getTracks()
+          .map((t) => `${t.kind}:${t.label}`)
+          .sort()
+      : [],
+  );
 
 /** Ids of the remote video tracks (the same id after a switch proves the receiver was kept: no renegotiation). */
 export const remoteVideoTrackIds = (page: Page): Promise<string[]> =>
   page
     .getByTestId('remote-video')
-    .evaluate((v: HTMLVideoElement) => (v.srcObject instanceof MediaStream ? v.srcObject.getVideoTracks().map((t) => t.id) : []));
+    .evaluate((v: HTMLVideoElement) =>
+      v.srcObject instanceof MediaStream ? v.srcObject.getVideoTracks().map((t) => t.id) : [],
+    );
 
 /**
  * The shape of the far side's frames: the fake camera is 4:3, the fake screen 16:9. (Sizes themselves
@@ -20,7 +27,11 @@ export const remoteAspect = (page: Page): Promise<string> =>
   page.getByTestId('remote-video').evaluate((v: HTMLVideoElement) => {
     if (v.videoHeight === 0) return 'none';
     const r = v.videoWidth / v.videoHeight;
-    return Math.abs(r - 4 / 3) < 0.05 ? '4:3' : Math.abs(r - 16 / 9) < 0.05 ? '16:9' : `${v.videoWidth}x${v.videoHeight}`;
+    return Math.abs(r - 4 / 3) < 0.05
+      ? '4:3'
+      : Math.abs(r - 16 / 9) < 0.05
+        ? '16:9'
+        : `${v.videoWidth}x${v.videoHeight}`;
   });
 
 /** Mean brightness (0–255) of the remote video's current frame: the fake camera's pattern is bright, a camera that is off sends black. */

@@ -26,7 +26,8 @@ const countPeerConnections = () => {
     }
   };
 };
-const peerConnections = (page: Page) => page.evaluate(() => (window as unknown as { __pcs: { open: number; peak: number } }).__pcs);
+const peerConnections = (page: Page) =>
+  page.evaluate(() => (window as unknown as { __pcs: { open: number; peak: number } }).__pcs);
 
 /** A person whose page counts its RTCPeerConnections from the first script on. */
 const openCounting = async (browser: Browser, path: string): Promise<Peer> => {
@@ -40,7 +41,9 @@ const openCounting = async (browser: Browser, path: string): Promise<Peer> => {
 /** The most one side holds at once during a whole call: 2 pooled offers, the offer or answer actually used, and one pooled offer replacing it. */
 const MOST_PER_SIDE = 4;
 
-test('a two-person room pre-makes two offers when the page is idle, not twenty on every join, and the call connects', async ({ browser }) => {
+test('a two-person room pre-makes two offers when the page is idle, not twenty on every join, and the call connects', async ({
+  browser,
+}) => {
   const alice = await openCounting(browser, '/');
   const link = await startCall(alice);
   // Waiting alone, the pool is filled once the page is idle: two offers (upstream: 20, built during the join).
@@ -53,7 +56,9 @@ test('a two-person room pre-makes two offers when the page is idle, not twenty o
     await expectRemoteVideoPlaying(p);
   }
   const counts = [await peerConnections(alice.page), await peerConnections(bob.page)];
-  console.log(`[measure] RTCPeerConnections held at most at once during a whole call (Alice, Bob): ${counts.map((c) => c.peak).join(', ')}`);
+  console.log(
+    `[measure] RTCPeerConnections held at most at once during a whole call (Alice, Bob): ${counts.map((c) => c.peak).join(', ')}`,
+  );
   for (const c of counts) expect(c.peak).toBeLessThanOrEqual(MOST_PER_SIDE);
   await alice.context.close();
   await bob.context.close();

@@ -4,7 +4,9 @@ import { joinPeer, openPeer, passLobby, startCall } from './helpers';
 
 /** Runs axe-core (WCAG 2.x A/AA and best practices) on the page as it is now; returns the violations readably. */
 const scan = async (page: Page) => {
-  const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']).analyze();
+  const { violations } = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'])
+    .analyze();
   return violations.map((v) => `${v.id}: ${v.help} → ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 };
 
@@ -19,7 +21,9 @@ test('Home, and Home showing a refused link, have no axe violations', async ({ b
   await peer.context.close();
 });
 
-test('a call while waiting, the password prompt, a connected call with its verification panel, and the ended call have no axe violations', async ({ browser }) => {
+test('a call while waiting, the password prompt, a connected call with its verification panel, and the ended call have no axe violations', async ({
+  browser,
+}) => {
   // Six scans of pages with live video, and two lobbies to pass: slow on a loaded machine.
   test.setTimeout(150_000);
   const alice = await openPeer(browser, '/');
@@ -49,7 +53,9 @@ test('a call while waiting, the password prompt, a connected call with its verif
   await dave.context.close();
 });
 
-test('the lobby, the keyboard shortcuts overlay and the in-call device pickers have no axe violations', async ({ browser }) => {
+test('the lobby, the keyboard shortcuts overlay and the in-call device pickers have no axe violations', async ({
+  browser,
+}) => {
   const alice = await openPeer(browser, '/');
   await alice.page.getByRole('button', { name: 'Start a call' }).click();
   // The lobby, with its preview running and the device lists filled in.
@@ -76,13 +82,20 @@ const focused = (page: Page) =>
     if (!(el instanceof HTMLElement) || el === document.body) return null;
     const style = getComputedStyle(el);
     const name = el.getAttribute('aria-label') ?? (el.textContent ?? '').trim();
-    return { id: `${el.tagName} ${el.id || name}`, name, inMain: el.closest('main') !== null, ring: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2 };
+    return {
+      id: `${el.tagName} ${el.id || name}`,
+      name,
+      inMain: el.closest('main') !== null,
+      ring: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2,
+    };
   });
 
 /** Tabs through the whole page: every visible, enabled control inside <main> is reached and shows its focus ring. */
 const expectAllReachableByTab = async (page: Page) => {
   const expected = await page.evaluate(() => {
-    const all = document.querySelectorAll<HTMLElement>('main button:not([disabled]), main input:not([disabled]), main select:not([disabled]), main a[href], main textarea');
+    const all = document.querySelectorAll<HTMLElement>(
+      'main button:not([disabled]), main input:not([disabled]), main select:not([disabled]), main a[href], main textarea',
+    );
     return [...all].filter((el) => el.checkVisibility() && el.tabIndex >= 0).length;
   });
   const reached = new Set<string>();
@@ -116,7 +129,9 @@ test('every control on Home is reachable by keyboard and shows a visible focus r
   await peer.context.close();
 });
 
-test('a whole call by keyboard alone: start, lobby, verify, hang up, back home; every screen tabs through with visible focus', async ({ browser }) => {
+test('a whole call by keyboard alone: start, lobby, verify, hang up, back home; every screen tabs through with visible focus', async ({
+  browser,
+}) => {
   const alice = await openPeer(browser, '/');
   await expect(alice.page.getByRole('button', { name: 'Start a call' })).toBeEnabled();
   await activateByKeyboard(alice.page, 'Start a call');
@@ -143,7 +158,9 @@ test('a whole call by keyboard alone: start, lobby, verify, hang up, back home; 
   await Promise.all([alice.context.close(), bob.context.close()]);
 });
 
-test('a connected call with the chat (holding messages and a hint) and connection details open has no axe violations', async ({ browser }) => {
+test('a connected call with the chat (holding messages and a hint) and connection details open has no axe violations', async ({
+  browser,
+}) => {
   // Two connected browsers and two full scans: well over a minute on a loaded machine.
   test.slow();
   const alice = await openPeer(browser, '/');

@@ -6,8 +6,15 @@ const OFFLINE = 'You are offline: Parley needs a network connection to place a c
 
 // Our own host so the test can take it away: then even the service worker's own fetches fail,
 // which context.setOffline alone does not guarantee for worker traffic.
-test('offline, the installed app shell opens from the service worker and says a call needs a network', async ({ browser }) => {
-  const host = await serveStatic({ root: 'dist', prefix: '/app/', port: 18964, config: { relays: ['ws://127.0.0.1:9/'], iceServers: [] } });
+test('offline, the installed app shell opens from the service worker and says a call needs a network', async ({
+  browser,
+}) => {
+  const host = await serveStatic({
+    root: 'dist',
+    prefix: '/app/',
+    port: 18964,
+    config: { relays: ['ws://127.0.0.1:9/'], iceServers: [] },
+  });
   try {
     const peer = await openWatchedPeer(browser, host.url);
     const { page, context } = peer;

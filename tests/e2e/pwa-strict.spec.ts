@@ -34,7 +34,13 @@ test('the page carries its CSP and enforces Trusted Types: a markup string is re
   const peer = await openWatchedPeer(browser, '/');
   await expect(peer.page.getByRole('heading', { name: 'Parley' })).toBeVisible();
   const csp = await peer.page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
-  for (const directive of ["script-src 'self'", "style-src 'self';", "object-src 'none'", "base-uri 'none'", "require-trusted-types-for 'script'"]) {
+  for (const directive of [
+    "script-src 'self'",
+    "style-src 'self';",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "require-trusted-types-for 'script'",
+  ]) {
     expect(csp).toContain(directive);
   }
   // (eval cannot be probed from here: DevTools-evaluated code is exempt from the page's CSP.)

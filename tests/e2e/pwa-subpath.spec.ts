@@ -17,7 +17,12 @@ let host: StaticHost;
 test.beforeAll(async () => {
   relay = relayProcess(RELAY_PORT, ['--allow-origin', `http://127.0.0.1:${HOST_PORT}`]);
   await relay.start();
-  host = await serveStatic({ root: 'dist', prefix: PREFIX, port: HOST_PORT, config: { strategy: 'nostr', relays: [relayWs], iceServers: [] } });
+  host = await serveStatic({
+    root: 'dist',
+    prefix: PREFIX,
+    port: HOST_PORT,
+    config: { strategy: 'nostr', relays: [relayWs], iceServers: [] },
+  });
 });
 
 test.afterAll(async () => {
@@ -25,7 +30,9 @@ test.afterAll(async () => {
   await relay?.kill();
 });
 
-test('manifest, icons and service worker resolve under a deep sub-path, and Chromium finds the app installable', async ({ browser }) => {
+test('manifest, icons and service worker resolve under a deep sub-path, and Chromium finds the app installable', async ({
+  browser,
+}) => {
   const peer = await openWatchedPeer(browser, host.url);
   const { page } = peer;
   expect(await waitForServiceWorkerControl(page)).toBe(host.url);
@@ -59,7 +66,9 @@ test('manifest, icons and service worker resolve under a deep sub-path, and Chro
   await peer.context.close();
 });
 
-test('a call placed from a deep sub-path connects end to end, with no CSP violation and no request off the host or relay', async ({ browser }) => {
+test('a call placed from a deep sub-path connects end to end, with no CSP violation and no request off the host or relay', async ({
+  browser,
+}) => {
   const alice = await openWatchedPeer(browser, host.url);
   const link = await startCall(alice);
   expect(link.startsWith(`${host.url}#/`)).toBe(true);

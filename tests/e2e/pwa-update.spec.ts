@@ -19,22 +19,33 @@ const makeNextDeploy = (from: string): string => {
   const dir = mkdtempSync(join(tmpdir(), 'parley-deploy-'));
   cpSync(from, dir, { recursive: true });
   const index = join(dir, 'index.html');
-  writeFileSync(index, readFileSync(index, 'utf8').replace('</head>', '<meta name="parley-deploy" content="2" /></head>'));
+  writeFileSync(
+    index,
+    readFileSync(index, 'utf8').replace('</head>', '<meta name="parley-deploy" content="2" /></head>'),
+  );
   const sw = join(dir, 'sw.js');
   const before = readFileSync(sw, 'utf8');
   const after = before.replace(/(\{url:"index\.html",revision:")[0-9a-f]+"/, '$1deploy2"');
-  if (after === before) throw new Error('sw.js has no precache entry for index.html: the generated worker changed shape');
+  if (after === before)
+    throw new Error('sw.js has no precache entry for index.html: the generated worker changed shape');
   writeFileSync(sw, after);
   return dir;
 };
 
-test('a new deploy shows "Reload to update", never during a call, and reloads into it on click', async ({ browser }) => {
+test('a new deploy shows "Reload to update", never during a call, and reloads into it on click', async ({
+  browser,
+}) => {
   const first = mkdtempSync(join(tmpdir(), 'parley-deploy-'));
   cpSync('dist', first, { recursive: true });
   const next = makeNextDeploy('dist');
   const relay = relayProcess(RELAY_PORT, ['--allow-origin', `http://127.0.0.1:${HOST_PORT}`]);
   await relay.start();
-  const host = await serveStatic({ root: first, prefix: '/', port: HOST_PORT, config: { relays: [`ws://127.0.0.1:${RELAY_PORT}`], iceServers: [] } });
+  const host = await serveStatic({
+    root: first,
+    prefix: '/',
+    port: HOST_PORT,
+    config: { relays: [`ws://127.0.0.1:${RELAY_PORT}`], iceServers: [] },
+  });
   try {
     const peer = await openWatchedPeer(browser, host.url);
     const { page } = peer;
@@ -48,7 +59,9 @@ test('a new deploy shows "Reload to update", never during a call, and reloads in
     await expect(page.getByTestId('status')).toHaveAttribute('data-status', 'waiting');
     host.setRoot(next);
     await page.evaluate(async () => (await navigator.serviceWorker.ready).update());
-    await expect.poll(() => page.evaluate(async () => (await navigator.serviceWorker.ready).waiting !== null)).toBe(true);
+    await expect
+      .poll(() => page.evaluate(async () => (await navigator.serviceWorker.ready).waiting !== null))
+      .toBe(true);
     await expect(update).toHaveCount(0);
     expect(await page.locator('meta[name="parley-deploy"]').count()).toBe(0);
 

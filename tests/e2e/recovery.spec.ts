@@ -1,6 +1,13 @@
 import { expect, test, type Browser } from '@playwright/test';
 import { expectRemoteVideoPlaying, joinPeer, openPeer, startCall, type Peer } from './helpers';
-import { expectFreshRemoteStream, expectRemoteFramesFlow, markRemoteStream, remoteFrames, startTurnRig, type TurnRig } from './turn-blip';
+import {
+  expectFreshRemoteStream,
+  expectRemoteFramesFlow,
+  markRemoteStream,
+  remoteFrames,
+  startTurnRig,
+  type TurnRig,
+} from './turn-blip';
 
 // Extra ports of this spec's own range (the default relay serves the rest of the suite).
 const RELAY_PORT = 18930;
@@ -29,44 +36,53 @@ const pairThroughTurn = async (browser: Browser) => {
   return { alice, bob, partnerOfAlice, partnerOfBob };
 };
 
-for (const BLIP_MS of [5000, 12_000]) test(`a ${BLIP_MS / 1000} s network outage on the media path: the call recovers by itself, with the same partner`, async ({ browser }) => {
-  test.setTimeout(120_000);
-  const { alice, bob, partnerOfAlice, partnerOfBob } = await pairThroughTurn(browser);
+for (const BLIP_MS of [5000, 12_000])
+  test(`a ${BLIP_MS / 1000} s network outage on the media path: the call recovers by itself, with the same partner`, async ({
+    browser,
+  }) => {
+    test.setTimeout(120_000);
+    const { alice, bob, partnerOfAlice, partnerOfBob } = await pairThroughTurn(browser);
 
-  // The outage: nothing gets through in either direction.
-  const atCut = await remoteFrames(alice.page);
-  rig.turn.pause();
-  const cut = Date.now();
-  // Both sides notice, and say so.
-  for (const p of [alice, bob]) await expect(status(p)).toHaveText('Connection interrupted. Reconnecting…', { timeout: 5000 });
-  // The outage lasts its full length (the scenario, not a wait for a condition), and the picture
-  // stops: over its last half second no frame arrives, and before that a few from the jitter
-  // buffer at most, not the outage's seconds (the fake camera sends 30 frames a second).
-  await alice.page.waitForTimeout(Math.max(0, cut + BLIP_MS - 500 - Date.now()));
-  const stalledAt = await remoteFrames(alice.page);
-  await alice.page.waitForTimeout(Math.max(0, cut + BLIP_MS - Date.now()));
-  expect(await remoteFrames(alice.page)).toBe(stalledAt);
-  expect(stalledAt - atCut).toBeLessThan(30);
-  rig.turn.resume();
-  const back = Date.now();
+    // The outage: nothing gets through in either direction.
+    const atCut = await remoteFrames(alice.page);
+    rig.turn.pause();
+    const cut = Date.now();
+    // Both sides notice, and say so.
+    for (const p of [alice, bob])
+      await expect(status(p)).toHaveText('Connection interrupted. Reconnecting…', { timeout: 5000 });
+    // The outage lasts its full length (the scenario, not a wait for a condition), and the picture
+    // stops: over its last half second no frame arrives, and before that a few from the jitter
+    // buffer at most, not the outage's seconds (the fake camera sends 30 frames a second).
+    await alice.page.waitForTimeout(Math.max(0, cut + BLIP_MS - 500 - Date.now()));
+    const stalledAt = await remoteFrames(alice.page);
+    await alice.page.waitForTimeout(Math.max(0, cut + BLIP_MS - Date.now()));
+    expect(await remoteFrames(alice.page)).toBe(stalledAt);
+    expect(stalledAt - atCut).toBeLessThan(30);
+    rig.turn.resume();
+    const back = Date.now();
 
-  // No user action: both sides come back to "Connected" with the same partner, and video flows.
-  await Promise.all([expectRemoteFramesFlow(alice.page), expectRemoteFramesFlow(bob.page)]);
-  const recovered = Date.now() - back;
-  for (const p of [alice, bob]) await expect(status(p)).toHaveAttribute('data-status', 'connected', { timeout: 20_000 });
-  console.log(`[measure] recovery after a ${BLIP_MS / 1000} s blip: ${recovered} ms from the network coming back to both videos playing`);
-  expect(await alice.page.locator('main.call').getAttribute('data-peer-id')).toBe(partnerOfAlice);
-  expect(await bob.page.locator('main.call').getAttribute('data-peer-id')).toBe(partnerOfBob);
-  // And it stays up (heartbeats resumed; nobody was dropped late).
-  await expectRemoteVideoPlaying(alice.page);
-  await expect(status(alice)).toHaveAttribute('data-status', 'connected');
+    // No user action: both sides come back to "Connected" with the same partner, and video flows.
+    await Promise.all([expectRemoteFramesFlow(alice.page), expectRemoteFramesFlow(bob.page)]);
+    const recovered = Date.now() - back;
+    for (const p of [alice, bob])
+      await expect(status(p)).toHaveAttribute('data-status', 'connected', { timeout: 20_000 });
+    console.log(
+      `[measure] recovery after a ${BLIP_MS / 1000} s blip: ${recovered} ms from the network coming back to both videos playing`,
+    );
+    expect(await alice.page.locator('main.call').getAttribute('data-peer-id')).toBe(partnerOfAlice);
+    expect(await bob.page.locator('main.call').getAttribute('data-peer-id')).toBe(partnerOfBob);
+    // And it stays up (heartbeats resumed; nobody was dropped late).
+    await expectRemoteVideoPlaying(alice.page);
+    await expect(status(alice)).toHaveAttribute('data-status', 'connected');
 
-  expect(alice.errors).toEqual([]);
-  expect(bob.errors).toEqual([]);
-  await Promise.all([alice.context.close(), bob.context.close()]);
-});
+    expect(alice.errors).toEqual([]);
+    expect(bob.errors).toEqual([]);
+    await Promise.all([alice.context.close(), bob.context.close()]);
+  });
 
-test('the media path is lost for good (a new network): both sides re-dial through the relay and the call comes back with the same partner', async ({ browser }) => {
+test('the media path is lost for good (a new network): both sides re-dial through the relay and the call comes back with the same partner', async ({
+  browser,
+}) => {
   test.setTimeout(120_000);
   const { alice, bob, partnerOfAlice, partnerOfBob } = await pairThroughTurn(browser);
   // Mark the stream each side shows now, to see a fresh connection's stream replace it.
@@ -86,14 +102,17 @@ test('the media path is lost for good (a new network): both sides re-dial throug
   // The old path is gone and never comes back; new connections get through.
   rig.turn.forget();
   const cut = Date.now();
-  for (const p of [alice, bob]) await expect(status(p)).toHaveText('Connection interrupted. Reconnecting…', { timeout: 10_000 });
+  for (const p of [alice, bob])
+    await expect(status(p)).toHaveText('Connection interrupted. Reconnecting…', { timeout: 10_000 });
 
   // No user action: a fresh connection (new TURN allocations: fresh ICE) brings both back, to the same partner.
   await Promise.all([expectFreshRemoteStream(alice.page), expectFreshRemoteStream(bob.page)]);
   const recovered = Date.now() - cut;
   for (const p of [alice, bob]) await expect(status(p)).toHaveAttribute('data-status', 'connected');
   expect(rig.turn.allocations).toBeGreaterThan(allocationsBefore);
-  console.log(`[measure] media path lost for good: ${recovered} ms from the loss to both videos playing over a re-dialled connection`);
+  console.log(
+    `[measure] media path lost for good: ${recovered} ms from the loss to both videos playing over a re-dialled connection`,
+  );
   expect(await alice.page.locator('main.call').getAttribute('data-peer-id')).toBe(partnerOfAlice);
   expect(await bob.page.locator('main.call').getAttribute('data-peer-id')).toBe(partnerOfBob);
   // Same certificates on the fresh connection (checked by its own verification run): still verified,

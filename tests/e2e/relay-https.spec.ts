@@ -14,7 +14,10 @@ let browser: Browser;
 test.beforeAll(async () => {
   cert = makeSelfSignedCert();
   // The page's WSS connection does not go through Playwright's ignoreHTTPSErrors: Chromium itself must accept the certificate.
-  browser = await chromium.launch({ executablePath: chromiumPath, args: [...chromiumArgs, '--ignore-certificate-errors'] });
+  browser = await chromium.launch({
+    executablePath: chromiumPath,
+    args: [...chromiumArgs, '--ignore-certificate-errors'],
+  });
 });
 
 test.afterAll(async () => {
@@ -45,10 +48,23 @@ for (const { strategy, port } of strategies) {
   test(`the app over HTTPS connects a call with the ${strategy} strategy`, async () => {
     let relay: CliProcess | undefined;
     try {
-      relay = await startCli(['--port', String(port), '--static', 'dist', '--tls-cert', cert.certFile, '--tls-key', cert.keyFile, '--strategy', strategy]);
+      relay = await startCli([
+        '--port',
+        String(port),
+        '--static',
+        'dist',
+        '--tls-cert',
+        cert.certFile,
+        '--tls-key',
+        cert.keyFile,
+        '--strategy',
+        strategy,
+      ]);
       expect(relay.url).toBe(`https://127.0.0.1:${port}/`);
       const alice = await openTlsPeer(relay.url);
-      const config = await alice.page.evaluate(async () => (await fetch('config.json')).json() as Promise<{ strategy: string; relays: string[] }>);
+      const config = await alice.page.evaluate(
+        async () => (await fetch('config.json')).json() as Promise<{ strategy: string; relays: string[] }>,
+      );
       expect(config).toMatchObject({ strategy, relays: [`wss://127.0.0.1:${port}/`] });
 
       const link = await startCall(alice);

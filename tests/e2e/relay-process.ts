@@ -17,9 +17,13 @@ export const relayProcess = (port: number, extraArgs: string[] = []): RelayProce
     url,
     async start() {
       if (child) throw new Error('relay already running');
-      const c = spawn(process.execPath, ['build/relay/cli.js', '--port', String(port), '--static', 'dist', ...extraArgs], {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
+      const c = spawn(
+        process.execPath,
+        ['build/relay/cli.js', '--port', String(port), '--static', 'dist', ...extraArgs],
+        {
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
       child = c;
       let output = '';
       await new Promise<void>((resolve, reject) => {

@@ -17,7 +17,9 @@ test('an expired link is refused, saying when it expired', async ({ browser }) =
     (ms) => new Date(ms).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' }),
     expired.expiresAt,
   );
-  await expect(peer.page.getByRole('alert')).toHaveText(`This room expired at ${when}. Ask the other person to start a new call.`);
+  await expect(peer.page.getByRole('alert')).toHaveText(
+    `This room expired at ${when}. Ask the other person to start a new call.`,
+  );
   expect(new URL(peer.page.url()).hash).toBe('');
   await peer.context.close();
 });
@@ -27,7 +29,9 @@ test('a link with a typo is refused as a typo', async ({ browser }) => {
   const link = await startCall(alice);
   const symbols = new URL(link).hash.slice(2);
   // Swap two neighbouring symbols that differ, as a hurried typist would.
-  const i = [...symbols].findIndex((c, k) => k + 1 < symbols.length && c !== '-' && symbols[k + 1] !== '-' && c !== symbols[k + 1]);
+  const i = [...symbols].findIndex(
+    (c, k) => k + 1 < symbols.length && c !== '-' && symbols[k + 1] !== '-' && c !== symbols[k + 1],
+  );
   const typo = symbols.slice(0, i) + symbols[i + 1] + symbols[i] + symbols.slice(i + 2);
   const bob = await openPeer(browser, `/#/${typo}`);
   await expect(bob.page.getByRole('alert')).toHaveText(/looks like it has a typo/);
@@ -86,7 +90,9 @@ test.describe('password rooms', () => {
   });
 });
 
-test('five room entries a minute per browser, remembered across reloads; the sixth says when to retry', async ({ browser }) => {
+test('five room entries a minute per browser, remembered across reloads; the sixth says when to retry', async ({
+  browser,
+}) => {
   const alice = await openPeer(browser);
   const link = await startCall(alice);
   const context = await browser.newContext();
@@ -99,6 +105,8 @@ test('five room entries a minute per browser, remembered across reloads; the six
   }
   await page.goto('about:blank');
   await page.goto(link);
-  await expect(page.getByRole('alert')).toHaveText(/^Too many join attempts in the last minute\. You can try again at .+\.$/);
+  await expect(page.getByRole('alert')).toHaveText(
+    /^Too many join attempts in the last minute\. You can try again at .+\.$/,
+  );
   await Promise.all([alice.context.close(), context.close()]);
 });

@@ -1,5 +1,14 @@
 import { expect, test, type Page } from '@playwright/test';
-import { expectRemoteVideoPlaying, joinPeer, lobbyJoinButton, openPeer, startCall, statusesSeen, watchStatus, type Peer } from './helpers';
+import {
+  expectRemoteVideoPlaying,
+  joinPeer,
+  lobbyJoinButton,
+  openPeer,
+  startCall,
+  statusesSeen,
+  watchStatus,
+  type Peer,
+} from './helpers';
 import { relayProcess } from './relay-process';
 import { baseURL } from '../../playwright.config';
 
@@ -56,24 +65,44 @@ const threeAtOnce = async (browser: Parameters<typeof openPeer>[0], origin = '')
   // And the relay has seen her socket close: until then it still counts her seat (a closed tab's
   // socket can take it a moment), which would make this a race for one seat, not two.
   await expect
-    .poll(async () => Number(/^parley_relay_connections_open (\d+)$/m.exec(await (await fetch(`${origin || baseURL}/metrics`)).text())?.[1]), { timeout: 15_000 })
+    .poll(
+      async () =>
+        Number(
+          /^parley_relay_connections_open (\d+)$/m.exec(
+            await (await fetch(`${origin || baseURL}/metrics`)).text(),
+          )?.[1],
+        ),
+      { timeout: 15_000 },
+    )
     .toBe(0);
-  const people = await Promise.all([0, 1, 2].map(() => browser.newContext().then(async (context) => ({ context, page: await context.newPage(), errors: [] as string[] }))));
+  const people = await Promise.all(
+    [0, 1, 2].map(() =>
+      browser
+        .newContext()
+        .then(async (context) => ({ context, page: await context.newPage(), errors: [] as string[] })),
+    ),
+  );
   await Promise.all(people.map((p) => p.page.goto(link)));
   // "At once" is the three clicks on the lobby's "Join now".
   await Promise.all(people.map((p) => lobbyJoinButton(p.page).waitFor()));
   await Promise.all(people.map((p) => lobbyJoinButton(p.page).click()));
   await expect
-    .poll(async () => (await Promise.all(people.map((p) => status(p.page).getAttribute('data-status')))).sort().join(','), { timeout: 30_000 })
+    .poll(
+      async () => (await Promise.all(people.map((p) => status(p.page).getAttribute('data-status')))).sort().join(','),
+      { timeout: 30_000 },
+    )
     .toBe('connected,connected,full');
-  const views = await Promise.all(people.map(async (p) => ({ kind: await status(p.page).getAttribute('data-status'), ...(await ids(p.page)) })));
+  const views = await Promise.all(
+    people.map(async (p) => ({ kind: await status(p.page).getAttribute('data-status'), ...(await ids(p.page)) })),
+  );
   const pair = views.filter((v) => v.kind === 'connected');
   expect(pair[0]?.peer).toBe(pair[1]?.self);
   expect(pair[1]?.peer).toBe(pair[0]?.self);
   await closeAll(...people);
 };
 
-test('three people opening the link at once end with one pair, the same on every screen', ({ browser }) => threeAtOnce(browser));
+test('three people opening the link at once end with one pair, the same on every screen', ({ browser }) =>
+  threeAtOnce(browser));
 
 test('when one of the pair hangs up the slot reopens: they can come back', async ({ browser }) => {
   const { alice, bob, link } = await connectPair(browser);
@@ -86,7 +115,9 @@ test('when one of the pair hangs up the slot reopens: they can come back', async
   await closeAll(alice, bob, bobAgain);
 });
 
-test('a peer whose tab dies without a goodbye is noticed; whoever comes next waits out the recovery window, then gets the seat as someone new', async ({ browser }) => {
+test('a peer whose tab dies without a goodbye is noticed; whoever comes next waits out the recovery window, then gets the seat as someone new', async ({
+  browser,
+}) => {
   // Two lobbies plus the 20 s recovery window, on a shared machine.
   test.setTimeout(150_000);
   const { alice, bob, link } = await connectPair(browser);
@@ -110,7 +141,8 @@ test('a peer whose tab dies without a goodbye is noticed; whoever comes next wai
   await expect(status(alice.page)).toHaveAttribute('data-status', 'connected');
   await expect(alice.page.getByTestId('someone-new')).toHaveAttribute('data-someone-new', 'them');
   await expect(bobAgain.page.getByTestId('someone-new')).toHaveAttribute('data-someone-new', 'us');
-  for (const p of [alice, bobAgain]) await expect(p.page.getByTestId('someone-new')).toContainText('This call is not verified');
+  for (const p of [alice, bobAgain])
+    await expect(p.page.getByTestId('someone-new')).toContainText('This call is not verified');
   await expectRemoteVideoPlaying(alice.page);
   await expectRemoteVideoPlaying(bobAgain.page);
   await closeAll(alice, bob, bobAgain);
@@ -133,9 +165,13 @@ test('a partner flooding the data channel does not break the call', async ({ bro
   const start = Date.now();
   // How fast 10,000 messages arrive depends on the machine (2,700/s on a quiet one, a tenth of that
   // on a loaded one): wait for the count, however long the real stack takes to deliver it.
-  await expect.poll(() => alice.page.locator('main.call').getAttribute('data-dropped-rate').then(Number), { timeout: 90_000 }).toBeGreaterThan(10_000);
+  await expect
+    .poll(() => alice.page.locator('main.call').getAttribute('data-dropped-rate').then(Number), { timeout: 90_000 })
+    .toBeGreaterThan(10_000);
   const dropped = Number(await alice.page.locator('main.call').getAttribute('data-dropped-rate'));
-  console.log(`[measure] flood: ${dropped} messages dropped over ${Date.now() - start} ms (${Math.round((dropped * 1000) / (Date.now() - start))}/s)`);
+  console.log(
+    `[measure] flood: ${dropped} messages dropped over ${Date.now() - start} ms (${Math.round((dropped * 1000) / (Date.now() - start))}/s)`,
+  );
   // The call goes on: video advances, the status holds, and the page still answers a click at once.
   await expectRemoteVideoPlaying(alice.page);
   await expect(status(alice.page)).toHaveAttribute('data-status', 'connected');

@@ -26,7 +26,12 @@ export interface StaticHost {
  * Serves `root` under `prefix` (e.g. '/deep/sub/path/') on 127.0.0.1:`port`; `/…/config.json` is
  * answered with `config` instead of the file, so the app signals through a relay of the test's choosing.
  */
-export const serveStatic = async (options: { root: string; prefix: string; port: number; config: unknown }): Promise<StaticHost> => {
+export const serveStatic = async (options: {
+  root: string;
+  prefix: string;
+  port: number;
+  config: unknown;
+}): Promise<StaticHost> => {
   let root = options.root;
   const server: Server = createServer((req, res) => {
     const path = decodeURIComponent((req.url ?? '/').split('?', 1)[0] ?? '/');
@@ -36,7 +41,9 @@ export const serveStatic = async (options: { root: string; prefix: string; port:
     }
     const rel = path.slice(options.prefix.length) || 'index.html';
     if (rel === 'config.json') {
-      res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache' }).end(JSON.stringify(options.config));
+      res
+        .writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache' })
+        .end(JSON.stringify(options.config));
       return;
     }
     const file = normalize(join(root, rel));
@@ -45,7 +52,13 @@ export const serveStatic = async (options: { root: string; prefix: string; port:
       return;
     }
     readFile(file).then(
-      (body) => res.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream', 'Cache-Control': 'no-cache' }).end(body),
+      (body) =>
+        res
+          .writeHead(200, {
+            'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
+            'Cache-Control': 'no-cache',
+          })
+          .end(body),
       () => res.writeHead(404).end('not found'),
     );
   });

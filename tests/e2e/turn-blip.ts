@@ -15,12 +15,23 @@ export interface TurnRig {
   stop(): Promise<void>;
 }
 
-export const startTurnRig = async (relayPort: number, turnPort: number, extraRelayArgs: string[] = []): Promise<TurnRig> => {
+export const startTurnRig = async (
+  relayPort: number,
+  turnPort: number,
+  extraRelayArgs: string[] = [],
+): Promise<TurnRig> => {
   const secret = 'parley-test-turn-secret';
   const file = join(mkdtempSync(join(tmpdir(), 'parley-turn-')), 'secret');
   writeFileSync(file, secret);
   const turn = await startTurnServer(turnPort, secret);
-  const relay = relayProcess(relayPort, ['--turn-url', `turn:127.0.0.1:${turnPort}`, '--turn-secret-file', file, '--turn-only', ...extraRelayArgs]);
+  const relay = relayProcess(relayPort, [
+    '--turn-url',
+    `turn:127.0.0.1:${turnPort}`,
+    '--turn-secret-file',
+    file,
+    '--turn-only',
+    ...extraRelayArgs,
+  ]);
   await relay.start();
   return {
     relay,
@@ -54,7 +65,12 @@ export const markRemoteStream = (page: Page): Promise<void> =>
 /** Resolves once the remote <video> shows a stream other than the marked one, decoding frames. */
 export const expectFreshRemoteStream = async (page: Page, timeout = 30_000): Promise<void> => {
   const fresh = () =>
-    page.getByTestId('remote-video').evaluate((v: HTMLVideoElement) => v.srcObject instanceof MediaStream && !(v.srcObject as MediaStream & { oldPath?: boolean }).oldPath);
+    page
+      .getByTestId('remote-video')
+      .evaluate(
+        (v: HTMLVideoElement) =>
+          v.srcObject instanceof MediaStream && !(v.srcObject as MediaStream & { oldPath?: boolean }).oldPath,
+      );
   await expect.poll(fresh, { timeout }).toBe(true);
   await expectRemoteFramesFlow(page);
 };

@@ -26,7 +26,15 @@ const ATTR = {
   FINGERPRINT: 0x8028,
 } as const;
 
-const METHOD = { BINDING: 0x001, ALLOCATE: 0x003, REFRESH: 0x004, SEND: 0x006, DATA: 0x007, CREATE_PERMISSION: 0x008, CHANNEL_BIND: 0x009 } as const;
+const METHOD = {
+  BINDING: 0x001,
+  ALLOCATE: 0x003,
+  REFRESH: 0x004,
+  SEND: 0x006,
+  DATA: 0x007,
+  CREATE_PERMISSION: 0x008,
+  CHANNEL_BIND: 0x009,
+} as const;
 const CLASS = { REQUEST: 0x000, INDICATION: 0x010, SUCCESS: 0x100, ERROR: 0x110 } as const;
 
 interface Message {
@@ -48,7 +56,12 @@ const parse = (b: Buffer): Message | null => {
     if (!attrs.has(t)) attrs.set(t, b.subarray(o + 4, o + 4 + l));
     o += 4 + Math.ceil(l / 4) * 4;
   }
-  return { method: (type & 0x000f) | ((type & 0x00e0) >> 1) | ((type & 0x3e00) >> 2), cls: type & 0x0110, tid: b.subarray(8, 20), attrs };
+  return {
+    method: (type & 0x000f) | ((type & 0x00e0) >> 1) | ((type & 0x3e00) >> 2),
+    cls: type & 0x0110,
+    tid: b.subarray(8, 20),
+    attrs,
+  };
 };
 
 const xorAddress = (port: number, ip: string): Buffer => {
@@ -87,7 +100,9 @@ const encode = (method: number, cls: number, tid: Buffer, attrs: Buffer[], key?:
   };
   let body = Buffer.concat(attrs);
   if (key) {
-    const mac = createHmac('sha1', key).update(Buffer.concat([header(body.length + 24), body])).digest();
+    const mac = createHmac('sha1', key)
+      .update(Buffer.concat([header(body.length + 24), body]))
+      .digest();
     body = Buffer.concat([body, attr(ATTR.MESSAGE_INTEGRITY, mac)]);
   }
   const fp = Buffer.alloc(4);
@@ -132,7 +147,9 @@ export const startTurnServer = async (port: number, secret: string): Promise<Tur
   let relayed = 0;
   let allocationsMade = 0;
   const keyFor = (username: string) =>
-    createHash('md5').update(`${username}:${REALM}:${createHmac('sha1', secret).update(username).digest('base64')}`).digest();
+    createHash('md5')
+      .update(`${username}:${REALM}:${createHmac('sha1', secret).update(username).digest('base64')}`)
+      .digest();
 
   const reply = (to: RemoteInfo, b: Buffer) => server.send(b, to.port, to.address);
   const clientKey = (r: RemoteInfo) => `${r.address}:${r.port}`;
@@ -141,7 +158,14 @@ export const startTurnServer = async (port: number, secret: string): Promise<Tur
     const user = m.attrs.get(ATTR.USERNAME)?.toString();
     const mi = m.attrs.get(ATTR.MESSAGE_INTEGRITY);
     if (user === undefined || mi === undefined) {
-      reply(from, encode(m.method, CLASS.ERROR, m.tid, [attr(ATTR.ERROR_CODE, Buffer.from([0, 0, 4, 1, ...Buffer.from('Unauthorized')])), attr(ATTR.REALM, Buffer.from(REALM)), attr(ATTR.NONCE, Buffer.from(NONCE))]));
+      reply(
+        from,
+        encode(m.method, CLASS.ERROR, m.tid, [
+          attr(ATTR.ERROR_CODE, Buffer.from([0, 0, 4, 1, ...Buffer.from('Unauthorized')])),
+          attr(ATTR.REALM, Buffer.from(REALM)),
+          attr(ATTR.NONCE, Buffer.from(NONCE)),
+        ]),
+      );
       return null;
     }
     const expiry = Number(user.split(':')[0]);
@@ -151,7 +175,14 @@ export const startTurnServer = async (port: number, secret: string): Promise<Tur
     const covered = Buffer.from(raw.subarray(0, miOffset));
     covered.writeUInt16BE(miOffset - 20 + 24, 2);
     if (!(expiry * 1000 > Date.now()) || !createHmac('sha1', key).update(covered).digest().equals(mi)) {
-      reply(from, encode(m.method, CLASS.ERROR, m.tid, [attr(ATTR.ERROR_CODE, Buffer.from([0, 0, 4, 1, ...Buffer.from('Unauthorized')])), attr(ATTR.REALM, Buffer.from(REALM)), attr(ATTR.NONCE, Buffer.from(NONCE))]));
+      reply(
+        from,
+        encode(m.method, CLASS.ERROR, m.tid, [
+          attr(ATTR.ERROR_CODE, Buffer.from([0, 0, 4, 1, ...Buffer.from('Unauthorized')])),
+          attr(ATTR.REALM, Buffer.from(REALM)),
+          attr(ATTR.NONCE, Buffer.from(NONCE)),
+        ]),
+      );
       return null;
     }
     return key;
@@ -171,7 +202,14 @@ export const startTurnServer = async (port: number, secret: string): Promise<Tur
         head.writeUInt16BE(data.length, 2);
         server.send(Buffer.concat([head, data]), from.port, from.address);
       } else {
-        server.send(encode(METHOD.DATA, CLASS.INDICATION, Buffer.from(Array.from({ length: 12 }, (_, i) => i)), [attr(ATTR.XOR_PEER_ADDRESS, xorAddress(peer.port, peer.address)), attr(ATTR.DATA, data)]), from.port, from.address);
+        server.send(
+          encode(METHOD.DATA, CLASS.INDICATION, Buffer.from(Array.from({ length: 12 }, (_, i) => i)), [
+            attr(ATTR.XOR_PEER_ADDRESS, xorAddress(peer.port, peer.address)),
+            attr(ATTR.DATA, data),
+          ]),
+          from.port,
+          from.address,
+        );
       }
     });
     allocations.set(clientKey(from), a);
@@ -204,7 +242,12 @@ export const startTurnServer = async (port: number, secret: string): Promise<Tur
     }
     if (m.cls !== CLASS.REQUEST) return;
     if (m.method === METHOD.BINDING) {
-      reply(from, encode(METHOD.BINDING, CLASS.SUCCESS, m.tid, [attr(ATTR.XOR_MAPPED_ADDRESS, xorAddress(from.port, from.address))]));
+      reply(
+        from,
+        encode(METHOD.BINDING, CLASS.SUCCESS, m.tid, [
+          attr(ATTR.XOR_MAPPED_ADDRESS, xorAddress(from.port, from.address)),
+        ]),
+      );
       return;
     }
     const key = authenticate(m, raw, from);
@@ -218,7 +261,20 @@ export const startTurnServer = async (port: number, secret: string): Promise<Tur
       case METHOD.ALLOCATE:
         void (async () => {
           const alloc = a ?? (await allocate(from, key));
-          reply(from, encode(METHOD.ALLOCATE, CLASS.SUCCESS, m.tid, [attr(ATTR.XOR_RELAYED_ADDRESS, xorAddress(alloc.port, '127.0.0.1')), attr(ATTR.XOR_MAPPED_ADDRESS, xorAddress(from.port, from.address)), lifetime()], key));
+          reply(
+            from,
+            encode(
+              METHOD.ALLOCATE,
+              CLASS.SUCCESS,
+              m.tid,
+              [
+                attr(ATTR.XOR_RELAYED_ADDRESS, xorAddress(alloc.port, '127.0.0.1')),
+                attr(ATTR.XOR_MAPPED_ADDRESS, xorAddress(from.port, from.address)),
+                lifetime(),
+              ],
+              key,
+            ),
+          );
         })();
         return;
       case METHOD.REFRESH:

@@ -49,13 +49,16 @@ const codeOf = async (page: Page) => ({
   numbers: await page.getByTestId('verify-numbers').innerText(),
 });
 
-test('verification messages dropped on one side: both screens warn; Verify again verifies once the path is honest', async ({ browser }) => {
+test('verification messages dropped on one side: both screens warn; Verify again verifies once the path is honest', async ({
+  browser,
+}) => {
   // The check gives up after its 60 s timeout: that wait is the attack's whole effect, so it is part of the test.
   test.setTimeout(180_000);
   const alice = await openPeer(browser);
   const link = await startCall(alice);
   const bob = await joinAttacked(browser, link);
-  for (const p of [alice, bob]) await expect(p.page.getByTestId('status')).toHaveAttribute('data-status', 'connected', { timeout: 20_000 });
+  for (const p of [alice, bob])
+    await expect(p.page.getByTestId('status')).toHaveAttribute('data-status', 'connected', { timeout: 20_000 });
 
   // While the check cannot finish, nobody is shown a code, and nobody is told "verified".
   for (const p of [alice, bob]) {

@@ -21,7 +21,8 @@ test('both people see the same code; when both say it matches, both are verified
   expect(a.numbers).toMatch(/^\d{4} \d{4} \d{4}$/);
   // Seven emoji, each with its name for screen readers.
   expect(await alice.page.locator('.verify__name').count()).toBe(7);
-  for (const p of [alice, bob]) await expect(p.page.getByTestId('verify-state')).toHaveText('Unverified: compare the codes');
+  for (const p of [alice, bob])
+    await expect(p.page.getByTestId('verify-state')).toHaveText('Unverified: compare the codes');
 
   await alice.page.getByRole('button', { name: 'They match' }).click();
   await expect(alice.page.getByTestId('verify-state')).toHaveText('Unverified: waiting for them to confirm');
@@ -36,7 +37,9 @@ test('both people see the same code; when both say it matches, both are verified
 test('when one person says the codes differ, both are warned and the call ends', async ({ browser }) => {
   const { alice, bob } = await connect(browser);
   await bob.page.getByRole('button', { name: "They don't match" }).click();
-  await expect(bob.page.getByTestId('status')).toHaveText(/Call ended: you said the codes differ\. Someone may be in the middle/);
+  await expect(bob.page.getByTestId('status')).toHaveText(
+    /Call ended: you said the codes differ\. Someone may be in the middle/,
+  );
   await expect(alice.page.getByTestId('status')).toHaveText(/Call ended: the other person said the codes differ/);
   for (const p of [alice, bob]) {
     await expect(p.page.getByTestId('remote-video')).toHaveCount(0);

@@ -61,7 +61,9 @@ const setUpPage = async (page: Page): Promise<void> => {
         pc.addEventListener('icegatheringstatechange', () => pc.iceGatheringState === 'complete' && resolve());
       });
     const opened = (dc: RTCDataChannel) =>
-      new Promise<void>((resolve) => (dc.readyState === 'open' ? resolve() : dc.addEventListener('open', () => resolve())));
+      new Promise<void>((resolve) =>
+        dc.readyState === 'open' ? resolve() : dc.addEventListener('open', () => resolve()),
+      );
     const connect = async (left: string, right: string) => {
       const [cl, cr] = await Promise.all([
         RTCPeerConnection.generateCertificate(keygen),
@@ -143,12 +145,19 @@ const runVerification = async (
   const send = (name: Name, texts: string[]) =>
     texts.length === 0
       ? Promise.resolve()
-      : page.evaluate(([n, t]) => t.forEach((x) => (globalThis as HarnessWindow).harness.endpoints[n]?.channel.send(x)), [name, texts] as const);
+      : page.evaluate(
+          ([n, t]) => t.forEach((x) => (globalThis as HarnessWindow).harness.endpoints[n]?.channel.send(x)),
+          [name, texts] as const,
+        );
   const deadline = Date.now() + 15_000;
   while (!until(sides.map((s) => s.verifier.state))) {
-    if (Date.now() > deadline) throw new Error(`verification stalled: ${sides.map((s) => s.verifier.state.phase).join(', ')}`);
+    if (Date.now() > deadline)
+      throw new Error(`verification stalled: ${sides.map((s) => s.verifier.state.phase).join(', ')}`);
     for (const side of sides) {
-      const inbox = await page.evaluate((n) => (globalThis as HarnessWindow).harness.endpoints[n]?.inbox.splice(0) ?? [], side.name);
+      const inbox = await page.evaluate(
+        (n) => (globalThis as HarnessWindow).harness.endpoints[n]?.inbox.splice(0) ?? [],
+        side.name,
+      );
       for (const text of inbox) {
         const message = parseVerifyMessage(text);
         if (!message) continue;
@@ -175,7 +184,9 @@ const makeSide = (name: Name, selfId: string, peerId: string, fingerprints: Fing
 });
 
 test.describe('parley-verify-v1 over raw RTCPeerConnections in Chromium', () => {
-  test('fingerprints agree across SDP, getStats() and getFingerprints(); a DTLS-terminating relay is caught; a direct call verifies', async ({ page }) => {
+  test('fingerprints agree across SDP, getStats() and getFingerprints(); a DTLS-terminating relay is caught; a direct call verifies', async ({
+    page,
+  }) => {
     await setUpPage(page);
 
     const fp = {
@@ -211,7 +222,10 @@ test.describe('parley-verify-v1 over raw RTCPeerConnections in Chromium', () => 
     await runVerification(page, [a, b], (states) => states.every(isOver));
     for (const side of [a, b]) {
       expect(side.verifier.state).toMatchObject({ phase: 'cancelled', reason: 'key_mismatch' });
-      expect(side.history.every((s) => codeOf(s) === null), `${side.name} never showed a code`).toBe(true);
+      expect(
+        side.history.every((s) => codeOf(s) === null),
+        `${side.name} never showed a code`,
+      ).toBe(true);
     }
 
     // Direct: the honest run shows the same code on both sides and ends verified.

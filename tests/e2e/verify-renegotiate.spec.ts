@@ -20,7 +20,13 @@ import { expect, test, type Page } from '@playwright/test';
 import { createHash } from 'node:crypto';
 import { collectPresentedCertificates, collectTransportCertificates } from '../../src/adapters/rtc/fingerprints';
 import { watchCertificates } from '../../src/adapters/rtc/watch-certificates';
-import { CertificateConflictError, TRANSPORTS_DISAGREE, fingerprintsFromTransports, type FingerprintPair, type TransportCertificates } from '../../src/core/fingerprint';
+import {
+  CertificateConflictError,
+  TRANSPORTS_DISAGREE,
+  fingerprintsFromTransports,
+  type FingerprintPair,
+  type TransportCertificates,
+} from '../../src/core/fingerprint';
 import { createVerification, type Verification, type VerificationView } from '../../src/models/verification';
 
 interface Harness {
@@ -43,7 +49,11 @@ const setUpPage = async (page: Page) => {
     const h = (globalThis as HarnessWindow).h;
     const keygen: EcKeyGenParams = { name: 'ECDSA', namedCurve: 'P-256' };
     const [cl, cr, cm] = await Promise.all([1, 2, 3].map(() => RTCPeerConnection.generateCertificate(keygen)));
-    h.certs = { L: cl!.getFingerprints()[0]!.value!, R: cr!.getFingerprints()[0]!.value!, M: cm!.getFingerprints()[0]!.value! };
+    h.certs = {
+      L: cl!.getFingerprints()[0]!.value!,
+      R: cr!.getFingerprints()[0]!.value!,
+      M: cm!.getFingerprints()[0]!.value!,
+    };
     const l = new RTCPeerConnection({ certificates: [cl!] });
     const r = new RTCPeerConnection({ certificates: [cr!] });
     h.pcs = { L: l, R: r, M: new RTCPeerConnection({ certificates: [cm!] }) };
@@ -59,7 +69,9 @@ const setUpPage = async (page: Page) => {
     await r.setLocalDescription();
     await gathered(r);
     await l.setRemoteDescription(r.localDescription!);
-    await new Promise<void>((resolve) => (channel.readyState === 'open' ? resolve() : channel.addEventListener('open', () => resolve())));
+    await new Promise<void>((resolve) =>
+      channel.readyState === 'open' ? resolve() : channel.addEventListener('open', () => resolve()),
+    );
   });
 };
 
@@ -111,7 +123,9 @@ const until = (v: Verification, want: VerificationView['phase']) =>
     });
   });
 
-test('a renegotiation that brings another certificate ends "Verified"; one over the same certificates keeps it', async ({ page }) => {
+test('a renegotiation that brings another certificate ends "Verified"; one over the same certificates keeps it', async ({
+  page,
+}) => {
   await setUpPage(page);
   const models: Record<'L' | 'R', Verification> = {} as Record<'L' | 'R', Verification>;
   const make = (self: 'L' | 'R', peer: 'L' | 'R') =>

@@ -75,13 +75,25 @@ interface Reply {
 }
 
 /** One HTTP(S) request with the given headers, from `localAddress`. */
-const get = (url: string, path: string, options: { headers?: Record<string, string>; localAddress?: string; host?: string } = {}): Promise<Reply> =>
+const get = (
+  url: string,
+  path: string,
+  options: { headers?: Record<string, string>; localAddress?: string; host?: string } = {},
+): Promise<Reply> =>
   new Promise((resolve, reject) => {
     const { hostname, port, protocol } = new URL(url);
     const t0 = performance.now();
     const request = protocol === 'https:' ? httpsRequestRaw : httpRequestRaw;
     const req = request(
-      { host: options.host ?? hostname, port, path, localAddress: options.localAddress, agent: false, rejectUnauthorized: false, headers: { ...options.headers } },
+      {
+        host: options.host ?? hostname,
+        port,
+        path,
+        localAddress: options.localAddress,
+        agent: false,
+        rejectUnauthorized: false,
+        headers: { ...options.headers },
+      },
       (res) => {
         let body = '';
         res.on('data', (c: Buffer) => (body += c.toString()));
@@ -114,10 +126,18 @@ const expectHeld = async (relay: CliProcess, probes: Probes): Promise<void> => {
 /** Opens a raw TCP (or TLS) socket, writes `text`, and resolves with what came back once the relay closed it. */
 const rawExchange = (port: number, text: string, tls: boolean): Promise<string> =>
   new Promise((resolve, reject) => {
-    const socket: Socket = tls ? tlsConnect({ host: '127.0.0.1', port, rejectUnauthorized: false }) : netConnect({ host: '127.0.0.1', port });
+    const socket: Socket = tls
+      ? tlsConnect({ host: '127.0.0.1', port, rejectUnauthorized: false })
+      : netConnect({ host: '127.0.0.1', port });
     sockets.push(socket);
     let received = '';
-    const timer = setTimeout(() => reject(new Error(`no answer to ${JSON.stringify(text.slice(0, 80))}; got ${JSON.stringify(received.slice(0, 200))}`)), 5000);
+    const timer = setTimeout(
+      () =>
+        reject(
+          new Error(`no answer to ${JSON.stringify(text.slice(0, 80))}; got ${JSON.stringify(received.slice(0, 200))}`),
+        ),
+      5000,
+    );
     socket.on(tls ? 'secureConnect' : 'connect', () => socket.write(text));
     socket.on('data', (d: Buffer) => {
       received += d.toString('latin1');
@@ -137,7 +157,19 @@ const statusOf = (response: string): number => Number(/^HTTP\/1\.[01] (\d{3})/.e
  * Request targets that took the old relay down from its upgrade handler (`new URL(...)` threw
  * before any guard) or that smuggle a host into URL parsing. None carries a key, token or Origin.
  */
-const MALFORMED_TARGETS = ['//', 'http://a:99999/', '//a:99999', 'http://[::1/', '/\\evil.example/', 'ws://x:-1/', '*', 'http://a:99999/?token=x', '/%', '/%zz', '/?%'];
+const MALFORMED_TARGETS = [
+  '//',
+  'http://a:99999/',
+  '//a:99999',
+  'http://[::1/',
+  '/\\evil.example/',
+  'ws://x:-1/',
+  '*',
+  'http://a:99999/?token=x',
+  '/%',
+  '/%zz',
+  '/?%',
+];
 
 const upgradeRequest = (target: string, port: number): string =>
   `GET ${target} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n`;
@@ -157,7 +189,9 @@ describe('attacks on the relay process: one request must never kill it', () => {
         const upgrade = statusOf(await rawExchange(relay.port, upgradeRequest(target, relay.port), tls));
         expect(upgrade, `upgrade ${target}`).toBeGreaterThanOrEqual(400);
         expect(upgrade, `upgrade ${target}`).toBeLessThan(500);
-        const plain = statusOf(await rawExchange(relay.port, `GET ${target} HTTP/1.1\r\nHost: 127.0.0.1:${relay.port}\r\n\r\n`, tls));
+        const plain = statusOf(
+          await rawExchange(relay.port, `GET ${target} HTTP/1.1\r\nHost: 127.0.0.1:${relay.port}\r\n\r\n`, tls),
+        );
         expect(plain, `GET ${target}`).toBeGreaterThanOrEqual(200);
         expect(plain, `GET ${target}`).toBeLessThan(500);
       }
@@ -173,7 +207,9 @@ describe('attacks on the relay process: hosts are allowlisted, not echoed', () =
     const config = await get(relay.url, '/config.json', { headers: { host: evil, origin: `http://${evil}` } });
     expect(config.status).toBe(421);
     expect(config.body).not.toContain('evil');
-    expect(await refusedStatus(`ws://127.0.0.1:${relay.port}/`, { headers: { host: evil }, origin: `http://${evil}` })).toBe(421);
+    expect(
+      await refusedStatus(`ws://127.0.0.1:${relay.port}/`, { headers: { host: evil }, origin: `http://${evil}` }),
+    ).toBe(421);
     // The names a local user types still work.
     for (const host of [`localhost:${relay.port}`, `127.0.0.1:${relay.port}`]) {
       const own = await get(relay.url, '/config.json', { headers: { host } });
@@ -186,8 +222,11 @@ describe('attacks on the relay process: hosts are allowlisted, not echoed', () =
   });
 
   it('keeps /metrics to loopback clients on a public interface, and behind --metrics-token when set', async () => {
-    const external = Object.values(networkInterfaces()).flat().find((i) => i !== undefined && i.family === 'IPv4' && !i.internal)?.address;
-    if (external === undefined) throw new Error('this test needs a non-loopback IPv4 interface to play a remote client');
+    const external = Object.values(networkInterfaces())
+      .flat()
+      .find((i) => i !== undefined && i.family === 'IPv4' && !i.internal)?.address;
+    if (external === undefined)
+      throw new Error('this test needs a non-loopback IPv4 interface to play a remote client');
     const open = await run(['--host', '0.0.0.0', '--insecure-http']);
     expect((await get(open.url, '/metrics')).status).toBe(200);
     const remote = await get(`http://${external}:${open.port}/`, '/metrics', { localAddress: external });
@@ -216,7 +255,9 @@ const rawWebSocket = (port: number): Promise<{ socket: Socket; received: () => B
     socket.on('error', () => {});
     void closed.then(() => reject(new Error('the relay closed the connection before answering the upgrade')));
     socket.once('connect', () =>
-      socket.write(`GET / HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n\r\n`),
+      socket.write(
+        `GET / HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+      ),
     );
     const onData = (d: Buffer): void => {
       received = Buffer.concat([received, d]);
@@ -240,10 +281,12 @@ const closeCodeOf = (received: Buffer): number | undefined => {
 };
 
 /** Bytes the process has read with read(2) and the like, sockets included (/proc/<pid>/io rchar). */
-const bytesRead = (pid: number): number => Number(/^rchar: (\d+)$/m.exec(readFileSync(`/proc/${pid}/io`, 'utf8'))?.[1] ?? NaN);
+const bytesRead = (pid: number): number =>
+  Number(/^rchar: (\d+)$/m.exec(readFileSync(`/proc/${pid}/io`, 'utf8'))?.[1] ?? NaN);
 
 /** A masked client frame (mask 0: the payload goes as is) with FIN clear: part of a message that never ends. */
-const unfinishedFragment = (first: boolean): Buffer => Buffer.from([first ? 0x01 : 0x00, 0x80 | 8, 0, 0, 0, 0, ...Buffer.from('fragment')]);
+const unfinishedFragment = (first: boolean): Buffer =>
+  Buffer.from([first ? 0x01 : 0x00, 0x80 | 8, 0, 0, 0, 0, ...Buffer.from('fragment')]);
 
 describe('attacks on the relay process: held resources are bounded', () => {
   it('cuts 64 connections sending 16,000 unfinished fragments each (1008 from ws maxFragments), RSS bounded', async () => {
@@ -260,10 +303,14 @@ describe('attacks on the relay process: held resources are bounded', () => {
     for (const c of conns) c.socket.write(flood);
     let closed = 0;
     for (const c of conns) void c.closed.then(() => (closed += 1));
-    await waitFor(() => {
-      peak = Math.max(peak, rssMiB(relay.pid));
-      return closed === conns.length;
-    }, 'the relay closed every fragment flooder', 15_000);
+    await waitFor(
+      () => {
+        peak = Math.max(peak, rssMiB(relay.pid));
+        return closed === conns.length;
+      },
+      'the relay closed every fragment flooder',
+      15_000,
+    );
     expect(conns.map((c) => closeCodeOf(c.received()))).toEqual(conns.map(() => 1008));
     console.log(`fragments: relay CPU ${cpuMs(relay.pid) - cpuBefore} ms, RSS +${(peak - before).toFixed(1)} MiB`);
     expect(peak - before).toBeLessThan(RSS_GROWTH_MIB);
@@ -296,7 +343,9 @@ describe('attacks on the relay process: held resources are bounded', () => {
 
   it('negotiates no permessage-deflate, so 64 connections hold no inflate state or window each', async () => {
     const relay = await run();
-    const ws = new WebSocket(relay.url.replace('http', 'ws'), { perMessageDeflate: { clientMaxWindowBits: 15, serverMaxWindowBits: 15 } });
+    const ws = new WebSocket(relay.url.replace('http', 'ws'), {
+      perMessageDeflate: { clientMaxWindowBits: 15, serverMaxWindowBits: 15 },
+    });
     ws.on('error', () => {});
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());
@@ -315,19 +364,25 @@ describe('attacks on the relay process: held resources are bounded', () => {
     let closed = 0;
     const half = `GET / HTTP/1.1\r\nHost: 127.0.0.1:${relay.port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n`;
     for (let batch = 0; batch < 20; batch += 1) {
-      await Promise.all(Array.from({ length: 100 }, () => new Promise<void>((resolve) => {
-        const socket = netConnect({ host: '127.0.0.1', port: relay.port });
-        sockets.push(socket);
-        socket.on('error', () => {});
-        socket.once('close', () => {
-          closed += 1;
-          resolve();
-        });
-        socket.once('connect', () => {
-          socket.write(half);
-          resolve();
-        });
-      })));
+      await Promise.all(
+        Array.from(
+          { length: 100 },
+          () =>
+            new Promise<void>((resolve) => {
+              const socket = netConnect({ host: '127.0.0.1', port: relay.port });
+              sockets.push(socket);
+              socket.on('error', () => {});
+              socket.once('close', () => {
+                closed += 1;
+                resolve();
+              });
+              socket.once('connect', () => {
+                socket.write(half);
+                resolve();
+              });
+            }),
+        ),
+      );
     }
     // Past the cap (128 per address) a half-open connection is closed at once...
     await waitFor(() => closed >= 2000 - 128, 'all but 128 half-open requests were closed', 15_000);
@@ -379,14 +434,17 @@ describe('attacks on the relay process: costs are budgeted and a flooder is cut,
     const probe = probeHealth(relay.url);
     const client = await open(relay.url.replace('http', 'ws'));
     const t0 = Date.now();
-    const code = await Promise.race([flood(client), new Promise<string>((r) => setTimeout(() => r('still connected after 10 s'), 10_000))]);
+    const code = await Promise.race([
+      flood(client),
+      new Promise<string>((r) => setTimeout(() => r('still connected after 10 s'), 10_000)),
+    ]);
     expect(code).toBe(1008);
     expect(Date.now() - t0).toBeLessThan(5000);
     expect((await get(relay.url, '/metrics')).body).toMatch(/^parley_relay_refusals_total\{reason="flood"\} 1$/m);
     await expectHeld(relay, await probe.stop());
   });
 
-  it("cuts four flooders on 127.0.0.1 while an honest page on the same address and one on 127.0.0.2 keep working", async () => {
+  it('cuts four flooders on 127.0.0.1 while an honest page on the same address and one on 127.0.0.2 keep working', async () => {
     const relay = await run();
     const wsUrl = relay.url.replace('http', 'ws');
     const probe = probeHealth(relay.url);
@@ -394,11 +452,21 @@ describe('attacks on the relay process: costs are budgeted and a flooder is cut,
     const otherAddress = await open(wsUrl, NEIGHBOUR);
     const flooders = await Promise.all(Array.from({ length: 4 }, () => open(wsUrl, '127.0.0.1')));
     const cut = Promise.all(flooders.map(flood));
-    const [codes, same, other] = await Promise.all([cut, honestTraffic(sameAddress, 'same', cut), honestTraffic(otherAddress, 'other', cut)]);
+    const [codes, same, other] = await Promise.all([
+      cut,
+      honestTraffic(sameAddress, 'same', cut),
+      honestTraffic(otherAddress, 'other', cut),
+    ]);
     expect(codes).toEqual([1008, 1008, 1008, 1008]);
     // Every honest event was accepted, during the flood and after it.
-    expect(same.every((v) => v === true), JSON.stringify(same)).toBe(true);
-    expect(other.every((v) => v === true), JSON.stringify(other)).toBe(true);
+    expect(
+      same.every((v) => v === true),
+      JSON.stringify(same),
+    ).toBe(true);
+    expect(
+      other.every((v) => v === true),
+      JSON.stringify(other),
+    ).toBe(true);
     // The address is not locked out: a new page from it gets in and is served.
     const newcomer = await open(wsUrl, '127.0.0.1');
     expect((await honestTraffic(newcomer, 'newcomer', Promise.resolve())).every((v) => v === true)).toBe(true);
@@ -425,7 +493,11 @@ const reconnectStorm = (port: number, localAddress: string, slots: number) => {
       };
       socket.on('error', done);
       socket.on('close', done);
-      socket.on('connect', () => socket.write(`GET / HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\n\r\n`));
+      socket.on('connect', () =>
+        socket.write(
+          `GET / HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\n\r\n`,
+        ),
+      );
       socket.on('data', (d: Buffer) => {
         head += d.toString('latin1');
         const status = statusOf(head);
@@ -462,7 +534,10 @@ describe('attacks on the relay process: new connections are paced per address gr
     await waitFor(() => storm.tally.refused >= 1000, 'a thousand upgrades of the storm were refused', 30_000);
 
     // Another address: a pair connects, subscribes and signals as usual.
-    const [reader, writer] = await Promise.all([connect(wsUrl, { localAddress: '127.0.0.3' }), connect(wsUrl, { localAddress: '127.0.0.3' })]);
+    const [reader, writer] = await Promise.all([
+      connect(wsUrl, { localAddress: '127.0.0.3' }),
+      connect(wsUrl, { localAddress: '127.0.0.3' }),
+    ]);
     clients.push(reader, writer);
     const topic = 's'.repeat(40);
     reader.send(['REQ', 'storm', { kinds: [24242], '#x': [topic] }]);
@@ -476,9 +551,14 @@ describe('attacks on the relay process: new connections are paced per address gr
     expect(await refusedStatus(wsUrl, { localAddress: '127.0.0.1' })).toBe(429);
     const tally = await storm.stop();
     const seconds = (Date.now() - t0) / 1000;
-    const refusedLines = relay.stderr().split('\n').filter((l) => l.includes('"event":"refused"')).length;
+    const refusedLines = relay
+      .stderr()
+      .split('\n')
+      .filter((l) => l.includes('"event":"refused"')).length;
     const probes = await probe.stop();
-    console.log(`reconnect storm: ${tally.accepted} accepted, ${tally.refused} refused (429), ${tally.other} other in ${seconds.toFixed(1)} s; relay CPU ${cpuMs(relay.pid) - cpu0} ms; ${refusedLines} refusal log lines; /healthz median ${medianMs(probes.relay).toFixed(0)} ms (control ${medianMs(probes.control).toFixed(0)} ms)`);
+    console.log(
+      `reconnect storm: ${tally.accepted} accepted, ${tally.refused} refused (429), ${tally.other} other in ${seconds.toFixed(1)} s; relay CPU ${cpuMs(relay.pid) - cpu0} ms; ${refusedLines} refusal log lines; /healthz median ${medianMs(probes.relay).toFixed(0)} ms (control ${medianMs(probes.control).toFixed(0)} ms)`,
+    );
     // What the group got: its burst and the refill, no more.
     expect(tally.accepted).toBeLessThanOrEqual(32 + Math.ceil(2 * seconds) + 1);
     expect(tally.other).toBe(0);

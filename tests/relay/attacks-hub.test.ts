@@ -2,7 +2,19 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { WebSocket, type RawData } from 'ws';
 import { startCli, type CliProcess } from './cli-process.js';
 import { cpuMs, median, rssMiB, startHealthProbe } from './health-probe.js';
-import { connect, createSigner, httpRequest, isEose, isEventOn, isNotice, isOk, relayFixture, waitUntil, type Frame, type TestClient } from './helpers.js';
+import {
+  connect,
+  createSigner,
+  httpRequest,
+  isEose,
+  isEventOn,
+  isNotice,
+  isOk,
+  relayFixture,
+  waitUntil,
+  type Frame,
+  type TestClient,
+} from './helpers.js';
 import { COST, DEFAULT_LIMITS, frameCost } from '../../relay/limits.js';
 import type { Relay } from '../../relay/server.js';
 
@@ -102,7 +114,15 @@ const rawClient = async (url: string) => {
       listeners.add(test);
       test();
     });
-  return { socket, small, until, bytesIn: () => bytesIn, get closed() { return isClosed; } };
+  return {
+    socket,
+    small,
+    until,
+    bytesIn: () => bytesIn,
+    get closed() {
+      return isClosed;
+    },
+  };
 };
 type RawClient = Awaited<ReturnType<typeof rawClient>>;
 
@@ -128,12 +148,22 @@ const TAG_SPAM_FILTER = ((): string => {
 })();
 
 /** The relay's own counters: Nostr frames that passed the frame rate, and frames refused by it. */
-const untilMetrics = async (url: string, check: (m: { nostrFrames: number; rate: number }) => boolean, label: string): Promise<void> => {
+const untilMetrics = async (
+  url: string,
+  check: (m: { nostrFrames: number; rate: number }) => boolean,
+  label: string,
+): Promise<void> => {
   const deadline = Date.now() + 60_000;
   for (;;) {
     const text = (await httpRequest(url, '/metrics')).body;
     const read = (re: RegExp): number => Number(re.exec(text)?.[1] ?? NaN);
-    if (check({ nostrFrames: read(/^parley_relay_messages_total\{protocol="nostr"\} (\d+)$/m), rate: read(/^parley_relay_refusals_total\{reason="rate"\} (\d+)$/m) })) return;
+    if (
+      check({
+        nostrFrames: read(/^parley_relay_messages_total\{protocol="nostr"\} (\d+)$/m),
+        rate: read(/^parley_relay_refusals_total\{reason="rate"\} (\d+)$/m),
+      })
+    )
+      return;
     if (Date.now() > deadline) throw new Error(`timed out waiting until ${label}`);
     // Polls the counters (an HTTP round trip each); it returns as soon as they say so.
     await new Promise((r) => setTimeout(r, 100));
@@ -179,7 +209,11 @@ const expectHealthy = (seen: { healthMedianMs: number; controlMedianMs: number; 
 
 /** The figures a row prints, so the report can quote before/after. */
 const report = (row: string, figures: Record<string, number>): void => {
-  console.log(`[attacks-hub] ${row}: ${Object.entries(figures).map(([k, v]) => `${k}=${Number.isInteger(v) ? v : v.toFixed(2)}`).join(' ')}`);
+  console.log(
+    `[attacks-hub] ${row}: ${Object.entries(figures)
+      .map(([k, v]) => `${k}=${Number.isInteger(v) ? v : v.toFixed(2)}`)
+      .join(' ')}`,
+  );
 };
 
 describe('attacks on the hubs of a relay process (defaults of the built CLI, one source address)', () => {
@@ -191,9 +225,21 @@ describe('attacks on the hubs of a relay process (defaults of the built CLI, one
 
     const readers = await Promise.all(Array.from({ length: 62 }, () => openRaw(wsUrl)));
     // Under the per-address frame rate (200/s), so every REQ is handled and answered.
-    const reqs = readers.flatMap((r, i) => Array.from({ length: 16 }, (_, j) => () => r.socket.send(JSON.stringify(['REQ', `r${i}-${j}`, { kinds: [KIND], since: nowSeconds() - 5, '#x': [topic] }]))));
+    const reqs = readers.flatMap((r, i) =>
+      Array.from(
+        { length: 16 },
+        (_, j) => () =>
+          r.socket.send(
+            JSON.stringify(['REQ', `r${i}-${j}`, { kinds: [KIND], since: nowSeconds() - 5, '#x': [topic] }]),
+          ),
+      ),
+    );
     await paced(reqs, 150);
-    await Promise.all(readers.map((r) => r.until(() => r.small.filter((f) => f[0] === 'EOSE' || f[0] === 'NOTICE').length >= 16, 'replies to 16 REQs')));
+    await Promise.all(
+      readers.map((r) =>
+        r.until(() => r.small.filter((f) => f[0] === 'EOSE' || f[0] === 'NOTICE').length >= 16, 'replies to 16 REQs'),
+      ),
+    );
     const subscribed = readers.map((r) => r.small.filter((f) => f[0] === 'EOSE').length);
 
     const publisher = await openRaw(wsUrl);
@@ -207,15 +253,35 @@ describe('attacks on the hubs of a relay process (defaults of the built CLI, one
     for (let i = 0; i < 30; i += 1) publisher.socket.send(bigFrame);
     const bytesIn = 30 * Buffer.byteLength(bigFrame) + Buffer.byteLength(markerFrame);
     // Every copy of the big event is answered (the relay answers a refusal for rate at most once a second, so not every one).
-    await publisher.until(() => publisher.small.some((f) => f[0] === 'OK' && f[1] === big.id && f[2] === true), 'OK for the big event');
+    await publisher.until(
+      () => publisher.small.some((f) => f[0] === 'OK' && f[1] === big.id && f[2] === true),
+      'OK for the big event',
+    );
     markerPage.socket.send(markerFrame);
-    await markerPage.until(() => markerPage.small.some((f) => f[0] === 'OK' && f[1] === marker.id), 'OK for the marker');
+    await markerPage.until(
+      () => markerPage.small.some((f) => f[0] === 'OK' && f[1] === marker.id),
+      'OK for the marker',
+    );
     // Frames on one socket stay in order: a subscribed reader that has the marker has everything sent before it.
-    await Promise.all(readers.map((r, i) => r.until(() => subscribed[i] === 0 || r.small.some((f) => f[0] === 'EVENT' && (f[2] as { id: string }).id === marker.id), 'the marker at a reader')));
+    await Promise.all(
+      readers.map((r, i) =>
+        r.until(
+          () =>
+            subscribed[i] === 0 || r.small.some((f) => f[0] === 'EVENT' && (f[2] as { id: string }).id === marker.id),
+          'the marker at a reader',
+        ),
+      ),
+    );
     const bytesOut = readers.reduce((sum, r) => sum + r.bytesIn(), 0);
     const seen = await stop();
     const oks = publisher.small.filter((f) => f[0] === 'OK' && f[1] === big.id);
-    report('fan-out + replay', { bytesInMiB: bytesIn / 2 ** 20, bytesOutMiB: bytesOut / 2 ** 20, ratio: bytesOut / bytesIn, readersSubscribed: subscribed.filter((n) => n > 0).length, ...seen });
+    report('fan-out + replay', {
+      bytesInMiB: bytesIn / 2 ** 20,
+      bytesOutMiB: bytesOut / 2 ** 20,
+      ratio: bytesOut / bytesIn,
+      readersSubscribed: subscribed.filter((n) => n > 0).length,
+      ...seen,
+    });
 
     expect(bytesOut / bytesIn).toBeLessThanOrEqual(10);
     // Forwarded at most twice (its publisher may send it once more, as Trystero does); every other
@@ -250,7 +316,8 @@ describe('attacks on the hubs of a relay process (defaults of the built CLI, one
     const seen = await stop();
     const replies = conns.flatMap((c) => c.small);
     const metrics = (await httpRequest(cli.url, '/metrics')).body;
-    const counter = (name: string): number => Number(new RegExp(`^${name.replace(/[{}"]/g, '\\$&')} (\\d+)$`, 'm').exec(metrics)?.[1] ?? NaN);
+    const counter = (name: string): number =>
+      Number(new RegExp(`^${name.replace(/[{}"]/g, '\\$&')} (\\d+)$`, 'm').exec(metrics)?.[1] ?? NaN);
     report('non-#x filters, unpaced', { reqs: 63 * 16, cpuMs: cpuMsSpent, ...seen });
 
     // Nothing stored or answered as a subscription. The relay closed every attacker socket itself,
@@ -276,7 +343,9 @@ describe('attacks on the hubs of a relay process (defaults of the built CLI, one
     expect(reqFrame('q-0000').length).toBeLessThanOrEqual(128 * 1024);
     expect(reqFrame('q-0000').length).toBeGreaterThan(120 * 1024);
     const signer = createSigner();
-    const good = Array.from({ length: 300 }, (_, i) => JSON.stringify(['EVENT', signer.sign({ kind: KIND, tags: [['x', 'cpu']], content: `e${i}` })]));
+    const good = Array.from({ length: 300 }, (_, i) =>
+      JSON.stringify(['EVENT', signer.sign({ kind: KIND, tags: [['x', 'cpu']], content: `e${i}` })]),
+    );
     const forged = signer.sign({ kind: KIND, tags: [['x', 'cpu']], content: 'forged' });
     const badFrame = JSON.stringify(['EVENT', { ...forged, sig: createSigner().sign({ kind: KIND }).sig }]);
     // A maximum-size REQ closes its socket (1009): the REQs go on connections of their own, one each
@@ -287,13 +356,23 @@ describe('attacks on the hubs of a relay process (defaults of the built CLI, one
     // Maximum-size REQs at 200 frames a second (the per-address frame rate).
     const cpu0 = cpuSeconds(pid);
     // Ten each, 600 in all: a socket is cut at its first, and what it sent after that is never read.
-    await paced(reqConns.flatMap((c, i) => Array.from({ length: 10 }, (_, j) => () => c.socket.send(reqFrame(`q-${i}-${j}`)))), 200);
+    await paced(
+      reqConns.flatMap((c, i) => Array.from({ length: 10 }, (_, j) => () => c.socket.send(reqFrame(`q-${i}-${j}`)))),
+      200,
+    );
     await Promise.all(reqConns.map((c) => c.until(() => false, 'the relay closed the REQ sender')));
     const cpu1 = cpuSeconds(pid);
     const conns = await Promise.all(Array.from({ length: 63 }, () => openRaw(wsUrl)));
     // 3 s of events at the same rate: half valid (distinct, fresh), half with a signature by another key.
     const t0 = performance.now();
-    await paced(Array.from({ length: 600 }, (_, i) => () => (conns[i % conns.length] as RawClient).socket.send(i % 2 === 0 ? (good[i / 2] as string) : badFrame)), 200);
+    await paced(
+      Array.from(
+        { length: 600 },
+        (_, i) => () =>
+          (conns[i % conns.length] as RawClient).socket.send(i % 2 === 0 ? (good[i / 2] as string) : badFrame),
+      ),
+      200,
+    );
     const elapsed = (performance.now() - t0) / 1000;
     // Every frame was handled or refused at the frame rate (the relay's own counters, read over HTTP).
     await untilMetrics(cli.url, (m) => m.nostrFrames + m.rate >= 600, 'all 600 events handled or refused');
@@ -302,12 +381,22 @@ describe('attacks on the hubs of a relay process (defaults of the built CLI, one
     // An event whose signature was checked is answered OK true, or OK false "invalid: signature…".
     const checked = answers().filter((f) => f[2] === true || /^invalid: signature/.test(String(f[3]))).length;
     // The address's budget, plus each connection's allowance (its burst, and what it refilled meanwhile).
-    const allowance = conns.length * (DEFAULT_LIMITS.connectionAllowance.burst + DEFAULT_LIMITS.connectionAllowance.perSecond * (elapsed + 1));
-    const budget = (DEFAULT_LIMITS.ipRate.burst + DEFAULT_LIMITS.ipRate.perSecond * (elapsed + 1) + allowance) / (COST.frame + COST.signatureCheck);
+    const allowance =
+      conns.length *
+      (DEFAULT_LIMITS.connectionAllowance.burst + DEFAULT_LIMITS.connectionAllowance.perSecond * (elapsed + 1));
+    const budget =
+      (DEFAULT_LIMITS.ipRate.burst + DEFAULT_LIMITS.ipRate.perSecond * (elapsed + 1) + allowance) /
+      (COST.frame + COST.signatureCheck);
     const seen = await stop();
     const perReqMs = ((cpu1 - cpu0) * 1000) / (10 * reqConns.length);
     const perEventMs = ((cpu2 - cpu1) * 1000) / 600;
-    report('max-size REQs, then EVENTs, at the frame rate', { perReqMs, perEventMs, signatureChecks: checked, budget, ...seen });
+    report('max-size REQs, then EVENTs, at the frame rate', {
+      perReqMs,
+      perEventMs,
+      signatureChecks: checked,
+      budget,
+      ...seen,
+    });
 
     // Before the guards: every event that passed the frame rate had its signature checked (~2.5 ms
     // each) and every REQ had sets built from all its lists (~7 ms). Now signature checks are
@@ -336,7 +425,12 @@ const open = async (relay: Relay, options: Parameters<typeof connect>[1] = {}): 
 const ROOT = 'r'.repeat(40);
 
 /** A Trystero-like Nostr page: one key, subscribed to its own "self" topic and the room's root topic. */
-const nostrPage = async (relay: Relay, name: string, options: Parameters<typeof connect>[1] = {}, signer = createSigner()) => {
+const nostrPage = async (
+  relay: Relay,
+  name: string,
+  options: Parameters<typeof connect>[1] = {},
+  signer = createSigner(),
+) => {
   const client = await open(relay, options);
   const self = `${name}-self`.padEnd(40, '0');
   const subId = `sub-${name}`;
@@ -346,7 +440,8 @@ const nostrPage = async (relay: Relay, name: string, options: Parameters<typeof 
     client.send(['EVENT', event]);
     return client.next(isOk(event.id), `OK for ${name}`);
   };
-  const publish = (topic: string, content: string): Promise<Frame> => send(signer.sign({ kind: KIND, tags: [['x', topic]], content }));
+  const publish = (topic: string, content: string): Promise<Frame> =>
+    send(signer.sign({ kind: KIND, tags: [['x', topic]], content }));
   return { client, signer, self, subId, send, publish };
 };
 
@@ -363,7 +458,8 @@ describe('replays and stale events (Nostr)', () => {
 
     const mallory = await open(relay);
     for (let i = 0; i < 30; i += 1) mallory.send(['EVENT', offer]);
-    for (let i = 0; i < 30; i += 1) expect(await mallory.next(isOk(offer.id))).toEqual(['OK', offer.id, true, 'duplicate: already forwarded']);
+    for (let i = 0; i < 30; i += 1)
+      expect(await mallory.next(isOk(offer.id))).toEqual(['OK', offer.id, true, 'duplicate: already forwarded']);
     // A fresh event after the replays: bob has it, and no second copy of the offer came before it.
     const after = alice.signer.sign({ kind: KIND, tags: [['x', bob.self]], content: 'after' });
     await alice.send(after);
@@ -395,19 +491,29 @@ describe('replays and stale events (Nostr)', () => {
     await bob.publish(ROOT, 'hello');
     const mallory = await open(relay);
     const old = alice.signer.sign({ kind: KIND, tags: [['x', bob.self]], content: 'offer', created_at: 978_307_200 });
-    const future = alice.signer.sign({ kind: KIND, tags: [['x', bob.self]], content: 'offer', created_at: nowSeconds() + 20 * 60 });
+    const future = alice.signer.sign({
+      kind: KIND,
+      tags: [['x', bob.self]],
+      content: 'offer',
+      created_at: nowSeconds() + 20 * 60,
+    });
     for (const e of [old, future]) {
       mallory.send(['EVENT', e]);
       const reply = await mallory.next(isOk(e.id));
       // rate-limited:, not invalid: a page whose clock is off must not have Trystero retire the relay for good.
-      expect(reply.slice(2)).toEqual([false, "rate-limited: created_at is more than 600 s from the relay's clock; check this device's clock"]);
+      expect(reply.slice(2)).toEqual([
+        false,
+        "rate-limited: created_at is more than 600 s from the relay's clock; check this device's clock",
+      ]);
     }
     // Not even from the key's own page.
     expect((await alice.send(old))[2]).toBe(false);
     const marker = alice.signer.sign({ kind: KIND, tags: [['x', bob.self]], content: 'marker' });
     await alice.send(marker);
     await bob.client.next(isEventOn(bob.subId, marker.id));
-    expect(bob.client.pending().filter((f) => isEventOn(bob.subId, old.id)(f) || isEventOn(bob.subId, future.id)(f))).toEqual([]);
+    expect(
+      bob.client.pending().filter((f) => isEventOn(bob.subId, old.id)(f) || isEventOn(bob.subId, future.id)(f)),
+    ).toEqual([]);
   });
 });
 
@@ -427,7 +533,12 @@ describe('seats belong to sockets', () => {
     const mallory = await open(relay);
     mallory.send(['REQ', 'm', { kinds: [KIND], '#x': [ROOT] }]);
     await mallory.next(isEose('m'));
-    const ancient = alice.signer.sign({ kind: KIND, tags: [['x', ROOT]], content: 'announce', created_at: 978_307_200 });
+    const ancient = alice.signer.sign({
+      kind: KIND,
+      tags: [['x', ROOT]],
+      content: 'announce',
+      created_at: 978_307_200,
+    });
     for (let i = 0; i < 5; i += 1) {
       mallory.send(['EVENT', announce]);
       expect((await mallory.next(isOk(announce.id)))[3]).toBe('duplicate: already forwarded');
@@ -451,7 +562,10 @@ describe('seats belong to sockets', () => {
     expect((await stale.publish(ROOT, 'announce'))[2]).toBe(true);
     expect((await bob.publish(ROOT, 'announce'))[2]).toBe(true);
     const fresh = await nostrPage(relay, 'alice', {}, signer);
-    expect((await fresh.publish(ROOT, 'again')).slice(2)).toEqual([false, 'rate-limited: this key is in use on another connection; retry shortly']);
+    expect((await fresh.publish(ROOT, 'again')).slice(2)).toEqual([
+      false,
+      'rate-limited: this key is in use on another connection; retry shortly',
+    ]);
     await stale.client.closed;
     const back = signer.sign({ kind: KIND, tags: [['x', ROOT]], content: 'back' });
     expect((await fresh.send(back))[2]).toBe(true);
@@ -463,17 +577,29 @@ describe('seats belong to sockets', () => {
 const INFO_HASH = '0123456789abcdef0123';
 type Msg = Record<string, unknown>;
 const msg = (f: Frame): Msg => (f[0] ?? {}) as Msg;
-const has = (key: string) => (f: Frame): boolean => msg(f)[key] !== undefined;
+const has =
+  (key: string) =>
+  (f: Frame): boolean =>
+    msg(f)[key] !== undefined;
 const offer = (id: string, sdp: string) => ({ offer_id: id.padEnd(20, 'o'), offer: { type: 'offer' as const, sdp } });
 
 const trackerPeer = async (relay: Relay, peerId: string, options: Parameters<typeof connect>[1] = {}) => {
   const client = await open(relay, options);
   const announce = async (offers: ReturnType<typeof offer>[] = []): Promise<Msg> => {
     client.send({ action: 'announce', info_hash: INFO_HASH, peer_id: peerId, numwant: 3, offers });
-    return msg(await client.next((f) => has('interval')(f) || has('failure reason')(f), `announce reply for ${peerId}`));
+    return msg(
+      await client.next((f) => has('interval')(f) || has('failure reason')(f), `announce reply for ${peerId}`),
+    );
   };
   const answer = (to: string, offerId: string, sdp: string): void =>
-    client.send({ action: 'announce', info_hash: INFO_HASH, peer_id: peerId, answer: { type: 'answer', sdp }, offer_id: offerId.padEnd(20, 'o'), to_peer_id: to });
+    client.send({
+      action: 'announce',
+      info_hash: INFO_HASH,
+      peer_id: peerId,
+      answer: { type: 'answer', sdp },
+      offer_id: offerId.padEnd(20, 'o'),
+      to_peer_id: to,
+    });
   return { client, peerId, announce, answer };
 };
 
@@ -485,18 +611,30 @@ describe('seats belong to sockets (tracker)', () => {
     expect(await alice.announce()).toMatchObject({ interval: 10 });
     expect(await bob.announce()).toMatchObject({ interval: 10 });
     const impostor = await trackerPeer(relay, alice.peerId);
-    expect(await impostor.announce([offer('i1', 'sdp-impostor')])).toMatchObject({ 'failure reason': 'peer_id is in use on another connection; retry shortly' });
+    expect(await impostor.announce([offer('i1', 'sdp-impostor')])).toMatchObject({
+      'failure reason': 'peer_id is in use on another connection; retry shortly',
+    });
 
     expect(await bob.announce([offer('b1', 'sdp-b1')])).toMatchObject({ interval: 10 });
-    expect(msg(await alice.client.next(has('offer'), 'bob\'s offer at alice'))).toMatchObject({ offer: { sdp: 'sdp-b1' }, peer_id: bob.peerId });
+    expect(msg(await alice.client.next(has('offer'), "bob's offer at alice"))).toMatchObject({
+      offer: { sdp: 'sdp-b1' },
+      peer_id: bob.peerId,
+    });
     alice.answer(bob.peerId, 'b1', 'sdp-answer');
-    expect(msg(await bob.client.next(has('answer'), 'alice\'s answer at bob'))).toMatchObject({ answer: { sdp: 'sdp-answer' }, peer_id: alice.peerId });
+    expect(msg(await bob.client.next(has('answer'), "alice's answer at bob"))).toMatchObject({
+      answer: { sdp: 'sdp-answer' },
+      peer_id: alice.peerId,
+    });
     // The impostor cannot answer as alice either, and is refused again on its next announce.
     impostor.answer(bob.peerId, 'b1', 'sdp-forged');
     expect(msg(await impostor.client.next(has('failure reason')))['failure reason']).toMatch(/not in this swarm/);
-    expect(await impostor.announce()).toMatchObject({ 'failure reason': 'peer_id is in use on another connection; retry shortly' });
+    expect(await impostor.announce()).toMatchObject({
+      'failure reason': 'peer_id is in use on another connection; retry shortly',
+    });
     expect(await bob.announce([offer('b2', 'sdp-b2')])).toMatchObject({ interval: 10 });
-    expect(msg(await alice.client.next(has('offer'), 'bob\'s second offer at alice'))).toMatchObject({ offer: { sdp: 'sdp-b2' } });
+    expect(msg(await alice.client.next(has('offer'), "bob's second offer at alice"))).toMatchObject({
+      offer: { sdp: 'sdp-b2' },
+    });
     expect(impostor.client.pending().filter((f) => has('offer')(f) || has('answer')(f))).toEqual([]);
     expect(bob.client.pending().filter(has('answer'))).toEqual([]);
     expect(relay.stats().connections).toBe(3);
@@ -510,11 +648,15 @@ describe('seats belong to sockets (tracker)', () => {
     await stale.announce();
     await bob.announce();
     const fresh = await trackerPeer(relay, peerId);
-    expect(await fresh.announce()).toMatchObject({ 'failure reason': 'peer_id is in use on another connection; retry shortly' });
+    expect(await fresh.announce()).toMatchObject({
+      'failure reason': 'peer_id is in use on another connection; retry shortly',
+    });
     await stale.client.closed;
     expect(await fresh.announce()).toMatchObject({ interval: 10 });
     await bob.announce([offer('b1', 'sdp-b1')]);
-    expect(msg(await fresh.client.next(has('offer'), 'bob\'s offer at the reconnected page'))).toMatchObject({ peer_id: bob.peerId });
+    expect(msg(await fresh.client.next(has('offer'), "bob's offer at the reconnected page"))).toMatchObject({
+      peer_id: bob.peerId,
+    });
   });
 });
 

@@ -43,7 +43,12 @@ const startFlood = async (url: string): Promise<Flooder> => {
 };
 
 const join = (url: string, room: number): SimulatedPage => {
-  const page = joinAsTrysteroPage({ url, appId: 'parley-neighbours-test', roomId: `room-${room}`, localAddress: ADDRESS });
+  const page = joinAsTrysteroPage({
+    url,
+    appId: 'parley-neighbours-test',
+    roomId: `room-${room}`,
+    localAddress: ADDRESS,
+  });
   pages.push(page);
   return page;
 };
@@ -53,7 +58,10 @@ const settle = async (room: SimulatedPage[][]): Promise<string[]> => {
   const unfinished: string[] = [];
   await Promise.all(
     room.flat().map((page) =>
-      Promise.race([page.exchanged, new Promise<'late'>((r) => setTimeout(() => r('late'), EXCHANGE_DEADLINE_MS).unref())]).then((result) => {
+      Promise.race([
+        page.exchanged,
+        new Promise<'late'>((r) => setTimeout(() => r('late'), EXCHANGE_DEADLINE_MS).unref()),
+      ]).then((result) => {
         if (result === 'late') unfinished.push(`${page.selfId}: ${JSON.stringify(page.log)}`);
       }),
     ),
@@ -62,12 +70,19 @@ const settle = async (room: SimulatedPage[][]): Promise<string[]> => {
 };
 
 /** `announced`: the pages that must have seen their partner's announce (on the root topic or as a hint). */
-const expectRoomsDone = async (rooms: SimulatedPage[][], unfinished: string[], announced: (pair: [SimulatedPage, SimulatedPage]) => SimulatedPage[]): Promise<void> => {
+const expectRoomsDone = async (
+  rooms: SimulatedPage[][],
+  unfinished: string[],
+  announced: (pair: [SimulatedPage, SimulatedPage]) => SimulatedPage[],
+): Promise<void> => {
   expect(unfinished, 'pages that did not finish their exchange').toEqual([]);
   for (const [a, b] of rooms as [SimulatedPage, SimulatedPage][]) {
     const [leader, follower] = a.selfId < b.selfId ? [a, b] : [b, a];
     // The higher id may answer before its partner's next announce reaches it: wait for it (bounded), never sleep.
-    for (const page of announced([a, b])) await expect.poll(() => page.log.partnerAnnounce, { timeout: 5000, message: 'saw the partner announce' }).toBe(true);
+    for (const page of announced([a, b]))
+      await expect
+        .poll(() => page.log.partnerAnnounce, { timeout: 5000, message: 'saw the partner announce' })
+        .toBe(true);
     expect(leader.log.partnerAnnounce, 'the lower id saw its partner (it offers only then)').toBe(true);
     expect(follower.log.offerReceived, 'the higher id got the offer').toBe(true);
     expect(leader.log.answerReceived, 'the lower id got the answer').toBe(true);
@@ -111,7 +126,9 @@ describe('honest neighbours on one address (issue 13)', () => {
     // flooding after the late partners joined.
     expect(sentBeforeLateJoin).toBeGreaterThan(FLOOD_FRAMES_PER_SECOND * 10);
     expect(flood.stats.disconnects).toBeGreaterThan(8);
-    await expect.poll(() => flood.stats.sent, { timeout: 10_000, interval: 20 }).toBeGreaterThan(sentBeforeLateJoin + FLOOD_FRAMES_PER_SECOND / 10);
+    await expect
+      .poll(() => flood.stats.sent, { timeout: 10_000, interval: 20 })
+      .toBeGreaterThan(sentBeforeLateJoin + FLOOD_FRAMES_PER_SECOND / 10);
     expect(relay?.child.exitCode, 'the relay process is still running').toBeNull();
   }, 150_000);
 });

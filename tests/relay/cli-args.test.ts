@@ -8,12 +8,27 @@ const cwd = '/srv/parley';
 
 describe('parseCliArgs', () => {
   it('defaults to 127.0.0.1:8787 and ./dist', () => {
-    expect(parseCliArgs([], {}, cwd)).toMatchObject({ ok: true, value: { type: 'run', host: '127.0.0.1', port: 8787, staticDir: resolve(cwd, 'dist'), strategy: 'nostr', allowedOrigins: [] } });
+    expect(parseCliArgs([], {}, cwd)).toMatchObject({
+      ok: true,
+      value: {
+        type: 'run',
+        host: '127.0.0.1',
+        port: 8787,
+        staticDir: resolve(cwd, 'dist'),
+        strategy: 'nostr',
+        allowedOrigins: [],
+      },
+    });
   });
 
   it('reads PORT and HOST, and flags win over them', () => {
-    expect(parseCliArgs(['--insecure-http'], { PORT: '9000', HOST: '0.0.0.0' }, cwd)).toMatchObject({ ok: true, value: { host: '0.0.0.0', port: 9000 } });
-    expect(parseCliArgs(['--port', '0', '--host=::1', '--static', 'build/app'], { PORT: '9000', HOST: '0.0.0.0' }, cwd)).toMatchObject({
+    expect(parseCliArgs(['--insecure-http'], { PORT: '9000', HOST: '0.0.0.0' }, cwd)).toMatchObject({
+      ok: true,
+      value: { host: '0.0.0.0', port: 9000 },
+    });
+    expect(
+      parseCliArgs(['--port', '0', '--host=::1', '--static', 'build/app'], { PORT: '9000', HOST: '0.0.0.0' }, cwd),
+    ).toMatchObject({
       ok: true,
       value: { type: 'run', host: '::1', port: 0, staticDir: resolve(cwd, 'build/app') },
     });
@@ -43,9 +58,35 @@ describe('parseCliArgs', () => {
 
   it('reads the guard, TLS, origin, strategy, token and TURN flags', () => {
     const parsed = parseCliArgs(
-      ['--tls-cert', 'c.pem', '--tls-key', 'k.pem', '--host', '0.0.0.0', '--allow-origin', 'https://a.example,https://b.example', '--allow-origin=*',
-        '--strategy', 'torrent', '--config-relay', 'wss://r1.example/', '--turn-url', 'turn:t.example:3478', '--turn-secret-file', 's',
-        '--max-connections-per-ip', '8', '--rate', '10', '--max-peers-per-topic', '0', '--topic-idle', '60', '--log-level', 'debug'],
+      [
+        '--tls-cert',
+        'c.pem',
+        '--tls-key',
+        'k.pem',
+        '--host',
+        '0.0.0.0',
+        '--allow-origin',
+        'https://a.example,https://b.example',
+        '--allow-origin=*',
+        '--strategy',
+        'torrent',
+        '--config-relay',
+        'wss://r1.example/',
+        '--turn-url',
+        'turn:t.example:3478',
+        '--turn-secret-file',
+        's',
+        '--max-connections-per-ip',
+        '8',
+        '--rate',
+        '10',
+        '--max-peers-per-topic',
+        '0',
+        '--topic-idle',
+        '60',
+        '--log-level',
+        'debug',
+      ],
       {},
       cwd,
     );
@@ -58,7 +99,12 @@ describe('parseCliArgs', () => {
         configRelays: ['wss://r1.example/'],
         turnUrls: ['turn:t.example:3478'],
         logLevel: 'debug',
-        limits: { maxConnectionsPerIp: 8, connectionRate: { perSecond: 10, burst: 30 }, maxPeersPerTopic: Number.MAX_SAFE_INTEGER, topicIdleMs: 60_000 },
+        limits: {
+          maxConnectionsPerIp: 8,
+          connectionRate: { perSecond: 10, burst: 30 },
+          maxPeersPerTopic: Number.MAX_SAFE_INTEGER,
+          topicIdleMs: 60_000,
+        },
       },
     });
     const bad: [string[], RegExp][] = [
@@ -80,23 +126,48 @@ describe('parseCliArgs', () => {
   });
 
   it('--turn-only makes config.json ask for relayed media only, with the TURN credentials', () => {
-    const parsed = parseCliArgs(['--turn-url', 'turn:t.example:3478', '--turn-secret-file', 's', '--turn-only'], {}, cwd);
+    const parsed = parseCliArgs(
+      ['--turn-url', 'turn:t.example:3478', '--turn-secret-file', 's', '--turn-only'],
+      {},
+      cwd,
+    );
     expect(parsed).toMatchObject({ ok: true, value: { turnOnly: true } });
     const plain = parseCliArgs(['--turn-url', 'turn:t.example:3478', '--turn-secret-file', 's'], {}, cwd);
     expect(plain).toMatchObject({ ok: true, value: { turnOnly: false } });
     const turn = { urls: ['turn:t.example:3478'], secret: new TextEncoder().encode('s3cret'), ttlSeconds: 3600 };
-    const config = buildAppConfig('relay.example', 'x', { strategy: 'nostr', secure: true, relays: [], turn: { ...turn, only: true } }, 1_700_000_000);
+    const config = buildAppConfig(
+      'relay.example',
+      'x',
+      { strategy: 'nostr', secure: true, relays: [], turn: { ...turn, only: true } },
+      1_700_000_000,
+    );
     expect(config.iceTransportPolicy).toBe('relay');
     expect(config.iceServers[0]?.username).toBe('1700003600:parley');
     // What the relay sends is what the app accepts.
     expect(parseAppConfig(config)).toEqual({ ok: true, value: config });
-    expect(buildAppConfig('relay.example', 'x', { strategy: 'nostr', secure: true, relays: [], turn }, 1_700_000_000)).not.toHaveProperty('iceTransportPolicy');
+    expect(
+      buildAppConfig('relay.example', 'x', { strategy: 'nostr', secure: true, relays: [], turn }, 1_700_000_000),
+    ).not.toHaveProperty('iceTransportPolicy');
   });
 
   it('reads the edge flags: public origins, metrics token, fragments, half-open heads, header timeout, open rate, refusal tolerance', () => {
     const parsed = parseCliArgs(
-      ['--public-origin', 'https://relay.example,https://other.example', '--metrics-token', 'm'.repeat(32), '--max-fragments', '8', '--max-half-open', '4',
-        '--headers-timeout', '3', '--open-rate', '1', '--refusal-tolerance', '50'],
+      [
+        '--public-origin',
+        'https://relay.example,https://other.example',
+        '--metrics-token',
+        'm'.repeat(32),
+        '--max-fragments',
+        '8',
+        '--max-half-open',
+        '4',
+        '--headers-timeout',
+        '3',
+        '--open-rate',
+        '1',
+        '--refusal-tolerance',
+        '50',
+      ],
       {},
       cwd,
     );
@@ -105,10 +176,20 @@ describe('parseCliArgs', () => {
       value: {
         publicOrigins: ['https://relay.example', 'https://other.example'],
         metricsToken: 'm'.repeat(32),
-        limits: { maxFragments: 8, maxHalfOpenPerIp: 4, headersTimeoutMs: 3000, requestTimeoutMs: 6000, connectionOpenRate: { perSecond: 1, burst: 16 }, refusalTolerance: { perSecond: 5, burst: 50 } },
+        limits: {
+          maxFragments: 8,
+          maxHalfOpenPerIp: 4,
+          headersTimeoutMs: 3000,
+          requestTimeoutMs: 6000,
+          connectionOpenRate: { perSecond: 1, burst: 16 },
+          refusalTolerance: { perSecond: 5, burst: 50 },
+        },
       },
     });
-    expect(parseCliArgs([], { METRICS_TOKEN: 't'.repeat(20) }, cwd)).toMatchObject({ ok: true, value: { metricsToken: 't'.repeat(20) } });
+    expect(parseCliArgs([], { METRICS_TOKEN: 't'.repeat(20) }, cwd)).toMatchObject({
+      ok: true,
+      value: { metricsToken: 't'.repeat(20) },
+    });
     const bad: [string[], RegExp][] = [
       [['--public-origin', '*'], /--public-origin must be an origin/],
       [['--public-origin', 'https://relay.example/app'], /--public-origin must be an origin/],
@@ -124,10 +205,19 @@ describe('parseCliArgs', () => {
   });
 
   it('reads --allowance: N units a connection may spend without charging its group, N/60 refilled a second; 0 turns it off', () => {
-    expect(parseCliArgs(['--allowance', '120'], {}, cwd)).toMatchObject({ ok: true, value: { limits: { connectionAllowance: { perSecond: 2, burst: 120 } } } });
-    expect(parseCliArgs(['--allowance', '0'], {}, cwd)).toMatchObject({ ok: true, value: { limits: { connectionAllowance: { perSecond: 0, burst: 0 } } } });
+    expect(parseCliArgs(['--allowance', '120'], {}, cwd)).toMatchObject({
+      ok: true,
+      value: { limits: { connectionAllowance: { perSecond: 2, burst: 120 } } },
+    });
+    expect(parseCliArgs(['--allowance', '0'], {}, cwd)).toMatchObject({
+      ok: true,
+      value: { limits: { connectionAllowance: { perSecond: 0, burst: 0 } } },
+    });
     // The default is the documented one: 60 units, 1 a second.
-    expect(parseCliArgs([], {}, cwd)).toMatchObject({ ok: true, value: { limits: { connectionAllowance: { perSecond: 1, burst: 60 } } } });
+    expect(parseCliArgs([], {}, cwd)).toMatchObject({
+      ok: true,
+      value: { limits: { connectionAllowance: { perSecond: 1, burst: 60 } } },
+    });
     for (const raw of ['-1', '1.5', 'lots', '']) {
       const result = parseCliArgs(['--allowance', raw], {}, cwd);
       expect(result.ok, raw).toBe(false);
@@ -144,6 +234,17 @@ describe('parseCliArgs', () => {
       const result = parseCliArgs(value === undefined ? [flag] : [flag, 'https://relay.example'], {}, cwd);
       if (!result.ok) expect(result.error, flag).not.toMatch(/unknown argument/);
     }
-    expect(listed).toEqual(expect.arrayContaining(['--public-origin', '--metrics-token', '--max-fragments', '--max-half-open', '--headers-timeout', '--open-rate', '--refusal-tolerance', '--allowance']));
+    expect(listed).toEqual(
+      expect.arrayContaining([
+        '--public-origin',
+        '--metrics-token',
+        '--max-fragments',
+        '--max-half-open',
+        '--headers-timeout',
+        '--open-rate',
+        '--refusal-tolerance',
+        '--allowance',
+      ]),
+    );
   });
 });

@@ -16,11 +16,16 @@ export interface CliProcess {
 /** Starts the built relay CLI (or the one at `cli`) and resolves once it prints its one stdout line. */
 export const startCli = (args: readonly string[], env: NodeJS.ProcessEnv = {}, cli = CLI): Promise<CliProcess> => {
   if (!existsSync(cli)) throw new Error(`${cli} is missing: run \`npx tsc -p relay\` (or npm run build) first`);
-  const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+  const child = spawn(process.execPath, [cli, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
+  });
   let stdout = '';
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => child.once('exit', (code, signal) => r({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) =>
+    child.once('exit', (code, signal) => r({ code, signal })),
+  );
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`relay CLI did not start within 20 s: ${stderr}`)), 20_000);
     child.stdout?.on('data', (d: Buffer) => {

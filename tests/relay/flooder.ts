@@ -23,8 +23,18 @@ export interface Flooder {
 
 const floodFrames = (count: number): string[] =>
   Array.from({ length: count }, (_, i) => {
-    const fields = { pubkey: '79be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798', created_at: Math.floor(Date.now() / 1000), kind: 24242, tags: [['x', 'flood']], content: `flood ${i}` };
-    const id = bytesToHex(sha256(utf8ToBytes(JSON.stringify([0, fields.pubkey, fields.created_at, fields.kind, fields.tags, fields.content]))));
+    const fields = {
+      pubkey: '79be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798',
+      created_at: Math.floor(Date.now() / 1000),
+      kind: 24242,
+      tags: [['x', 'flood']],
+      content: `flood ${i}`,
+    };
+    const id = bytesToHex(
+      sha256(
+        utf8ToBytes(JSON.stringify([0, fields.pubkey, fields.created_at, fields.kind, fields.tags, fields.content])),
+      ),
+    );
     return JSON.stringify(['EVENT', { ...fields, id, sig: 'ab'.repeat(64) }]);
   });
 

@@ -76,10 +76,12 @@ export const startHealthProbe = (url: string, options: { localAddress?: string }
 };
 
 /** The middle value (the upper one of an even count); undefined when there is none. */
-export const median = (values: readonly number[]): number | undefined => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+export const median = (values: readonly number[]): number | undefined =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 /** Resident memory of the process, in MiB (VmRSS of /proc/<pid>/status). */
-export const rssMiB = (pid: number): number => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN) / 1024;
+export const rssMiB = (pid: number): number =>
+  Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN) / 1024;
 
 /** User + system CPU time the process has used, in ms (/proc/<pid>/stat counts clock ticks of 10 ms). */
 export const cpuMs = (pid: number): number => {

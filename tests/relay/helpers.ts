@@ -65,7 +65,11 @@ export const connect = (url: string, options: ClientOptions = {}): Promise<TestC
             };
             const timer = setTimeout(() => {
               waiters.delete(waiter);
-              rejectFrame(new Error(`timed out after ${timeoutMs} ms waiting for ${label}; pending: ${JSON.stringify(buffer).slice(0, 500)}`));
+              rejectFrame(
+                new Error(
+                  `timed out after ${timeoutMs} ms waiting for ${label}; pending: ${JSON.stringify(buffer).slice(0, 500)}`,
+                ),
+              );
             }, timeoutMs);
             waiters.add(waiter);
           }),
@@ -77,10 +81,18 @@ export const connect = (url: string, options: ClientOptions = {}): Promise<TestC
     socket.once('error', reject);
   });
 
-export const isOk = (id: string) => (f: Frame): boolean => f[0] === 'OK' && f[1] === id;
-export const isEose = (subId: string) => (f: Frame): boolean => f[0] === 'EOSE' && f[1] === subId;
-export const isEventOn = (subId: string, id?: string) => (f: Frame): boolean =>
-  f[0] === 'EVENT' && f[1] === subId && (id === undefined || (f[2] as NostrEvent).id === id);
+export const isOk =
+  (id: string) =>
+  (f: Frame): boolean =>
+    f[0] === 'OK' && f[1] === id;
+export const isEose =
+  (subId: string) =>
+  (f: Frame): boolean =>
+    f[0] === 'EOSE' && f[1] === subId;
+export const isEventOn =
+  (subId: string, id?: string) =>
+  (f: Frame): boolean =>
+    f[0] === 'EVENT' && f[1] === subId && (id === undefined || (f[2] as NostrEvent).id === id);
 export const isNotice = (f: Frame): boolean => f[0] === 'NOTICE';
 
 /** A Nostr identity that signs events the way Trystero does (BIP-340 over the 32 id bytes). */
@@ -108,7 +120,11 @@ export interface HttpResult {
 }
 
 /** A raw HTTP request: unlike fetch, it sends the path exactly as given (no `..` normalisation). */
-export const httpRequest = (url: string, path: string, options: { method?: string; host?: string; headers?: Record<string, string> } = {}): Promise<HttpResult> =>
+export const httpRequest = (
+  url: string,
+  path: string,
+  options: { method?: string; host?: string; headers?: Record<string, string> } = {},
+): Promise<HttpResult> =>
   new Promise((resolveResult, reject) => {
     const { hostname, port } = new URL(url);
     const req = request(
@@ -122,7 +138,13 @@ export const httpRequest = (url: string, path: string, options: { method?: strin
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolveResult({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('end', () =>
+          resolveResult({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: Buffer.concat(chunks).toString('utf8'),
+          }),
+        );
         res.on('error', reject);
       },
     );

@@ -41,7 +41,15 @@ describe('matchesFilter', () => {
     expect(matchesFilter(e, filter({ tags: [{ name: 'x', values: new Set(['nope']) }] }))).toBe(false);
     expect(matchesFilter(e, filter({ tags: [{ name: 'solo', values: new Set(['']) }] }))).toBe(false);
     expect(
-      matchesFilter(e, filter({ tags: [{ name: 'x', values: new Set(['topic']) }, { name: 'p', values: new Set(['nobody']) }] })),
+      matchesFilter(
+        e,
+        filter({
+          tags: [
+            { name: 'x', values: new Set(['topic']) },
+            { name: 'p', values: new Set(['nobody']) },
+          ],
+        }),
+      ),
     ).toBe(false);
   });
 

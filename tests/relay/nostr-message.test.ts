@@ -33,9 +33,15 @@ describe('parseClientMessage: EVENT', () => {
   it('drops fields it did not check', () => {
     const event = signer.sign({ kind: 1 });
     const result = parseClientMessage(frame('EVENT', { ...event, extra: 'x' }));
-    expect(result.ok && result.value.type === 'EVENT' && Object.keys(result.value.event).sort()).toEqual(
-      ['content', 'created_at', 'id', 'kind', 'pubkey', 'sig', 'tags'],
-    );
+    expect(result.ok && result.value.type === 'EVENT' && Object.keys(result.value.event).sort()).toEqual([
+      'content',
+      'created_at',
+      'id',
+      'kind',
+      'pubkey',
+      'sig',
+      'tags',
+    ]);
   });
 
   it('rejects wrong field types with the reason and the readable id', () => {
@@ -55,19 +61,28 @@ describe('parseClientMessage: EVENT', () => {
       [{ sig: 'ab' }, /^sig/],
       [{ sig: good.sig.toUpperCase() }, /^sig/],
     ];
-    for (const [patch, pattern] of cases) expectRejected(parseClientMessage(frame('EVENT', { ...good, ...patch })), good.id, pattern);
+    for (const [patch, pattern] of cases)
+      expectRejected(parseClientMessage(frame('EVENT', { ...good, ...patch })), good.id, pattern);
   });
 
   it('rejects an id that is not the hash, and a signature by another key or over other bytes', () => {
     const good = signer.sign({ kind: 1, content: 'a' });
     expectRejected(parseClientMessage(frame('EVENT', { ...good, content: 'b' })), good.id, /^id does not match/);
-    expectRejected(parseClientMessage(frame('EVENT', { ...good, sig: createSigner().sign({ kind: 1 }).sig })), good.id, /^signature/);
+    expectRejected(
+      parseClientMessage(frame('EVENT', { ...good, sig: createSigner().sign({ kind: 1 }).sig })),
+      good.id,
+      /^signature/,
+    );
     expectRejected(parseClientMessage(frame('EVENT', { ...good, sig: '0'.repeat(128) })), good.id, /^signature/);
     expectRejected(parseClientMessage(frame('EVENT', { ...good, sig: 'f'.repeat(128) })), good.id, /^signature/);
     // A pubkey that is not an x coordinate on the curve must fail verification, not throw.
     const unsigned = { pubkey: 'f'.repeat(64), created_at: good.created_at, kind: 1, tags: [], content: 'a' };
     const forgedId = computeEventId(unsigned);
-    expectRejected(parseClientMessage(frame('EVENT', { ...unsigned, id: forgedId, sig: good.sig })), forgedId, /^signature/);
+    expectRejected(
+      parseClientMessage(frame('EVENT', { ...unsigned, id: forgedId, sig: good.sig })),
+      forgedId,
+      /^signature/,
+    );
   });
 
   it('answers with a notice when no id can be read', () => {
@@ -81,7 +96,9 @@ describe('parseClientMessage: EVENT', () => {
 describe('parseClientMessage: REQ and CLOSE', () => {
   it('parses a Trystero subscription', () => {
     const topic = 'c'.repeat(40);
-    const result = parseClientMessage(frame('REQ', 'a'.repeat(64), { kinds: [21234], since: 1700000000, '#x': [topic] }));
+    const result = parseClientMessage(
+      frame('REQ', 'a'.repeat(64), { kinds: [21234], since: 1700000000, '#x': [topic] }),
+    );
     expect(result).toEqual({
       ok: true,
       value: {
@@ -94,10 +111,20 @@ describe('parseClientMessage: REQ and CLOSE', () => {
 
   it('parses every supported filter field and clamps limit', () => {
     const id = 'a'.repeat(64);
-    const result = parseClientMessage(frame('REQ', 's', { ids: [id], authors: [id], kinds: [1], '#e': ['v'], since: 1, until: 2, limit: 1e9 }, {}));
+    const result = parseClientMessage(
+      frame('REQ', 's', { ids: [id], authors: [id], kinds: [1], '#e': ['v'], since: 1, until: 2, limit: 1e9 }, {}),
+    );
     if (!result.ok || result.value.type !== 'REQ') throw new Error('expected a REQ');
     expect(result.value.filters).toEqual([
-      { ids: new Set([id]), authors: new Set([id]), kinds: new Set([1]), tags: [{ name: 'e', values: new Set(['v']) }], since: 1, until: 2, limit: 500 },
+      {
+        ids: new Set([id]),
+        authors: new Set([id]),
+        kinds: new Set([1]),
+        tags: [{ name: 'e', values: new Set(['v']) }],
+        since: 1,
+        until: 2,
+        limit: 500,
+      },
       { tags: [] },
     ]);
   });
@@ -151,7 +178,15 @@ describe('REQ and CLOSE size cap (checked on the raw frame, before parsing)', ()
   // (flushBatch sends the same shape with every topic of the socket in one "#x" list).
   const trysteroTopic = (i: number): string => `${i}`.padEnd(40, 'z');
   const batchReq = (topics: number): string =>
-    JSON.stringify(['REQ', 'S'.repeat(64), { kinds: Array.from({ length: topics }, (_, i) => 20000 + i), since: 1_764_000_000, '#x': Array.from({ length: topics }, (_, i) => trysteroTopic(i)) }]);
+    JSON.stringify([
+      'REQ',
+      'S'.repeat(64),
+      {
+        kinds: Array.from({ length: topics }, (_, i) => 20000 + i),
+        since: 1_764_000_000,
+        '#x': Array.from({ length: topics }, (_, i) => trysteroTopic(i)),
+      },
+    ]);
 
   it("admits Trystero's REQ with room to spare: a page's (~210 bytes) and one naming the most topics a connection may follow (64)", () => {
     const page = subscribe('S'.repeat(64), trysteroTopic(0));
@@ -163,7 +198,11 @@ describe('REQ and CLOSE size cap (checked on the raw frame, before parsing)', ()
   });
 
   it('refuses a REQ or CLOSE over the cap from its first bytes, without parsing it (a broken one gets the same answer)', () => {
-    const big = JSON.stringify(['REQ', 's', { '#x': ['t'], '#a': Array.from({ length: 2000 }, (_, i) => `value-${i}`) }]);
+    const big = JSON.stringify([
+      'REQ',
+      's',
+      { '#x': ['t'], '#a': Array.from({ length: 2000 }, (_, i) => `value-${i}`) },
+    ]);
     expect(big.length).toBeGreaterThan(LIMITS.maxSubscriptionFrameBytes);
     expect(isOversizedSubscription(big.slice(0, 32), big.length)).toBe(true);
     expectNotice(parseClientMessage(big), /at most 8192 bytes/);
@@ -174,7 +213,10 @@ describe('REQ and CLOSE size cap (checked on the raw frame, before parsing)', ()
   });
 
   it('leaves EVENTs (up to the frame cap) and frames that do not start like a NIP-01 message to the parser', () => {
-    const event = JSON.stringify(['EVENT', signer.sign({ kind: 24242, tags: [['x', 't']], content: 'o'.repeat(20_000) })]);
+    const event = JSON.stringify([
+      'EVENT',
+      signer.sign({ kind: 24242, tags: [['x', 't']], content: 'o'.repeat(20_000) }),
+    ]);
     expect(isOversizedSubscription(event.slice(0, 32), event.length)).toBe(false);
     expect(peekVerb(event.slice(0, 32))).toBe('EVENT');
     expect(peekVerb('{"action":"announce"')).toBeUndefined();

@@ -28,7 +28,10 @@ const run = async (args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliProc
   return p;
 };
 
-const httpsGet = (url: string, ca: Buffer): Promise<{ status: number; headers: Record<string, unknown>; body: string }> =>
+const httpsGet = (
+  url: string,
+  ca: Buffer,
+): Promise<{ status: number; headers: Record<string, unknown>; body: string }> =>
   new Promise((resolve, reject) => {
     get(url, { ca }, (res) => {
       let body = '';
@@ -55,7 +58,11 @@ describe('relay CLI', () => {
     expect(await closed).toBe(1001);
     expect(await p.exited).toEqual({ code: 0, signal: null });
     expect(Date.now() - t0).toBeLessThan(5000);
-    const lines = p.stderr().trim().split('\n').filter((l) => l.startsWith('{'));
+    const lines = p
+      .stderr()
+      .trim()
+      .split('\n')
+      .filter((l) => l.startsWith('{'));
     expect(lines.length).toBeGreaterThan(0);
     for (const l of lines) expect(JSON.parse(l)).toHaveProperty('event');
     expect(lines.some((l) => (JSON.parse(l) as { event: string }).event === 'shutdown')).toBe(true);
@@ -67,13 +74,18 @@ describe('relay CLI', () => {
     const health = await httpsGet(`${p.url}healthz`, cert.cert);
     expect(health.status).toBe(200);
     expect(health.headers['strict-transport-security']).toMatch(/max-age=\d+/);
-    const config = JSON.parse((await httpsGet(`${p.url}config.json`, cert.cert)).body) as { strategy: string; relays: string[] };
+    const config = JSON.parse((await httpsGet(`${p.url}config.json`, cert.cert)).body) as {
+      strategy: string;
+      relays: string[];
+    };
     expect(config.strategy).toBe('torrent');
     expect(config.relays).toEqual([p.url.replace('https', 'wss')]);
 
     const ws = await openWs(config.relays[0] ?? '', { ca: cert.cert, origin: p.url.replace(/\/$/, '') });
     const event = createSigner().sign({ kind: 20000, tags: [['x', 'tls']] });
-    const reply = new Promise<unknown[]>((r) => ws.on('message', (d: Buffer) => r(JSON.parse(d.toString()) as unknown[])));
+    const reply = new Promise<unknown[]>((r) =>
+      ws.on('message', (d: Buffer) => r(JSON.parse(d.toString()) as unknown[])),
+    );
     ws.send(JSON.stringify(['EVENT', event]));
     expect(isOk(event.id)(await reply)).toBe(true);
     ws.close();
@@ -89,7 +101,9 @@ describe('relay CLI', () => {
       }
     };
     expect(refuse()).toMatch(/plain HTTP on 0\.0\.0\.0/);
-    const token = execFileSync(process.execPath, [CLI, '--print-token', '60'], { env: { ...process.env, RELAY_TOKEN_SECRET: 'x'.repeat(32) } }).toString();
+    const token = execFileSync(process.execPath, [CLI, '--print-token', '60'], {
+      env: { ...process.env, RELAY_TOKEN_SECRET: 'x'.repeat(32) },
+    }).toString();
     expect(token).toMatch(/^v1\.\d+\.[A-Za-z0-9_-]{43}\n$/);
   });
 
@@ -99,7 +113,9 @@ describe('relay CLI', () => {
     const p = await run(['--token-secret-file', secretFile]);
     const wsUrl = p.url.replace('http', 'ws');
     await expect(openWs(wsUrl)).rejects.toThrow(/401/);
-    const token = execFileSync(process.execPath, [CLI, '--print-token', '60', '--token-secret-file', secretFile]).toString().trim();
+    const token = execFileSync(process.execPath, [CLI, '--print-token', '60', '--token-secret-file', secretFile])
+      .toString()
+      .trim();
     const ws = await openWs(`${wsUrl}?token=${token}`);
     ws.close();
   });

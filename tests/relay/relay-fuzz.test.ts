@@ -31,12 +31,24 @@ const gc = runInNewContext('gc') as () => void;
 
 let relay: Relay;
 beforeAll(async () => {
-  relay = createRelay({ host: '127.0.0.1', port: 0, limits: { connectionRate: { perSecond: 1e6, burst: 1e6 }, ipRate: { perSecond: 1e6, burst: 1e6 }, connectionOpenRate: { perSecond: 1e6, burst: 1e6 }, maxConnectionsPerIp: 1000 } });
+  relay = createRelay({
+    host: '127.0.0.1',
+    port: 0,
+    limits: {
+      connectionRate: { perSecond: 1e6, burst: 1e6 },
+      ipRate: { perSecond: 1e6, burst: 1e6 },
+      connectionOpenRate: { perSecond: 1e6, burst: 1e6 },
+      maxConnectionsPerIp: 1000,
+    },
+  });
   await relay.ready;
 });
 afterAll(() => relay.close());
 
-type Frame = { kind: 'text'; data: string } | { kind: 'binary'; data: Buffer } | { kind: 'closing'; data: Buffer; binary: boolean };
+type Frame =
+  | { kind: 'text'; data: string }
+  | { kind: 'binary'; data: Buffer }
+  | { kind: 'closing'; data: Buffer; binary: boolean };
 
 const makeGenerator = (random: () => number) => {
   const int = (n: number): number => Math.floor(random() * n);
@@ -46,8 +58,21 @@ const makeGenerator = (random: () => number) => {
     () => ['EVENT', signer.sign({ kind: 24242, tags: [['x', 'f'.repeat(40)]], content: 'c' })],
     () => ['REQ', 'sub', { kinds: [24242], since: 1, '#x': ['f'.repeat(40)] }],
     () => ['CLOSE', 'sub'],
-    () => ({ action: 'announce', info_hash: 'a'.repeat(20), peer_id: 'b'.repeat(20), numwant: 3, offers: [{ offer_id: 'o', offer: { type: 'offer', sdp: 's' } }] }),
-    () => ({ action: 'announce', info_hash: 'a'.repeat(20), peer_id: 'b'.repeat(20), answer: { type: 'answer', sdp: 's' }, offer_id: 'o', to_peer_id: 'c'.repeat(20) }),
+    () => ({
+      action: 'announce',
+      info_hash: 'a'.repeat(20),
+      peer_id: 'b'.repeat(20),
+      numwant: 3,
+      offers: [{ offer_id: 'o', offer: { type: 'offer', sdp: 's' } }],
+    }),
+    () => ({
+      action: 'announce',
+      info_hash: 'a'.repeat(20),
+      peer_id: 'b'.repeat(20),
+      answer: { type: 'answer', sdp: 's' },
+      offer_id: 'o',
+      to_peer_id: 'c'.repeat(20),
+    }),
   ];
   const weird = (): unknown =>
     pick<() => unknown>([
@@ -85,7 +110,9 @@ const makeGenerator = (random: () => number) => {
   };
   // A REQ or CLOSE over the REQ cap closes its socket (1009) unparsed, so it goes where closing frames go.
   const sorted = (frame: Frame): Frame =>
-    frame.kind === 'text' && /^\s*\[\s*"(REQ|CLOSE)"/.test(frame.data) && Buffer.byteLength(frame.data) > LIMITS.maxSubscriptionFrameBytes
+    frame.kind === 'text' &&
+    /^\s*\[\s*"(REQ|CLOSE)"/.test(frame.data) &&
+    Buffer.byteLength(frame.data) > LIMITS.maxSubscriptionFrameBytes
       ? { kind: 'closing', data: Buffer.from(frame.data), binary: false }
       : frame;
   return (): Frame => sorted(draw());
@@ -104,12 +131,19 @@ const makeGenerator = (random: () => number) => {
     }
     if (r < 0.55) return { kind: 'text', data: `["EVENT",{"content":"${'y'.repeat(60_000 + int(60_000))}"}]` };
     if (r < 0.65) return { kind: 'binary', data: Buffer.from(Array.from({ length: int(256) }, () => int(256))) };
-    if (r < 0.9) return { kind: 'text', data: Array.from({ length: int(64) }, () => pick(['[', ']', '{', '}', '"', ',', ':', '1', 'e', '-', 'null', '\\', 'REQ', 'EVENT', ' '])).join('') };
+    if (r < 0.9)
+      return {
+        kind: 'text',
+        data: Array.from({ length: int(64) }, () =>
+          pick(['[', ']', '{', '}', '"', ',', ':', '1', 'e', '-', 'null', '\\', 'REQ', 'EVENT', ' ']),
+        ).join(''),
+      };
     if (r < 0.995) return { kind: 'text', data: JSON.stringify(weird()) };
     // Must close the socket: invalid UTF-8 in a text frame (1007), beyond the payload cap (1009), or a
     // REQ beyond the REQ cap (1009, before it is parsed: a deep one cannot cost a parse).
     const closing = random();
-    if (closing < 0.33) return { kind: 'closing', data: Buffer.from([0x5b, 0x22, 0xc3, 0x28, 0xff, 0x22, 0x5d]), binary: false };
+    if (closing < 0.33)
+      return { kind: 'closing', data: Buffer.from([0x5b, 0x22, 0xc3, 0x28, 0xff, 0x22, 0x5d]), binary: false };
     if (closing < 0.67) return { kind: 'closing', data: Buffer.from(deepReq(2000 + int(20_000))), binary: false };
     return { kind: 'closing', data: Buffer.alloc(200 * 1024, 0x61), binary: true };
   }
@@ -154,15 +188,18 @@ describe(`relay fuzz (seed ${SEED})`, () => {
       }
       if (i % 500 === 499) {
         // Sync point: every lane has had everything before handled.
-        await Promise.all(lanes.map(async (c, n) => {
-          if (laneClosed[n] !== undefined) throw new Error(`lane ${n} was closed with ${laneClosed[n]} before frame ${i}`);
-          // One subscription id per lane, replaced each time: new ids would hit the subscription cap.
-          c.send(['CLOSE', 'sub']);
-          c.send(['REQ', `sync-${n}`, { '#x': ['sync'] }]);
-          // Generous: 500 frames of up to 120 KB each are parsed before it (a timeout only fails the test).
-          await c.next(isEose(`sync-${n}`), `sync EOSE after frame ${i}`, 30_000);
-          for (const f of c.pending()) await c.next((g) => g === f); // drop replies to junk
-        }));
+        await Promise.all(
+          lanes.map(async (c, n) => {
+            if (laneClosed[n] !== undefined)
+              throw new Error(`lane ${n} was closed with ${laneClosed[n]} before frame ${i}`);
+            // One subscription id per lane, replaced each time: new ids would hit the subscription cap.
+            c.send(['CLOSE', 'sub']);
+            c.send(['REQ', `sync-${n}`, { '#x': ['sync'] }]);
+            // Generous: 500 frames of up to 120 KB each are parsed before it (a timeout only fails the test).
+            await c.next(isEose(`sync-${n}`), `sync EOSE after frame ${i}`, 30_000);
+            for (const f of c.pending()) await c.next((g) => g === f); // drop replies to junk
+          }),
+        );
       }
     }
     const codes = await Promise.all(closes);

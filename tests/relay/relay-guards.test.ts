@@ -1,6 +1,17 @@
 import { isRoomFullFrame } from '../../src/core/relay-notice.js';
 import { afterEach, describe, expect, it } from 'vitest';
-import { connect, createSigner, isEose, isNotice, isOk, refusedStatus, waitUntil, type Frame, type TestClient, relayFixture } from './helpers.js';
+import {
+  connect,
+  createSigner,
+  isEose,
+  isNotice,
+  isOk,
+  refusedStatus,
+  waitUntil,
+  type Frame,
+  type TestClient,
+  relayFixture,
+} from './helpers.js';
 import type { Relay } from '../../relay/server.js';
 import { COST } from '../../relay/limits.js';
 
@@ -52,7 +63,10 @@ describe('Origin allowlist', () => {
     // Reached by the name it is published as (--public-origin), the page's origin is that name.
     await open(relay, { origin: 'http://parley.lan:1234', headers: { host: 'parley.lan:1234' } });
     // localhost is the loopback relay's own name too.
-    await open(relay, { origin: own.replace('127.0.0.1', 'localhost'), headers: { host: new URL(own).host.replace('127.0.0.1', 'localhost') } });
+    await open(relay, {
+      origin: own.replace('127.0.0.1', 'localhost'),
+      headers: { host: new URL(own).host.replace('127.0.0.1', 'localhost') },
+    });
     expect(metric(relay, 'origin')).toBe(2);
   });
 
@@ -87,10 +101,14 @@ describe('connection limits', () => {
 
 describe('message rate', () => {
   it('answers a flood with OK false "rate-limited:" (never CLOSED) while an honest client on another IP proceeds', async () => {
-    const relay = await start({ limits: { connectionRate: { perSecond: 5, burst: 10 }, ipRate: { perSecond: 10, burst: 20 } } });
+    const relay = await start({
+      limits: { connectionRate: { perSecond: 5, burst: 10 }, ipRate: { perSecond: 10, burst: 20 } },
+    });
     const flooder = createSigner();
     const flood = await open(relay);
-    const events = Array.from({ length: 40 }, (_, i) => flooder.sign({ kind, tags: [['x', 'flood']], content: String(i) }));
+    const events = Array.from({ length: 40 }, (_, i) =>
+      flooder.sign({ kind, tags: [['x', 'flood']], content: String(i) }),
+    );
     for (const e of events) flood.send(['EVENT', e]);
     // Events within the burst are accepted; the first one past it is answered rate-limited (then at most one reply a second).
     const refusal = await flood.next((f) => f[0] === 'OK' && f[2] === false, 'a rate-limited OK');
@@ -112,14 +130,22 @@ describe('message rate', () => {
   it('applies the per-IP bucket across connections from one address', async () => {
     // No per-connection allowance here (it keeps a light page's first units out of the group's
     // budget; attacks-neighbours.test.ts shows what it is for): this test is of the group's bucket.
-    const relay = await start({ limits: { connectionRate: { perSecond: 100, burst: 100 }, connectionAllowance: { perSecond: 0, burst: 0 }, ipRate: { perSecond: 1, burst: 6 } } });
+    const relay = await start({
+      limits: {
+        connectionRate: { perSecond: 100, burst: 100 },
+        connectionAllowance: { perSecond: 0, burst: 0 },
+        ipRate: { perSecond: 1, burst: 6 },
+      },
+    });
     const a = await open(relay);
     const b = await open(relay);
     const s = createSigner();
-    for (let i = 0; i < 8; i += 1) (i % 2 === 0 ? a : b).send(['EVENT', s.sign({ kind, tags: [['x', 'ip']], content: String(i) })]);
+    for (let i = 0; i < 8; i += 1)
+      (i % 2 === 0 ? a : b).send(['EVENT', s.sign({ kind, tags: [['x', 'ip']], content: String(i) })]);
     // The address's burst of 6 pays for 2 events (a frame and a signature check each; maybe one more
     // refilled); the rest are refused although each connection has tokens left.
-    const handled = (): number => Number(/^parley_relay_messages_total\{protocol="nostr"\} (\d+)$/m.exec(relay.metrics())?.[1]);
+    const handled = (): number =>
+      Number(/^parley_relay_messages_total\{protocol="nostr"\} (\d+)$/m.exec(relay.metrics())?.[1]);
     const verified = (): number => handled() - metric(relay, 'budget');
     await waitUntil(() => handled() + metric(relay, 'rate') === 8, 'all 8 frames handled or refused');
     // (An event this small costs a frame, a signature check and under a KiB of bytes.)
@@ -163,9 +189,12 @@ describe('two peers per topic (--max-peers-per-topic 2)', () => {
     const again = await open(relay);
     const e = alice.signer.sign({ kind, tags: [['x', ROOT]], content: 'again' });
     again.send(['EVENT', e]);
-    expect((await again.next(isOk(e.id))).slice(2)).toEqual([false, 'rate-limited: this key is in use on another connection; retry shortly']);
+    expect((await again.next(isOk(e.id))).slice(2)).toEqual([
+      false,
+      'rate-limited: this key is in use on another connection; retry shortly',
+    ]);
     alice.client.close();
-    await waitUntil(() => relay.stats().connections === 3, 'the relay saw alice\'s first socket close');
+    await waitUntil(() => relay.stats().connections === 3, "the relay saw alice's first socket close");
     const retry = alice.signer.sign({ kind, tags: [['x', ROOT]], content: 'again, later' });
     again.send(['EVENT', retry]);
     expect((await again.next(isOk(retry.id)))[2]).toBe(true);
@@ -205,7 +234,12 @@ describe('two peers per topic (--max-peers-per-topic 2)', () => {
       const signer = signers[i];
       if (client === undefined || signer === undefined) throw new Error('no such publisher');
       // Signed at the injected clock's time: the relay refuses events far from its own clock.
-      const e = signer.sign({ kind, tags: [['x', 'idle-topic']], created_at: Math.floor(clock / 1000), content: String(clock) });
+      const e = signer.sign({
+        kind,
+        tags: [['x', 'idle-topic']],
+        created_at: Math.floor(clock / 1000),
+        content: String(clock),
+      });
       client.send(['EVENT', e]);
       return client.next(isOk(e.id));
     };

@@ -31,7 +31,9 @@ const rawWebSocket = (relay: Relay): Promise<Socket> =>
       else reject(new Error(head.split('\r\n')[0]));
     };
     socket.on('data', onData);
-    socket.write(`GET / HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n\r\n`);
+    socket.write(
+      `GET / HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+    );
   });
 
 /** A masked client text frame (RFC 6455 §5.2), short payloads only. */
@@ -56,7 +58,13 @@ describe('heartbeat and slow consumers', () => {
   });
 
   it('cuts off a subscriber that stops reading once its send buffer passes the cap, and keeps serving others', async () => {
-    const relay = await start({ limits: { maxBufferedBytes: 64 * 1024, connectionRate: { perSecond: 1e6, burst: 1e6 }, ipRate: { perSecond: 1e6, burst: 1e6 } } });
+    const relay = await start({
+      limits: {
+        maxBufferedBytes: 64 * 1024,
+        connectionRate: { perSecond: 1e6, burst: 1e6 },
+        ipRate: { perSecond: 1e6, burst: 1e6 },
+      },
+    });
     const stalled = await rawWebSocket(relay);
     stalled.write(textFrame('["REQ","s",{"#x":["slow"]}]'));
     stalled.pause(); // never reads again: the kernel buffers fill, then the relay's
@@ -66,7 +74,8 @@ describe('heartbeat and slow consumers', () => {
     const signer = createSigner();
     const big = 'z'.repeat(100 * 1024);
     let n = 0;
-    const metricSlow = (): number => Number(/^parley_relay_refusals_total\{reason="slow_consumer"\} (\d+)$/m.exec(relay.metrics())?.[1]);
+    const metricSlow = (): number =>
+      Number(/^parley_relay_refusals_total\{reason="slow_consumer"\} (\d+)$/m.exec(relay.metrics())?.[1]);
     // Publish until the relay gives up on the stalled reader (bounded: 400 events of 100 KB = 40 MB).
     while (metricSlow() === 0 && n < 400) {
       const event = signer.sign({ kind: 24242, tags: [['x', 'slow']], content: `${n}${big}` });

@@ -61,7 +61,8 @@ describe('relay HTTP', () => {
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
     expect(res.body).toMatch(/^# TYPE parley_relay_connections_total counter$/m);
-    for (const reason of ['origin', 'rate', 'size', 'room_full', 'token']) expect(res.body).toMatch(new RegExp(`^parley_relay_refusals_total\\{reason="${reason}"\\} \\d+$`, 'm'));
+    for (const reason of ['origin', 'rate', 'size', 'room_full', 'token'])
+      expect(res.body).toMatch(new RegExp(`^parley_relay_refusals_total\\{reason="${reason}"\\} \\d+$`, 'm'));
   });
 
   it('serves assets with their content type, and HEAD without a body', async () => {
@@ -132,9 +133,13 @@ describe('relay HTTP', () => {
   });
 
   it('builds /config.json from an allowed Host header, and never from an unknown or malformed one', async () => {
-    const lan = JSON.parse((await httpRequest(url, '/config.json', { host: 'parley.lan:9000' })).body) as { relays: string[] };
+    const lan = JSON.parse((await httpRequest(url, '/config.json', { host: 'parley.lan:9000' })).body) as {
+      relays: string[];
+    };
     expect(lan.relays).toEqual(['ws://parley.lan:9000/']);
-    const v6 = JSON.parse((await httpRequest(url, '/config.json', { host: '[::1]:9000' })).body) as { relays: string[] };
+    const v6 = JSON.parse((await httpRequest(url, '/config.json', { host: '[::1]:9000' })).body) as {
+      relays: string[];
+    };
     expect(v6.relays).toEqual(['ws://[::1]:9000/']);
     const unknown = await httpRequest(url, '/config.json', { host: 'evil.example:9000' });
     expect(unknown.status).toBe(421);

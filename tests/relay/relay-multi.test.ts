@@ -24,7 +24,18 @@ beforeAll(async () => {
   // Restart one so that its config.json lists both (ports are only known once both listen).
   one.child.kill('SIGTERM');
   await one.exited;
-  one = await startCli(['--port', new URL(appOrigin).port, '--static', 'dist', '--max-peers-per-topic', '2', '--config-relay', `${appOrigin.replace('http', 'ws')}/`, '--config-relay', two.url.replace('http', 'ws')]);
+  one = await startCli([
+    '--port',
+    new URL(appOrigin).port,
+    '--static',
+    'dist',
+    '--max-peers-per-topic',
+    '2',
+    '--config-relay',
+    `${appOrigin.replace('http', 'ws')}/`,
+    '--config-relay',
+    two.url.replace('http', 'ws'),
+  ]);
 });
 
 afterAll(async () => {
@@ -39,10 +50,12 @@ const page = async (relays: string[], name: string, origin: string) => {
   const self = `${name}-self`.padEnd(40, '0');
   const sockets = await Promise.all(relays.map((url) => connect(url, { origin })));
   clients.push(...sockets);
-  await Promise.all(sockets.map(async (s) => {
-    s.send(['REQ', 'sub', { kinds: [kind], '#x': [self, ROOT] }]);
-    await s.next(isEose('sub'));
-  }));
+  await Promise.all(
+    sockets.map(async (s) => {
+      s.send(['REQ', 'sub', { kinds: [kind], '#x': [self, ROOT] }]);
+      await s.next(isEose('sub'));
+    }),
+  );
   const publishOn = async (s: TestClient, topic: string, content: string) => {
     const event = signer.sign({ kind, tags: [['x', topic]], content });
     s.send(['EVENT', event]);

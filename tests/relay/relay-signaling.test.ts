@@ -25,7 +25,8 @@ const publish = async (client: TestClient, event: { id: string }): Promise<unkno
 };
 
 /** An event shaped like Trystero's: ephemeral kind, one `x` topic tag. */
-const onTopic = (topic: string, content = '', kind = 24242, by = signer) => by.sign({ kind, tags: [['x', topic]], content });
+const onTopic = (topic: string, content = '', kind = 24242, by = signer) =>
+  by.sign({ kind, tags: [['x', topic]], content });
 
 beforeAll(async () => {
   relay = createRelay({ host: '127.0.0.1', port: 0, limits: { maxPeersPerTopic: 1000 } });
@@ -73,7 +74,18 @@ describe('relay signaling (the NIP-01 subset Trystero uses, forwarded ephemerall
 
   it('refuses events it would have to store, or that name no single topic, with OK false "blocked:"', async () => {
     const a = await open();
-    for (const event of [signer.sign({ kind: 1, tags: [['x', 't']] }), signer.sign({ kind: 30000, tags: [['x', 't']] }), signer.sign({ kind: 20000 }), signer.sign({ kind: 20000, tags: [['x', 't'], ['x', 'u']] })]) {
+    for (const event of [
+      signer.sign({ kind: 1, tags: [['x', 't']] }),
+      signer.sign({ kind: 30000, tags: [['x', 't']] }),
+      signer.sign({ kind: 20000 }),
+      signer.sign({
+        kind: 20000,
+        tags: [
+          ['x', 't'],
+          ['x', 'u'],
+        ],
+      }),
+    ]) {
       const reply = await publish(a, event);
       expect(reply.slice(0, 3)).toEqual(['OK', event.id, false]);
       expect(String(reply[3])).toMatch(/^blocked: /);
@@ -210,7 +222,12 @@ describe('relay signaling (the NIP-01 subset Trystero uses, forwarded ephemerall
     a.send(['REQ', 'many', { '#x': Array.from({ length: 65 }, (_, i) => `many-${i}`) }]);
     // One list of 65 is refused as it is read; 65 topics over several lists when they are added up.
     expect(String((await a.next(isNotice))[1])).toMatch(/more than 64 values/);
-    a.send(['REQ', 'many', { '#x': Array.from({ length: 40 }, (_, i) => `many-${i}`) }, { '#x': Array.from({ length: 25 }, (_, i) => `more-${i}`) }]);
+    a.send([
+      'REQ',
+      'many',
+      { '#x': Array.from({ length: 40 }, (_, i) => `many-${i}`) },
+      { '#x': Array.from({ length: 25 }, (_, i) => `more-${i}`) },
+    ]);
     expect(String((await a.next(isNotice))[1])).toMatch(/at most 64 topics/);
   });
 

@@ -26,7 +26,11 @@ describe('access tokens (HMAC-SHA-256, expiring)', () => {
     const relay = await start({ tokenSecret: secret });
     const base = relay.address().wsUrl;
     expect(await refusedStatus(base)).toBe(401);
-    expect(await refusedStatus(`${base}?token=${mintAccessToken(Buffer.from('wrong secret of enough length'), nowUnix() + 60)}`)).toBe(401);
+    expect(
+      await refusedStatus(
+        `${base}?token=${mintAccessToken(Buffer.from('wrong secret of enough length'), nowUnix() + 60)}`,
+      ),
+    ).toBe(401);
     expect(await refusedStatus(`${base}?token=${mintAccessToken(secret, nowUnix() - 1)}`)).toBe(401);
     const client = await connect(`${base}?token=${mintAccessToken(secret, nowUnix() + 60)}`);
     client.close();
@@ -38,13 +42,19 @@ describe('TURN REST credentials (coturn use-auth-secret)', () => {
   it('matches HMAC-SHA1 as computed by openssl', () => {
     const creds = turnCredentials(Buffer.from('north'), ['turn:turn.example:3478'], 1_700_000_000, 3600);
     expect(creds.username).toBe('1700003600:parley');
-    const expected = execFileSync('/usr/bin/openssl', ['dgst', '-sha1', '-hmac', 'north', '-binary'], { input: '1700003600:parley' }).toString('base64');
+    const expected = execFileSync('/usr/bin/openssl', ['dgst', '-sha1', '-hmac', 'north', '-binary'], {
+      input: '1700003600:parley',
+    }).toString('base64');
     expect(creds.credential).toBe(expected);
   });
 
   it('puts fresh credentials in /config.json when configured, and the strategy and relays chosen', async () => {
     const relay = await start({
-      config: { strategy: 'torrent', relays: ['wss://r1.example/', 'wss://r2.example/'], turn: { urls: ['turn:turn.example:3478?transport=udp'], secret: Buffer.from('north'), ttlSeconds: 600 } },
+      config: {
+        strategy: 'torrent',
+        relays: ['wss://r1.example/', 'wss://r2.example/'],
+        turn: { urls: ['turn:turn.example:3478?transport=udp'], secret: Buffer.from('north'), ttlSeconds: 600 },
+      },
     });
     const body = JSON.parse((await httpRequest(relay.address().url, '/config.json')).body) as unknown;
     const parsed = parseAppConfig(body);

@@ -14,7 +14,10 @@ const INFO_HASH = '0123456789abcdef0123';
 const peerIdOf = (name: string): string => name.padEnd(20, '0');
 type Msg = Record<string, unknown>;
 const msg = (f: Frame): Msg => (f[0] ?? {}) as Msg;
-const has = (key: string) => (f: Frame): boolean => msg(f)[key] !== undefined;
+const has =
+  (key: string) =>
+  (f: Frame): boolean =>
+    msg(f)[key] !== undefined;
 
 const peer = async (relay: Relay, name: string) => {
   const client = await connect(relay.address().wsUrl);
@@ -40,15 +43,37 @@ describe('WebTorrent tracker protocol', () => {
     expect(await bob.announce([offer('b1', 'sdp-b1')])).toMatchObject({ interval: 10 });
     // bob's offer goes to alice (one offer per other peer).
     const atAlice = msg(await alice.client.next(has('offer'), 'offer at alice'));
-    expect(atAlice).toEqual({ action: 'announce', offer: { type: 'offer', sdp: 'sdp-b1' }, offer_id: 'b1'.padEnd(20, 'o'), peer_id: bob.peerId, info_hash: INFO_HASH });
+    expect(atAlice).toEqual({
+      action: 'announce',
+      offer: { type: 'offer', sdp: 'sdp-b1' },
+      offer_id: 'b1'.padEnd(20, 'o'),
+      peer_id: bob.peerId,
+      info_hash: INFO_HASH,
+    });
 
-    alice.client.send({ action: 'announce', info_hash: INFO_HASH, peer_id: alice.peerId, answer: { type: 'answer', sdp: 'sdp-answer' }, offer_id: 'b1'.padEnd(20, 'o'), to_peer_id: bob.peerId });
+    alice.client.send({
+      action: 'announce',
+      info_hash: INFO_HASH,
+      peer_id: alice.peerId,
+      answer: { type: 'answer', sdp: 'sdp-answer' },
+      offer_id: 'b1'.padEnd(20, 'o'),
+      to_peer_id: bob.peerId,
+    });
     const atBob = msg(await bob.client.next(has('answer'), 'answer at bob'));
-    expect(atBob).toEqual({ action: 'announce', answer: { type: 'answer', sdp: 'sdp-answer' }, offer_id: 'b1'.padEnd(20, 'o'), peer_id: alice.peerId, info_hash: INFO_HASH });
+    expect(atBob).toEqual({
+      action: 'announce',
+      answer: { type: 'answer', sdp: 'sdp-answer' },
+      offer_id: 'b1'.padEnd(20, 'o'),
+      peer_id: alice.peerId,
+      info_hash: INFO_HASH,
+    });
 
     // alice's next announce offers to bob.
     await alice.announce([offer('a3', 'sdp-a3')]);
-    expect(msg(await bob.client.next(has('offer'), 'offer at bob'))).toMatchObject({ offer: { sdp: 'sdp-a3' }, peer_id: alice.peerId });
+    expect(msg(await bob.client.next(has('offer'), 'offer at bob'))).toMatchObject({
+      offer: { sdp: 'sdp-a3' },
+      peer_id: alice.peerId,
+    });
   });
 
   it('refuses a third peer with "room full" (cap 2) and frees the slot when a peer disconnects', async () => {
@@ -58,9 +83,19 @@ describe('WebTorrent tracker protocol', () => {
     const carol = await peer(relay, 'carol');
     await alice.announce();
     await bob.announce();
-    expect(await carol.announce([offer('c1', 'sdp-c1')])).toMatchObject({ 'failure reason': 'room full', info_hash: INFO_HASH });
+    expect(await carol.announce([offer('c1', 'sdp-c1')])).toMatchObject({
+      'failure reason': 'room full',
+      info_hash: INFO_HASH,
+    });
     // carol's offer reached nobody, and an answer from outside the swarm is refused.
-    carol.client.send({ action: 'announce', info_hash: INFO_HASH, peer_id: carol.peerId, answer: { type: 'answer', sdp: 'x' }, offer_id: 'zz', to_peer_id: alice.peerId });
+    carol.client.send({
+      action: 'announce',
+      info_hash: INFO_HASH,
+      peer_id: carol.peerId,
+      answer: { type: 'answer', sdp: 'x' },
+      offer_id: 'zz',
+      to_peer_id: alice.peerId,
+    });
     expect(msg(await carol.client.next(has('failure reason')))['failure reason']).toMatch(/not in this swarm/);
     expect(await alice.announce()).toMatchObject({ interval: 10 });
     expect(alice.client.pending().filter(has('offer'))).toEqual([]);
@@ -92,7 +127,12 @@ describe('WebTorrent tracker protocol', () => {
       { action: 'scrape', info_hash: INFO_HASH },
       { action: 'announce', info_hash: 'short', peer_id: alice.peerId },
       { action: 'announce', info_hash: INFO_HASH, peer_id: alice.peerId, offers: 'no' },
-      { action: 'announce', info_hash: INFO_HASH, peer_id: alice.peerId, offers: [{ offer_id: 'x', offer: { type: 'answer', sdp: 'x' } }] },
+      {
+        action: 'announce',
+        info_hash: INFO_HASH,
+        peer_id: alice.peerId,
+        offers: [{ offer_id: 'x', offer: { type: 'answer', sdp: 'x' } }],
+      },
       { action: 'announce', info_hash: INFO_HASH, peer_id: alice.peerId, extra: 1 },
     ]) {
       alice.client.send(bad);
@@ -104,13 +144,70 @@ describe('WebTorrent tracker protocol', () => {
 
 describe('parseTrackerMessage', () => {
   it('parses what Trystero sends and refuses the rest', () => {
-    const announce = parseTrackerMessage(JSON.stringify({ action: 'announce', info_hash: INFO_HASH, peer_id: peerIdOf('a'), numwant: 3, offers: [offer('o', 's')] }));
-    expect(announce).toEqual({ ok: true, value: { type: 'announce', infoHash: INFO_HASH, peerId: peerIdOf('a'), numwant: 3, offers: [{ offerId: 'o'.padEnd(20, 'o'), sdp: 's' }], stopped: false } });
-    const passive = parseTrackerMessage(JSON.stringify({ action: 'announce', info_hash: INFO_HASH, peer_id: peerIdOf('a'), left: 0, numwant: 3, offers: [] }));
+    const announce = parseTrackerMessage(
+      JSON.stringify({
+        action: 'announce',
+        info_hash: INFO_HASH,
+        peer_id: peerIdOf('a'),
+        numwant: 3,
+        offers: [offer('o', 's')],
+      }),
+    );
+    expect(announce).toEqual({
+      ok: true,
+      value: {
+        type: 'announce',
+        infoHash: INFO_HASH,
+        peerId: peerIdOf('a'),
+        numwant: 3,
+        offers: [{ offerId: 'o'.padEnd(20, 'o'), sdp: 's' }],
+        stopped: false,
+      },
+    });
+    const passive = parseTrackerMessage(
+      JSON.stringify({
+        action: 'announce',
+        info_hash: INFO_HASH,
+        peer_id: peerIdOf('a'),
+        left: 0,
+        numwant: 3,
+        offers: [],
+      }),
+    );
     expect(passive.ok).toBe(true);
-    const answer = parseTrackerMessage(JSON.stringify({ action: 'announce', info_hash: INFO_HASH, peer_id: peerIdOf('a'), answer: { type: 'answer', sdp: 's' }, offer_id: 'o', to_peer_id: peerIdOf('b') }));
-    expect(answer).toEqual({ ok: true, value: { type: 'answer', infoHash: INFO_HASH, peerId: peerIdOf('a'), toPeerId: peerIdOf('b'), offerId: 'o', sdp: 's' } });
-    for (const bad of ['[]', 'x', '{}', JSON.stringify({ action: 'announce', info_hash: INFO_HASH, peer_id: peerIdOf('a'), numwant: -1 }), JSON.stringify({ action: 'announce', info_hash: INFO_HASH, peer_id: peerIdOf('a'), offers: Array.from({ length: 11 }, () => offer('o', 's')) })]) {
+    const answer = parseTrackerMessage(
+      JSON.stringify({
+        action: 'announce',
+        info_hash: INFO_HASH,
+        peer_id: peerIdOf('a'),
+        answer: { type: 'answer', sdp: 's' },
+        offer_id: 'o',
+        to_peer_id: peerIdOf('b'),
+      }),
+    );
+    expect(answer).toEqual({
+      ok: true,
+      value: {
+        type: 'answer',
+        infoHash: INFO_HASH,
+        peerId: peerIdOf('a'),
+        toPeerId: peerIdOf('b'),
+        offerId: 'o',
+        sdp: 's',
+      },
+    });
+    for (const bad of [
+      '[]',
+      'x',
+      '{}',
+      JSON.stringify({ action: 'announce', info_hash: INFO_HASH, peer_id: peerIdOf('a'), numwant: -1 }),
+      JSON.stringify({
+        action: 'announce',
+        info_hash: INFO_HASH,
+        peer_id: peerIdOf('a'),
+        offers: Array.from({ length: 11 }, () => offer('o', 's')),
+      }),
+    ]) {
       expect(parseTrackerMessage(bad).ok, bad.slice(0, 60)).toBe(false);
     }
   });

@@ -54,7 +54,8 @@ describe('three people racing for one room on a capped relay', () => {
     carol.client.close();
     await carol.client.closed;
     let through = false;
-    for (let attempt = 0; attempt < 50 && !through; attempt++) through = await bob.publish(alice.inbox, { peerId: 'bob', offer: `sdp${attempt}` });
+    for (let attempt = 0; attempt < 50 && !through; attempt++)
+      through = await bob.publish(alice.inbox, { peerId: 'bob', offer: `sdp${attempt}` });
     expect(through).toBe(true);
     expect(bob.full()).toBe(false);
     alice.client.close();

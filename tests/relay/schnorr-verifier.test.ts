@@ -2,7 +2,13 @@ import { schnorr } from '@noble/curves/secp256k1.js';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { chooseVerifier, computeEventId, createWasmVerifier, jsVerifier, type EventVerifier } from '../../relay/schnorr-verifier.js';
+import {
+  chooseVerifier,
+  computeEventId,
+  createWasmVerifier,
+  jsVerifier,
+  type EventVerifier,
+} from '../../relay/schnorr-verifier.js';
 import type { NostrEvent } from '../../relay/nostr-types.js';
 
 // Both engines must give the same answer for every event: the WASM one is only a faster way to the
@@ -20,13 +26,18 @@ const BIP340 = {
   sIsCurveOrder: 'fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141',
 };
 
-const sign = (secret: Uint8Array, fields: Omit<NostrEvent, 'id' | 'sig' | 'pubkey'>, pubkey = bytesToHex(schnorr.getPublicKey(secret))): NostrEvent => {
+const sign = (
+  secret: Uint8Array,
+  fields: Omit<NostrEvent, 'id' | 'sig' | 'pubkey'>,
+  pubkey = bytesToHex(schnorr.getPublicKey(secret)),
+): NostrEvent => {
   const unsigned = { ...fields, pubkey };
   const id = computeEventId(unsigned);
   return { ...unsigned, id, sig: bytesToHex(schnorr.sign(hexToBytes(id), secret)) };
 };
 
-const flipHex = (hex: string, at: number): string => hex.slice(0, at) + (hex[at] === '0' ? '1' : '0') + hex.slice(at + 1);
+const flipHex = (hex: string, at: number): string =>
+  hex.slice(0, at) + (hex[at] === '0' ? '1' : '0') + hex.slice(at + 1);
 
 const key = schnorr.utils.randomSecretKey();
 const otherKey = schnorr.utils.randomSecretKey();
@@ -38,7 +49,13 @@ const trysteroLike = (content: string): Omit<NostrEvent, 'id' | 'sig' | 'pubkey'
 });
 
 /** A flipped signature keeps the id valid; anything else changes the hashed fields, so the id fails first. */
-const EXPECTED_AFTER = { none: 'valid', id: 'bad-id', sig: 'bad-signature', pubkey: 'bad-id', content: 'bad-id' } as const;
+const EXPECTED_AFTER = {
+  none: 'valid',
+  id: 'bad-id',
+  sig: 'bad-signature',
+  pubkey: 'bad-id',
+  content: 'bad-id',
+} as const;
 
 let wasm: EventVerifier;
 beforeAll(async () => {
@@ -60,7 +77,9 @@ describe('schnorr verifier', () => {
   });
 
   it('falls back to JS, and says why, when WASM does not load', async () => {
-    const choice = await chooseVerifier(undefined, () => Promise.reject(new Error('WebAssembly.instantiate: out of memory')));
+    const choice = await chooseVerifier(undefined, () =>
+      Promise.reject(new Error('WebAssembly.instantiate: out of memory')),
+    );
     expect(choice.verifier.engine).toBe('js');
     expect(choice.fallbackReason).toMatch(/did not load: WebAssembly.instantiate: out of memory/);
   });
@@ -84,12 +103,28 @@ describe('schnorr verifier', () => {
       ['an id that is not the hash', { ...good, id: flipHex(good.id, 10) }, 'bad-id'],
       ['one bit of the signature flipped (r)', { ...good, sig: flipHex(good.sig, 5) }, 'bad-signature'],
       ['one bit of the signature flipped (s)', { ...good, sig: flipHex(good.sig, 100) }, 'bad-signature'],
-      ['another key\'s signature on the same id', { ...good, sig: schnorrSigOf(good.id, otherKey) }, 'bad-signature'],
-      ['another key claims the event (pubkey swapped, id recomputed)', reId({ ...good, pubkey: byOther.pubkey }), 'bad-signature'],
+      ["another key's signature on the same id", { ...good, sig: schnorrSigOf(good.id, otherKey) }, 'bad-signature'],
+      [
+        'another key claims the event (pubkey swapped, id recomputed)',
+        reId({ ...good, pubkey: byOther.pubkey }),
+        'bad-signature',
+      ],
       ['BIP-340 #5: public key not on the curve', reId({ ...good, pubkey: BIP340.pubkeyNotOnCurve }), 'bad-signature'],
-      ['BIP-340 #14: public key past the field size', reId({ ...good, pubkey: BIP340.pubkeyPastFieldSize }), 'bad-signature'],
-      ['BIP-340 #12: r equal to the field size', { ...good, sig: BIP340.rIsFieldSize + good.sig.slice(64) }, 'bad-signature'],
-      ['BIP-340 #13: s equal to the curve order', { ...good, sig: good.sig.slice(0, 64) + BIP340.sIsCurveOrder }, 'bad-signature'],
+      [
+        'BIP-340 #14: public key past the field size',
+        reId({ ...good, pubkey: BIP340.pubkeyPastFieldSize }),
+        'bad-signature',
+      ],
+      [
+        'BIP-340 #12: r equal to the field size',
+        { ...good, sig: BIP340.rIsFieldSize + good.sig.slice(64) },
+        'bad-signature',
+      ],
+      [
+        'BIP-340 #13: s equal to the curve order',
+        { ...good, sig: good.sig.slice(0, 64) + BIP340.sIsCurveOrder },
+        'bad-signature',
+      ],
       ['an all-zero signature', { ...good, sig: '0'.repeat(128) }, 'bad-signature'],
     ];
   };

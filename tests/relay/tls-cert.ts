@@ -15,14 +15,33 @@ export interface TestCertificate {
 }
 
 export const makeSelfSignedCert = (): TestCertificate => {
-  if (!existsSync(OPENSSL)) throw new Error(`TLS tests need openssl at ${OPENSSL} (apt-get install openssl, or set OPENSSL_PATH)`);
+  if (!existsSync(OPENSSL))
+    throw new Error(`TLS tests need openssl at ${OPENSSL} (apt-get install openssl, or set OPENSSL_PATH)`);
   const dir = mkdtempSync(join(tmpdir(), 'parley-tls-'));
   const certFile = join(dir, 'cert.pem');
   const keyFile = join(dir, 'key.pem');
-  execFileSync(OPENSSL, [
-    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '1',
-    '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost',
-    '-keyout', keyFile, '-out', certFile,
-  ], { stdio: 'pipe' });
+  execFileSync(
+    OPENSSL,
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=localhost',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1,DNS:localhost',
+      '-keyout',
+      keyFile,
+      '-out',
+      certFile,
+    ],
+    { stdio: 'pipe' },
+  );
   return { dir, certFile, keyFile, cert: readFileSync(certFile), key: readFileSync(keyFile) };
 };

@@ -8,7 +8,8 @@ interface Conn {
 }
 const conn = (name: string): Conn => ({ name, open: true });
 
-const roster = (maxPeers = 2, idleMs = 1000) => createTopicRoster<Conn>({ maxPeers: () => maxPeers, idleMs: () => idleMs });
+const roster = (maxPeers = 2, idleMs = 1000) =>
+  createTopicRoster<Conn>({ maxPeers: () => maxPeers, idleMs: () => idleMs });
 
 describe('topic roster (the two-seat cap shared by the Nostr and tracker hubs)', () => {
   it('seats up to the cap, refuses the next peer as full, and refreshes a seated peer', () => {

@@ -27,10 +27,12 @@ const genId = (n: number): string => Array.from(randomBytes(n), (b) => ID_CHARS[
 /** Trystero's topic hash: SHA-1, each byte in base 36, joined. */
 const topicHash = (text: string): string => Array.from(sha1(utf8ToBytes(text)), (b) => b.toString(36)).join('');
 /** Trystero's `strToNum(topic, 1e4) + 2e4`: the ephemeral kind of a topic. */
-const topicKind = (topic: string): number => topic.split('').reduce((a, c) => a + c.charCodeAt(0), 0) % 10_000 + 20_000;
+const topicKind = (topic: string): number =>
+  (topic.split('').reduce((a, c) => a + c.charCodeAt(0), 0) % 10_000) + 20_000;
 const nowSeconds = (): number => Math.floor(Date.now() / 1000);
 /** An encrypted SDP as Trystero sends it: base64 IV `$` base64 AES-GCM ciphertext (opaque to the relay). */
-const fakeCipherText = (bytes: number): string => `${Buffer.from(randomBytes(16)).toString('base64')}$${Buffer.from(randomBytes(bytes)).toString('base64')}`;
+const fakeCipherText = (bytes: number): string =>
+  `${Buffer.from(randomBytes(16)).toString('base64')}$${Buffer.from(randomBytes(bytes)).toString('base64')}`;
 
 export interface PageOptions {
   url: string;
@@ -67,7 +69,15 @@ export interface SimulatedPage {
   leave(): void;
 }
 
-type Signed = { kind: number; tags: string[][]; created_at: number; content: string; pubkey: string; id: string; sig: string };
+type Signed = {
+  kind: number;
+  tags: string[][];
+  created_at: number;
+  content: string;
+  pubkey: string;
+  id: string;
+  sig: string;
+};
 
 export const joinAsTrysteroPage = (options: PageOptions): SimulatedPage => {
   const joinedAt = performance.now();
@@ -78,7 +88,17 @@ export const joinAsTrysteroPage = (options: PageOptions): SimulatedPage => {
   const rootTopic = topicHash(rootPlain);
   const selfTopic = topicHash(`${rootPlain}@${selfId}`);
   const topicOf = (peerId: string): string => topicHash(`${rootPlain}@${peerId}`);
-  const log: PageLog = { partnerAnnounce: false, offerReceived: false, answerReceived: false, roomFull: 0, rateLimited: 0, terminalRefusals: [], notices: [], refusedUpgrades: 0, closedCode: undefined };
+  const log: PageLog = {
+    partnerAnnounce: false,
+    offerReceived: false,
+    answerReceived: false,
+    roomFull: 0,
+    rateLimited: 0,
+    terminalRefusals: [],
+    notices: [],
+    refusedUpgrades: 0,
+    closedCode: undefined,
+  };
 
   let socket: WebSocket | undefined;
   let left = false;
@@ -106,7 +126,9 @@ export const joinAsTrysteroPage = (options: PageOptions): SimulatedPage => {
   /** Trystero's createEvent: `{kind, tags, created_at, content, pubkey}` hashed as NIP-01, then `id` and `sig` appended. */
   const publish = (topic: string, content: string): void => {
     const payload = { kind: topicKind(topic), tags: [['x', topic]], created_at: nowSeconds(), content, pubkey };
-    const id = sha256(utf8ToBytes(JSON.stringify([0, payload.pubkey, payload.created_at, payload.kind, payload.tags, payload.content])));
+    const id = sha256(
+      utf8ToBytes(JSON.stringify([0, payload.pubkey, payload.created_at, payload.kind, payload.tags, payload.content])),
+    );
     const event: Signed = { ...payload, id: bytesToHex(id), sig: bytesToHex(schnorr.sign(id, secretKey)) };
     send(JSON.stringify(['EVENT', event]));
   };
@@ -125,7 +147,15 @@ export const joinAsTrysteroPage = (options: PageOptions): SimulatedPage => {
   };
 
   const sendCandidates = (peerId: string, id: string | undefined): void => {
-    for (let i = 0; i < 2; i += 1) publish(topicOf(peerId), JSON.stringify({ peerId: selfId, ...(id === undefined ? {} : { offerId: id }), candidate: fakeCipherText(120) }));
+    for (let i = 0; i < 2; i += 1)
+      publish(
+        topicOf(peerId),
+        JSON.stringify({
+          peerId: selfId,
+          ...(id === undefined ? {} : { offerId: id }),
+          candidate: fakeCipherText(120),
+        }),
+      );
   };
 
   const onSignal = (raw: string): void => {
@@ -162,7 +192,14 @@ export const joinAsTrysteroPage = (options: PageOptions): SimulatedPage => {
       const key = theirOfferId ?? offer;
       if (answeredOffers.has(key)) return;
       answeredOffers.add(key);
-      publish(topicOf(peerId), JSON.stringify({ peerId: selfId, ...(theirOfferId === undefined ? {} : { offerId: theirOfferId }), answer: fakeCipherText(1200) }));
+      publish(
+        topicOf(peerId),
+        JSON.stringify({
+          peerId: selfId,
+          ...(theirOfferId === undefined ? {} : { offerId: theirOfferId }),
+          answer: fakeCipherText(1200),
+        }),
+      );
       sendCandidates(peerId, theirOfferId);
       checkDone();
       return;
@@ -232,7 +269,17 @@ export const joinAsTrysteroPage = (options: PageOptions): SimulatedPage => {
     ws.on('open', () => {
       opened = true;
       // subscribeTopic(self) then subscribeTopic(root) land in one batch: one REQ for both topics.
-      send(JSON.stringify(['REQ', genId(64), { kinds: [...new Set([topicKind(selfTopic), topicKind(rootTopic)])], since: nowSeconds(), '#x': [selfTopic, rootTopic] }]));
+      send(
+        JSON.stringify([
+          'REQ',
+          genId(64),
+          {
+            kinds: [...new Set([topicKind(selfTopic), topicKind(rootTopic)])],
+            since: nowSeconds(),
+            '#x': [selfTopic, rootTopic],
+          },
+        ]),
+      );
       announce();
     });
   };

@@ -16,7 +16,11 @@ const facts = (over: Partial<UpgradeFacts> = {}): UpgradeFacts => ({
   ...over,
 });
 
-const hosts = createHostAllowlist({ bindHost: '127.0.0.1', publicOrigins: ['https://relay.example'], allowedOrigins: ['https://app.example', '*'] });
+const hosts = createHostAllowlist({
+  bindHost: '127.0.0.1',
+  publicOrigins: ['https://relay.example'],
+  allowedOrigins: ['https://app.example', '*'],
+});
 
 const policy = (over: Partial<UpgradePolicy> = {}): UpgradePolicy => ({
   maxConnections: 10,
@@ -28,7 +32,19 @@ const policy = (over: Partial<UpgradePolicy> = {}): UpgradePolicy => ({
 });
 
 /** Every request target we know to have broken `new URL(target, base)` or to sneak a host in. */
-const MALFORMED_TARGETS = ['//', 'http://a:99999/', '//a:99999', 'http://[::1/', '/\\evil.example/', '\\\\evil', '*', '', 'ws://x/', 'a', `/${'a'.repeat(5000)}`];
+const MALFORMED_TARGETS = [
+  '//',
+  'http://a:99999/',
+  '//a:99999',
+  'http://[::1/',
+  '/\\evil.example/',
+  '\\\\evil',
+  '*',
+  '',
+  'ws://x/',
+  'a',
+  `/${'a'.repeat(5000)}`,
+];
 
 describe('parseRequestTarget', () => {
   it('reads origin-form targets and their query', () => {
@@ -38,7 +54,8 @@ describe('parseRequestTarget', () => {
   });
 
   it('returns undefined, never throws, for malformed or host-bearing targets', () => {
-    for (const target of [...MALFORMED_TARGETS, undefined]) expect(parseRequestTarget(target), String(target)).toBeUndefined();
+    for (const target of [...MALFORMED_TARGETS, undefined])
+      expect(parseRequestTarget(target), String(target)).toBeUndefined();
   });
 });
 
@@ -50,15 +67,35 @@ describe('checkUpgrade', () => {
 
   it('refuses every malformed target with 400, before any other guard', () => {
     for (const target of MALFORMED_TARGETS) {
-      expect(checkUpgrade(facts({ target, host: 'evil.example' }), policy()), target).toMatchObject({ accept: false, status: 400, reason: 'bad_request' });
+      expect(checkUpgrade(facts({ target, host: 'evil.example' }), policy()), target).toMatchObject({
+        accept: false,
+        status: 400,
+        reason: 'bad_request',
+      });
     }
     expect(checkUpgrade(facts({ method: 'POST' }), policy())).toMatchObject({ accept: false, status: 405 });
   });
 
   it('answers only for allowed host names: 421 for an unknown one (DNS rebinding), 400 for a malformed one', () => {
-    expect(checkUpgrade(facts({ host: 'evil.example:8787', origin: 'http://evil.example:8787' }), policy({ allowsOrigin: () => true }))).toMatchObject({ accept: false, status: 421, reason: 'host' });
-    expect(checkUpgrade(facts({ host: 'evil"><x' }), policy())).toMatchObject({ accept: false, status: 400, reason: 'host' });
-    for (const host of ['localhost:8787', '127.0.0.1:1', '[::1]:8787', 'relay.example', 'RELAY.example.:443', 'app.example']) {
+    expect(
+      checkUpgrade(
+        facts({ host: 'evil.example:8787', origin: 'http://evil.example:8787' }),
+        policy({ allowsOrigin: () => true }),
+      ),
+    ).toMatchObject({ accept: false, status: 421, reason: 'host' });
+    expect(checkUpgrade(facts({ host: 'evil"><x' }), policy())).toMatchObject({
+      accept: false,
+      status: 400,
+      reason: 'host',
+    });
+    for (const host of [
+      'localhost:8787',
+      '127.0.0.1:1',
+      '[::1]:8787',
+      'relay.example',
+      'RELAY.example.:443',
+      'app.example',
+    ]) {
       expect(checkUpgrade(facts({ host }), policy()), host).toEqual({ accept: true, path: '/' });
     }
   });
@@ -67,12 +104,24 @@ describe('checkUpgrade', () => {
     expect(checkUpgrade(facts({ closing: true }), policy())).toMatchObject({ status: 503 });
     expect(checkUpgrade(facts({ target: '/x' }), policy())).toMatchObject({ status: 404 });
     expect(checkUpgrade(facts({ connections: 10 }), policy())).toMatchObject({ status: 503, reason: 'capacity' });
-    expect(checkUpgrade(facts({ groupConnections: 2 }), policy())).toMatchObject({ status: 429, reason: 'ip_connections' });
-    expect(checkUpgrade(facts({ origin: 'https://evil.example' }), policy())).toMatchObject({ status: 403, reason: 'origin' });
+    expect(checkUpgrade(facts({ groupConnections: 2 }), policy())).toMatchObject({
+      status: 429,
+      reason: 'ip_connections',
+    });
+    expect(checkUpgrade(facts({ origin: 'https://evil.example' }), policy())).toMatchObject({
+      status: 403,
+      reason: 'origin',
+    });
     const secret = new TextEncoder().encode('0123456789abcdef0123');
-    expect(checkUpgrade(facts(), policy({ tokenSecret: secret }))).toMatchObject({ status: 401, text: 'access token missing' });
+    expect(checkUpgrade(facts(), policy({ tokenSecret: secret }))).toMatchObject({
+      status: 401,
+      text: 'access token missing',
+    });
     const token = mintAccessToken(secret, 1_700_000_060);
-    expect(checkUpgrade(facts({ target: `/?token=${token}` }), policy({ tokenSecret: secret }))).toEqual({ accept: true, path: '/' });
+    expect(checkUpgrade(facts({ target: `/?token=${token}` }), policy({ tokenSecret: secret }))).toEqual({
+      accept: true,
+      path: '/',
+    });
     let asked = 0;
     const openRate = policy({ takeOpenToken: () => (asked += 1) > 1 });
     expect(checkUpgrade(facts({ origin: 'https://evil.example' }), openRate)).toMatchObject({ status: 403 });
@@ -84,11 +133,20 @@ describe('checkUpgrade', () => {
 
 describe('createHostAllowlist', () => {
   it('allows loopback names on a loopback or wildcard bind, the bound address, public and allowed origins, and nothing else', () => {
-    const wildcard = createHostAllowlist({ bindHost: '0.0.0.0', publicOrigins: [], allowedOrigins: [], interfaceAddresses: ['192.168.1.5', 'fe80::1%eth0'] });
+    const wildcard = createHostAllowlist({
+      bindHost: '0.0.0.0',
+      publicOrigins: [],
+      allowedOrigins: [],
+      interfaceAddresses: ['192.168.1.5', 'fe80::1%eth0'],
+    });
     expect(['localhost:1', '127.0.0.1', '192.168.1.5:8787', '[fe80::1]:8787'].every(wildcard.allows)).toBe(true);
     expect(wildcard.allows('0.0.0.0:8787')).toBe(false);
     expect(wildcard.allows('evil.example')).toBe(false);
-    const lan = createHostAllowlist({ bindHost: '192.168.1.5', publicOrigins: ['https://parley.lan'], allowedOrigins: [] });
+    const lan = createHostAllowlist({
+      bindHost: '192.168.1.5',
+      publicOrigins: ['https://parley.lan'],
+      allowedOrigins: [],
+    });
     expect(lan.allows('192.168.1.5:8787')).toBe(true);
     expect(lan.allows('parley.lan')).toBe(true);
     expect(lan.allows('localhost:8787')).toBe(false);

@@ -19,7 +19,16 @@ vi.setConfig({ testTimeout: 120_000, hookTimeout: 30_000 });
 
 const KIND = 24242;
 /** Limits opened so these tests reach the verify queue, not the per-connection work budget. */
-const OPEN_LIMITS = ['--rate', '100000', '--ip-rate', '1000000', '--max-connections-per-ip', '1000', '--open-rate', '1000'];
+const OPEN_LIMITS = [
+  '--rate',
+  '100000',
+  '--ip-rate',
+  '1000000',
+  '--max-connections-per-ip',
+  '1000',
+  '--open-rate',
+  '1000',
+];
 
 const running: CliProcess[] = [];
 const clients: TestClient[] = [];
@@ -55,7 +64,10 @@ const subscribe = async (cli: CliProcess, topic: string): Promise<TestClient> =>
 };
 
 /** A copy of the event with another key's signature over its (correct) id: the costly kind of forgery. */
-const withForeignSignature = (event: NostrEvent): NostrEvent => ({ ...event, sig: createSigner().sign({ kind: KIND }).sig });
+const withForeignSignature = (event: NostrEvent): NostrEvent => ({
+  ...event,
+  sig: createSigner().sign({ kind: KIND }).sig,
+});
 
 /** Answers: forwarded, refused as forged, the rest. */
 const expectChecked = async (cli: CliProcess): Promise<void> => {
@@ -67,8 +79,18 @@ const expectChecked = async (cli: CliProcess): Promise<void> => {
   const forged = withForeignSignature(signer.sign({ kind: KIND, tags: [['x', topic]], content: 'forged' }));
   const changed = { ...signer.sign({ kind: KIND, tags: [['x', topic]], content: 'original' }), content: 'changed' };
   for (const event of [forged, changed, good]) pub.send(['EVENT', event]);
-  expect(await pub.next(isOk(forged.id), 'the first answer (the worker may still be starting)', 30_000)).toEqual(['OK', forged.id, false, 'invalid: signature does not verify']);
-  expect(await pub.next(isOk(changed.id))).toEqual(['OK', changed.id, false, 'invalid: id does not match the hash of the event']);
+  expect(await pub.next(isOk(forged.id), 'the first answer (the worker may still be starting)', 30_000)).toEqual([
+    'OK',
+    forged.id,
+    false,
+    'invalid: signature does not verify',
+  ]);
+  expect(await pub.next(isOk(changed.id))).toEqual([
+    'OK',
+    changed.id,
+    false,
+    'invalid: id does not match the hash of the event',
+  ]);
   expect(await pub.next(isOk(good.id))).toEqual(['OK', good.id, true, '']);
   expect((await sub.next(isEventOn('s')))[2]).toEqual(good);
   // Only the good one came through: the subscriber has nothing else.
@@ -93,13 +115,16 @@ describe('signature checks on the verify worker (relay process)', () => {
     // Batches of 8 go to the worker with the least in flight: 8 events of 24 KB (slower to hash; 192 KB, under a connection's 256 KiB) to
     // one, the quick small ones after them to the other, which finishes first.
     const events = [
-      ...Array.from({ length: 8 }, (_, i) => signer.sign({ kind: KIND, tags: [['x', topic]], content: `large-${i}-${'l'.repeat(24_000)}` })),
+      ...Array.from({ length: 8 }, (_, i) =>
+        signer.sign({ kind: KIND, tags: [['x', topic]], content: `large-${i}-${'l'.repeat(24_000)}` }),
+      ),
       ...Array.from({ length: 24 }, (_, i) => signer.sign({ kind: KIND, tags: [['x', topic]], content: `small-${i}` })),
     ];
     for (const event of events) pub.send(['EVENT', event]);
     const received: string[] = [];
     // (Generous: the workers may still be starting on a busy machine; events wait for them.)
-    for (let i = 0; i < events.length; i += 1) received.push(((await sub.next(isEventOn('s'), `event ${i}`, 30_000))[2] as NostrEvent).id);
+    for (let i = 0; i < events.length; i += 1)
+      received.push(((await sub.next(isEventOn('s'), `event ${i}`, 30_000))[2] as NostrEvent).id);
     expect(received).toEqual(events.map((e) => e.id));
     // The publisher's answers came in the same order.
     const oks = (): Frame[] => pub.pending().filter((f) => f[0] === 'OK');
@@ -121,7 +146,12 @@ describe('signature checks on the verify worker (relay process)', () => {
     // ~4 KB each, id correct and signature by another key: each one costs a full Schnorr check.
     const flooder = createSigner();
     const frames = Array.from({ length: 40 }, (_, c) =>
-      JSON.stringify(['EVENT', withForeignSignature(flooder.sign({ kind: KIND, tags: [['x', `flood-${c}`.padEnd(40, '0')]], content: 'f'.repeat(4000) }))]),
+      JSON.stringify([
+        'EVENT',
+        withForeignSignature(
+          flooder.sign({ kind: KIND, tags: [['x', `flood-${c}`.padEnd(40, '0')]], content: 'f'.repeat(4000) }),
+        ),
+      ]),
     );
     const floodSockets = await Promise.all(
       frames.map(
@@ -140,7 +170,8 @@ describe('signature checks on the verify worker (relay process)', () => {
         const f = JSON.parse(String(data)) as Frame;
         if (f[0] !== 'OK') return;
         if (/^invalid: signature/.test(String(f[3]))) answers.invalid += 1;
-        else if (/^rate-limited: too many events are waiting for their signature check/.test(String(f[3]))) answers.queueFull += 1;
+        else if (/^rate-limited: too many events are waiting for their signature check/.test(String(f[3])))
+          answers.queueFull += 1;
         else answers.other += 1;
       });
     }
@@ -170,12 +201,15 @@ describe('signature checks on the verify worker (relay process)', () => {
     expect((await honestSub.next(isEventOn('s', event.id), 'the honest event', 30_000))[2]).toEqual(event);
     const total = frames.length * PER_SOCKET;
     const deadline = Date.now() + 90_000;
-    while (answers.invalid + answers.queueFull + answers.other < total && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    while (answers.invalid + answers.queueFull + answers.other < total && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
     clearInterval(sampler);
     const probes = await probe.stop();
     const health = probes.relay.map((p) => (p.status === 200 ? p.ms : Infinity));
     const control = probes.control.map((p) => (p.status === 200 ? p.ms : -1));
-    console.log(`[verify-worker] flood: ${JSON.stringify(answers)} rssGrowthMiB=${(peakRss - baseRss).toFixed(1)} healthMedianMs=${median(health)?.toFixed(1)} healthWorstMs=${Math.max(...health).toFixed(1)} controlMedianMs=${median(control)?.toFixed(1)} probes=${health.length}`);
+    console.log(
+      `[verify-worker] flood: ${JSON.stringify(answers)} rssGrowthMiB=${(peakRss - baseRss).toFixed(1)} healthMedianMs=${median(health)?.toFixed(1)} healthWorstMs=${Math.max(...health).toFixed(1)} controlMedianMs=${median(control)?.toFixed(1)} probes=${health.length}`,
+    );
 
     // Every flood event was answered: checked and refused as forged, or refused for the queue.
     expect(answers.invalid + answers.queueFull).toBe(total);
@@ -195,7 +229,10 @@ describe('signature checks on the verify worker (relay process)', () => {
     rmSync(join(copy, 'relay/verify-worker.js'));
     const p = await startCli(['--port', '0'], {}, join(copy, 'relay/cli.js'));
     running.push(p);
-    await waitUntil(() => /"event":"verifier","engine":"wasm","thread":"main","fallback":"no worker script/.test(p.stderr()), 'the fallback is logged');
+    await waitUntil(
+      () => /"event":"verifier","engine":"wasm","thread":"main","fallback":"no worker script/.test(p.stderr()),
+      'the fallback is logged',
+    );
     await expectChecked(p);
     expect(p.stderr()).not.toMatch(/"thread":"worker"/);
   });
@@ -241,7 +278,12 @@ describe('verify pool fallback', () => {
 
   it('a worker that cannot start: checks run in-thread, the switch logged once', async () => {
     const logged: [string, Record<string, unknown>][] = [];
-    const pool = createVerifyPool({ workers: 2, verifier: jsVerifier, log: (event, fields) => logged.push([event, fields ?? {}]), workerUrl: workerScript("throw new Error('cannot load');") });
+    const pool = createVerifyPool({
+      workers: 2,
+      verifier: jsVerifier,
+      log: (event, fields) => logged.push([event, fields ?? {}]),
+      workerUrl: workerScript("throw new Error('cannot load');"),
+    });
     cleanups.push(() => void pool.close());
     const { events, expected } = sample();
     // Whatever was handed over before the failure showed is checked all the same.
@@ -258,7 +300,9 @@ describe('verify pool fallback', () => {
       workers: 1,
       verifier: jsVerifier,
       log: (event) => logged.push(event),
-      workerUrl: workerScript("import { parentPort } from 'node:worker_threads'; parentPort.on('message', () => process.exit(3));"),
+      workerUrl: workerScript(
+        "import { parentPort } from 'node:worker_threads'; parentPort.on('message', () => process.exit(3));",
+      ),
     });
     cleanups.push(() => void pool.close());
     const { events, expected } = sample();

@@ -1,6 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createAdmission, pairWins, PROVISIONAL_MS, type Admission, type AdmissionOutput } from '../../src/core/admission';
+import {
+  createAdmission,
+  pairWins,
+  PROVISIONAL_MS,
+  type Admission,
+  type AdmissionOutput,
+} from '../../src/core/admission';
 import type { AdmissionMessage } from '../../src/core/protocol';
 
 /** A tiny seeded PRNG (mulberry32) so every failing schedule replays exactly. */
@@ -132,17 +138,21 @@ describe('admission: exactly one pair per room', () => {
 
   it('property: late arrivals never disturb an established pair', () => {
     fc.assert(
-      fc.property(peerIds.filter((ids) => ids.length >= 3), fc.integer(), (ids, seed) => {
-        // The first two arrive at once; the others well after the pair has settled.
-        const startAt = ids.map((_, i) => (i < 2 ? 0 : 60_000 + i * 1000));
-        const sim = run(ids, seed, { startAt });
-        const [first, second] = ids as [string, string];
-        expect(pairsOf(sim)).toEqual(new Set([[first, second].sort().join('+')]));
-        // Each pair member paired exactly once and never changed partner.
-        expect(sim.history.get(first)).toEqual([second]);
-        expect(sim.history.get(second)).toEqual([first]);
-        expect(sim.refused).toEqual(new Set(ids.slice(2)));
-      }),
+      fc.property(
+        peerIds.filter((ids) => ids.length >= 3),
+        fc.integer(),
+        (ids, seed) => {
+          // The first two arrive at once; the others well after the pair has settled.
+          const startAt = ids.map((_, i) => (i < 2 ? 0 : 60_000 + i * 1000));
+          const sim = run(ids, seed, { startAt });
+          const [first, second] = ids as [string, string];
+          expect(pairsOf(sim)).toEqual(new Set([[first, second].sort().join('+')]));
+          // Each pair member paired exactly once and never changed partner.
+          expect(sim.history.get(first)).toEqual([second]);
+          expect(sim.history.get(second)).toEqual([first]);
+          expect(sim.refused).toEqual(new Set(ids.slice(2)));
+        },
+      ),
       { numRuns: 1000 },
     );
   });
@@ -172,7 +182,7 @@ const act = (out: AdmissionOutput[]) => out.filter((o) => !(o.kind === 'send' &&
 const decided = (out: AdmissionOutput[]) => act(out).filter((o) => !(o.kind === 'send' && o.message.type === 'reject'));
 
 describe('admission: rules', () => {
-  it('answers a peer\'s first state with its own, once, in case its first was lost while the connection opened', () => {
+  it("answers a peer's first state with its own, once, in case its first was lost while the connection opened", () => {
     const a = createAdmission('a');
     a.connect('b', 0);
     const first = a.receive('b', { v: 1, type: 'state', pair: null, at: 0 }, 0);
@@ -187,7 +197,9 @@ describe('admission: rules', () => {
     const out = a.receive('b', { v: 1, type: 'offer' }, 10);
     expect(out).toContainEqual({ kind: 'paired', peer: 'b' });
     expect(act(a.connect('c', 20))).toEqual([{ kind: 'send', to: 'c', message: { v: 1, type: 'reject' } }]);
-    expect(a.receive('c', { v: 1, type: 'offer' }, 30)).toEqual([{ kind: 'send', to: 'c', message: { v: 1, type: 'reject' } }]);
+    expect(a.receive('c', { v: 1, type: 'offer' }, 30)).toEqual([
+      { kind: 'send', to: 'c', message: { v: 1, type: 'reject' } },
+    ]);
 
     const c = createAdmission('c');
     c.connect('a', 0);
@@ -226,22 +238,30 @@ describe('admission: rules', () => {
     settled.connect('b', 1_000 + PROVISIONAL_MS);
     // Even a far older pair, confirmed by both its members, cannot break a call that has settled.
     settled.receive('a', { v: 1, type: 'state', pair: ['a', 'b'], at: 0 }, 1_000 + PROVISIONAL_MS);
-    expect(decided(settled.receive('b', { v: 1, type: 'state', pair: ['a', 'b'], at: 0 }, 1_000 + PROVISIONAL_MS))).toEqual([]);
+    expect(
+      decided(settled.receive('b', { v: 1, type: 'state', pair: ['a', 'b'], at: 0 }, 1_000 + PROVISIONAL_MS)),
+    ).toEqual([]);
     expect(settled.partner).toBe('d');
   });
 
   it('an offer or an accept lost on the way (dropped by a rate budget) is asked and answered again', () => {
     const z = createAdmission('z');
     z.connect('a', 0);
-    expect(act(z.receive('a', { v: 1, type: 'state', pair: null, at: 0 }, 0))).toEqual([{ kind: 'send', to: 'a', message: { v: 1, type: 'offer' } }]);
+    expect(act(z.receive('a', { v: 1, type: 'state', pair: null, at: 0 }, 0))).toEqual([
+      { kind: 'send', to: 'a', message: { v: 1, type: 'offer' } },
+    ]);
     // The offer never arrived; a's next heartbeat still says it is free: z asks again.
-    expect(act(z.receive('a', { v: 1, type: 'state', pair: null, at: 0 }, 500))).toEqual([{ kind: 'send', to: 'a', message: { v: 1, type: 'offer' } }]);
+    expect(act(z.receive('a', { v: 1, type: 'state', pair: null, at: 0 }, 500))).toEqual([
+      { kind: 'send', to: 'a', message: { v: 1, type: 'offer' } },
+    ]);
     const a = createAdmission('a');
     a.connect('z', 0);
     a.receive('z', { v: 1, type: 'state', pair: null, at: 0 }, 0);
     expect(a.receive('z', { v: 1, type: 'offer' }, 600)).toContainEqual({ kind: 'paired', peer: 'z' });
     // Its accept was lost too: the same offer again gets the same answer, not a refusal.
-    expect(act(a.receive('z', { v: 1, type: 'offer' }, 1_100))).toEqual([{ kind: 'send', to: 'z', message: { v: 1, type: 'accept', at: 600 } }]);
+    expect(act(a.receive('z', { v: 1, type: 'offer' }, 1_100))).toEqual([
+      { kind: 'send', to: 'z', message: { v: 1, type: 'accept', at: 600 } },
+    ]);
     expect(z.receive('a', { v: 1, type: 'accept', at: 600 }, 1_200)).toContainEqual({ kind: 'paired', peer: 'a' });
   });
 
@@ -260,7 +280,12 @@ describe('admission: rules', () => {
 });
 
 /** Delivers every queued message among `peers` until nothing moves (a fixed order: these are scripted attacks). */
-const settle = (peers: Map<string, Admission>, links: Map<string, AdmissionMessage[]>, now: number, refused: Set<string>) => {
+const settle = (
+  peers: Map<string, Admission>,
+  links: Map<string, AdmissionMessage[]>,
+  now: number,
+  refused: Set<string>,
+) => {
   for (let moved = true; moved; ) {
     moved = false;
     for (const [k, q] of links) {
@@ -287,11 +312,21 @@ describe('admission under attack: claims a peer cannot back are never believed (
     const wire = (a: string, b: string, now: number) => {
       links.set(key(a, b), []);
       links.set(key(b, a), []);
-      for (const [self, other] of [[a, b], [b, a]] as const) {
-        for (const o of peers.get(self)?.connect(other, now) ?? []) if (o.kind === 'send') links.get(key(self, o.to))?.push(o.message);
+      for (const [self, other] of [
+        [a, b],
+        [b, a],
+      ] as const) {
+        for (const o of peers.get(self)?.connect(other, now) ?? [])
+          if (o.kind === 'send') links.get(key(self, o.to))?.push(o.message);
       }
     };
-    return { peers, links, refused, wire, forge: (from: string, to: string, m: AdmissionMessage) => links.get(key(from, to))?.push(m) };
+    return {
+      peers,
+      links,
+      refused,
+      wire,
+      forge: (from: string, to: string, m: AdmissionMessage) => links.get(key(from, to))?.push(m),
+    };
   };
 
   it('one forged state ("pair": ["0","1"]) from a link holder sends nobody to "room full"; the two honest people still pair', () => {
@@ -348,6 +383,8 @@ describe('admission under attack: claims a peer cannot back are never believed (
     // Still the same word: not asked again (no ping-pong of offers and rejections).
     expect(act(z.receive('a', { v: 1, type: 'state', pair: null, at: 0 }, 20))).toEqual([]);
     z.receive('a', { v: 1, type: 'state', pair: ['a', 'q'], at: 5 }, 30);
-    expect(act(z.receive('a', { v: 1, type: 'state', pair: null, at: 0 }, 40))).toEqual([{ kind: 'send', to: 'a', message: { v: 1, type: 'offer' } }]);
+    expect(act(z.receive('a', { v: 1, type: 'state', pair: null, at: 0 }, 40))).toEqual([
+      { kind: 'send', to: 'a', message: { v: 1, type: 'offer' } },
+    ]);
   });
 });

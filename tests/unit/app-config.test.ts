@@ -24,7 +24,11 @@ describe('config.json', () => {
     });
     expect(turn).toEqual({
       ok: true,
-      value: { strategy: 'torrent', relays: ['wss://t.example'], iceServers: [{ urls: ['turn:t.example'], username: 'u', credential: 'c' }] },
+      value: {
+        strategy: 'torrent',
+        relays: ['wss://t.example'],
+        iceServers: [{ urls: ['turn:t.example'], username: 'u', credential: 'c' }],
+      },
     });
   });
 
@@ -41,11 +45,30 @@ describe('config.json', () => {
     [{ relays: ['wss://x'], iceServers: {} }, '"iceServers" must be a list'],
     [{ relays: ['wss://x'], iceServers: [{ urls: [] }] }, '"iceServers"[0].urls must be a URL or a non-empty list'],
     [{ relays: ['wss://x'], iceServers: [{ urls: 'http://x' }] }, '"iceServers"[0].urls[0] must start with stun:'],
-    [{ relays: ['wss://x'], iceServers: [{ urls: 'stun:x', username: 3 }] }, '"iceServers"[0].username must be a string'],
-    [{ relays: ['wss://x'], iceServers: [{ urls: 'turn:t.example' }] }, '"iceServers"[0] lists a TURN URL, so it needs both "username" and "credential"'],
-    [{ relays: ['wss://x'], iceServers: [{ urls: ['stun:s', 'turns:t'], username: 'u' }] }, '"iceServers"[0] lists a TURN URL, so it needs both'],
-    [{ relays: ['wss://x'], iceServers: [{ urls: 'turn:t', username: 'u', credential: 'c' }], iceTransportPolicy: 'none' }, '"iceTransportPolicy" must be "all" or "relay"'],
-    [{ relays: ['wss://x'], iceServers: [{ urls: 'stun:s' }], iceTransportPolicy: 'relay' }, '"iceTransportPolicy": "relay" needs at least one TURN server'],
+    [
+      { relays: ['wss://x'], iceServers: [{ urls: 'stun:x', username: 3 }] },
+      '"iceServers"[0].username must be a string',
+    ],
+    [
+      { relays: ['wss://x'], iceServers: [{ urls: 'turn:t.example' }] },
+      '"iceServers"[0] lists a TURN URL, so it needs both "username" and "credential"',
+    ],
+    [
+      { relays: ['wss://x'], iceServers: [{ urls: ['stun:s', 'turns:t'], username: 'u' }] },
+      '"iceServers"[0] lists a TURN URL, so it needs both',
+    ],
+    [
+      {
+        relays: ['wss://x'],
+        iceServers: [{ urls: 'turn:t', username: 'u', credential: 'c' }],
+        iceTransportPolicy: 'none',
+      },
+      '"iceTransportPolicy" must be "all" or "relay"',
+    ],
+    [
+      { relays: ['wss://x'], iceServers: [{ urls: 'stun:s' }], iceTransportPolicy: 'relay' },
+      '"iceTransportPolicy": "relay" needs at least one TURN server',
+    ],
   ])('refuses %j: %s', (input, message) => {
     const parsed = parseAppConfig(input);
     expect(parsed.ok).toBe(false);
@@ -53,7 +76,11 @@ describe('config.json', () => {
   });
 
   it('accepts TURN with static credentials (TCP and TLS too) and a relay-only policy', () => {
-    const turn = { urls: ['turn:t.example:3478', 'turn:t.example:3478?transport=tcp', 'turns:t.example:5349'], username: '1700000000:parley', credential: 'c2VjcmV0' };
+    const turn = {
+      urls: ['turn:t.example:3478', 'turn:t.example:3478?transport=tcp', 'turns:t.example:5349'],
+      username: '1700000000:parley',
+      credential: 'c2VjcmV0',
+    };
     expect(parseAppConfig({ relays: ['wss://x'], iceServers: [turn], iceTransportPolicy: 'relay' })).toEqual({
       ok: true,
       value: { strategy: 'nostr', relays: ['wss://x'], iceServers: [turn], iceTransportPolicy: 'relay' },

@@ -14,7 +14,12 @@ import { CONFIG_MAX_AGE_MS, createAppModel } from '../../src/models/app';
 
 const config: AppConfig = { strategy: 'nostr', relays: ['ws://127.0.0.1:1/'], iceServers: [] };
 
-const makeApp = (hash = '', loaded: Result<AppConfig> | (() => Result<AppConfig> | Promise<Result<AppConfig>>) = ok(config), store = memoryStore(), now = () => Date.now()) => {
+const makeApp = (
+  hash = '',
+  loaded: Result<AppConfig> | (() => Result<AppConfig> | Promise<Result<AppConfig>>) = ok(config),
+  store = memoryStore(),
+  now = () => Date.now(),
+) => {
   const addressBar = createMemoryAddressBar(hash);
   const hub = createFakeSignalingHub();
   const app = createAppModel({
@@ -110,7 +115,12 @@ describe('app model', () => {
     app.join('cup');
     expect(app.codeError.value).toMatch(/"U" \(at position 2\) cannot appear/);
     expect(addressBar.hash).toBe('');
-    const code = generateRoomCode({ randomBytes: (n) => new Uint8Array(n), now: Date.now(), lifetimeMinutes: 60, hasPassword: false });
+    const code = generateRoomCode({
+      randomBytes: (n) => new Uint8Array(n),
+      now: Date.now(),
+      lifetimeMinutes: 60,
+      hasPassword: false,
+    });
     app.join('https://parley.example/#/' + code.text.toLowerCase());
     expect(app.codeError.value).toBeNull();
     expect(addressBar.hash).toBe(`#/${code.text}`);
@@ -125,11 +135,18 @@ describe('app model', () => {
   });
 
   it('refuses an expired link saying when it expired', async () => {
-    const code = generateRoomCode({ randomBytes: (n) => new Uint8Array(n), now: Date.now() - 2 * 3600_000, lifetimeMinutes: 60, hasPassword: false });
+    const code = generateRoomCode({
+      randomBytes: (n) => new Uint8Array(n),
+      now: Date.now() - 2 * 3600_000,
+      lifetimeMinutes: 60,
+      hasPassword: false,
+    });
     const { app } = makeApp(`#/${code.text}`);
     await app.ready;
     expect(app.screen.value.name).toBe('home');
-    expect(app.codeError.value).toBe(`This room expired at ${new Date(code.expiresAt).toISOString()}. Ask the other person to start a new call.`);
+    expect(app.codeError.value).toBe(
+      `This room expired at ${new Date(code.expiresAt).toISOString()}. Ask the other person to start a new call.`,
+    );
   });
 
   it('allows five rooms a minute per browser, remembered across reloads, and says when the next is allowed', async () => {
@@ -146,7 +163,9 @@ describe('app model', () => {
     reloaded.app.startCall(START);
     expect(reloaded.app.screen.value.name).toBe('home');
     expect(reloaded.addressBar.hash).toBe('');
-    expect(reloaded.app.codeError.value).toMatch(/^Too many join attempts in the last minute\. You can try again at \d{4}-/);
+    expect(reloaded.app.codeError.value).toMatch(
+      /^Too many join attempts in the last minute\. You can try again at \d{4}-/,
+    );
   });
 
   it('hands the creator its password in memory only: the link carries just the flag', async () => {
@@ -231,10 +250,18 @@ describe('app model', () => {
 
   it('fetches config.json again before a call once it is over an hour old (TURN credentials expire), keeping the old one if that fails', async () => {
     let t = Date.UTC(2026, 10, 29, 8);
-    const fresh: AppConfig = { ...config, iceServers: [{ urls: ['turn:127.0.0.1:3478'], username: `${t / 1000 + 6 * 3600}:parley`, credential: 'new' }] };
+    const fresh: AppConfig = {
+      ...config,
+      iceServers: [{ urls: ['turn:127.0.0.1:3478'], username: `${t / 1000 + 6 * 3600}:parley`, credential: 'new' }],
+    };
     const answers: Array<Result<AppConfig>> = [ok(config), err('the network request failed'), ok(fresh)];
     let loads = 0;
-    const { app, hub } = makeApp('', () => answers[Math.min(loads++, answers.length - 1)]!, memoryStore(), () => t);
+    const { app, hub } = makeApp(
+      '',
+      () => answers[Math.min(loads++, answers.length - 1)]!,
+      memoryStore(),
+      () => t,
+    );
     await app.ready;
     const callThenHome = async () => {
       app.startCall(START);

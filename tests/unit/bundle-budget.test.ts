@@ -20,7 +20,8 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-const PAGE = '<script type="module" crossorigin src="./assets/index.js"></script><link rel="stylesheet" href="./assets/index.css">';
+const PAGE =
+  '<script type="module" crossorigin src="./assets/index.js"></script><link rel="stylesheet" href="./assets/index.css">';
 
 describe('first-load budget check', () => {
   it('passes a first load within the budget', () => {
@@ -38,7 +39,10 @@ describe('first-load budget check', () => {
   });
 
   it('counts files only index.html loads: a lazy chunk does not count', () => {
-    const dist = fakeDist({ 'assets/index.js': 'x', 'assets/index.css': 'y', 'assets/Call.js': randomBytes(8192) }, PAGE);
+    const dist = fakeDist(
+      { 'assets/index.js': 'x', 'assets/index.css': 'y', 'assets/Call.js': randomBytes(8192) },
+      PAGE,
+    );
     expect(bundleBudgetProblem(dist, 1024)).toBeNull();
   });
 

@@ -7,10 +7,17 @@ import { createCallModel, type CallDeps } from '../../src/models/call';
 import { createLocalMedia } from '../../src/models/local-media';
 import { config, newCode, until } from './call-fixtures';
 
-const withTracks = (...kinds: Array<'audio' | 'video'>) => () => ({ stream: fakeStreamOf(kinds.map((k) => new FakeTrack(k))), problem: null });
+const withTracks =
+  (...kinds: Array<'audio' | 'video'>) =>
+  () => ({ stream: fakeStreamOf(kinds.map((k) => new FakeTrack(k))), problem: null });
 
 /** A call with device control over fake media; `initial` stands in for what the lobby previewed. */
-const makeCall = (hub: ReturnType<typeof createFakeSignalingHub>, code: ReturnType<typeof newCode>, initial: () => LocalMedia = withTracks('audio', 'video'), over: Partial<CallDeps> = {}) => {
+const makeCall = (
+  hub: ReturnType<typeof createFakeSignalingHub>,
+  code: ReturnType<typeof newCode>,
+  initial: () => LocalMedia = withTracks('audio', 'video'),
+  over: Partial<CallDeps> = {},
+) => {
   const media = createFakeMedia(initial);
   const store = memoryDeviceChoices();
   const call = createCallModel({
@@ -83,7 +90,10 @@ describe('call devices', () => {
     const camera = stream?.getVideoTracks()[0];
     const screen = new FakeTrack('video', 'screen');
     const screenAudio = new FakeTrack('audio', 'screen-audio');
-    a.media.state.display = () => ({ video: screen as unknown as MediaStreamTrack, audio: screenAudio as unknown as MediaStreamTrack });
+    a.media.state.display = () => ({
+      video: screen as unknown as MediaStreamTrack,
+      audio: screenAudio as unknown as MediaStreamTrack,
+    });
     await devices?.startSharing();
     expect(devices?.sharing.value).toBe(true);
     expect(stream?.getVideoTracks()).toEqual([screen]);
@@ -120,7 +130,10 @@ describe('call devices', () => {
     const { hub, code, a, b, aId } = await connectedPair();
     const screen = new FakeTrack('video', 'screen');
     const screenAudio = new FakeTrack('audio', 'screen-audio');
-    a.media.state.display = () => ({ video: screen as unknown as MediaStreamTrack, audio: screenAudio as unknown as MediaStreamTrack });
+    a.media.state.display = () => ({
+      video: screen as unknown as MediaStreamTrack,
+      audio: screenAudio as unknown as MediaStreamTrack,
+    });
     await a.call.devices?.startSharing();
     await b.call.dispose();
     await until(a.call, 'waiting');
@@ -129,7 +142,9 @@ describe('call devices', () => {
     const cId = c.call.selfId.value;
     // The stream it is given carries the screen in place of the camera; the sound goes with it.
     expect(a.call.localStream.value?.getVideoTracks()).toEqual([screen]);
-    expect(hub.trackOps.filter((o) => o.to === cId).map((o) => [o.op, o.from, fake(o.track).label])).toEqual([['add', aId, 'screen-audio']]);
+    expect(hub.trackOps.filter((o) => o.to === cId).map((o) => [o.op, o.from, fake(o.track).label])).toEqual([
+      ['add', aId, 'screen-audio'],
+    ]);
     await Promise.all([a.call.dispose(), c.call.dispose()]);
   });
 
@@ -164,7 +179,7 @@ describe('call devices', () => {
     expect(fake(camera).readyState).toBe('ended');
   });
 
-  it('starts with the lobby\'s media and on/off choices, without asking the devices again', async () => {
+  it("starts with the lobby's media and on/off choices, without asking the devices again", async () => {
     const hub = createFakeSignalingHub();
     const stream = fakeStreamOf([new FakeTrack('audio'), new FakeTrack('video')]);
     const { call, media } = makeCall(hub, newCode(), withTracks('audio', 'video'), {

@@ -20,7 +20,11 @@ export const newCode = (over: { hasPassword?: boolean; lifetimeMinutes?: number;
 export const withStream = (): LocalMedia => ({ stream: fakeStream('audio', 'video'), problem: null });
 
 /** A call model over the fake hub; everything else real. */
-export const makeCall = (hub: ReturnType<typeof createFakeSignalingHub>, code: RoomCode, over: Partial<Omit<CallDeps, 'media'>> & { media?: () => LocalMedia } = {}): CallModel =>
+export const makeCall = (
+  hub: ReturnType<typeof createFakeSignalingHub>,
+  code: RoomCode,
+  over: Partial<Omit<CallDeps, 'media'>> & { media?: () => LocalMedia } = {},
+): CallModel =>
   createCallModel({
     signaling: hub.signaling,
     kdf: createInlineKdf(),

@@ -16,7 +16,9 @@ describe('call model', () => {
     const a = makeCall(hub, code);
     await until(a, 'waiting');
     const keys = deriveRoomKeys(code, null);
-    expect(hub.joins).toEqual([{ strategy: 'nostr', relays: config.relays, iceServers: [], topic: keys.topic, password: keys.signalingPassword }]);
+    expect(hub.joins).toEqual([
+      { strategy: 'nostr', relays: config.relays, iceServers: [], topic: keys.topic, password: keys.signalingPassword },
+    ]);
     expect(JSON.stringify(hub.joins)).not.toContain(code.text.replaceAll('-', ''));
     await a.dispose();
   });

@@ -39,7 +39,9 @@ const inRoom: K[] = ['waiting', 'connected', 'reconnecting', 'unrestored'];
 
 /** Every legal move: event → (from → to). Everything not listed must leave the status untouched. */
 const legal: Record<EK, Partial<Record<K, CallStatus>>> = {
-  'ask-password': Object.fromEntries(['joining', 'password', 'waiting', 'unrestored', 'failed'].map((k) => [k, { kind: 'password', wrong: true }])),
+  'ask-password': Object.fromEntries(
+    ['joining', 'password', 'waiting', 'unrestored', 'failed'].map((k) => [k, { kind: 'password', wrong: true }]),
+  ),
   join: { password: { kind: 'joining' }, unrestored: { kind: 'joining' } },
   entered: { joining: { kind: 'waiting', previous: null } },
   paired: Object.fromEntries(inRoom.map((k) => [k, { kind: 'connected' }])),
@@ -69,10 +71,19 @@ describe('call status transitions', () => {
   }
 
   it('a partner who said goodbye leaves "hung up", not "lost"', () => {
-    expect(nextStatus(S.connected, { type: 'partner-gone', saidBye: true })).toEqual({ kind: 'waiting', previous: 'hung-up' });
+    expect(nextStatus(S.connected, { type: 'partner-gone', saidBye: true })).toEqual({
+      kind: 'waiting',
+      previous: 'hung-up',
+    });
   });
 
   it('the endings are final and nothing else is', () => {
-    expect((Object.keys(S) as K[]).filter((k) => isFinal(S[k]))).toEqual(['ended', 'expired', 'full', 'intercepted', 'codes-differ']);
+    expect((Object.keys(S) as K[]).filter((k) => isFinal(S[k]))).toEqual([
+      'ended',
+      'expired',
+      'full',
+      'intercepted',
+      'codes-differ',
+    ]);
   });
 });

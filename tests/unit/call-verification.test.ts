@@ -99,7 +99,10 @@ describe('call verification', () => {
       redial(hub);
       await Promise.all([nextRun(a, oldA, 'comparing'), nextRun(b, oldB, 'comparing')]);
       await new Promise((r) => setTimeout(r, 0));
-      expect([a.verification.value?.view.value.phase, b.verification.value?.view.value.phase]).toEqual(['comparing', 'comparing']);
+      expect([a.verification.value?.view.value.phase, b.verification.value?.view.value.phase]).toEqual([
+        'comparing',
+        'comparing',
+      ]);
       await Promise.all([a.dispose(), b.dispose()]);
     });
 
@@ -176,7 +179,10 @@ describe('call verification', () => {
       const { aId, bId } = ids(hub);
       hub.renegotiate(aId, bId);
       await Promise.all([a.verification.value?.recheck(), b.verification.value?.recheck()]);
-      expect([a.verification.value?.view.value.phase, b.verification.value?.view.value.phase]).toEqual(['verified', 'verified']);
+      expect([a.verification.value?.view.value.phase, b.verification.value?.view.value.phase]).toEqual([
+        'verified',
+        'verified',
+      ]);
       await Promise.all([a.dispose(), b.dispose()]);
     });
   });

@@ -43,7 +43,13 @@ describe('aborting a join', () => {
   it('the Trystero adapter refuses a join whose signal is already aborted, before loading or announcing anything', async () => {
     const ctl = new AbortController();
     ctl.abort(new Error('call ended'));
-    const options = { strategy: 'nostr' as const, relays: ['ws://127.0.0.1:1/'], iceServers: [], topic: 't', password: 'p' };
+    const options = {
+      strategy: 'nostr' as const,
+      relays: ['ws://127.0.0.1:1/'],
+      iceServers: [],
+      topic: 't',
+      password: 'p',
+    };
     await expect(createTrysteroSignaling().join(options, ctl.signal)).rejects.toThrow('call ended');
   });
 
@@ -93,7 +99,10 @@ describe('aborting a join', () => {
 
 const makeRoot = (over: { hash?: string; loadConfig?: (signal: AbortSignal) => Promise<Result<AppConfig>> } = {}) => {
   const hub = createFakeSignalingHub();
-  const media = createFakeMedia(() => ({ stream: fakeStreamOf([new FakeTrack('audio'), new FakeTrack('video')]), problem: null }));
+  const media = createFakeMedia(() => ({
+    stream: fakeStreamOf([new FakeTrack('audio'), new FakeTrack('video')]),
+    problem: null,
+  }));
   const shell = createFakeAppShell();
   const root = createRoot({
     loadConfig: over.loadConfig ?? (async () => ok(config)),

@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CHAT_RECEIVE_BUDGET, CHAT_SEND_BUDGET, cleanChatText, MAX_CHAT_HISTORY, MAX_CHAT_LENGTH, prepareChat } from '../../src/core/chat';
+import {
+  CHAT_RECEIVE_BUDGET,
+  CHAT_SEND_BUDGET,
+  cleanChatText,
+  MAX_CHAT_HISTORY,
+  MAX_CHAT_LENGTH,
+  prepareChat,
+} from '../../src/core/chat';
 import { deriveRoomKeys } from '../../src/core/keys';
 import { encodeMessage, MAX_MESSAGE_BYTES, parseMessage } from '../../src/core/protocol';
 import { createFakeSignalingHub } from '../../src/adapters/signaling/fake';
@@ -22,13 +29,34 @@ describe('chat text', () => {
     expect(prepareChat('x'.repeat(MAX_CHAT_LENGTH + 1))).toEqual({ ok: false, reason: 'too-long' });
     expect(prepareChat('x'.repeat(MAX_CHAT_LENGTH))).toEqual({ ok: true, text: 'x'.repeat(MAX_CHAT_LENGTH) });
     // The cap counts the text as sent: control characters removed first do not count.
-    expect(prepareChat('x'.repeat(MAX_CHAT_LENGTH) + '\u0000')).toEqual({ ok: true, text: 'x'.repeat(MAX_CHAT_LENGTH) });
+    expect(prepareChat('x'.repeat(MAX_CHAT_LENGTH) + '\u0000')).toEqual({
+      ok: true,
+      text: 'x'.repeat(MAX_CHAT_LENGTH),
+    });
   });
 
   it('fuzz: whatever a person types, a message we accept to send fits the wire limit and arrives unchanged', () => {
     // Strings biased towards what JSON escapes (quotes, backslashes, control characters, surrogate halves).
-    const nasty = fc.constantFrom('"', '\\', '\n', '\r', '\t', '\u0000', '\u001f', '\uD83D', '\uDE00', '👋', 'x', '<', '\u2028');
-    const typed = fc.oneof(fc.string({ maxLength: 2100 }), fc.array(nasty, { maxLength: 2100 }).map((a) => a.join('')), fc.string({ unit: 'binary', maxLength: 2100 }));
+    const nasty = fc.constantFrom(
+      '"',
+      '\\',
+      '\n',
+      '\r',
+      '\t',
+      '\u0000',
+      '\u001f',
+      '\uD83D',
+      '\uDE00',
+      '👋',
+      'x',
+      '<',
+      '\u2028',
+    );
+    const typed = fc.oneof(
+      fc.string({ maxLength: 2100 }),
+      fc.array(nasty, { maxLength: 2100 }).map((a) => a.join('')),
+      fc.string({ unit: 'binary', maxLength: 2100 }),
+    );
     fc.assert(
       fc.property(typed, (t) => {
         const cleaned = cleanChatText(t);
@@ -89,7 +117,9 @@ describe('chat model', () => {
     const s = started();
     const results = Array.from({ length: CHAT_RECEIVE_BUDGET.capacity + 3 }, (_, i) => s.chat.receive(`p${i}`));
     expect(results.filter(Boolean)).toHaveLength(CHAT_RECEIVE_BUDGET.capacity);
-    expect(s.chat.messages.value.map((m) => m.text)).toEqual(Array.from({ length: CHAT_RECEIVE_BUDGET.capacity }, (_, i) => `p${i}`));
+    expect(s.chat.messages.value.map((m) => m.text)).toEqual(
+      Array.from({ length: CHAT_RECEIVE_BUDGET.capacity }, (_, i) => `p${i}`),
+    );
     expect(s.chat.unread.value).toBe(CHAT_RECEIVE_BUDGET.capacity);
     s.chat.setOpen(true);
     expect(s.chat.unread.value).toBe(0);
@@ -178,7 +208,13 @@ describe('chat in a call (fake signaling)', () => {
     await Promise.all([until(a, 'connected'), until(b, 'connected')]);
     const keys = deriveRoomKeys(code, null);
     // A raw member (no call model, so never admitted) that talks anyway.
-    const stranger = await hub.signaling.join({ strategy: 'nostr', relays: [], iceServers: [], topic: keys.topic, password: keys.signalingPassword });
+    const stranger = await hub.signaling.join({
+      strategy: 'nostr',
+      relays: [],
+      iceServers: [],
+      topic: keys.topic,
+      password: keys.signalingPassword,
+    });
     await new Promise<void>((resolve) => stranger.on('peerJoin', (id) => id === b.selfId.value && resolve()));
     await stranger.send(chatOf('I am not your partner'), b.selfId.value ?? '');
     await rooms[0]?.send(chatOf('I am'), b.selfId.value ?? '');

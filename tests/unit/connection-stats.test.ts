@@ -18,15 +18,61 @@ import { makeCall, newCode, until } from './call-fixtures';
 afterEach(() => vi.useRealTimers());
 
 /** Entries shaped as Chromium reports them (field names from webrtc-stats), at time `at` with the given counters. */
-const chromium = (o: { at: number; bytesIn: number; bytesOut: number; received: number; lost: number; local?: string; remote?: string }) => [
-  { id: 'T01', type: 'transport', timestamp: o.at, selectedCandidatePairId: 'CP1', dtlsState: 'connected', tlsVersion: 'FEFD', dtlsCipher: 'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256', srtpCipher: 'SRTP_AES128_CM_HMAC_SHA1_80' },
-  { id: 'CP0', type: 'candidate-pair', timestamp: o.at, localCandidateId: 'LX', remoteCandidateId: 'RX', state: 'failed', bytesReceived: 0, bytesSent: 0 },
-  { id: 'CP1', type: 'candidate-pair', timestamp: o.at, localCandidateId: 'L1', remoteCandidateId: 'R1', state: 'succeeded', nominated: true, currentRoundTripTime: 0.0123, bytesReceived: o.bytesIn, bytesSent: o.bytesOut },
+const chromium = (o: {
+  at: number;
+  bytesIn: number;
+  bytesOut: number;
+  received: number;
+  lost: number;
+  local?: string;
+  remote?: string;
+}) => [
+  {
+    id: 'T01',
+    type: 'transport',
+    timestamp: o.at,
+    selectedCandidatePairId: 'CP1',
+    dtlsState: 'connected',
+    tlsVersion: 'FEFD',
+    dtlsCipher: 'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256',
+    srtpCipher: 'SRTP_AES128_CM_HMAC_SHA1_80',
+  },
+  {
+    id: 'CP0',
+    type: 'candidate-pair',
+    timestamp: o.at,
+    localCandidateId: 'LX',
+    remoteCandidateId: 'RX',
+    state: 'failed',
+    bytesReceived: 0,
+    bytesSent: 0,
+  },
+  {
+    id: 'CP1',
+    type: 'candidate-pair',
+    timestamp: o.at,
+    localCandidateId: 'L1',
+    remoteCandidateId: 'R1',
+    state: 'succeeded',
+    nominated: true,
+    currentRoundTripTime: 0.0123,
+    bytesReceived: o.bytesIn,
+    bytesSent: o.bytesOut,
+  },
   { id: 'L1', type: 'local-candidate', candidateType: o.local ?? 'host', protocol: 'udp' },
   { id: 'R1', type: 'remote-candidate', candidateType: o.remote ?? 'srflx', protocol: 'udp' },
   { id: 'LX', type: 'local-candidate', candidateType: 'relay', protocol: 'udp' },
   { id: 'RX', type: 'remote-candidate', candidateType: 'relay', protocol: 'udp' },
-  { id: 'IV', type: 'inbound-rtp', kind: 'video', frameWidth: 640, frameHeight: 480, framesPerSecond: 29.7, packetsReceived: o.received, packetsLost: o.lost },
+  {
+    id: 'IV',
+    type: 'inbound-rtp',
+    kind: 'video',
+    frameWidth: 640,
+    frameHeight: 480,
+    framesPerSecond: 29.7,
+    packetsReceived: o.received,
+    packetsLost: o.lost,
+  },
   { id: 'IA', type: 'inbound-rtp', kind: 'audio', packetsReceived: 0, packetsLost: 0 },
   { id: 'OV', type: 'outbound-rtp', kind: 'video', frameWidth: 320, frameHeight: 240, framesPerSecond: 15 },
   { id: 'RI', type: 'remote-inbound-rtp', kind: 'video', fractionLost: 0.01, roundTripTime: 0.5 },
@@ -73,15 +119,25 @@ describe('stats summary', () => {
   });
 
   it('says "relayed (TURN)" when either end of the selected pair is a relay candidate', () => {
-    expect(formatRoute(summariseStats(chromium({ at: 1, bytesIn: 0, bytesOut: 0, received: 0, lost: 0, local: 'relay' }), null).route)).toBe('relayed (TURN)');
-    expect(formatRoute(summariseStats(chromium({ at: 1, bytesIn: 0, bytesOut: 0, received: 0, lost: 0, remote: 'relay' }), null).route)).toBe('relayed (TURN)');
+    expect(
+      formatRoute(
+        summariseStats(chromium({ at: 1, bytesIn: 0, bytesOut: 0, received: 0, lost: 0, local: 'relay' }), null).route,
+      ),
+    ).toBe('relayed (TURN)');
+    expect(
+      formatRoute(
+        summariseStats(chromium({ at: 1, bytesIn: 0, bytesOut: 0, received: 0, lost: 0, remote: 'relay' }), null).route,
+      ),
+    ).toBe('relayed (TURN)');
     expect(formatRoute(summariseStats(first, null).route)).toBe('direct');
   });
 
   it('finds the pair without a transport link (flagged `selected`, or nominated and succeeded), and falls back to RTCP RTT', () => {
     const unlinked = first.map((e) => (e.type === 'transport' ? { ...e, selectedCandidatePairId: undefined } : e));
     expect(summariseStats(unlinked, null).localCandidate).toBe('host');
-    const flagged = unlinked.map((e) => (e.id === 'CP0' ? { ...e, selected: true } : e.id === 'CP1' ? { ...e, nominated: false } : e));
+    const flagged = unlinked.map((e) =>
+      e.id === 'CP0' ? { ...e, selected: true } : e.id === 'CP1' ? { ...e, nominated: false } : e,
+    );
     expect(summariseStats(flagged, null).route).toBe('relayed');
     const noPairRtt = first.map((e) => (e.id === 'CP1' ? { ...e, currentRoundTripTime: undefined } : e));
     expect(formatRtt(summariseStats(noPairRtt, null).rttMs)).toBe('500 ms');
@@ -90,14 +146,14 @@ describe('stats summary', () => {
   it('missing fields read as unknown, never as zero or a throw', () => {
     const s = summariseStats([], null);
     expect(Object.values(s).every((v) => v === null)).toBe(true);
-    expect([formatRoute(s.route), formatRtt(s.rttMs), formatBitrate(s.bitrateIn), formatLoss(s.lossIn), formatVideo(s.videoIn), formatTlsVersion(s.tlsVersion)]).toEqual([
-      'unknown',
-      'unknown',
-      'measuring…',
-      'unknown',
-      'no video',
-      'unknown',
-    ]);
+    expect([
+      formatRoute(s.route),
+      formatRtt(s.rttMs),
+      formatBitrate(s.bitrateIn),
+      formatLoss(s.lossIn),
+      formatVideo(s.videoIn),
+      formatTlsVersion(s.tlsVersion),
+    ]).toEqual(['unknown', 'unknown', 'measuring…', 'unknown', 'no video', 'unknown']);
     expect(connectionQuality(s)).toBe('unknown');
   });
 
@@ -120,7 +176,11 @@ describe('stats summary', () => {
   it('fuzz: any list of anything summarises without throwing', () => {
     const entry = fc.oneof(
       fc.anything(),
-      fc.record({ id: fc.constantFrom('T01', 'CP1', 'L1', 'R1', 'IV'), type: fc.constantFrom('transport', 'candidate-pair', 'local-candidate', 'inbound-rtp'), x: fc.anything() }),
+      fc.record({
+        id: fc.constantFrom('T01', 'CP1', 'L1', 'R1', 'IV'),
+        type: fc.constantFrom('transport', 'candidate-pair', 'local-candidate', 'inbound-rtp'),
+        x: fc.anything(),
+      }),
       fc.constantFrom(...first).map((e) => ({ ...e, [Object.keys(e)[2] ?? 'id']: null })),
     );
     fc.assert(
@@ -195,7 +255,7 @@ describe('stats polling', () => {
     expect(model.summary.value).toBeNull();
   });
 
-  it('in a call: polls the partner\'s connection while connected, and stops when they leave', async () => {
+  it("in a call: polls the partner's connection while connected, and stops when they leave", async () => {
     const hub = createFakeSignalingHub();
     const asked: Array<[string, string]> = [];
     hub.stats = (self, peer) => {

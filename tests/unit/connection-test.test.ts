@@ -17,7 +17,10 @@ describe('connection test', () => {
   it('says per relay and per STUN/TURN server whether it answered', async () => {
     const { probe } = createFakeProbe(
       { 'wss://up.example/': true },
-      { 'stun:stun.example:3478': { srflx: true, relay: false }, 'turn:turn.example:3478': { srflx: true, relay: false } },
+      {
+        'stun:stun.example:3478': { srflx: true, relay: false },
+        'turn:turn.example:3478': { srflx: true, relay: false },
+      },
     );
     const model = createConnectionTestModel({ probe, config: async () => ok(config) });
     await model.run();
@@ -37,7 +40,10 @@ describe('connection test', () => {
 
   it('says plainly when no STUN or TURN server is configured', async () => {
     const { probe, calls } = createFakeProbe({ 'wss://up.example/': true }, {});
-    const model = createConnectionTestModel({ probe, config: async () => ok({ ...config, relays: ['wss://up.example/'], iceServers: [] }) });
+    const model = createConnectionTestModel({
+      probe,
+      config: async () => ok({ ...config, relays: ['wss://up.example/'], iceServers: [] }),
+    });
     await model.run();
     const s = model.state.value;
     expect(s.phase === 'done' && s.lines.map((l) => l.text)).toEqual([
@@ -49,9 +55,15 @@ describe('connection test', () => {
 
   it('reports a config that failed to load instead of testing nothing', async () => {
     const { probe, calls } = createFakeProbe({}, {});
-    const model = createConnectionTestModel({ probe, config: async () => err('Could not load /config.json: the server answered 404.') });
+    const model = createConnectionTestModel({
+      probe,
+      config: async () => err('Could not load /config.json: the server answered 404.'),
+    });
     await model.run();
-    expect(model.state.value).toEqual({ phase: 'error', message: 'Could not load /config.json: the server answered 404.' });
+    expect(model.state.value).toEqual({
+      phase: 'error',
+      message: 'Could not load /config.json: the server answered 404.',
+    });
     expect(calls).toEqual([]);
   });
 });

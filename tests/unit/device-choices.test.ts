@@ -5,13 +5,24 @@ import { localDeviceChoices } from '../../src/adapters/storage/device-choices-st
 /** A Storage in memory, enough for the store. */
 const memoryStorage = (initial: Record<string, string> = {}) => {
   const data = new Map(Object.entries(initial));
-  return { getItem: (k: string) => data.get(k) ?? null, setItem: (k: string, v: string) => void data.set(k, v), data } as unknown as Storage & { data: Map<string, string> };
+  return {
+    getItem: (k: string) => data.get(k) ?? null,
+    setItem: (k: string, v: string) => void data.set(k, v),
+    data,
+  } as unknown as Storage & { data: Map<string, string> };
 };
 
 describe('remembered device choices', () => {
   it('keep well-formed ids and drop anything else', () => {
-    expect(parseDeviceChoices({ microphone: 'm1', camera: 'c1', speaker: 's1', audioOnly: true })).toEqual({ microphone: 'm1', camera: 'c1', speaker: 's1', audioOnly: true });
-    expect(parseDeviceChoices({ microphone: 42, camera: '', speaker: 'x'.repeat(257), audioOnly: 'yes' })).toEqual(NO_CHOICES);
+    expect(parseDeviceChoices({ microphone: 'm1', camera: 'c1', speaker: 's1', audioOnly: true })).toEqual({
+      microphone: 'm1',
+      camera: 'c1',
+      speaker: 's1',
+      audioOnly: true,
+    });
+    expect(parseDeviceChoices({ microphone: 42, camera: '', speaker: 'x'.repeat(257), audioOnly: 'yes' })).toEqual(
+      NO_CHOICES,
+    );
     expect(parseDeviceChoices(null)).toEqual(NO_CHOICES);
     expect(parseDeviceChoices('<script>')).toEqual(NO_CHOICES);
   });
@@ -20,7 +31,12 @@ describe('remembered device choices', () => {
     const storage = memoryStorage();
     const store = localDeviceChoices('k', storage);
     store.save({ microphone: 'm1', camera: null, speaker: null, audioOnly: true });
-    expect(localDeviceChoices('k', storage).load()).toEqual({ microphone: 'm1', camera: null, speaker: null, audioOnly: true });
+    expect(localDeviceChoices('k', storage).load()).toEqual({
+      microphone: 'm1',
+      camera: null,
+      speaker: null,
+      audioOnly: true,
+    });
     expect(localDeviceChoices('k', memoryStorage({ k: '{not json' })).load()).toEqual(NO_CHOICES);
     expect(localDeviceChoices('k', undefined).load()).toEqual(NO_CHOICES);
   });

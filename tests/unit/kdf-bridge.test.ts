@@ -3,7 +3,8 @@ import { createKdfBridge, type KdfWorkerPort } from '../../src/adapters/kdf/work
 
 /** A worker port the test answers by hand; records what the bridge did to it. */
 const fakeWorker = () => {
-  const listeners: { message: Array<(e: { data: unknown }) => void>; error: Array<(e: { message: string }) => void> } = { message: [], error: [] };
+  const listeners: { message: Array<(e: { data: unknown }) => void>; error: Array<(e: { message: string }) => void> } =
+    { message: [], error: [] };
   const state = { posted: [] as unknown[], terminated: 0 };
   const port: KdfWorkerPort = {
     postMessage: (m) => void state.posted.push(m),
@@ -18,7 +19,7 @@ const password = () => new TextEncoder().encode('hunter2');
 const salt = new Uint8Array(16);
 
 describe('KDF worker bridge', () => {
-  it('answers with the worker\'s key and terminates the worker', async () => {
+  it("answers with the worker's key and terminates the worker", async () => {
     const w = fakeWorker();
     const kdf = createKdfBridge({ spawn: () => w.port, params: PARAMS });
     const key = kdf.derive(password(), salt);

@@ -41,7 +41,8 @@ describe('room keys', () => {
   it('agree with node:crypto HKDF for a room without password', () => {
     const v = vectors.find((x) => !x.hasPassword)!;
     const ikm = roomMaterial(codeOf(v));
-    const node = (info: string, len: number) => Buffer.from(hkdfSync('sha256', ikm, 'parley-room-v1', info, len)).toString('hex');
+    const node = (info: string, len: number) =>
+      Buffer.from(hkdfSync('sha256', ikm, 'parley-room-v1', info, len)).toString('hex');
     expect(node('parley-v1 rendezvous topic', 16)).toBe(v.topic);
     expect(node('parley-v1 signaling key', 32)).toBe(v.signalingPassword);
   });
@@ -72,7 +73,12 @@ describe('room keys', () => {
   });
 
   it('never contain the secret, and keep topic and key independent', () => {
-    const code = generateRoomCode({ randomBytes: (n) => crypto.getRandomValues(new Uint8Array(n)), now: Date.now(), lifetimeMinutes: 60, hasPassword: false });
+    const code = generateRoomCode({
+      randomBytes: (n) => crypto.getRandomValues(new Uint8Array(n)),
+      now: Date.now(),
+      lifetimeMinutes: 60,
+      hasPassword: false,
+    });
     const keys = deriveRoomKeys(code, null);
     const secret = hex(code.secret);
     for (const out of [keys.topic, keys.signalingPassword, hex(keys.verifyContext)]) expect(out).not.toContain(secret);

@@ -1,5 +1,14 @@
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  cpSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -63,7 +72,9 @@ interface Arrow {
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 /** TypeScript's refusal of a file outside the project and the projects it references. */
 const notListed = (file: string, project: string) =>
-  new RegExp(`error TS6307: File '[^']*${escapeRegExp(file)}' is not listed within the file list of project '[^']*${escapeRegExp(project)}/tsconfig\\.json'`);
+  new RegExp(
+    `error TS6307: File '[^']*${escapeRegExp(file)}' is not listed within the file list of project '[^']*${escapeRegExp(project)}/tsconfig\\.json'`,
+  );
 
 const ARROWS: Arrow[] = [
   {
@@ -123,8 +134,11 @@ const ARROWS: Arrow[] = [
   {
     name: 'worker → the DOM',
     file: 'src/workers/kdf.worker.ts',
-    line: "export const sneak = () => document.title;",
-    tsc: { project: 'src/workers', error: /src\/workers\/kdf\.worker\.ts\(\d+,\d+\): error TS2584: Cannot find name 'document'/ },
+    line: 'export const sneak = () => document.title;',
+    tsc: {
+      project: 'src/workers',
+      error: /src\/workers\/kdf\.worker\.ts\(\d+,\d+\): error TS2584: Cannot find name 'document'/,
+    },
     lint: /noRestrictedGlobals/,
   },
 ];

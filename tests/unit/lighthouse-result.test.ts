@@ -9,10 +9,34 @@ const measured = (): LighthouseResultLike => ({
     'best-practices': { score: 1, auditRefs: [] },
   },
   audits: {
-    'first-contentful-paint': { id: 'first-contentful-paint', title: 'First Contentful Paint', score: 1, scoreDisplayMode: 'numeric', displayValue: '0.9 s' },
-    'largest-contentful-paint': { id: 'largest-contentful-paint', title: 'Largest Contentful Paint', score: 0.93, scoreDisplayMode: 'numeric', displayValue: '2.1 s' },
-    'total-blocking-time': { id: 'total-blocking-time', title: 'Total Blocking Time', score: 1, scoreDisplayMode: 'numeric', displayValue: '0 ms' },
-    'cumulative-layout-shift': { id: 'cumulative-layout-shift', title: 'Cumulative Layout Shift', score: 1, scoreDisplayMode: 'numeric', displayValue: '0' },
+    'first-contentful-paint': {
+      id: 'first-contentful-paint',
+      title: 'First Contentful Paint',
+      score: 1,
+      scoreDisplayMode: 'numeric',
+      displayValue: '0.9 s',
+    },
+    'largest-contentful-paint': {
+      id: 'largest-contentful-paint',
+      title: 'Largest Contentful Paint',
+      score: 0.93,
+      scoreDisplayMode: 'numeric',
+      displayValue: '2.1 s',
+    },
+    'total-blocking-time': {
+      id: 'total-blocking-time',
+      title: 'Total Blocking Time',
+      score: 1,
+      scoreDisplayMode: 'numeric',
+      displayValue: '0 ms',
+    },
+    'cumulative-layout-shift': {
+      id: 'cumulative-layout-shift',
+      title: 'Cumulative Layout Shift',
+      score: 1,
+      scoreDisplayMode: 'numeric',
+      displayValue: '0',
+    },
   },
 });
 
@@ -55,10 +79,21 @@ describe('reading a Lighthouse result for the bench', () => {
 
   it('a metric without a value, or one that errored, throws', () => {
     const noValue = measured();
-    noValue.audits['total-blocking-time'] = { id: 'total-blocking-time', title: 'Total Blocking Time', score: null, scoreDisplayMode: 'numeric' };
+    noValue.audits['total-blocking-time'] = {
+      id: 'total-blocking-time',
+      title: 'Total Blocking Time',
+      score: null,
+      scoreDisplayMode: 'numeric',
+    };
     expect(() => readLighthouseResult('Home', noValue)).toThrow(/TBT \(total-blocking-time\) has no value/);
     const errored = measured();
-    errored.audits['largest-contentful-paint'] = { id: 'largest-contentful-paint', title: 'LCP', score: null, scoreDisplayMode: 'error', errorMessage: 'NO_LCP' };
+    errored.audits['largest-contentful-paint'] = {
+      id: 'largest-contentful-paint',
+      title: 'LCP',
+      score: null,
+      scoreDisplayMode: 'error',
+      errorMessage: 'NO_LCP',
+    };
     expect(() => readLighthouseResult('Home', errored)).toThrow(/LCP errored: NO_LCP/);
   });
 });

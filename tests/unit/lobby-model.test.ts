@@ -12,7 +12,9 @@ const honouring = (request: MediaRequest | undefined): LocalMedia => {
   return { stream: fakeStreamOf(tracks), problem: null };
 };
 
-const makeLobby = (over: { store?: ReturnType<typeof memoryDeviceChoices>; result?: (r: MediaRequest | undefined) => LocalMedia } = {}) => {
+const makeLobby = (
+  over: { store?: ReturnType<typeof memoryDeviceChoices>; result?: (r: MediaRequest | undefined) => LocalMedia } = {},
+) => {
   const media = createFakeMedia(over.result ?? honouring);
   const store = over.store ?? memoryDeviceChoices();
   const joined: LobbyHandOff[] = [];

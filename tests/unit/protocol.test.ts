@@ -60,7 +60,11 @@ describe('data-channel protocol', () => {
         if (mode === 2) return s.replace(/"[a-z]+"/, JSON.stringify(insert));
         return s.repeat(1 + (pos % 4));
       });
-    const anything = fc.oneof(fc.jsonValue().map((v) => JSON.stringify(v)), fc.string(), fc.anything());
+    const anything = fc.oneof(
+      fc.jsonValue().map((v) => JSON.stringify(v)),
+      fc.string(),
+      fc.anything(),
+    );
     fc.assert(
       fc.property(fc.oneof(mutated, anything), (input) => {
         const parsed = parseMessage(input);
@@ -102,7 +106,9 @@ describe('token bucket', () => {
 describe('relay "room full" frames', () => {
   it('recognises the Nostr and tracker forms', () => {
     expect(isRoomFullFrame(JSON.stringify(['OK', 'ab'.repeat(32), false, NOSTR_ROOM_FULL]))).toBe(true);
-    expect(isRoomFullFrame(JSON.stringify({ action: 'announce', 'failure reason': 'room full', info_hash: 'x' }))).toBe(true);
+    expect(isRoomFullFrame(JSON.stringify({ action: 'announce', 'failure reason': 'room full', info_hash: 'x' }))).toBe(
+      true,
+    );
   });
   it.each([
     ['an accepted event', JSON.stringify(['OK', 'id', true, NOSTR_ROOM_FULL])],

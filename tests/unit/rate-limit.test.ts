@@ -29,7 +29,8 @@ describe('join rate limit', () => {
 
   it('treats corrupt or hostile stored state as empty, bounded, or stale', () => {
     const clock = { t: 100_000 };
-    for (const junk of ['nope', { a: 1 }, [null, 'x', Infinity, NaN], null]) expect(limiter(memoryStore(junk), clock).tryAcquire().ok).toBe(true);
+    for (const junk of ['nope', { a: 1 }, [null, 'x', Infinity, NaN], null])
+      expect(limiter(memoryStore(junk), clock).tryAcquire().ok).toBe(true);
     // A million entries are cut to the limit; entries from the future (clock set back) do not block.
     const full = memoryStore(Array.from({ length: 1_000_000 }, () => 99_999));
     expect(limiter(full, clock).tryAcquire().ok).toBe(false);

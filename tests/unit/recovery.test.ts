@@ -217,7 +217,7 @@ describe('call recovery (fake signaling, fake timers)', () => {
     await Promise.all([a.dispose(), b.dispose(), c.dispose()]);
   });
 
-  it('an impostor taking the partner\'s peer id (but not its certificate) is not the partner returning', async () => {
+  it("an impostor taking the partner's peer id (but not its certificate) is not the partner returning", async () => {
     const { hub, a, b, aId, bId } = await pair();
     a.chat.send('for b only');
     hub.setLink(aId, bId, 'interrupted');
@@ -278,5 +278,4 @@ describe('call recovery (fake signaling, fake timers)', () => {
     expect(a.partner.value).toBe(bId);
     await Promise.all([a.dispose(), b.dispose()]);
   });
-
 });

@@ -3,7 +3,12 @@
 // signaling adapter (Trystero's strategy module replaced by a fake with fake relay sockets) and
 // against the pure verdict logic it uses.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createRelayVerdicts, MAX_TRACKED_PUBLICATIONS, NOSTR_ROOM_FULL, ROOM_FULL_REASON } from '../../src/core/relay-notice';
+import {
+  createRelayVerdicts,
+  MAX_TRACKED_PUBLICATIONS,
+  NOSTR_ROOM_FULL,
+  ROOM_FULL_REASON,
+} from '../../src/core/relay-notice';
 
 /** A relay socket as Trystero holds one: frames go out through its own `send`, come in as 'message' events. */
 class FakeRelaySocket extends EventTarget {
@@ -41,7 +46,13 @@ vi.mock('../../src/adapters/rtc/fingerprints', () => ({
 
 const { createTrysteroSignaling } = await import('../../src/adapters/signaling/trystero');
 
-const options = { strategy: 'nostr' as const, relays: ['wss://honest', 'wss://hostile'], iceServers: [], topic: 't', password: 'p' };
+const options = {
+  strategy: 'nostr' as const,
+  relays: ['wss://honest', 'wss://hostile'],
+  iceServers: [],
+  topic: 't',
+  password: 'p',
+};
 /** Trystero reading the room's topic on a relay (its first frame there), then publishing an announce on it (as its client.send does: socket.send(json)). */
 const publish = (socket: FakeRelaySocket, id: string) => {
   socket.send(JSON.stringify(['REQ', 'sub', { kinds: [20001], since: 0, '#x': ['t'] }]));
@@ -178,7 +189,8 @@ describe('relay verdicts (pure)', () => {
   it('three at once: a refusal in another peer’s inbox does not make the room full; one on the room’s topic does', () => {
     const [room, aliceInbox, bobInbox, carolInbox] = ['room-topic', 'alice-inbox', 'bob-inbox', 'carol-inbox'];
     const req = (...topics: string[]) => JSON.stringify(['REQ', 'sub', { kinds: [24242], since: 1, '#x': topics }]);
-    const event = (id: string, topic: string, content: object) => JSON.stringify(['EVENT', { id, kind: 24242, tags: [['x', topic]], content: JSON.stringify(content) }]);
+    const event = (id: string, topic: string, content: object) =>
+      JSON.stringify(['EVENT', { id, kind: 24242, tags: [['x', topic]], content: JSON.stringify(content) }]);
     const bob = createRelayVerdicts();
     const carol = createRelayVerdicts();
     bob.sent('r', req(room, bobInbox));
@@ -226,12 +238,22 @@ describe('relay verdicts (pure)', () => {
   it('remembers a bounded number of publications per relay; malformed frames never throw', () => {
     const v = createRelayVerdicts();
     v.sent('a', JSON.stringify(['REQ', 'sub', { '#x': ['room'] }]));
-    for (let i = 0; i <= MAX_TRACKED_PUBLICATIONS; i++) v.sent('a', JSON.stringify(['EVENT', { id: `e${i}`, tags: [['x', 'room']] }]));
+    for (let i = 0; i <= MAX_TRACKED_PUBLICATIONS; i++)
+      v.sent('a', JSON.stringify(['EVENT', { id: `e${i}`, tags: [['x', 'room']] }]));
     v.received('a', JSON.stringify(ok('e0', false)));
     expect(v.refuses('a')).toBe(false);
     v.received('a', JSON.stringify(ok(`e${MAX_TRACKED_PUBLICATIONS}`, false)));
     expect(v.refuses('a')).toBe(true);
-    for (const junk of [null, 42, '', '["OK"', '["OK",{},false]', '{"action":"announce"}', 'x'.repeat(100_000), new Uint8Array(3)]) {
+    for (const junk of [
+      null,
+      42,
+      '',
+      '["OK"',
+      '["OK",{},false]',
+      '{"action":"announce"}',
+      'x'.repeat(100_000),
+      new Uint8Array(3),
+    ]) {
       expect(() => {
         v.sent('z', junk);
         v.received('z', junk);

@@ -48,7 +48,9 @@ describe('room code generation', () => {
   it('uses only the CSPRNG: no Math.random anywhere in src/', () => {
     const files: string[] = [];
     const walk = (dir: string) =>
-      readdirSync(dir).forEach((f) => (statSync(join(dir, f)).isDirectory() ? walk(join(dir, f)) : files.push(join(dir, f))));
+      readdirSync(dir).forEach((f) =>
+        statSync(join(dir, f)).isDirectory() ? walk(join(dir, f)) : files.push(join(dir, f)),
+      );
     walk('src');
     const offenders = files.filter((f) => /Math\.random/.test(readFileSync(f, 'utf8')));
     expect(offenders).toEqual([]);
@@ -106,7 +108,10 @@ describe('room code parsing', () => {
     const good = symbolsOf(make());
     expect(parseRoomCode('   ', NOW)).toEqual({ ok: false, error: { kind: 'empty' } });
     expect(parseRoomCode('https://x.example/#/', NOW)).toEqual({ ok: false, error: { kind: 'empty' } });
-    expect(parseRoomCode(good.slice(0, 20), NOW)).toEqual({ ok: false, error: { kind: 'length', got: 20, expected: 34 } });
+    expect(parseRoomCode(good.slice(0, 20), NOW)).toEqual({
+      ok: false,
+      error: { kind: 'length', got: 20, expected: 34 },
+    });
     expect(parseRoomCode(good + 'A', NOW)).toEqual({ ok: false, error: { kind: 'length', got: 35, expected: 34 } });
     expect(parseRoomCode('ABCU', NOW)).toEqual({ ok: false, error: { kind: 'character', char: 'U', position: 4 } });
     expect(parseRoomCode('AB!D', NOW)).toEqual({ ok: false, error: { kind: 'character', char: '!', position: 3 } });
@@ -118,23 +123,37 @@ describe('room code parsing', () => {
     const value = (s: string) => [...s].reduce((n, ch) => (n << 5n) | BigInt(CROCKFORD_ALPHABET.indexOf(ch)), 0n);
     const body = (value(symbols.slice(0, 32)) & ((1n << 155n) - 1n)) | (4n << 155n);
     const check = (1021n - ((body << 10n) % 1021n)) % 1021n;
-    const enc = (n: bigint, k: number) => Array.from({ length: k }, (_, i) => CROCKFORD_ALPHABET[Number((n >> BigInt(5 * (k - 1 - i))) & 31n)]).join('');
-    expect(parseRoomCode(enc(body, 32) + enc(check, 2), NOW)).toEqual({ ok: false, error: { kind: 'version', version: 2 } });
+    const enc = (n: bigint, k: number) =>
+      Array.from({ length: k }, (_, i) => CROCKFORD_ALPHABET[Number((n >> BigInt(5 * (k - 1 - i))) & 31n)]).join('');
+    expect(parseRoomCode(enc(body, 32) + enc(check, 2), NOW)).toEqual({
+      ok: false,
+      error: { kind: 'version', version: 2 },
+    });
   });
 
   it('refuses a code at and after its expiry, not a millisecond before', () => {
     const code = make({ lifetimeMinutes: 15 });
     expect(parseRoomCode(code.text, code.expiresAt - 1).ok).toBe(true);
-    expect(parseRoomCode(code.text, code.expiresAt)).toEqual({ ok: false, error: { kind: 'expired', expiredAt: code.expiresAt } });
-    expect(parseRoomCode(code.text, code.expiresAt + 86_400_000)).toEqual({ ok: false, error: { kind: 'expired', expiredAt: code.expiresAt } });
+    expect(parseRoomCode(code.text, code.expiresAt)).toEqual({
+      ok: false,
+      error: { kind: 'expired', expiredAt: code.expiresAt },
+    });
+    expect(parseRoomCode(code.text, code.expiresAt + 86_400_000)).toEqual({
+      ok: false,
+      error: { kind: 'expired', expiredAt: code.expiresAt },
+    });
   });
 
   it('describes every refusal in words', () => {
     expect(describeRoomCodeError({ kind: 'empty' }, fmt)).toMatch(/Enter a room code/);
-    expect(describeRoomCodeError({ kind: 'length', got: 3, expected: 34 }, fmt)).toMatch(/34 letters and digits; this one has 3/);
+    expect(describeRoomCodeError({ kind: 'length', got: 3, expected: 34 }, fmt)).toMatch(
+      /34 letters and digits; this one has 3/,
+    );
     expect(describeRoomCodeError({ kind: 'character', char: '!', position: 2 }, fmt)).toMatch(/"!" \(at position 2\)/);
     expect(describeRoomCodeError({ kind: 'checksum' }, fmt)).toMatch(/looks like it has a typo/);
-    expect(describeRoomCodeError({ kind: 'version', version: 3 }, fmt)).toMatch(/different version of Parley \(format 3\)/);
+    expect(describeRoomCodeError({ kind: 'version', version: 3 }, fmt)).toMatch(
+      /different version of Parley \(format 3\)/,
+    );
     expect(describeRoomCodeError({ kind: 'expired', expiredAt: Date.UTC(2026, 0, 2) }, fmt)).toBe(
       'This room expired at 2026-01-02T00:00:00.000Z. Ask the other person to start a new call.',
     );

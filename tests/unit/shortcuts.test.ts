@@ -1,11 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import { SHORTCUTS, shortcutFor, type KeyPress } from '../../src/ui/shortcuts';
 
-const press = (key: string, over: Partial<KeyPress> = {}): KeyPress => ({ key, ctrlKey: false, metaKey: false, altKey: false, typing: false, ...over });
+const press = (key: string, over: Partial<KeyPress> = {}): KeyPress => ({
+  key,
+  ctrlKey: false,
+  metaKey: false,
+  altKey: false,
+  typing: false,
+  ...over,
+});
 
 describe('keyboard shortcuts', () => {
   it('M mutes, V toggles the camera, ? opens the help, in either case', () => {
-    expect(['m', 'M', 'v', 'V', '?'].map((k) => shortcutFor(press(k)))).toEqual(['mic', 'mic', 'camera', 'camera', 'help']);
+    expect(['m', 'M', 'v', 'V', '?'].map((k) => shortcutFor(press(k)))).toEqual([
+      'mic',
+      'mic',
+      'camera',
+      'camera',
+      'help',
+    ]);
   });
 
   it('are ignored while typing in a field, and with Ctrl, Cmd or Alt (browser and system shortcuts)', () => {

@@ -11,14 +11,24 @@ const rows = doc
 
 /** `unit/x.test.ts › name…` → the file and the part of the name to look for (up to a quote or ellipsis). */
 const references = (cell: string) =>
-  [...cell.matchAll(/`((?:unit|relay|e2e)\/[\w.-]+\.(?:test|spec)\.ts)(?: › ([^`]*))?`/g)].map(([, file = '', name]) => ({
-    path: `tests/${file}`,
-    name: name?.split(/[…"'({$]/)[0]?.trim() ?? '',
-  }));
+  [...cell.matchAll(/`((?:unit|relay|e2e)\/[\w.-]+\.(?:test|spec)\.ts)(?: › ([^`]*))?`/g)].map(
+    ([, file = '', name]) => ({
+      path: `tests/${file}`,
+      name: name?.split(/[…"'({$]/)[0]?.trim() ?? '',
+    }),
+  );
 
 describe('docs/threat-model.md', () => {
   it('has rows for every attacker class', () => {
-    for (const who of ['Relay operator', 'Link holder', 'Network attacker', 'Malicious partner', 'Flooding client', 'Other web sites', 'Device thief']) {
+    for (const who of [
+      'Relay operator',
+      'Link holder',
+      'Network attacker',
+      'Malicious partner',
+      'Flooding client',
+      'Other web sites',
+      'Device thief',
+    ]) {
       expect(doc).toContain(`### ${who}`);
     }
     expect(rows.length).toBeGreaterThan(30);
@@ -29,13 +39,15 @@ describe('docs/threat-model.md', () => {
     for (const row of rows) {
       const cells = row.split(' | ');
       const refs = references(cells.at(-1) ?? '');
-      if (refs.length === 0 && !/`e2e\/[\w.-]+\.spec\.ts`|npm run bench/.test(row)) missing.push(`no test named: ${row.slice(0, 80)}`);
+      if (refs.length === 0 && !/`e2e\/[\w.-]+\.spec\.ts`|npm run bench/.test(row))
+        missing.push(`no test named: ${row.slice(0, 80)}`);
       for (const { path, name } of refs) {
         if (!existsSync(path)) {
           missing.push(`${path} does not exist`);
           continue;
         }
-        if (name.length >= 8 && !readFileSync(path, 'utf8').includes(name)) missing.push(`${path} has no test "${name}"`);
+        if (name.length >= 8 && !readFileSync(path, 'utf8').includes(name))
+          missing.push(`${path} has no test "${name}"`);
       }
     }
     expect(missing).toEqual([]);

@@ -18,7 +18,9 @@ export type TrysteroPeer = { readonly isDead: boolean; readonly connection: unkn
 export type SignalPeer = (topic: string, message: string) => void;
 
 export interface SignalHandlerModule {
-  createSignalHandler: (ctx: object) => (relayId: number) => (topic: string, msg: string, signalPeer: SignalPeer) => Promise<void>;
+  createSignalHandler: (
+    ctx: object,
+  ) => (relayId: number) => (topic: string, msg: string, signalPeer: SignalPeer) => Promise<void>;
 }
 
 export interface CryptoModule {
@@ -45,7 +47,11 @@ export interface SharedPeerModule {
 export interface OfferPool {
   readonly isActive: boolean;
   warmup(): void;
-  checkout(n: number, leaseOffers: boolean, encryptOffer: (peer: never) => Promise<string>): Promise<Array<{ peer: unknown; offer: string }>>;
+  checkout(
+    n: number,
+    leaseOffers: boolean,
+    encryptOffer: (peer: never) => Promise<string>,
+  ): Promise<Array<{ peer: unknown; offer: string }>>;
   destroy(): void;
 }
 

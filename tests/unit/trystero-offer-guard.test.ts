@@ -77,7 +77,8 @@ class FakePeerConnection {
   }
   async setLocalDescription(d?: Signal) {
     if (d) this.localDescription = d;
-    else if (this.signalingState === 'have-remote-offer') this.localDescription = { type: 'answer', sdp: 'v=0 fake-answer' };
+    else if (this.signalingState === 'have-remote-offer')
+      this.localDescription = { type: 'answer', sdp: 'v=0 fake-answer' };
     else if (this.signalingState === 'stable') {
       // An offering peer: Trystero calls this from onnegotiationneeded without a description.
       this.localDescription = { type: 'offer', sdp: 'v=0 our-fake-offer' };
@@ -121,7 +122,10 @@ beforeAll(async () => {
 const makeRoom = () => {
   const config = { appId: APP_ID, password: PASSWORD, rtcPolyfill: FakePeerConnection, rtcConfig: { iceServers: [] } };
   const key = crypto.genKey(PASSWORD, APP_ID, ROOM);
-  const withKey = (f: (k: Promise<CryptoKey>, s: string) => Promise<string>) => async (s: Signal) => ({ type: s.type, sdp: await f(key, s.sdp) });
+  const withKey = (f: (k: Promise<CryptoKey>, s: string) => Promise<string>) => async (s: Signal) => ({
+    type: s.type,
+    sdp: await f(key, s.sdp),
+  });
   const rootTopicPlaintext = utils.topicPath('Trystero', APP_ID, ROOM);
   const joinErrors: unknown[] = [];
   const connectedPeers: string[] = [];
@@ -142,7 +146,8 @@ const makeRoom = () => {
     sharedPeers: new sharedPeer.SharedPeerManager(),
     offerPool: new offerPool.OfferPool(() => peerModule.default(true, config)),
     // As strategy.mjs does (its stale-offer check aside).
-    encryptOffer: async (peer: { getOffer: () => Promise<Signal> }) => (await withKey(crypto.encrypt)(await peer.getOffer())).sdp,
+    encryptOffer: async (peer: { getOffer: () => Promise<Signal> }) =>
+      (await withKey(crypto.encrypt)(await peer.getOffer())).sdp,
     initPeer: peerModule.default,
     connectPeer: (_peer: unknown, peerId: string) => connectedPeers.push(peerId),
     disconnectPeer: () => undefined,
@@ -159,7 +164,17 @@ const makeRoom = () => {
     onPublished?.();
   };
   const nextPublished = () => new Promise<void>((resolve) => (onPublished = resolve));
-  return { ctx, key, rootTopicP: ctx['rootTopicP'] as Promise<string>, onMessage, signalPeer, published, nextPublished, joinErrors, connectedPeers };
+  return {
+    ctx,
+    key,
+    rootTopicP: ctx['rootTopicP'] as Promise<string>,
+    onMessage,
+    signalPeer,
+    published,
+    nextPublished,
+    joinErrors,
+    connectedPeers,
+  };
 };
 
 /**
@@ -184,7 +199,8 @@ const relativeId = (i: number, extreme: 'z' | '0'): string => {
   // Only a selfId starting with 17 or more extreme symbols leaves no room (about 1 in 62^17).
   if (p < 0 || self.length - p - 1 < digits.length) throw new Error(`no room for a peer id beside selfId ${self}`);
   const id = `${self.slice(0, p)}${extreme}${digits.padStart(self.length - p - 1, '0')}`;
-  if (extreme === 'z' ? !(id > self) : !(id < self)) throw new Error(`peer id ${id} does not sort as meant against ${self}`);
+  if (extreme === 'z' ? !(id > self) : !(id < self))
+    throw new Error(`peer id ${id} does not sort as meant against ${self}`);
   return id;
 };
 const leadId = (i: number) => relativeId(i, 'z');
@@ -222,7 +238,9 @@ describe('Trystero offers (parley patch: decrypt first, then budget)', () => {
   it('a flood of garbage offers all at once is dropped or rejected, and counted', async () => {
     const room = makeRoom();
     const rootTopic = await room.rootTopicP;
-    const msgs = Array.from({ length: 200 }, (_, i) => JSON.stringify({ peerId: peerIdFor(i), offer: `9$${btoa('garbage')}` }));
+    const msgs = Array.from({ length: 200 }, (_, i) =>
+      JSON.stringify({ peerId: peerIdFor(i), offer: `9$${btoa('garbage')}` }),
+    );
     await Promise.all(msgs.map((m) => room.onMessage(rootTopic, m, room.signalPeer)));
     expect(created()).toBe(0);
     const dropped = (room.ctx['offerGuard'] as { dropped: Record<string, number> } | undefined)?.dropped;
@@ -259,7 +277,8 @@ describe('Trystero offers (parley patch: decrypt first, then budget)', () => {
     const room = makeRoom();
     const rootTopic = await room.rootTopicP;
     // Announcements are plaintext: no password needed. Ids sorting above ours make us lead the offer.
-    for (let i = 0; i < 200; i++) await room.onMessage(rootTopic, JSON.stringify({ peerId: leadId(i) }), room.signalPeer);
+    for (let i = 0; i < 200; i++)
+      await room.onMessage(rootTopic, JSON.stringify({ peerId: leadId(i) }), room.signalPeer);
     // We did make an offer for each of them (upstream holds all 200 open); all but 8 were withdrawn.
     expect(created()).toBeGreaterThanOrEqual(200);
     expect((room.ctx['offerGuard'] as { dropped: Record<string, number> }).dropped['offerWithdrawn']).toBe(192);
@@ -267,7 +286,8 @@ describe('Trystero offers (parley patch: decrypt first, then budget)', () => {
     expect(Object.keys(room.ctx['peerStates'] as object).length).toBeLessThanOrEqual(8);
     // Ids sorting below ours only get our announcement back: no connection, no state.
     const createdBefore = created();
-    for (let i = 0; i < 50; i++) await room.onMessage(rootTopic, JSON.stringify({ peerId: trailId(i) }), room.signalPeer);
+    for (let i = 0; i < 50; i++)
+      await room.onMessage(rootTopic, JSON.stringify({ peerId: trailId(i) }), room.signalPeer);
     expect(created()).toBe(createdBefore);
     expect(Object.keys(room.ctx['peerStates'] as object).length).toBeLessThanOrEqual(8);
     // A real partner announcing after the flood still gets our offer.
@@ -275,7 +295,9 @@ describe('Trystero offers (parley patch: decrypt first, then budget)', () => {
     const partnerTopic = await crypto.sha1(utils.topicPath(room.ctx['rootTopicPlaintext'] as string, partner));
     const sent = room.published.length;
     await room.onMessage(rootTopic, JSON.stringify({ peerId: partner }), room.signalPeer);
-    const offer = room.published.slice(sent).find((p) => p.topic === partnerTopic && typeof p.message['offer'] === 'string');
+    const offer = room.published
+      .slice(sent)
+      .find((p) => p.topic === partnerTopic && typeof p.message['offer'] === 'string');
     expect(offer).toBeDefined();
     expect(await crypto.decrypt(room.key, offer!.message['offer'] as string)).toBe('v=0 our-fake-offer');
     expect(open()).toBeLessThanOrEqual(8);
@@ -290,7 +312,8 @@ describe('Trystero offers (parley patch: decrypt first, then budget)', () => {
     it('a link holder flooding 200 valid offers from 200 peer ids gets at most a few connections; past the budget they are dropped and counted', async () => {
       const room = makeRoom();
       const rootTopic = await room.rootTopicP;
-      for (let i = 0; i < 200; i++) await room.onMessage(rootTopic, await offerFrom(peerIdFor(i), FAKE_OFFER), room.signalPeer);
+      for (let i = 0; i < 200; i++)
+        await room.onMessage(rootTopic, await offerFrom(peerIdFor(i), FAKE_OFFER), room.signalPeer);
       expect(created()).toBeLessThanOrEqual(8);
       expect(open()).toBeLessThanOrEqual(4);
       const dropped = (room.ctx['offerGuard'] as { dropped: Record<string, number> }).dropped;

@@ -28,7 +28,13 @@ const frame = (type: string, nonce: number, tag: number, progress: number, paylo
 /** The frames an honest sender would produce for `text` split into `total` chunks of `size` bytes. */
 const honestFrames = (type: string, nonce: number, total: number, size: number, tag = 0): Uint8Array[] =>
   Array.from({ length: total }, (_, i) =>
-    frame(type, nonce, tag | (i === total - 1 ? LAST : 0), Math.round(((i + 1) / total) * 255), new Uint8Array(size).fill(97)),
+    frame(
+      type,
+      nonce,
+      tag | (i === total - 1 ? LAST : 0),
+      Math.round(((i + 1) / total) * 255),
+      new Uint8Array(size).fill(97),
+    ),
   );
 
 const MALLORY = 'mallory-peer-id-0001';
@@ -108,10 +114,18 @@ describe('Trystero reassembly (parley patch: bounded)', () => {
   it('a message that lies in its progress bytes is dropped once it passes 256 KiB or 18 chunks; its buffer is freed and later messages arrive', () => {
     const { wire, received, stats } = makeReceiver();
     // 40 full chunks all claiming to be nearly done (progress 254), then the last one.
-    for (let i = 0; i < 40; i++) wire.handleData(MALLORY, frame('parley', 4, i === 39 ? LAST : 0, i === 39 ? 255 : 254, new Uint8Array(CHUNK).fill(98)));
+    for (let i = 0; i < 40; i++)
+      wire.handleData(
+        MALLORY,
+        frame('parley', 4, i === 39 ? LAST : 0, i === 39 ? 255 : 254, new Uint8Array(CHUNK).fill(98)),
+      );
     expect(received).toEqual([]);
     // 30 tiny chunks that claim the same.
-    for (let i = 0; i < 30; i++) wire.handleData(MALLORY, frame('parley', 5, i === 29 ? LAST : 0, i === 29 ? 255 : 254, new Uint8Array(10).fill(99)));
+    for (let i = 0; i < 30; i++)
+      wire.handleData(
+        MALLORY,
+        frame('parley', 5, i === 29 ? LAST : 0, i === 29 ? 255 : 254, new Uint8Array(10).fill(99)),
+      );
     expect(received).toEqual([]);
     // One frame far bigger than any chunk an honest sender makes.
     wire.handleData(MALLORY, frame('parley', 6, LAST, 255, new Uint8Array(300 * 1024)));
@@ -125,7 +139,8 @@ describe('Trystero reassembly (parley patch: bounded)', () => {
 
   it('one peer holds at most 8 incomplete messages: 100 opened at once do not stay buffered, and at most 8 could ever complete', () => {
     const { wire, received, stats } = makeReceiver();
-    const half = (n: number, part: 0 | 1) => new TextEncoder().encode(part === 0 ? `{"n":${n},"pad":"${'p'.repeat(CHUNK - 20)}` : '"}');
+    const half = (n: number, part: 0 | 1) =>
+      new TextEncoder().encode(part === 0 ? `{"n":${n},"pad":"${'p'.repeat(CHUNK - 20)}` : '"}');
     for (let n = 0; n < 100; n++) wire.handleData(MALLORY, frame('parley', n, JSON_TAG, 128, half(n, 0)));
     const whileOpen = stats(MALLORY);
     for (let n = 0; n < 100; n++) wire.handleData(MALLORY, frame('parley', n, JSON_TAG | LAST, 255, half(n, 1)));
@@ -141,8 +156,12 @@ describe('Trystero reassembly (parley patch: bounded)', () => {
 
   it('malformed JSON in a message or its metadata is dropped without throwing; the next message arrives', () => {
     const { wire, received, stats } = makeReceiver();
-    expect(() => wire.handleData(MALLORY, frame('parley', 8, LAST | JSON_TAG, 255, new TextEncoder().encode('{not json')))).not.toThrow();
-    expect(() => wire.handleData(MALLORY, frame('parley', 9, META, 128, new TextEncoder().encode('{meta')))).not.toThrow();
+    expect(() =>
+      wire.handleData(MALLORY, frame('parley', 8, LAST | JSON_TAG, 255, new TextEncoder().encode('{not json'))),
+    ).not.toThrow();
+    expect(() =>
+      wire.handleData(MALLORY, frame('parley', 9, META, 128, new TextEncoder().encode('{meta'))),
+    ).not.toThrow();
     wire.handleData(MALLORY, frame('parley', 9, LAST, 255, new TextEncoder().encode('after bad meta')));
     wire.handleData(MALLORY, frame('parley', 10, LAST, 255, new TextEncoder().encode('hello')));
     expect(received).toEqual([{ payload: 'hello', peerId: MALLORY, meta: undefined }]);

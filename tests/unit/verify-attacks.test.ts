@@ -4,16 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { sharedSecret } from '../../src/core/verify-crypto';
 import { encodeVerifyMessage, parseVerifyMessage, type VerifyMessage } from '../../src/core/verify';
-import {
-  Network,
-  codeOf,
-  fakeClock,
-  fp,
-  honestPair,
-  party,
-  seededRandom,
-  type Party,
-} from './verify-harness';
+import { Network, codeOf, fakeClock, fp, honestPair, party, seededRandom, type Party } from './verify-harness';
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 const neverShowedCode = (p: Party) => p.history.every((s) => codeOf(s) === null);
@@ -23,8 +14,22 @@ const interceptedPair = (seed: number) => {
   const rng = seededRandom(seed);
   const clock = fakeClock();
   const [fa, fb, fm1, fm2] = [fp('cert A'), fp('cert B'), fp('cert M1'), fp('cert M2')];
-  const a = party({ name: 'A', selfId: 'alice-id', peerId: 'bob-id', fingerprints: { local: fa, remote: fm1 }, rng, clock });
-  const b = party({ name: 'B', selfId: 'bob-id', peerId: 'alice-id', fingerprints: { local: fb, remote: fm2 }, rng, clock });
+  const a = party({
+    name: 'A',
+    selfId: 'alice-id',
+    peerId: 'bob-id',
+    fingerprints: { local: fa, remote: fm1 },
+    rng,
+    clock,
+  });
+  const b = party({
+    name: 'B',
+    selfId: 'bob-id',
+    peerId: 'alice-id',
+    fingerprints: { local: fb, remote: fm2 },
+    rng,
+    clock,
+  });
   const net = new Network();
   net.link(a, b); // M relays every verification message unchanged
   return { a, b, net };
@@ -80,10 +85,38 @@ describe('an attacker who runs its own verification with each side', () => {
     let differing = 0;
     for (let i = 0; i < runs; i++) {
       const [fa, fb, fx1, fx2] = [fp(`A${i}`), fp(`B${i}`), fp(`X1 ${i}`), fp(`X2 ${i}`)];
-      const a = party({ name: 'A', selfId: 'alice', peerId: 'bob', fingerprints: { local: fa, remote: fx1 }, rng, clock });
-      const x1 = party({ name: 'X1', selfId: 'bob', peerId: 'alice', fingerprints: { local: fx1, remote: fa }, rng, clock });
-      const x2 = party({ name: 'X2', selfId: 'alice', peerId: 'bob', fingerprints: { local: fx2, remote: fb }, rng, clock });
-      const b = party({ name: 'B', selfId: 'bob', peerId: 'alice', fingerprints: { local: fb, remote: fx2 }, rng, clock });
+      const a = party({
+        name: 'A',
+        selfId: 'alice',
+        peerId: 'bob',
+        fingerprints: { local: fa, remote: fx1 },
+        rng,
+        clock,
+      });
+      const x1 = party({
+        name: 'X1',
+        selfId: 'bob',
+        peerId: 'alice',
+        fingerprints: { local: fx1, remote: fa },
+        rng,
+        clock,
+      });
+      const x2 = party({
+        name: 'X2',
+        selfId: 'alice',
+        peerId: 'bob',
+        fingerprints: { local: fx2, remote: fb },
+        rng,
+        clock,
+      });
+      const b = party({
+        name: 'B',
+        selfId: 'bob',
+        peerId: 'alice',
+        fingerprints: { local: fb, remote: fx2 },
+        rng,
+        clock,
+      });
       const net = new Network();
       net.link(a, x1);
       net.link(x2, b);
@@ -185,7 +218,11 @@ describe('replayed messages from an earlier run (another txid)', () => {
 
 describe('out-of-order and duplicate messages → unexpected_message', () => {
   // The honest order is: commit(A→B), key(B→A), reveal(A→B), confirm(A→B), confirm(B→A), then done.
-  const cases: { name: string; deliverFirst: number; inject: (a: Party, b: Party) => [Party, VerifyMessage | undefined] }[] = [
+  const cases: {
+    name: string;
+    deliverFirst: number;
+    inject: (a: Party, b: Party) => [Party, VerifyMessage | undefined];
+  }[] = [
     { name: 'duplicate commit', deliverFirst: 1, inject: (a, b) => [b, a.sent[0]] },
     { name: 'duplicate key', deliverFirst: 4, inject: (a, b) => [a, b.sent[0]] },
     { name: 'duplicate reveal', deliverFirst: 4, inject: (a, b) => [b, a.sent[1]] },
@@ -197,7 +234,12 @@ describe('out-of-order and duplicate messages → unexpected_message', () => {
       deliverFirst: 0,
       inject: () => [
         honestPair(9).a,
-        { type: 'key', txid: new Uint8Array(16).fill(2), publicKey: new Uint8Array(32).fill(9), nonce: new Uint8Array(16) },
+        {
+          type: 'key',
+          txid: new Uint8Array(16).fill(2),
+          publicKey: new Uint8Array(32).fill(9),
+          nonce: new Uint8Array(16),
+        },
       ],
     },
     { name: 'commit reflected back to its sender', deliverFirst: 0, inject: (a) => [a, a.sent[0]] },
@@ -253,7 +295,7 @@ describe('all-zero and low-order public keys (RFC 7748 §6.1)', () => {
     'ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff', // p − 1, top bit set
     'edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff', // p, top bit set
     'eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff', // p + 1, top bit set
-].map((h) => Uint8Array.from(Buffer.from(h, 'hex')));
+  ].map((h) => Uint8Array.from(Buffer.from(h, 'hex')));
 
   it('sharedSecret refuses every one of them', () => {
     const sk = seededRandom(500).bytes(32);
@@ -295,8 +337,24 @@ describe('a different ctx', () => {
     const rng = seededRandom(600);
     const clock = fakeClock();
     const [fa, fb] = [fp('a'), fp('b')];
-    const a = party({ name: 'A', selfId: 'a', peerId: 'b', fingerprints: { local: fa, remote: fb }, rng, clock, ctx: 'room-1' });
-    const b = party({ name: 'B', selfId: 'b', peerId: 'a', fingerprints: { local: fb, remote: fa }, rng, clock, ctx: 'room-2' });
+    const a = party({
+      name: 'A',
+      selfId: 'a',
+      peerId: 'b',
+      fingerprints: { local: fa, remote: fb },
+      rng,
+      clock,
+      ctx: 'room-1',
+    });
+    const b = party({
+      name: 'B',
+      selfId: 'b',
+      peerId: 'a',
+      fingerprints: { local: fb, remote: fa },
+      rng,
+      clock,
+      ctx: 'room-2',
+    });
     const net = new Network();
     net.link(a, b);
     net.start(a);
@@ -310,8 +368,24 @@ describe('a different ctx', () => {
     const rng = seededRandom(601);
     const clock = fakeClock();
     const [fa, fb] = [fp('a'), fp('b')];
-    const a = party({ name: 'A', selfId: 'a', peerId: 'b', fingerprints: { local: fa, remote: fb }, rng, clock, ctx: 'room-1' });
-    const b = party({ name: 'B', selfId: 'b', peerId: 'a', fingerprints: { local: fb, remote: fa }, rng, clock, ctx: 'room-2' });
+    const a = party({
+      name: 'A',
+      selfId: 'a',
+      peerId: 'b',
+      fingerprints: { local: fa, remote: fb },
+      rng,
+      clock,
+      ctx: 'room-1',
+    });
+    const b = party({
+      name: 'B',
+      selfId: 'b',
+      peerId: 'a',
+      fingerprints: { local: fb, remote: fa },
+      rng,
+      clock,
+      ctx: 'room-2',
+    });
     const net = new Network();
     net.link(a, b);
     net.start(b);
@@ -364,7 +438,10 @@ describe('"verified" needs the local person AND a valid done from the peer (rand
       if (rng.next() < 0.7) net.confirm(a, true);
       if (rng.next() < 0.7) net.confirm(b, true);
       net.run();
-      for (const [self, peer] of [[a, b], [b, a]] as const) {
+      for (const [self, peer] of [
+        [a, b],
+        [b, a],
+      ] as const) {
         const verifiedAt = self.history.findIndex((s) => s.phase === 'verified');
         if (verifiedAt < 0) continue;
         verifiedRuns++;

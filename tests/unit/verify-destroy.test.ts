@@ -7,7 +7,10 @@ import { makeCall, newCode, until } from './call-fixtures';
 import { honestPair } from './verify-harness';
 
 /** The key schedule's outputs, as the verifiers got them: the real functions, watched (nothing replaced). */
-const derived = vi.hoisted(() => ({ keys: [] as Array<{ sas: Uint8Array; kI: Uint8Array; kR: Uint8Array }>, th: [] as Uint8Array[] }));
+const derived = vi.hoisted(() => ({
+  keys: [] as Array<{ sas: Uint8Array; kI: Uint8Array; kR: Uint8Array }>,
+  th: [] as Uint8Array[],
+}));
 vi.mock('../../src/core/verify-crypto', async (importOriginal) => {
   const real = await importOriginal<typeof import('../../src/core/verify-crypto')>();
   return {
@@ -41,7 +44,7 @@ describe('Verifier.destroy wipes a run', () => {
     expect(a.verifier.tick().send).toEqual([]);
   });
 
-  it('while the code is shown: the confirmation keys and transcript hash are zeroed, the other side\'s are not', () => {
+  it("while the code is shown: the confirmation keys and transcript hash are zeroed, the other side's are not", () => {
     derived.keys.length = 0;
     derived.th.length = 0;
     const { a, b, net } = honestPair(12);
@@ -71,7 +74,7 @@ const phase = (call: CallModel, want: VerificationView['phase']) =>
   });
 
 describe('a call ended mid-verification', () => {
-  it('zeroes the run\'s private key when the person hangs up while keys are in flight', async () => {
+  it("zeroes the run's private key when the person hangs up while keys are in flight", async () => {
     const hub = createFakeSignalingHub();
     // Nothing of the verification crosses: each side's run waits on its commit, private key in memory.
     hub.tamper = (data) => (data.includes('"type":"verify.') ? null : data);

@@ -18,7 +18,8 @@ const other = upper.replace(/^01/, '02');
 
 describe('parseFingerprint', () => {
   it('reads the stats/SDP form, the getFingerprints() form and plain hex as the same bytes', () => {
-    for (const text of [upper, lower, ` ${upper}\r\n`, lower.replaceAll(':', '')]) expect(parseFingerprint(text)).toEqual(bytes);
+    for (const text of [upper, lower, ` ${upper}\r\n`, lower.replaceAll(':', '')])
+      expect(parseFingerprint(text)).toEqual(bytes);
   });
   it.each([
     ['empty', ''],
@@ -36,7 +37,14 @@ describe('parseFingerprint', () => {
 
 describe('fingerprintFromSdp', () => {
   const sdp = (...fps: string[]) =>
-    ['v=0', 'o=- 1 2 IN IP4 127.0.0.1', 's=-', ...fps.map((f) => `a=fingerprint:${f}`), 'm=application 9 UDP/DTLS/SCTP webrtc-datachannel', ''].join('\r\n');
+    [
+      'v=0',
+      'o=- 1 2 IN IP4 127.0.0.1',
+      's=-',
+      ...fps.map((f) => `a=fingerprint:${f}`),
+      'm=application 9 UDP/DTLS/SCTP webrtc-datachannel',
+      '',
+    ].join('\r\n');
   it('finds the sha-256 line (session or media level, any case of the algorithm)', () => {
     expect(fingerprintFromSdp(sdp(`sha-256 ${upper}`))).toEqual(bytes);
     expect(fingerprintFromSdp(sdp(`SHA-256 ${upper}`, `sha-256 ${lower}`))).toEqual(bytes);
@@ -59,7 +67,11 @@ describe('fingerprintsFromTransports', () => {
     remote: remote === null ? null : cert(remote),
   });
   it('returns both fingerprints as bytes when every connected transport agrees', () => {
-    const result = fingerprintsFromTransports([t('T1', lower, upper), t('T2', upper, lower), t('T3', upper, null, 'new')]);
+    const result = fingerprintsFromTransports([
+      t('T1', lower, upper),
+      t('T2', upper, lower),
+      t('T3', upper, null, 'new'),
+    ]);
     expect(result).toEqual({ ok: true, value: { local: bytes, remote: bytes } });
   });
   it('refuses transports that present different remote certificates', () => {
@@ -69,9 +81,12 @@ describe('fingerprintsFromTransports', () => {
     });
   });
   it('takes the certificate the transport holds when the stats lack it (Chromium caches certificate stats across a DTLS restart)', () => {
-    expect(fingerprintsFromTransports([t('T1', upper, null)], [bytes])).toEqual({ ok: true, value: { local: bytes, remote: bytes } });
+    expect(fingerprintsFromTransports([t('T1', upper, null)], [bytes])).toEqual({
+      ok: true,
+      value: { local: bytes, remote: bytes },
+    });
   });
-  it('refuses a held certificate that differs from the stats or from another transport\'s (a DTLS restart to someone else)', () => {
+  it("refuses a held certificate that differs from the stats or from another transport's (a DTLS restart to someone else)", () => {
     const elsewhere = parseFingerprint(other)!;
     const disagree = { ok: false, error: 'the transports of this connection present different certificates' };
     expect(fingerprintsFromTransports([t('T1', upper, upper)], [elsewhere])).toEqual(disagree);
@@ -83,7 +98,9 @@ describe('fingerprintsFromTransports', () => {
     expect(fingerprintsFromTransports([t('T1', upper, upper, 'connecting')])).toMatchObject({ ok: false });
     expect(fingerprintsFromTransports([t('T1', upper, null)])).toMatchObject({ ok: false });
     expect(
-      fingerprintsFromTransports([{ id: 'T1', dtlsState: 'connected', local: cert(upper), remote: cert(upper, 'sha-1') }]),
+      fingerprintsFromTransports([
+        { id: 'T1', dtlsState: 'connected', local: cert(upper), remote: cert(upper, 'sha-1') },
+      ]),
     ).toMatchObject({ ok: false });
   });
 });

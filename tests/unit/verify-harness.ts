@@ -12,7 +12,12 @@ import {
   type VerifyState,
   type VerifyStep,
 } from '../../src/core/verify';
-import { createVerifySession, type SessionState, type SessionStep, type VerifySession } from '../../src/core/verify-session';
+import {
+  createVerifySession,
+  type SessionState,
+  type SessionStep,
+  type VerifySession,
+} from '../../src/core/verify-session';
 
 /** mulberry32: a tiny seeded PRNG. Tests only — never a source of secrets. */
 export const seededRandom = (seed: number) => {
@@ -142,7 +147,9 @@ export class Network {
 
 /** The code as text, or null when the state shows none. */
 export const codeOf = (state: VerifyState): string | null =>
-  state.phase === 'comparing' || state.phase === 'confirmed' || state.phase === 'verified' ? formatSas(state.sas) : null;
+  state.phase === 'comparing' || state.phase === 'confirmed' || state.phase === 'verified'
+    ? formatSas(state.sas)
+    : null;
 
 /** Two honest parties on a direct connection: each sees its own certificate as local and the other's as remote. */
 export const honestPair = (seed = 1, ids: [string, string] = ['alice-id', 'bob-id']) => {
@@ -174,7 +181,14 @@ export const sessionPair = (seed = 1, ids: [string, string] = ['alice-id', 'bob-
   const [fa, fb] = [fp(`cert ${ids[0]}`), fp(`cert ${ids[1]}`)];
   const make = (name: string, selfId: string, peerId: string, fingerprints: DtlsFingerprints): SessionParty => ({
     name,
-    session: createVerifySession({ selfId, peerId, ctx: CTX, fingerprints, randomBytes: (n) => rng.bytes(n), now: clock.now }),
+    session: createVerifySession({
+      selfId,
+      peerId,
+      ctx: CTX,
+      fingerprints,
+      randomBytes: (n) => rng.bytes(n),
+      now: clock.now,
+    }),
     history: [],
     sent: [],
   });
@@ -196,7 +210,8 @@ export const sessionPair = (seed = 1, ids: [string, string] = ['alice-id', 'bob-
     },
     start: (who: SessionParty) => net.apply(who, who.session.start()),
     confirm: (who: SessionParty, matches: boolean) => net.apply(who, who.session.confirm(matches)),
-    again: (who: SessionParty, fingerprints?: DtlsFingerprints) => net.apply(who, who.session.verifyAgain(fingerprints)),
+    again: (who: SessionParty, fingerprints?: DtlsFingerprints) =>
+      net.apply(who, who.session.verifyAgain(fingerprints)),
     tick: (who: SessionParty) => net.apply(who, who.session.tick()),
     /** Gives `to` a message as if it came from the other side (forged or replayed). */
     inject: (to: SessionParty, message: VerifyMessage) => net.apply(to, to.session.receive(message)),

@@ -1,12 +1,7 @@
 // core/verify-message: the wire format of parley-verify-v1 parsed from untrusted input — exact types and
 // lengths, and a seeded fuzz of ≥ 10,000 random and mutated inputs that must never throw.
 import { describe, expect, it } from 'vitest';
-import {
-  CANCEL_REASONS,
-  encodeVerifyMessage,
-  parseVerifyMessage,
-  type VerifyMessage,
-} from '../../src/core/verify';
+import { CANCEL_REASONS, encodeVerifyMessage, parseVerifyMessage, type VerifyMessage } from '../../src/core/verify';
 import { MAX_VERIFY_MESSAGE_CHARS } from '../../src/core/verify-message';
 import { seededRandom, type SeededRandom } from './verify-harness';
 
@@ -65,7 +60,15 @@ describe('parseVerifyMessage', () => {
         throw new Error('boom');
       },
     });
-    const proxy = new Proxy({}, { ownKeys: () => { throw new Error('boom'); }, get: () => 1 });
+    const proxy = new Proxy(
+      {},
+      {
+        ownKeys: () => {
+          throw new Error('boom');
+        },
+        get: () => 1,
+      },
+    );
     for (const value of [undefined, null, 1, true, 1n, Symbol('x'), () => 1, [], new Uint8Array(4), hostile, proxy]) {
       expect(parseVerifyMessage(value)).toBeNull();
     }
@@ -76,14 +79,33 @@ describe('parseVerifyMessage fuzz (seeded, 12,000 inputs)', () => {
   const randomJson = (rng: SeededRandom, depth: number): unknown => {
     const r = rng.int(depth > 2 ? 6 : 8);
     switch (r) {
-      case 0: return null;
-      case 1: return rng.next() < 0.5;
-      case 2: return [0, -1, 1, 1.5, 2 ** 53, -0, 1e308][rng.int(7)];
-      case 3: return ['', 'verify.commit', 'verify.key', 'verify.cancel', '01'.repeat(16), 'timeout', '\u0000', '\u{1F436}'][rng.int(8)];
-      case 4: return Array.from({ length: rng.int(64) }, () => '0123456789abcdefABCDEFxyz'.charAt(rng.int(25))).join('');
-      case 5: return Array.from({ length: rng.int(4) }, () => randomJson(rng, depth + 1));
+      case 0:
+        return null;
+      case 1:
+        return rng.next() < 0.5;
+      case 2:
+        return [0, -1, 1, 1.5, 2 ** 53, -0, 1e308][rng.int(7)];
+      case 3:
+        return ['', 'verify.commit', 'verify.key', 'verify.cancel', '01'.repeat(16), 'timeout', '\u0000', '\u{1F436}'][
+          rng.int(8)
+        ];
+      case 4:
+        return Array.from({ length: rng.int(64) }, () => '0123456789abcdefABCDEFxyz'.charAt(rng.int(25))).join('');
+      case 5:
+        return Array.from({ length: rng.int(4) }, () => randomJson(rng, depth + 1));
       default: {
-        const keys = ['v', 'type', 'txid', 'commitment', 'publicKey', 'nonce', 'mac', 'reason', '__proto__', 'constructor'];
+        const keys = [
+          'v',
+          'type',
+          'txid',
+          'commitment',
+          'publicKey',
+          'nonce',
+          'mac',
+          'reason',
+          '__proto__',
+          'constructor',
+        ];
         const o: Record<string, unknown> = {};
         for (let i = rng.int(7); i > 0; i--) o[keys[rng.int(keys.length)] ?? 'v'] = randomJson(rng, depth + 1);
         return o;
@@ -99,7 +121,8 @@ describe('parseVerifyMessage fuzz (seeded, 12,000 inputs)', () => {
       if (op === 0) chars.splice(at, 1);
       else if (op === 1) chars.splice(at, 0, ch);
       else if (op === 2) chars[at] = ch;
-      else if (op === 3) chars.splice(at, chars.length); // truncate
+      else if (op === 3)
+        chars.splice(at, chars.length); // truncate
       else chars.splice(at, 0, ...chars.slice(rng.int(chars.length), rng.int(chars.length))); // duplicate a slice
     }
     return chars.join('');

@@ -4,7 +4,13 @@
 import { effect } from '@preact/signals';
 import { describe, expect, it } from 'vitest';
 import { CertificateConflictError, type FingerprintPair } from '../../src/core/fingerprint';
-import { VERIFY_TIMEOUT_MS, encodeVerifyMessage, parseVerifyMessage, type CancelReason, type VerifyMessage } from '../../src/core/verify';
+import {
+  VERIFY_TIMEOUT_MS,
+  encodeVerifyMessage,
+  parseVerifyMessage,
+  type CancelReason,
+  type VerifyMessage,
+} from '../../src/core/verify';
 import { VERIFY_AGAIN_LIMIT } from '../../src/core/verify-session';
 import { createVerification, type Verification, type VerificationView } from '../../src/models/verification';
 import { verifyBadge } from '../../src/ui/components/VerifyPanel';
@@ -24,7 +30,9 @@ const until = (v: Verification, test: (view: VerificationView) => boolean) =>
   });
 const phase = (v: Verification, want: VerificationView['phase']) => until(v, (view) => view.phase === want);
 const codeOf = (view: VerificationView) =>
-  view.phase === 'comparing' || view.phase === 'confirmed' || view.phase === 'verified' ? view.sas.decimal.join(' ') : null;
+  view.phase === 'comparing' || view.phase === 'confirmed' || view.phase === 'verified'
+    ? view.sas.decimal.join(' ')
+    : null;
 
 const modelPair = async () => {
   const clock = fakeClock();

@@ -21,13 +21,19 @@ const txidOf = (p: SessionParty): Uint8Array => {
 /** Brings an honest pair (A starts) to a phase, returning the side the attacker will hit and the run's txid. */
 const PHASES: { name: string; reach: (p: Pair) => { victim: SessionParty; phase: string } }[] = [
   { name: 'initiator waiting for key', reach: ({ a, net }) => (net.start(a), { victim: a, phase: 'exchanging' }) },
-  { name: 'responder waiting for reveal', reach: ({ a, b, net }) => (net.start(a), net.deliverOne(), { victim: b, phase: 'exchanging' }) },
+  {
+    name: 'responder waiting for reveal',
+    reach: ({ a, b, net }) => (net.start(a), net.deliverOne(), { victim: b, phase: 'exchanging' }),
+  },
   {
     name: 'waiting for the confirm MAC',
     reach: ({ a, net }) => (net.start(a), net.deliverOne(), net.deliverOne(), { victim: a, phase: 'exchanging' }),
   },
   { name: 'code shown', reach: ({ a, net }) => (net.start(a), net.run(), { victim: a, phase: 'comparing' }) },
-  { name: 'we said they match', reach: ({ a, net }) => (net.start(a), net.run(), net.confirm(a, true), { victim: a, phase: 'confirmed' }) },
+  {
+    name: 'we said they match',
+    reach: ({ a, net }) => (net.start(a), net.run(), net.confirm(a, true), { victim: a, phase: 'confirmed' }),
+  },
   {
     name: 'verified',
     reach: ({ a, b, net }) => {
@@ -82,11 +88,20 @@ describe('a forged cancel never ends a run quietly', () => {
   });
 
   it('proof of interception and "the codes differ" stay fatal (the call ends), never a mere warning', () => {
-    for (const reason of ['key_mismatch', 'mismatched_commitment', 'invalid_key', 'mismatched_sas'] satisfies CancelReason[]) {
+    for (const reason of [
+      'key_mismatch',
+      'mismatched_commitment',
+      'invalid_key',
+      'mismatched_sas',
+    ] satisfies CancelReason[]) {
       const { a, net } = sessionPair(12);
       net.start(a);
       net.run();
-      expect(net.inject(a, { type: 'cancel', txid: txidOf(a), reason }).state).toEqual({ phase: 'cancelled', reason, by: 'peer' });
+      expect(net.inject(a, { type: 'cancel', txid: txidOf(a), reason }).state).toEqual({
+        phase: 'cancelled',
+        reason,
+        by: 'peer',
+      });
       // Nothing restarts a fatal ending: not our button, not the peer.
       expect(net.again(a).send).toEqual([]);
       expect(a.session.state.phase).toBe('cancelled');
@@ -95,7 +110,7 @@ describe('a forged cancel never ends a run quietly', () => {
 });
 
 describe('dropped messages', () => {
-  it('one side\'s messages all dropped → both time out into a warning; Verify again works once the path is honest', () => {
+  it("one side's messages all dropped → both time out into a warning; Verify again works once the path is honest", () => {
     const { a, b, net, clock } = sessionPair(20);
     net.tamper = (data, from) => (from === b ? null : data);
     net.start(a);
@@ -149,7 +164,10 @@ describe('runs are not confusable', () => {
     expect(codeOf(a)).toBe(codeOf(b));
   });
 
-  for (const ids of [['alice-id', 'bob-id'], ['zed-id', 'bob-id']] as [string, string][]) {
+  for (const ids of [
+    ['alice-id', 'bob-id'],
+    ['zed-id', 'bob-id'],
+  ] as [string, string][]) {
     it(`both people press Verify again at once: one run proceeds and both can verify (${ids.join(' / ')})`, () => {
       const { a, b, net, clock } = sessionPair(32, ids);
       net.start(a);
@@ -328,7 +346,11 @@ describe('certificates read again (renegotiation)', () => {
 
   it('transports that disagree (no single certificate) end the run the same way', () => {
     const { a } = verified(52);
-    expect(a.session.certificatesChanged(null).state).toEqual({ phase: 'warning', reason: 'certificate_changed', by: 'self' });
+    expect(a.session.certificatesChanged(null).state).toEqual({
+      phase: 'warning',
+      reason: 'certificate_changed',
+      by: 'self',
+    });
   });
 
   it('a lost channel mid-run is a warning; once verified it changes nothing', () => {

@@ -59,7 +59,9 @@ const lp = (...parts: (Buffer | string)[]): Buffer =>
 const hkdf = (ikm: Buffer, salt: Buffer, info: string, length: number): Buffer =>
   Buffer.from(hkdfSync('sha256', ikm, salt, info, length));
 const hmac = (key: Buffer, prefix: string, th: Buffer): Buffer =>
-  createHmac('sha256', key).update(Buffer.concat([Buffer.from(prefix), th])).digest();
+  createHmac('sha256', key)
+    .update(Buffer.concat([Buffer.from(prefix), th]))
+    .digest();
 const bits = (bytes: Buffer): string => [...bytes].map((b) => b.toString(2).padStart(8, '0')).join('');
 
 interface VectorInputs {
@@ -88,7 +90,15 @@ interface VectorOutputs {
   confirmMacR: string;
   doneMacI: string;
   doneMacR: string;
-  wire: { commit: string; key: string; reveal: string; confirmI: string; confirmR: string; doneI: string; doneR: string };
+  wire: {
+    commit: string;
+    key: string;
+    reveal: string;
+    confirmI: string;
+    confirmR: string;
+    doneI: string;
+    doneR: string;
+  };
 }
 interface Vector {
   name: string;
@@ -102,9 +112,15 @@ interface VectorFile {
 
 const independent = (inputs: VectorInputs): VectorOutputs => {
   const b = (h: string) => Buffer.from(h, 'hex');
-  const [txid, skI, nI, skR, nR, fpI, fpR] = [inputs.txid, inputs.skI, inputs.nI, inputs.skR, inputs.nR, inputs.fpI, inputs.fpR].map(b) as [
-    Buffer, Buffer, Buffer, Buffer, Buffer, Buffer, Buffer,
-  ];
+  const [txid, skI, nI, skR, nR, fpI, fpR] = [
+    inputs.txid,
+    inputs.skI,
+    inputs.nI,
+    inputs.skR,
+    inputs.nR,
+    inputs.fpI,
+    inputs.fpR,
+  ].map(b) as [Buffer, Buffer, Buffer, Buffer, Buffer, Buffer, Buffer];
   const pkI = nodePublicKey(skI);
   const pkR = nodePublicKey(skR);
   const c = sha256(lp('parley-verify-v1 commit', txid, pkI, nI, inputs.ctx));
@@ -153,8 +169,20 @@ const independent = (inputs: VectorInputs): VectorOutputs => {
 
 /** Fixed inputs: each value is SHA-256 of a label, cut to size, so anyone can re-derive them. */
 const makeInputs = (name: string, ctx: string): VectorInputs => {
-  const v = (label: string, n: number) => sha256(Buffer.from(`parley-verify-v1 vector ${name} ${label}`)).subarray(0, n).toString('hex');
-  return { ctx, txid: v('txid', 16), skI: v('skI', 32), nI: v('nI', 16), skR: v('skR', 32), nR: v('nR', 16), fpI: v('fpI', 32), fpR: v('fpR', 32) };
+  const v = (label: string, n: number) =>
+    sha256(Buffer.from(`parley-verify-v1 vector ${name} ${label}`))
+      .subarray(0, n)
+      .toString('hex');
+  return {
+    ctx,
+    txid: v('txid', 16),
+    skI: v('skI', 32),
+    nI: v('nI', 16),
+    skR: v('skR', 32),
+    nR: v('nR', 16),
+    fpI: v('fpI', 32),
+    fpR: v('fpR', 32),
+  };
 };
 
 if (process.env['WRITE_VERIFY_VECTORS'] === '1') {
@@ -245,12 +273,18 @@ describe.each(file.vectors)('vector "$name"', ({ inputs, outputs }) => {
     const now = () => 0;
     // "a" < "b": A is the initiator. It draws txid, then its secret key, then its nonce; B its key, then nonce.
     const a = createVerifier({
-      selfId: 'a', peerId: 'b', ctx: inputs.ctx, now,
+      selfId: 'a',
+      peerId: 'b',
+      ctx: inputs.ctx,
+      now,
       fingerprints: { local: bytes(inputs.fpI), remote: bytes(inputs.fpR) },
       randomBytes: scripted(inputs.txid, inputs.skI, inputs.nI),
     });
     const b = createVerifier({
-      selfId: 'b', peerId: 'a', ctx: inputs.ctx, now,
+      selfId: 'b',
+      peerId: 'a',
+      ctx: inputs.ctx,
+      now,
       fingerprints: { local: bytes(inputs.fpR), remote: bytes(inputs.fpI) },
       randomBytes: scripted(inputs.skR, inputs.nR),
     });

@@ -262,7 +262,11 @@ describe('createVerifier refuses invalid options', () => {
   it.each([
     ['same ids', { ...base, peerId: 'a' }, /distinct/],
     ['empty ctx', { ...base, ctx: '' }, /ctx/],
-    ['short fingerprint', { ...base, fingerprints: { local: fp('a').slice(1), remote: fp('b') } }, /length 32, got length=31/],
+    [
+      'short fingerprint',
+      { ...base, fingerprints: { local: fp('a').slice(1), remote: fp('b') } },
+      /length 32, got length=31/,
+    ],
   ])('%s', (_label, options, message) => {
     expect(() => createVerifier(options)).toThrow(message);
   });

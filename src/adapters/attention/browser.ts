@@ -8,7 +8,8 @@ export const createBrowserAttention = (): AttentionPort => {
   return {
     isHidden: () => document.visibilityState === 'hidden',
     permission: () => (typeof Notification === 'undefined' ? 'unsupported' : Notification.permission),
-    requestPermission: async () => (typeof Notification === 'undefined' ? 'unsupported' : Notification.requestPermission()),
+    requestPermission: async () =>
+      typeof Notification === 'undefined' ? 'unsupported' : Notification.requestPermission(),
     notify(title, body) {
       if (typeof Notification === 'undefined' || Notification.permission !== 'granted') return;
       try {

@@ -1,7 +1,9 @@
 import type { AttentionPort } from './types';
 
 /** Attention for tests: settable visibility and permission answer; records what was shown and played. */
-export const createFakeAttention = (over: { hidden?: boolean; answer?: NotificationPermission; optIn?: boolean } = {}) => {
+export const createFakeAttention = (
+  over: { hidden?: boolean; answer?: NotificationPermission; optIn?: boolean } = {},
+) => {
   const state = {
     hidden: over.hidden ?? false,
     permission: 'default' as NotificationPermission,

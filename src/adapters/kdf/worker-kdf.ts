@@ -6,7 +6,9 @@ import type { PasswordKdf } from './types';
 import { createKdfBridge } from './worker-bridge';
 
 /** scrypt (PASSWORD_KDF parameters) in a dedicated module Worker, one request at a time per call. */
-export const createWorkerKdf = (params: { N: number; r: number; p: number; dkLen: number } = PASSWORD_KDF): PasswordKdf =>
+export const createWorkerKdf = (
+  params: { N: number; r: number; p: number; dkLen: number } = PASSWORD_KDF,
+): PasswordKdf =>
   createKdfBridge({
     params,
     // `?worker&url` (not `new Worker(new URL(…))`) so the URL passes our Trusted Types policy first.

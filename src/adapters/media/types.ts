@@ -2,7 +2,9 @@
 export type MediaProblem = 'denied' | 'not-found' | 'in-use' | 'unsupported';
 
 /** What we could capture: a stream (possibly audio- or video-only), or none and why. */
-export type LocalMedia = { stream: MediaStream; problem: MediaProblem | null } | { stream: null; problem: MediaProblem };
+export type LocalMedia =
+  | { stream: MediaStream; problem: MediaProblem | null }
+  | { stream: null; problem: MediaProblem };
 
 /** Which devices to open: `false` asks for none of that kind (an audio-only call never opens the camera). */
 export interface MediaRequest {

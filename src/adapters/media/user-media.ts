@@ -26,11 +26,17 @@ const DEFAULT_REQUEST: MediaRequest = { audio: true, video: true };
 export const createUserMedia = (): MediaPort => ({
   async getLocalMedia(request = DEFAULT_REQUEST): Promise<LocalMedia> {
     if (!navigator.mediaDevices?.getUserMedia) return { stream: null, problem: 'unsupported' };
-    const remembered = await tryGet({ audio: exactly(request.audio, request.audioDevice), video: exactly(request.video, request.videoDevice) });
+    const remembered = await tryGet({
+      audio: exactly(request.audio, request.audioDevice),
+      video: exactly(request.video, request.videoDevice),
+    });
     if (typeof remembered !== 'string') return { stream: remembered, problem: null };
     // A remembered device is only a preference: if it is gone, the default one is better than nothing.
     const { audio, video } = request;
-    const both = remembered === 'not-found' && (request.audioDevice || request.videoDevice) ? await tryGet({ audio, video }) : remembered;
+    const both =
+      remembered === 'not-found' && (request.audioDevice || request.videoDevice)
+        ? await tryGet({ audio, video })
+        : remembered;
     if (typeof both !== 'string') return { stream: both, problem: null };
     // Denied is final (asking again would just nag); a missing or busy device may leave the other one usable.
     if (both === 'denied' || !request.audio || !request.video) return { stream: null, problem: both };

@@ -46,12 +46,15 @@ export const createServiceWorkerShell = (baseURI: string = document.baseURI): Ap
         { once: true },
       );
     }
-    const registration = await navigator.serviceWorker.register(trustedScriptURL(new URL('sw.js', baseURI)), { scope: './' });
+    const registration = await navigator.serviceWorker.register(trustedScriptURL(new URL('sw.js', baseURI)), {
+      scope: './',
+    });
     watch(registration);
   };
 
   if ('serviceWorker' in navigator) {
-    const start = () => void register().catch((e: unknown) => console.warn('Parley works without offline support here:', e));
+    const start = () =>
+      void register().catch((e: unknown) => console.warn('Parley works without offline support here:', e));
     // At load, while the server that just served the page is surely reachable: a later attempt could
     // fall into a relay outage (the relay may serve the app too) and leave the page without offline support.
     if (document.readyState === 'complete') start();

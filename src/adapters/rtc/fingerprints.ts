@@ -24,7 +24,8 @@ export async function collectTransportCertificates(pc: RTCPeerConnection): Promi
     const entry: unknown = report.get(id);
     if (typeof entry !== 'object' || entry === null) return null;
     const { type, fingerprint, fingerprintAlgorithm } = entry as Record<string, unknown>;
-    if (type !== 'certificate' || typeof fingerprint !== 'string' || typeof fingerprintAlgorithm !== 'string') return null;
+    if (type !== 'certificate' || typeof fingerprint !== 'string' || typeof fingerprintAlgorithm !== 'string')
+      return null;
     return { algorithm: fingerprintAlgorithm, fingerprint };
   };
   const transports: TransportCertificates[] = [];
@@ -64,11 +65,15 @@ export function collectPresentedCertificates(pc: RTCPeerConnection): ArrayBuffer
 }
 
 /** A DTLS fingerprint is the SHA-256 of the certificate's DER (RFC 8122 §5). Needs WebCrypto (a secure context). */
-const sha256 = async (der: ArrayBuffer): Promise<Uint8Array> => new Uint8Array(await crypto.subtle.digest('SHA-256', der));
+const sha256 = async (der: ArrayBuffer): Promise<Uint8Array> =>
+  new Uint8Array(await crypto.subtle.digest('SHA-256', der));
 
 /** Our and the peer's certificate fingerprints (32 bytes each) for a connected `pc`; rejects when DTLS is not connected, with CertificateConflictError when transports disagree. */
 export const readDtlsFingerprints = async (pc: RTCPeerConnection): Promise<FingerprintPair> => {
-  const presented = typeof crypto !== 'undefined' && crypto.subtle ? await Promise.all(collectPresentedCertificates(pc).map(sha256)) : [];
+  const presented =
+    typeof crypto !== 'undefined' && crypto.subtle
+      ? await Promise.all(collectPresentedCertificates(pc).map(sha256))
+      : [];
   const result = fingerprintsFromTransports(await collectTransportCertificates(pc), presented);
   if (!result.ok && result.error === TRANSPORTS_DISAGREE) throw new CertificateConflictError();
   if (!result.ok) throw new Error(`cannot read DTLS fingerprints: ${result.error}`);

@@ -46,7 +46,13 @@ export const createFakeSignalingHub = () => {
 
   const prepared: string[] = [];
   /** Track operations in order, to check a switch replaced a track (no renegotiation) and whom it reached. */
-  const trackOps: Array<{ op: 'replace' | 'add' | 'remove'; from: string; track: MediaStreamTrack; old?: MediaStreamTrack; to?: string }> = [];
+  const trackOps: Array<{
+    op: 'replace' | 'add' | 'remove';
+    from: string;
+    track: MediaStreamTrack;
+    old?: MediaStreamTrack;
+    to?: string;
+  }> = [];
   const signaling: Signaling = {
     prepare(strategy) {
       prepared.push(strategy);
@@ -59,7 +65,12 @@ export const createFakeSignalingHub = () => {
       rooms.set(key, members);
       const fresh = `peer-${nextId++}`;
       // An impostor picks the id but cannot pick the certificate: its own has its own fingerprint.
-      const self: Member = { id: nextAs ?? fresh, cert: nextAs === null ? fresh : `impostor-${fresh}`, emitter: createEmitter<SignalingEvents>(), streams: [] };
+      const self: Member = {
+        id: nextAs ?? fresh,
+        cert: nextAs === null ? fresh : `impostor-${fresh}`,
+        emitter: createEmitter<SignalingEvents>(),
+        streams: [],
+      };
       nextAs = null;
       // Announce on a later task, after the caller has wired its listeners, as real signaling does.
       setTimeout(() => {
@@ -82,7 +93,8 @@ export const createFakeSignalingHub = () => {
           // Media arrives after negotiation, on a later task, never before the peer's join event.
           setTimeout(() => {
             for (const other of members.values()) {
-              if (other !== self && (peerId === undefined || other.id === peerId)) other.emitter.emit('peerStream', stream, self.id);
+              if (other !== self && (peerId === undefined || other.id === peerId))
+                other.emitter.emit('peerStream', stream, self.id);
             }
           }, 0);
         },
@@ -98,7 +110,8 @@ export const createFakeSignalingHub = () => {
         async send(data, peerId) {
           if (silenced.has(self.id)) return;
           for (const other of members.values()) {
-            if (other === self || (peerId !== undefined && other.id !== peerId) || cut.has(`${self.id}|${other.id}`)) continue;
+            if (other === self || (peerId !== undefined && other.id !== peerId) || cut.has(`${self.id}|${other.id}`))
+              continue;
             // A man in the middle of the data channel may change or drop (null) what crosses.
             const passed = hub.tamper ? hub.tamper(data, self.id, other.id) : data;
             if (passed !== null) other.emitter.emit('message', passed, self.id);
@@ -240,4 +253,3 @@ export const createFakeSignalingHub = () => {
   };
   return hub;
 };
-

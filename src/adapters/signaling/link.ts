@@ -2,7 +2,11 @@ import type { LinkState } from '../../core/recovery';
 
 const linkOf = (pc: RTCPeerConnection): LinkState => {
   if (pc.iceConnectionState === 'failed' || pc.connectionState === 'failed') return 'failed';
-  if ((pc.iceConnectionState === 'connected' || pc.iceConnectionState === 'completed') && pc.connectionState === 'connected') return 'connected';
+  if (
+    (pc.iceConnectionState === 'connected' || pc.iceConnectionState === 'completed') &&
+    pc.connectionState === 'connected'
+  )
+    return 'connected';
   return 'interrupted';
 };
 

@@ -41,7 +41,11 @@ const onSend = (socket: RelaySocket, listener: (data: unknown) => void): (() => 
  * Watches the sockets `getSockets` returns (call `scan` as they may change: a reconnect makes a new
  * one) and calls `onFull` while `alone()` and every relay that carries us refuses us for a full room.
  */
-export const watchRelays = (getSockets: () => Record<string, RelaySocket>, alone: () => boolean, onFull: () => void) => {
+export const watchRelays = (
+  getSockets: () => Record<string, RelaySocket>,
+  alone: () => boolean,
+  onFull: () => void,
+) => {
   const verdicts = createRelayVerdicts();
   /** Relays seen open during this join: those that carry (or carried) us. */
   const carriers = new Set<string>();

@@ -65,7 +65,16 @@ export const createTrysteroSignaling = (): Signaling => ({
 
     const open = () => {
       const room = mod.joinRoom(
-        { appId: APP_ID, password: options.password, relayConfig: { urls: options.relays }, rtcConfig: { iceServers: options.iceServers, certificates: [certificate], ...(options.iceTransportPolicy ? { iceTransportPolicy: options.iceTransportPolicy } : {}) } },
+        {
+          appId: APP_ID,
+          password: options.password,
+          relayConfig: { urls: options.relays },
+          rtcConfig: {
+            iceServers: options.iceServers,
+            certificates: [certificate],
+            ...(options.iceTransportPolicy ? { iceTransportPolicy: options.iceTransportPolicy } : {}),
+          },
+        },
         options.topic,
         { onJoinError: ({ error }) => emitter.emit('error', error) },
       );
@@ -105,7 +114,11 @@ export const createTrysteroSignaling = (): Signaling => ({
 
     // A relay with a two-peer cap refuses a third peer's announces; Trystero only logs that, so we
     // listen on its sockets to tell the person the room is full (relay-watch.ts: whom we believe).
-    const relays = watchRelays(mod.getRelaySockets, () => peers.size === 0, () => emitter.emit('roomFull'));
+    const relays = watchRelays(
+      mod.getRelaySockets,
+      () => peers.size === 0,
+      () => emitter.emit('roomFull'),
+    );
 
     const started = Date.now();
     const poll = setInterval(() => {
@@ -144,7 +157,8 @@ export const createTrysteroSignaling = (): Signaling => ({
       on: emitter.on,
       addStream: (stream, peerId) => {
         // One promise per peer; a peer that vanished mid-negotiation rejects, which is not our error.
-        for (const p of current.room.addStream(stream, peerId === undefined ? {} : { target: peerId })) p.catch(() => undefined);
+        for (const p of current.room.addStream(stream, peerId === undefined ? {} : { target: peerId }))
+          p.catch(() => undefined);
       },
       // As with addStream, a peer that vanished mid-way rejects, which is not our error.
       replaceTrack: (oldTrack, newTrack, peerId) => {

@@ -3,7 +3,10 @@ import { NO_CHOICES, parseDeviceChoices, type DeviceChoices } from '../../core/d
 import type { DeviceChoicesStore } from './types';
 
 /** Device choices in localStorage under `key`; unreadable or unavailable storage means "no choices". */
-export const localDeviceChoices = (key: string, storage: Storage | undefined = globalThis.localStorage): DeviceChoicesStore => {
+export const localDeviceChoices = (
+  key: string,
+  storage: Storage | undefined = globalThis.localStorage,
+): DeviceChoicesStore => {
   // The same JSON-in-localStorage slot as the limiter's; what it holds is parsed here, at the edge.
   const slot = localStorageStore(key, storage);
   return {
@@ -16,7 +19,9 @@ export const localDeviceChoices = (key: string, storage: Storage | undefined = g
 };
 
 /** Choices in memory (tests; or where nothing should be remembered). */
-export const memoryDeviceChoices = (initial: DeviceChoices = NO_CHOICES): DeviceChoicesStore & { value: DeviceChoices } => {
+export const memoryDeviceChoices = (
+  initial: DeviceChoices = NO_CHOICES,
+): DeviceChoicesStore & { value: DeviceChoices } => {
   const store = {
     value: initial,
     load: () => store.value,

@@ -7,7 +7,10 @@ export interface JsonSlot {
 }
 
 /** A JSON slot (e.g. a limiter's store) in localStorage under `key`; unreadable or unavailable storage counts as empty. */
-export const localStorageStore = (key: string, storage: Storage | undefined = globalThis.localStorage): JsonSlot & LimiterStore => ({
+export const localStorageStore = (
+  key: string,
+  storage: Storage | undefined = globalThis.localStorage,
+): JsonSlot & LimiterStore => ({
   load() {
     try {
       const raw = storage?.getItem(key);

@@ -16,7 +16,9 @@ interface Props {
 }
 
 const candidates = (s: ConnectionSummary): string =>
-  s.localCandidate === null ? '' : ` (${s.localCandidate} ↔ ${s.remoteCandidate ?? '?'}${s.protocol === null ? '' : `, ${s.protocol}`})`;
+  s.localCandidate === null
+    ? ''
+    : ` (${s.localCandidate} ↔ ${s.remoteCandidate ?? '?'}${s.protocol === null ? '' : `, ${s.protocol}`})`;
 
 /** What getStats() says about the connection, including the encryption people can check. */
 export const ConnectionDetails = ({ summary: s, verification }: Props) => (
@@ -49,7 +51,8 @@ export const ConnectionDetails = ({ summary: s, verification }: Props) => (
           <dd data-testid="details-video-out">{formatVideo(s.videoOut)}</dd>
           <dt>Encryption (DTLS)</dt>
           <dd data-testid="details-dtls">
-            {formatTlsVersion(s.tlsVersion)}, <span data-testid="details-dtls-cipher">{s.dtlsCipher ?? 'unknown cipher'}</span>
+            {formatTlsVersion(s.tlsVersion)},{' '}
+            <span data-testid="details-dtls-cipher">{s.dtlsCipher ?? 'unknown cipher'}</span>
           </dd>
           <dt>Media encryption (SRTP)</dt>
           <dd data-testid="details-srtp">{s.srtpCipher ?? 'unknown'}</dd>

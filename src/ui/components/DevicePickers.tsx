@@ -17,7 +17,12 @@ const Picker = (p: PickerProps) =>
   p.devices.length === 0 ? null : (
     <div class="devices__row">
       <label for={p.id}>{p.label}</label>
-      <select id={p.id} value={p.value ?? p.devices[0]?.id} disabled={p.disabled} onChange={(e) => p.onChange(e.currentTarget.value)}>
+      <select
+        id={p.id}
+        value={p.value ?? p.devices[0]?.id}
+        disabled={p.disabled}
+        onChange={(e) => p.onChange(e.currentTarget.value)}
+      >
         {p.devices.map((d, i) => (
           <option key={d.id} value={d.id}>
             {d.label || `${p.fallback} ${i + 1}`}
@@ -47,7 +52,14 @@ interface Props {
 /** Microphone, camera and speaker pickers. */
 export const DevicePickers = (p: Props) => (
   <div class="devices">
-    <Picker id={`${p.idPrefix}-microphone`} label="Microphone" devices={p.microphones} value={p.microphone} fallback="Microphone" onChange={p.onMicrophone} />
+    <Picker
+      id={`${p.idPrefix}-microphone`}
+      label="Microphone"
+      devices={p.microphones}
+      value={p.microphone}
+      fallback="Microphone"
+      onChange={p.onMicrophone}
+    />
     <Picker
       id={`${p.idPrefix}-camera`}
       label="Camera"
@@ -57,6 +69,13 @@ export const DevicePickers = (p: Props) => (
       onChange={p.onCamera}
       disabled={p.cameraDisabled}
     />
-    <Picker id={`${p.idPrefix}-speaker`} label="Speaker" devices={p.speakers} value={p.speaker} fallback="Speaker" onChange={p.onSpeaker} />
+    <Picker
+      id={`${p.idPrefix}-speaker`}
+      label="Speaker"
+      devices={p.speakers}
+      value={p.speaker}
+      fallback="Speaker"
+      onChange={p.onSpeaker}
+    />
   </div>
 );

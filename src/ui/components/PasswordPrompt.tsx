@@ -18,7 +18,13 @@ export const PasswordPrompt = ({ wrong, onSubmit }: { wrong: boolean; onSubmit: 
         </p>
       )}
       <div class="join__row">
-        <input id="call-password" type="password" autocomplete="off" value={value} onInput={(e) => setValue(e.currentTarget.value)} />
+        <input
+          id="call-password"
+          type="password"
+          autocomplete="off"
+          value={value}
+          onInput={(e) => setValue(e.currentTarget.value)}
+        />
         <button type="submit" class="primary" disabled={value === ''}>
           Join
         </button>

@@ -20,12 +20,20 @@ export const QrCode = ({ text, label }: { text: string; label: string }) => {
     );
     return () => void (live = false);
   }, [text]);
-  if (unavailable) return <p class="help">The QR code could not be loaded (no connection to the server). Copy the link instead.</p>;
+  if (unavailable)
+    return <p class="help">The QR code could not be loaded (no connection to the server). Copy the link instead.</p>;
   if (!matrix) return null;
   const size = matrix.length;
   // A 4-module quiet zone, as the QR standard asks, so phone cameras find the code.
   return (
-    <svg class="qr" role="img" aria-label={label} viewBox={`-4 -4 ${size + 8} ${size + 8}`} data-testid="qr" data-size={size}>
+    <svg
+      class="qr"
+      role="img"
+      aria-label={label}
+      viewBox={`-4 -4 ${size + 8} ${size + 8}`}
+      data-testid="qr"
+      data-size={size}
+    >
       <rect x="-4" y="-4" width={size + 8} height={size + 8} fill="#fff" />
       <path d={qrPath(matrix)} fill="#000" />
     </svg>

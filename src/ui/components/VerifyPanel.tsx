@@ -32,9 +32,13 @@ export const verifyBadge = (v: VerificationView | null): { text: string; tone: B
 const warningText = (reason: WarningReason, by: 'self' | 'peer'): string => {
   switch (reason) {
     case 'timeout':
-      return by === 'self' ? 'The check got no answer for a minute.' : 'A message said the other side got no answer for a minute.';
+      return by === 'self'
+        ? 'The check got no answer for a minute.'
+        : 'A message said the other side got no answer for a minute.';
     case 'unexpected_message':
-      return by === 'self' ? 'The check received a message it did not expect.' : 'A message said the other side received something it did not expect.';
+      return by === 'self'
+        ? 'The check received a message it did not expect.'
+        : 'A message said the other side received something it did not expect.';
     case 'certificate_changed':
       return by === 'self'
         ? "The connection's security certificate changed after the check."
@@ -53,20 +57,39 @@ const againHint = (info: VerificationInfo): string | null => {
  * A check that started and did not complete: says so plainly, why it matters, and offers a new run. Shown
  * on both screens whatever ended it (a timeout, a cancel, an unexpected message, a changed certificate).
  */
-export const VerifyWarning = ({ view, info, onAgain }: { view: VerificationView; info: VerificationInfo; onAgain: () => void }) => {
+export const VerifyWarning = ({
+  view,
+  info,
+  onAgain,
+}: {
+  view: VerificationView;
+  info: VerificationInfo;
+  onAgain: () => void;
+}) => {
   if (view.phase !== 'warning' && view.phase !== 'unavailable') return null;
   const hint = againHint(info);
   return (
-    <section class="verify verify--warning" role="alert" aria-labelledby="verify-warning-title" data-testid="verify-warning" data-reason={view.phase === 'warning' ? view.reason : 'unavailable'}>
+    <section
+      class="verify verify--warning"
+      role="alert"
+      aria-labelledby="verify-warning-title"
+      data-testid="verify-warning"
+      data-reason={view.phase === 'warning' ? view.reason : 'unavailable'}
+    >
       <h2 id="verify-warning-title">This call could not be verified</h2>
       <p data-testid="verify-warning-why">
-        {view.phase === 'warning' ? warningText(view.reason, view.by) : `This browser could not read the connection's certificates (${view.message}).`}
+        {view.phase === 'warning'
+          ? warningText(view.reason, view.by)
+          : `This browser could not read the connection's certificates (${view.message}).`}
       </p>
       <p>
-        Someone may be in the middle of the connection, able to listen or to pass your audio and video along. Until the codes match, do
-        not treat this call as private. Verify again; if it keeps failing, end the call and share a new link another way.
+        Someone may be in the middle of the connection, able to listen or to pass your audio and video along. Until the
+        codes match, do not treat this call as private. Verify again; if it keeps failing, end the call and share a new
+        link another way.
       </p>
-      {info.ignoredRequests > 0 && <p class="help">The other side asked to verify again too often; those requests were ignored.</p>}
+      {info.ignoredRequests > 0 && (
+        <p class="help">The other side asked to verify again too often; those requests were ignored.</p>
+      )}
       <div class="controls">
         <button type="button" class="primary" onClick={onAgain} disabled={info.againInSeconds > 0}>
           Verify again
@@ -82,8 +105,18 @@ export const VerifyWarning = ({ view, info, onAgain }: { view: VerificationView;
 };
 
 /** Shows the code to read aloud (7 emoji with their names, and three numbers) and asks whether it matches. */
-export const VerifyPanel = ({ view, info, onAnswer }: { view: VerificationView; info?: VerificationInfo; onAnswer: (matches: boolean) => void }) => {
-  const restartedByPeer = info?.startedBy === 'peer' && (view.phase === 'starting' || view.phase === 'idle' || view.phase === 'exchanging' || view.phase === 'comparing');
+export const VerifyPanel = ({
+  view,
+  info,
+  onAnswer,
+}: {
+  view: VerificationView;
+  info?: VerificationInfo;
+  onAnswer: (matches: boolean) => void;
+}) => {
+  const restartedByPeer =
+    info?.startedBy === 'peer' &&
+    (view.phase === 'starting' || view.phase === 'idle' || view.phase === 'exchanging' || view.phase === 'comparing');
   if (view.phase !== 'comparing' && view.phase !== 'confirmed' && view.phase !== 'verified') {
     return restartedByPeer ? (
       <p class="notice" data-testid="verify-restarted">
@@ -124,7 +157,9 @@ export const VerifyPanel = ({ view, info, onAnswer }: { view: VerificationView; 
           </button>
         </div>
       )}
-      {view.phase === 'confirmed' && <p class="help">You said they match. Waiting for the other person to say so too…</p>}
+      {view.phase === 'confirmed' && (
+        <p class="help">You said they match. Waiting for the other person to say so too…</p>
+      )}
     </section>
   );
 };

@@ -15,7 +15,15 @@ interface Props {
 }
 
 /** One video with its label; attaches the stream and recovers from autoplay refusal with a visible "tap to hear" button. */
-export const VideoTile = ({ stream, self, label, placeholder, testId, sinkId = null, pictureInPicture = false }: Props) => {
+export const VideoTile = ({
+  stream,
+  self,
+  label,
+  placeholder,
+  testId,
+  sinkId = null,
+  pictureInPicture = false,
+}: Props) => {
   const ref = useRef<HTMLVideoElement>(null);
   const [blockedSound, setBlockedSound] = useState(false);
   const inPip = usePictureInPicture(ref);
@@ -44,7 +52,10 @@ export const VideoTile = ({ stream, self, label, placeholder, testId, sinkId = n
     const video = ref.current;
     if (!video) return;
     video.muted = false;
-    void video.play().then(() => setBlockedSound(false), () => undefined);
+    void video.play().then(
+      () => setBlockedSound(false),
+      () => undefined,
+    );
   };
 
   return (
@@ -53,7 +64,13 @@ export const VideoTile = ({ stream, self, label, placeholder, testId, sinkId = n
       {!stream && <div class="tile__placeholder">{placeholder}</div>}
       <figcaption>{label}</figcaption>
       {pictureInPicture && stream && (
-        <button type="button" class="tile__pip" aria-pressed={inPip} data-testid={`${testId}-pip`} onClick={() => togglePictureInPicture(ref.current)}>
+        <button
+          type="button"
+          class="tile__pip"
+          aria-pressed={inPip}
+          data-testid={`${testId}-pip`}
+          onClick={() => togglePictureInPicture(ref.current)}
+        >
           Picture-in-picture
         </button>
       )}

@@ -57,7 +57,17 @@ const someoneNewText = {
  * The call: a status line, the invitation while waiting (with `whileWaiting`, e.g. the opt-in to be
  * told when they join: waiting is when people switch to another tab), both videos and the controls.
  */
-export const Call = ({ call, code, onHome, whileWaiting }: { call: CallModel; code: RoomCode; onHome: () => void; whileWaiting?: ComponentChildren }) => {
+export const Call = ({
+  call,
+  code,
+  onHome,
+  whileWaiting,
+}: {
+  call: CallModel;
+  code: RoomCode;
+  onHome: () => void;
+  whileWaiting?: ComponentChildren;
+}) => {
   const status = call.status.value;
   const signaling = call.signaling.value;
   const remote = call.remoteStream.value;
@@ -82,13 +92,21 @@ export const Call = ({ call, code, onHome, whileWaiting }: { call: CallModel; co
     >
       {/* Each screen needs a top-level heading for screen-reader navigation; the status line below says the rest. */}
       <h1 class="visually-hidden">Parley call</h1>
-      <p class="status" role="status" aria-live="polite" data-testid="status" data-status={status.kind} data-signaling={signaling}>
+      <p
+        class="status"
+        role="status"
+        aria-live="polite"
+        data-testid="status"
+        data-status={status.kind}
+        data-signaling={signaling}
+      >
         {statusText(status, remote !== null, signaling)}
       </p>
       {inCall && someoneNew && (
         <p class="notice" role="alert" data-testid="someone-new" data-someone-new={someoneNew}>
           {someoneNewText[someoneNew]}
-          {view?.phase !== 'verified' && ' This call is not verified: compare the codes before you say anything private.'}
+          {view?.phase !== 'verified' &&
+            ' This call is not verified: compare the codes before you say anything private.'}
         </p>
       )}
       {inCall && (
@@ -98,9 +116,13 @@ export const Call = ({ call, code, onHome, whileWaiting }: { call: CallModel; co
       )}
       {inCall && <CallPanels call={call} />}
       {inCall && view && verifyInfo && <VerifyWarning view={view} info={verifyInfo} onAgain={call.verifyAgain} />}
-      {inCall && view && <VerifyPanel view={view} {...(verifyInfo ? { info: verifyInfo } : {})} onAnswer={call.confirmCodes} />}
+      {inCall && view && (
+        <VerifyPanel view={view} {...(verifyInfo ? { info: verifyInfo } : {})} onAnswer={call.confirmCodes} />
+      )}
       {status.kind === 'connected' && signaling === 'offline' && (
-        <p class="notice">The signaling relay is unreachable. Your call is unaffected: audio and video go directly between you.</p>
+        <p class="notice">
+          The signaling relay is unreachable. Your call is unaffected: audio and video go directly between you.
+        </p>
       )}
       {problem && !over && (
         <p class="notice" role="alert">
@@ -110,7 +132,10 @@ export const Call = ({ call, code, onHome, whileWaiting }: { call: CallModel; co
       {status.kind === 'password' && <PasswordPrompt wrong={status.wrong} onSubmit={call.submitPassword} />}
       {call.nobodyAnswered.value && status.kind === 'waiting' && (
         <div class="notice" role="alert">
-          <p>No one with this password has answered yet. If the other person is already in the call, the password is probably wrong.</p>
+          <p>
+            No one with this password has answered yet. If the other person is already in the call, the password is
+            probably wrong.
+          </p>
           <button type="button" onClick={() => void call.retryPassword()}>
             Enter the password again
           </button>
@@ -132,7 +157,9 @@ export const Call = ({ call, code, onHome, whileWaiting }: { call: CallModel; co
         </div>
       )}
       {status.kind === 'full' && (
-        <p class="help">A call has room for two, and this one already has both. If you were expected, ask for a new link.</p>
+        <p class="help">
+          A call has room for two, and this one already has both. If you were expected, ask for a new link.
+        </p>
       )}
       {status.kind === 'waiting' && <SharePanel code={code.text} link={location.href} hasPassword={code.hasPassword} />}
       {status.kind === 'waiting' && whileWaiting}
@@ -147,7 +174,13 @@ export const Call = ({ call, code, onHome, whileWaiting }: { call: CallModel; co
             sinkId={call.devices?.choices.value.speaker ?? null}
             pictureInPicture={call.devices?.canPictureInPicture ?? false}
           />
-          <VideoTile stream={call.localStream.value} self label="You" placeholder="Your camera is off" testId="local-video" />
+          <VideoTile
+            stream={call.localStream.value}
+            self
+            label="You"
+            placeholder="Your camera is off"
+            testId="local-video"
+          />
         </div>
       )}
       {over ? (

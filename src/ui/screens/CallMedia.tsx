@@ -51,7 +51,12 @@ export const CallMedia = ({ call }: { call: CallModel }) => {
           </button>
         )}
         {devices && (
-          <button type="button" aria-expanded={devicesOpen} aria-controls="call-devices" onClick={() => setDevicesOpen(!devicesOpen)}>
+          <button
+            type="button"
+            aria-expanded={devicesOpen}
+            aria-controls="call-devices"
+            onClick={() => setDevicesOpen(!devicesOpen)}
+          >
             Devices
           </button>
         )}

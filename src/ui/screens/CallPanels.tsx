@@ -40,10 +40,20 @@ export const CallPanels = ({ call }: { call: CallModel }) => {
           {qualityText[quality]}
         </p>
         {/* aria-controls only while the panel exists: it must name an element on the page. */}
-        <button type="button" aria-expanded={detailsOpen} aria-controls={detailsOpen ? 'details-panel' : undefined} onClick={() => setDetailsOpen(!detailsOpen)}>
+        <button
+          type="button"
+          aria-expanded={detailsOpen}
+          aria-controls={detailsOpen ? 'details-panel' : undefined}
+          onClick={() => setDetailsOpen(!detailsOpen)}
+        >
           Connection details
         </button>
-        <button type="button" aria-expanded={chatOpen} aria-controls={chatOpen ? 'chat-panel' : undefined} onClick={() => chat.setOpen(!chatOpen)}>
+        <button
+          type="button"
+          aria-expanded={chatOpen}
+          aria-controls={chatOpen ? 'chat-panel' : undefined}
+          onClick={() => chat.setOpen(!chatOpen)}
+        >
           Chat
           {unread > 0 && ' '}
           {unread > 0 && (
@@ -54,8 +64,15 @@ export const CallPanels = ({ call }: { call: CallModel }) => {
           )}
         </button>
       </div>
-      {detailsOpen && panels && <panels.ConnectionDetails summary={connection.summary.value} verification={verifyBadge(call.verification.value?.view.value ?? null).text} />}
-      {chatOpen && panels && <panels.ChatPanel messages={chat.messages.value} refusal={chat.refusal.value} onSend={chat.send} />}
+      {detailsOpen && panels && (
+        <panels.ConnectionDetails
+          summary={connection.summary.value}
+          verification={verifyBadge(call.verification.value?.view.value ?? null).text}
+        />
+      )}
+      {chatOpen && panels && (
+        <panels.ChatPanel messages={chat.messages.value} refusal={chat.refusal.value} onSend={chat.send} />
+      )}
     </>
   );
 };

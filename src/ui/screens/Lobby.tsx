@@ -22,13 +22,21 @@ export const Lobby = ({ lobby, code, onCancel }: Props) => {
   return (
     <main class="lobby" data-testid="lobby" data-ready={lobby.ready.value}>
       <h1>Ready to join?</h1>
-      <p class="lede">Check your camera and microphone before you go in.{code.hasPassword && ' This room asks for a password next.'}</p>
+      <p class="lede">
+        Check your camera and microphone before you go in.{code.hasPassword && ' This room asks for a password next.'}
+      </p>
       <div class="lobby__preview">
         <VideoTile
           stream={showCamera ? lobby.preview.value : null}
           self
           label="You"
-          placeholder={choices.audioOnly ? 'Audio only: your camera stays off' : lobby.ready.value ? 'Your camera is off' : 'Starting your camera…'}
+          placeholder={
+            choices.audioOnly
+              ? 'Audio only: your camera stays off'
+              : lobby.ready.value
+                ? 'Your camera is off'
+                : 'Starting your camera…'
+          }
           testId="lobby-video"
         />
       </div>
@@ -55,7 +63,11 @@ export const Lobby = ({ lobby, code, onCancel }: Props) => {
         </p>
       )}
       <label class="lobby__check">
-        <input type="checkbox" checked={choices.audioOnly} onChange={(e) => void lobby.setAudioOnly(e.currentTarget.checked)} />
+        <input
+          type="checkbox"
+          checked={choices.audioOnly}
+          onChange={(e) => void lobby.setAudioOnly(e.currentTarget.checked)}
+        />
         Audio only (the camera is not used at all)
       </label>
       <DevicePickers
