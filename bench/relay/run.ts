@@ -240,7 +240,7 @@ const main = async (): Promise<void> => {
   const unmeasured: string[] = [];
   if (only.has('attacks')) {
     console.log(
-      'attacks (default limits but --open-rate 8; honest pair on 127.0.0.3 sending 6 signed events/s; goals: honest p99 < 50 ms, RSS growth < 64 MiB, replays out/in ≤ 10):',
+      'attacks (default limits but --open-rate 8; honest pair on 127.0.0.3 sending 6 signed events/s; attackers at nice 19; goals: honest p99 < 50 ms, RSS growth < 64 MiB, replays out/in ≤ 10):',
     );
     const pick = process.env['BENCH_ATTACKS']?.split(',');
     for (const attack of ATTACKS.filter((a) => pick === undefined || pick.includes(a.name))) {
