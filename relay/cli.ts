@@ -100,7 +100,11 @@ const main = async (): Promise<void> => {
       staticDir,
       log,
       tls,
-      limits: options.limits,
+      // PARLEY_RELAY_CHECK_EVERY_SIGNATURE=1: no event skips its Schnorr check (see relay/README.md).
+      limits:
+        process.env['PARLEY_RELAY_CHECK_EVERY_SIGNATURE'] === '1'
+          ? { ...options.limits, checkEverySignature: true }
+          : options.limits,
       allowedOrigins: options.allowedOrigins,
       publicOrigins: options.publicOrigins,
       metricsToken: options.metricsToken,

@@ -119,6 +119,11 @@ export interface RelayLimits {
   /** Distinct Nostr keys one connection may publish with (Trystero uses one per page). */
   maxKeysPerConnection: number;
   /**
+   * Check the Schnorr signature of every event, also of a key its socket already proved with a
+   * fully checked event (by default only such an event's id is checked; nostr-hub.ts says why).
+   */
+  checkEverySignature: boolean;
+  /**
    * Distinct peers per topic; a further peer is refused "room full" (src/core/relay-notice.ts), which
    * the app recognises and shows as "This room is full", exactly as when the pair refuses a third.
    */
@@ -163,6 +168,7 @@ export const DEFAULT_LIMITS: RelayLimits = {
   maxSubscriptionsPerConnection: 16,
   maxTopicsPerConnection: 64,
   maxKeysPerConnection: 4,
+  checkEverySignature: false,
   maxPeersPerTopic: 2,
   topicIdleMs: 10 * 60_000,
   trackerIntervalSeconds: 10,

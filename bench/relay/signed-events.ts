@@ -55,9 +55,21 @@ interface VerifyPath {
 
 const PATHS: readonly VerifyPath[] = [
   {
-    label: 'WASM on the verify worker (default)',
+    label: 'WASM on the verify worker (default: a key proven on its socket has only its id checked after that)',
     env: {},
     logged: /"event":"verifier","engine":"wasm","thread":"worker"/,
+  },
+  {
+    label:
+      'WASM on the verify worker, every signature checked (PARLEY_RELAY_CHECK_EVERY_SIGNATURE=1: also those of keys already proven on their socket)',
+    env: { PARLEY_RELAY_CHECK_EVERY_SIGNATURE: '1' },
+    logged: /"event":"verifier","engine":"wasm","thread":"worker"/,
+  },
+  {
+    label:
+      'WASM on the main thread, every signature checked (PARLEY_RELAY_VERIFY_WORKERS=0 PARLEY_RELAY_CHECK_EVERY_SIGNATURE=1)',
+    env: { PARLEY_RELAY_VERIFY_WORKERS: '0', PARLEY_RELAY_CHECK_EVERY_SIGNATURE: '1' },
+    logged: /"event":"verifier","engine":"wasm","thread":"main"/,
   },
   {
     label: 'WASM on the main thread (PARLEY_RELAY_VERIFY_WORKERS=0)',

@@ -287,7 +287,11 @@ describe('attacks on the hubs of a relay process (defaults of the built CLI, one
     // Forwarded at most twice (its publisher may send it once more, as Trystero does); every other
     // copy is answered "duplicate:" or, once the sender's budget for bytes is spent, "rate-limited:"
     // (the two refusals Trystero does not abandon a relay for).
-    expect(oks[0]?.slice(2)).toEqual([true, '']);
+    // (Copies refused at once, past the signature-check queue's per-connection bytes, may be answered
+    // before the first copy's check is done: the accepted one need not be the first answer.)
+    const accepted = oks.filter((f) => f[2] === true && f[3] === '').length;
+    expect(accepted).toBeGreaterThanOrEqual(1);
+    expect(accepted).toBeLessThanOrEqual(2);
     expect(oks.filter((f) => f[3] === '').length).toBeLessThanOrEqual(2);
     for (const f of oks.filter((o) => o[3] !== '')) expect(String(f[3])).toMatch(/^(duplicate|rate-limited): /);
     // Each subscribed reader got the event at most twice per subscription it was allowed (2 per topic).

@@ -106,6 +106,45 @@ describe('signature checks on the verify worker (relay process)', () => {
     expect(cli.stderr()).not.toMatch(/verify_worker_failed|"fallback"/);
   });
 
+  it('a key proven on its own socket skips only the Schnorr check: its changed body is still refused (id), and the same key from another socket is checked in full', async () => {
+    const cli = await startRelay(OPEN_LIMITS);
+    const topic = 'proven'.padEnd(40, '0');
+    const sub = await subscribe(cli, topic);
+    const pub = await open(cli);
+    const signer = createSigner();
+    const on = (content: string) => signer.sign({ kind: KIND, tags: [['x', topic]], content });
+    // The first event of the key is checked in full (and forwarded): now this socket has proved it.
+    const first = on('first');
+    pub.send(['EVENT', first]);
+    expect(await pub.next(isOk(first.id), 'the first answer', 30_000)).toEqual(['OK', first.id, true, '']);
+    expect((await sub.next(isEventOn('s', first.id)))[2]).toEqual(first);
+    // The same socket, a body changed after signing: the id is still the hash of the content.
+    const changed = { ...on('original'), content: 'changed' };
+    pub.send(['EVENT', changed]);
+    expect(await pub.next(isOk(changed.id))).toEqual([
+      'OK',
+      changed.id,
+      false,
+      'invalid: id does not match the hash of the event',
+    ]);
+    // Another socket claims the proven key with a correct id and another key's signature.
+    const impostor = await open(cli);
+    const forged = withForeignSignature(on('impostor'));
+    impostor.send(['EVENT', forged]);
+    expect(await impostor.next(isOk(forged.id), 'the impostor', 30_000)).toEqual([
+      'OK',
+      forged.id,
+      false,
+      'invalid: signature does not verify',
+    ]);
+    // The proven socket's next event still goes through, and it is all the subscriber got after the first.
+    const last = on('last');
+    pub.send(['EVENT', last]);
+    expect(await pub.next(isOk(last.id))).toEqual(['OK', last.id, true, '']);
+    expect((await sub.next(isEventOn('s', last.id)))[2]).toEqual(last);
+    expect(sub.pending().filter((f) => f[0] === 'EVENT')).toEqual([]);
+  });
+
   it("keeps one connection's events in the order sent while two workers check them (slow ones first, quick ones after)", async () => {
     const cli = await startRelay(OPEN_LIMITS, { PARLEY_RELAY_VERIFY_WORKERS: '2' });
     const topic = 'order'.padEnd(40, '0');
