@@ -116,14 +116,7 @@ export const createNostrHub = (
   let seq = 0;
   /** topic → sequence number of the latest REQ that named it (while anyone subscribes to it). */
   const latestReq = new Map<string, number>();
-  const probe = createSeatProbe(
-    () => limits.seatProbeMs,
-    (holder) => {
-      ctx.log('seat_holder_dead', { conn: holder.id, ip: holder.ipHash });
-      holder.open = false;
-      holder.socket.terminate();
-    },
-  );
+  const probe = createSeatProbe(ctx);
 
   const stateOf = (conn: ClientConnection): NostrConnection => {
     let state = states.get(conn);

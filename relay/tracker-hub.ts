@@ -18,14 +18,7 @@ export const createTrackerHub = (ctx: HubContext): ProtocolHub => {
     maxPeers: () => limits.maxPeersPerTopic,
     idleMs: () => limits.trackerIntervalSeconds * 3000 + 5000,
   });
-  const probe = createSeatProbe(
-    () => limits.seatProbeMs,
-    (holder) => {
-      ctx.log('seat_holder_dead', { conn: holder.id, ip: holder.ipHash });
-      holder.open = false;
-      holder.socket.terminate();
-    },
-  );
+  const probe = createSeatProbe(ctx);
 
   const failure = (conn: ClientConnection, reason: string, infoHash?: string): void => {
     ctx.send(conn, {

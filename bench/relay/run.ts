@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { WebSocket } from 'ws';
 import { ATTACKS, runAttack } from './attacks.js';
 import { parallelRoomsBench } from './parallel-rooms.js';
-import { rssKb, startRelay } from './relay-process.js';
+import { OPEN_LIMITS, rssKb, startRelay } from './relay-process.js';
 import { signedEventsBench } from './signed-events.js';
 
 // `npm run bench:relay`: the relay runs as its own process (the built CLI) so its RSS and CPU are
@@ -166,16 +166,7 @@ const describeRun = (label: string, run: LatencyRun): string => {
 
 /** 2. Forwarding throughput and latency at a fixed offered load. */
 const loadBench = async (): Promise<void> => {
-  const relay = await startRelay([
-    '--rate',
-    '100000',
-    '--ip-rate',
-    '1000000',
-    '--max-connections-per-ip',
-    '1000',
-    '--open-rate',
-    '1000',
-  ]);
+  const relay = await startRelay(OPEN_LIMITS);
   const url = relay.url;
   const { send, run } = await trackerPairs(url, PAIRS, '127.0.0.1');
   const t0 = performance.now();

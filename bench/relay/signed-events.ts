@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { WebSocket } from 'ws';
 import { createWasmVerifier, jsVerifier, type EventVerifier } from '../../relay/schnorr-verifier.js';
-import { cpuSeconds, rssKb, startRelay } from './relay-process.js';
+import { cpuSeconds, OPEN_LIMITS, rssKb, startRelay } from './relay-process.js';
 import { newKey, signEvent, type BenchEvent } from './sign.js';
 
 // Signed Nostr events through the relay: every one is verified on arrival (id hash + BIP-340).
@@ -25,17 +25,6 @@ const WARMUP_SECONDS = 1;
 const PAIRS = 10;
 /** How long events still on their way after the offering may take before they count as lost. */
 const SETTLE_MS = 5000;
-/** Relay limits opened up so the figure is the verifier's and the forwarding's, not the rate limiter's. */
-const OPEN_LIMITS = [
-  '--rate',
-  '100000',
-  '--ip-rate',
-  '1000000',
-  '--max-connections-per-ip',
-  '1000',
-  '--open-rate',
-  '1000',
-];
 
 const round = (n: number, digits = 1): number => Math.round(n * 10 ** digits) / 10 ** digits;
 const verdict = (ok: boolean): string => (ok ? 'met' : 'not met');
