@@ -25,8 +25,6 @@ export interface ClientConnection {
   readonly tolerance: TokenBucket;
   /** When this connection was last told it is rate-limited. */
   lastRateReplyMs: number;
-  /** Reasons already logged for this connection, so a flood makes one log line, not thousands. */
-  readonly loggedRefusals: Set<RefusalReason>;
 }
 
 /** What the protocol hubs need from the server around them. */

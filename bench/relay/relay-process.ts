@@ -44,12 +44,28 @@ export const OPEN_LIMITS: readonly string[] = [
   '1000',
 ];
 
+/**
+ * Node flags for the relay processes only, e.g. BENCH_RELAY_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof"
+ * to profile the relay under one attack (Node refuses --cpu-prof in NODE_OPTIONS).
+ */
+const relayNodeArgs = (): string[] => process.env['BENCH_RELAY_NODE_ARGS']?.split(' ').filter((a) => a !== '') ?? [];
+
 export const startRelay = (args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<RelayChild> =>
   new Promise((resolve, reject) => {
     const port = takePort();
     const child = spawn(
       process.execPath,
-      ['build/relay/cli.js', '--host', '127.0.0.1', '--port', String(port), '--static', 'dist', ...args],
+      [
+        ...relayNodeArgs(),
+        'build/relay/cli.js',
+        '--host',
+        '127.0.0.1',
+        '--port',
+        String(port),
+        '--static',
+        'dist',
+        ...args,
+      ],
       {
         stdio: ['ignore', 'pipe', 'pipe'],
         env: { ...process.env, ...env },
