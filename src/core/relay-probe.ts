@@ -134,19 +134,6 @@ export const readReply = (question: ProbeQuestion, raw: unknown): RelayVerdict |
     : null;
 };
 
-/**
- * Whether a frame a relay sent on a call's own socket shows it carrying the call in `protocol`: a
- * Nostr EOSE (it took a subscription), or a tracker's announce reply without a failure. Used to skip
- * the probe for a relay that visibly works.
- */
-export const carries = (protocol: RelayProtocol, raw: unknown): boolean => {
-  if (typeof raw !== 'string' || raw.length > MAX_REPLY_CHARS) return false;
-  if (protocol === 'nostr') return raw.startsWith('["EOSE"');
-  if (!raw.includes('"interval"') || raw.includes('"failure reason"')) return false;
-  const value = parse(raw);
-  return isRecord(value) && value['action'] === 'announce' && typeof value['interval'] === 'number';
-};
-
 /** The query parameter that asks a Parley relay why it would refuse this page, instead of signaling. */
 export const DIAGNOSIS_PARAM = 'parley-diagnosis';
 

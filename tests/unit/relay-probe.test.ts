@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
   MAX_RELAY_TEXT,
-  carries,
   diagnosisUrl,
   diagnosisVerdict,
   probeQuestion,
@@ -12,6 +11,7 @@ import {
   type RelayVerdict,
 } from '../../src/core/relay-probe';
 import { verdictLine, waitingText } from '../../src/core/relay-verdict-text';
+import { carries } from '../../src/core/relay-carries';
 
 const random = Uint8Array.from({ length: 20 }, (_, i) => i * 13);
 const nostr = probeQuestion('nostr', random, 1_700_000_000);

@@ -3,7 +3,8 @@
 // a refusal counts only as the answer to an event we published on that very socket, and the room is
 // full only when every relay that carries us says so. A lying relay loses us nothing but itself.
 import { createRelayVerdicts } from '../../core/relay-notice';
-import { carries, type RelayProtocol } from '../../core/relay-probe';
+import { carries } from '../../core/relay-carries';
+import type { RelayProtocol } from '../../core/relay-probe';
 
 /** WebSocket.OPEN, spelled out: this module also runs where there is no global WebSocket (unit tests). */
 const OPEN = 1;
