@@ -60,7 +60,17 @@ export const createConnectionTestModel = (deps: {
         ? { what, ok: true, text: 'STUN server answered: your public address can be found for direct connections.' }
         : { what, ok: false, text: 'STUN server did not answer.' };
     });
-    const lines = await Promise.all([...relayLines, ...iceLines]);
+    let lines: CheckLine[];
+    try {
+      lines = await Promise.all([...relayLines, ...iceLines]);
+    } catch {
+      // The probe's code did not load (the network went away meanwhile): say so instead of "Testing…" forever.
+      state.value = {
+        phase: 'error',
+        message: 'The test could not start: check your network connection and try again.',
+      };
+      return;
+    }
     if (iceServers.length === 0) {
       lines.push({
         what: 'STUN/TURN',
