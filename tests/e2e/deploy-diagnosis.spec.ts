@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Browser } from '@playwright/test';
+import { WebSocketServer } from 'ws';
 import { openPeer, passLobby } from './helpers';
 import { relayProcess, type RelayProcess } from './relay-process';
 import { serveStatic, type StaticHost } from './static-host';
@@ -18,6 +19,8 @@ const NO_ORIGIN = 19113;
 const TOKEN = 19114;
 /** Nothing listens here. */
 const DEAD = 19115;
+/** A hostile Nostr relay of the test's own (a `ws` server), answering every frame with a crafted NOTICE. */
+const HOSTILE = 19116;
 const ws = (port: number) => `ws://127.0.0.1:${port}/`;
 
 const config: { strategy: 'nostr' | 'torrent'; relays: string[]; iceServers: [] } = {
@@ -159,3 +162,27 @@ for (const c of cases) {
     await peer.context.close();
   });
 }
+
+test('attack: a relay NOTICE with markup, bidi overrides and 4 KB of text is shown as plain text, capped', async ({
+  browser,
+}) => {
+  const notice = `<img src=x data-owned=1>\u202egnp.exe\u202c\n${'flood '.repeat(700)}`;
+  const server = new WebSocketServer({ host: '127.0.0.1', port: HOSTILE });
+  server.on('connection', (socket) => socket.on('message', () => socket.send(JSON.stringify(['NOTICE', notice]))));
+  try {
+    const { peer, lines } = await connectionTest(browser, 'nostr', [ws(HOSTILE)]);
+    const line = lines.first();
+    await expect(line).toContainText('The relay says: "<img src=x data-owned=1> gnp.exe flood flood');
+    const text = (await line.textContent()) ?? '';
+    const quoted = text.slice(text.indexOf('The relay says: "') + 17, -1);
+    // Its words are at most 140 characters, with no control or bidi characters left.
+    expect(quoted.length).toBeLessThanOrEqual(140);
+    expect(quoted.endsWith('…')).toBe(true);
+    expect(text).not.toMatch(/[\u0000-\u001f\u202a-\u202e\u2066-\u2069]/);
+    // Text, never markup: no element came from it.
+    await expect(peer.page.locator('[data-owned]')).toHaveCount(0);
+    await peer.context.close();
+  } finally {
+    await new Promise((resolve) => server.close(resolve));
+  }
+});
