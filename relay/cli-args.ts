@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { err, ok, type Result } from '../src/core/result.js';
+import type { RelayProtocol } from '../src/core/relay-probe.js';
 import { DEFAULT_LIMITS, type RelayLimits } from './limits.js';
 
 export const DEFAULT_PORT = 8787;
@@ -52,6 +53,11 @@ const FLAG_SECTIONS: readonly (readonly [string, readonly Flag[]])[] = [
         name: 'token-secret-file',
         value: 'F',
         help: 'require ?token= access tokens signed with the secret in F [RELAY_TOKEN_SECRET]',
+      },
+      {
+        name: 'protocols',
+        value: 'P',
+        help: 'signaling protocols spoken: nostr,tracker (default: both on one socket); one of them alone\nmakes a relay of that kind only (the app\'s connection test then names a mismatched "strategy")',
       },
       { name: 'print-token', value: 'SECONDS', help: 'print a token valid for SECONDS (needs the secret) and exit' },
       {
@@ -190,6 +196,8 @@ export interface CliOptions {
   /** Bearer token `/metrics` asks for (from --metrics-token or METRICS_TOKEN). */
   metricsToken?: string;
   strategy: 'nostr' | 'torrent';
+  /** Signaling protocols this relay speaks (both by default). */
+  protocols: RelayProtocol[];
   configRelays: string[];
   connectSources: string[];
   tokenSecretFile?: string;
@@ -219,6 +227,14 @@ const parseHost = (raw: string, where: string): Result<string> => {
   if (!/^[A-Za-z0-9.:-]{1,253}$/.test(raw))
     return err(`${where} must be a host name or IP address (got "${raw.slice(0, 40)}")`);
   return ok(raw);
+};
+
+const parseProtocols = (raw: string): Result<RelayProtocol[]> => {
+  const names = raw.split(',').map((p) => p.trim());
+  const protocols = [...new Set(names)].filter((p): p is RelayProtocol => p === 'nostr' || p === 'tracker');
+  if (protocols.length === 0 || protocols.length !== new Set(names).size)
+    return err(`--protocols must be nostr, tracker or nostr,tracker (got "${raw.slice(0, 30)}")`);
+  return ok(protocols);
 };
 
 const parseCount = (raw: string, where: string, min: number): Result<number> => {
@@ -362,6 +378,8 @@ export const parseCliArgs = (argv: readonly string[], env: Env, cwd: string): Re
   const strategy = last('--strategy') ?? 'nostr';
   if (strategy !== 'nostr' && strategy !== 'torrent')
     return err(`--strategy must be nostr or torrent (got "${strategy.slice(0, 20)}")`);
+  const protocols = parseProtocols(last('--protocols') ?? 'nostr,tracker');
+  if (!protocols.ok) return protocols;
   const configRelays: string[] = [];
   for (const raw of all('--config-relay')) {
     const url = parseUrlWith(raw, '--config-relay', ['ws', 'wss']);
@@ -445,6 +463,7 @@ export const parseCliArgs = (argv: readonly string[], env: Env, cwd: string): Re
     publicOrigins,
     ...(metricsToken === undefined ? {} : { metricsToken }),
     strategy,
+    protocols: protocols.value,
     configRelays,
     connectSources,
     ...(tokenSecretFile === undefined ? {} : { tokenSecretFile: resolve(cwd, tokenSecretFile) }),

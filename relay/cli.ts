@@ -122,6 +122,7 @@ const main = async (): Promise<void> => {
               },
       },
       connectSources: options.connectSources,
+      protocols: options.protocols,
       tokenSecret,
       verifyWorkers: verifyWorkersFromEnv(process.env['PARLEY_RELAY_VERIFY_WORKERS']),
     });
@@ -142,6 +143,7 @@ const main = async (): Promise<void> => {
   log('listening', {
     tls: tls !== undefined,
     strategy: options.strategy,
+    protocols: options.protocols.join(','),
     tokens: tokenSecret !== undefined,
     turn: turnSecret !== undefined,
   });

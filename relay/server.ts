@@ -20,7 +20,8 @@ import { eventVerifier } from './schnorr-verifier.js';
 import { createVerifyPool, defaultVerifyWorkers } from './verify-pool.js';
 import { createTokenBucket, type TokenBucket } from '../src/core/token-bucket.js';
 import { createTrackerHub } from './tracker-hub.js';
-import { checkUpgrade } from './upgrade-guard.js';
+import { checkDiagnosis, checkUpgrade, diagnosisFrame } from './upgrade-guard.js';
+import type { RelayProtocol } from '../src/core/relay-probe.js';
 
 export interface RelayOptions {
   /** Interface to bind, e.g. `127.0.0.1` (local only) or `0.0.0.0` (LAN). */
@@ -50,6 +51,11 @@ export interface RelayOptions {
   connectSources?: readonly string[] | undefined;
   /** When set, a WebSocket needs `?token=` signed with this secret (see access-token.ts). */
   tokenSecret?: Uint8Array | undefined;
+  /**
+   * Signaling protocols spoken (default both, told apart by each frame's first character). With one,
+   * every frame goes to that protocol's hub: the relay answers as a relay of that kind only would.
+   */
+  protocols?: readonly RelayProtocol[] | undefined;
   /** Clock in milliseconds (tests inject one to expire topics without waiting). */
   now?: (() => number) | undefined;
   /** How long `close()` lets clients answer the closing handshake before cutting them off. */
@@ -317,6 +323,12 @@ export const createRelay = (options: RelayOptions): Relay => {
   const nostr = createNostrHub(ctx, verifyPool);
   const tracker = createTrackerHub(ctx);
   const hubs: readonly ProtocolHub[] = [nostr, tracker];
+  const protocols: readonly RelayProtocol[] = options.protocols ?? ['nostr', 'tracker'];
+  const hubFor = (head: string): ProtocolHub => {
+    if (!protocols.includes('tracker')) return nostr;
+    if (!protocols.includes('nostr')) return tracker;
+    return /^\s*\{/.test(head) ? tracker : nostr;
+  };
 
   // Unfinished request heads per address group: one address cannot hold thousands of sockets open
   // by sending half a request each. Counted from the TCP connection to its first complete head.
@@ -400,7 +412,7 @@ export const createRelay = (options: RelayOptions): Relay => {
     // as its first bytes until it has passed every check that needs no more (a 128 KiB frame
     // refused for rate or size is never decoded).
     const head = headOf(data);
-    const hub = /^\s*\{/.test(head) ? tracker : nostr;
+    const hub = hubFor(head);
     const charged = spend(conn, frameCost(bytes));
     if (hub === nostr && isOversizedSubscription(head, bytes)) {
       // No honest client sends one (Trystero's REQ is a few hundred bytes): like a frame over
@@ -502,31 +514,51 @@ export const createRelay = (options: RelayOptions): Relay => {
     );
   };
 
+  /**
+   * A diagnosis socket (`?parley-diagnosis=1`, upgrade-guard.ts): one frame saying how our upgrade
+   * guard answers this very request, then closed. It never reaches a hub and is not counted as a
+   * connection; it costs a new-connection token of the address group like any upgrade.
+   */
+  const diagnose = (req: IncomingMessage, socket: Duplex, head: Buffer, status: number): void => {
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      ws.on('error', () => {});
+      ws.send(JSON.stringify(diagnosisFrame(status, protocols)));
+      ws.close(1000, 'diagnosis');
+      // A client that never answers the closing handshake is cut off.
+      setTimeout(() => ws.terminate(), CLOSE_GRACE_MS).unref();
+    });
+  };
+
   // Every check lives in checkUpgrade (upgrade-guard.ts), which cannot throw on client input.
   const handleUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
     headDone(req.socket);
     const ip = req.socket.remoteAddress ?? 'unknown';
     const group = addressGroup(ip);
-    const decision = checkUpgrade(
-      {
-        method: req.method,
-        target: req.url,
-        host: req.headers.host,
-        origin: req.headers.origin,
-        closing: closing !== undefined,
-        connections: connections.size,
-        groupConnections: groups.get(group)?.connections ?? 0,
-        nowSeconds: Math.floor(now() / 1000),
-      },
-      {
-        maxConnections: limits.maxConnections,
-        maxConnectionsPerGroup: limits.maxConnectionsPerIp,
-        allowsHost: hosts.allows,
-        allowsOrigin: isAllowedOrigin,
-        tokenSecret: options.tokenSecret,
-        takeOpenToken: () => groupState(group).openBucket.take(),
-      },
-    );
+    const facts = {
+      method: req.method,
+      target: req.url,
+      host: req.headers.host,
+      origin: req.headers.origin,
+      closing: closing !== undefined,
+      connections: connections.size,
+      groupConnections: groups.get(group)?.connections ?? 0,
+      nowSeconds: Math.floor(now() / 1000),
+    };
+    const policy = {
+      maxConnections: limits.maxConnections,
+      maxConnectionsPerGroup: limits.maxConnectionsPerIp,
+      allowsHost: hosts.allows,
+      allowsOrigin: isAllowedOrigin,
+      tokenSecret: options.tokenSecret,
+      takeOpenToken: () => groupState(group).openBucket.take(),
+    };
+    const diagnosis = checkDiagnosis(facts, policy);
+    if (diagnosis !== null) {
+      if (diagnosis.accept) diagnose(req, socket, head, diagnosis.status);
+      else refuseUpgrade(socket, diagnosis.status, diagnosis.reason, ip, diagnosis.text);
+      return;
+    }
+    const decision = checkUpgrade(facts, policy);
     if (!decision.accept) {
       refuseUpgrade(socket, decision.status, decision.reason, ip, decision.text);
       return;

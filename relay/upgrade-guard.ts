@@ -1,6 +1,7 @@
 import { checkAccessToken } from './access-token.js';
 import { isValidHostHeader } from './config-response.js';
 import type { RefusalReason } from './metrics.js';
+import { DIAGNOSIS_PARAM, type RelayProtocol } from '../src/core/relay-probe.js';
 
 /**
  * The WebSocket upgrade's guard chain as a pure function: the request's facts in, accept or refuse
@@ -67,11 +68,16 @@ export interface UpgradePolicy {
   takeOpenToken(): boolean;
 }
 
-export type UpgradeDecision =
-  | { accept: true; path: string }
-  | { accept: false; status: number; reason: RefusalReason; text: string };
+export interface UpgradeRefusal {
+  accept: false;
+  status: number;
+  reason: RefusalReason;
+  text: string;
+}
 
-const refuse = (status: number, reason: RefusalReason, text: string): UpgradeDecision => ({
+export type UpgradeDecision = { accept: true; path: string } | UpgradeRefusal;
+
+const refuse = (status: number, reason: RefusalReason, text: string): UpgradeRefusal => ({
   accept: false,
   status,
   reason,
@@ -104,3 +110,38 @@ export const checkUpgrade = (facts: UpgradeFacts, policy: UpgradePolicy): Upgrad
     return refuse(429, 'rate', 'too many new connections from your address; try again shortly');
   return { accept: true, path: target.path };
 };
+
+export type DiagnosisDecision =
+  /** `status`: what `checkUpgrade` answers the same request without the parameter (101: accepted). */
+  { accept: true; status: number } | UpgradeRefusal;
+
+/**
+ * A browser is not told why its WebSocket upgrade was refused (issue 20), so a page may ask: the same
+ * URL with `?parley-diagnosis=1` opens a socket, whatever its origin or token, that carries one frame
+ * with the status the real upgrade gets, and closes. Null for a request without the parameter.
+ *
+ * It tells nothing a refused page could not learn by trying (the status is on the wire; only the
+ * browser hides it) and carries no signaling. What still refuses it, as any upgrade: a relay
+ * shutting down, a bad request, a Host we do not answer for (DNS rebinding gets nothing here
+ * either), a path we do not serve, and an address group out of new-connection tokens. Capacity,
+ * origin and token do not: those are what it reports.
+ */
+export const checkDiagnosis = (facts: UpgradeFacts, policy: UpgradePolicy): DiagnosisDecision | null => {
+  const target = parseRequestTarget(facts.target);
+  if (target === undefined || !target.query.has(DIAGNOSIS_PARAM)) return null;
+  // The real request's answer, without spending its new-connection token (the diagnosis spends one below).
+  const real = checkUpgrade(facts, { ...policy, takeOpenToken: () => true });
+  if (!real.accept && (real.reason === 'bad_request' || real.reason === 'host' || real.reason === 'invalid'))
+    return real;
+  if (facts.closing) return refuse(503, 'capacity', 'relay is shutting down');
+  if (!policy.takeOpenToken())
+    return refuse(429, 'rate', 'too many new connections from your address; try again shortly');
+  return { accept: true, status: real.accept ? 101 : real.status };
+};
+
+/** The diagnosis socket's one frame (read by src/core/relay-probe.ts readDiagnosis). */
+export const diagnosisFrame = (status: number, protocols: readonly RelayProtocol[]) => ({
+  [DIAGNOSIS_PARAM]: 1,
+  status,
+  protocols,
+});

@@ -38,6 +38,8 @@ export interface CallModel {
   readonly status: ReadonlySignal<CallStatus>;
   /** Whether a signaling relay is reachable (a connected call does not need one). */
   readonly signaling: ReadonlySignal<SignalingState>;
+  /** Why no relay can carry the call while we wait (in the waiting person's words), or null. */
+  readonly relayProblem: ReadonlySignal<string | null>;
   /** Our peer id on the signaling relays (public; shown in connection details). */
   readonly selfId: ReadonlySignal<string | null>;
   readonly localStream: ReadonlySignal<MediaStream | null>;

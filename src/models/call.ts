@@ -31,6 +31,7 @@ export const createCallModel = (deps: CallDeps): CallModel => {
   const life = new AbortController();
   const status = signal<CallStatus>({ kind: 'joining' });
   const signalingState = signal<SignalingState>('connecting');
+  const relayProblem = signal<string | null>(null);
   const selfId = signal<string | null>(null);
   const remoteStream = signal<MediaStream | null>(null);
   const local = deps.local ?? createLocalMedia({ acquire: deps.media.getLocalMedia() });
@@ -232,10 +233,12 @@ export const createCallModel = (deps: CallDeps): CallModel => {
     batch(() => {
       selfId.value = r.selfId;
       signalingState.value = r.state;
+      relayProblem.value = null;
       move({ type: 'entered' });
     });
     roomOffs = [
       r.on('state', (s) => (signalingState.value = s)),
+      r.on('relayProblem', (problem) => (relayProblem.value = problem)),
       r.on('link', (id, state) => id === peerId && recover(recovery.link(state, now()))),
       // A renegotiation or a DTLS transport changing state may bring another certificate: a changed one ends "Verified".
       r.on('transport', (id) => id === peerId && void verify.current.value?.recheck()),
@@ -323,6 +326,7 @@ export const createCallModel = (deps: CallDeps): CallModel => {
   return {
     status,
     signaling: signalingState,
+    relayProblem,
     selfId,
     localStream,
     remoteStream,

@@ -22,7 +22,10 @@ export type ConnectionTestState =
 const isTurn = (url: string) => /^turns?:/i.test(url);
 const hostOf = (url: string) => url.replace(/^[a-z]+:(\/\/)?/i, '').replace(/[/?].*$/, '');
 
-/** Checks whether the configured signaling relays and STUN/TURN servers answer, and says so plainly. */
+/**
+ * Checks whether the configured signaling relays answer in the configured protocol (or why not) and
+ * whether the STUN/TURN servers answer, and says so plainly.
+ */
 export const createConnectionTestModel = (deps: {
   probe: ConnectionProbe;
   config: () => Promise<Result<AppConfig>>;
@@ -37,14 +40,12 @@ export const createConnectionTestModel = (deps: {
       state.value = { phase: 'error', message: config.error };
       return;
     }
-    const { relays, iceServers } = config.value;
+    const { relays, iceServers, strategy } = config.value;
+    // The words load with the first test, not with Home.
+    const words = import('../core/relay-verdict-text');
     const relayLines = relays.map(async (url): Promise<CheckLine> => {
-      const ok = await deps.probe.relay(url, PROBE_TIMEOUT_MS);
-      return {
-        what: url,
-        ok,
-        text: ok ? 'Signaling relay reachable.' : 'Signaling relay unreachable: calls cannot start through it.',
-      };
+      const verdict = await deps.probe.relay(url, strategy, PROBE_TIMEOUT_MS);
+      return { what: url, ...(await words).verdictLine(verdict, strategy, deps.probe.origin) };
     });
     const iceLines = iceServers.map(async (server): Promise<CheckLine> => {
       const found = await deps.probe.ice(server, PROBE_TIMEOUT_MS);
@@ -59,7 +60,17 @@ export const createConnectionTestModel = (deps: {
         ? { what, ok: true, text: 'STUN server answered: your public address can be found for direct connections.' }
         : { what, ok: false, text: 'STUN server did not answer.' };
     });
-    const lines = await Promise.all([...relayLines, ...iceLines]);
+    let lines: CheckLine[];
+    try {
+      lines = await Promise.all([...relayLines, ...iceLines]);
+    } catch {
+      // The probe's code did not load (the network went away meanwhile): say so instead of "Testing…" forever.
+      state.value = {
+        phase: 'error',
+        message: 'The test could not start: check your network connection and try again.',
+      };
+      return;
+    }
     if (iceServers.length === 0) {
       lines.push({
         what: 'STUN/TURN',

@@ -3,19 +3,21 @@ import { baseURL } from '../../playwright.config';
 import { openPeer } from './helpers';
 import { startTurnRig, type TurnRig } from './turn-blip';
 
-const RELAY_PORT = 18932;
-const TURN_PORT = 18933;
+const RELAY_PORT = 19120;
+const TURN_PORT = 19121;
 /** Nothing listens here: a relay listed in config.json that is down. */
-const DEAD_RELAY = 'ws://127.0.0.1:18934/';
+const DEAD_RELAY = 'ws://127.0.0.1:19122/';
 
 const lines = (page: import('@playwright/test').Page) => page.getByTestId('connection-test').getByRole('listitem');
 
-test('with the default config: our relay is reachable, and no STUN/TURN is configured', async ({ browser }) => {
+test('with the default config: our relay answers as a Nostr relay, and no STUN/TURN is configured', async ({
+  browser,
+}) => {
   const peer = await openPeer(browser);
   await peer.page.getByRole('button', { name: 'Test connection' }).click();
   const relay = `ws://${new URL(baseURL).host}/`;
   await expect(lines(peer.page)).toHaveText([
-    `✓ ${relay}: Signaling relay reachable.`,
+    `✓ ${relay}: Reachable, and answers as a Nostr relay, as config.json says.`,
     /^✗ STUN\/TURN: No STUN or TURN server is configured/,
   ]);
   expect(peer.errors).toEqual([]);
@@ -42,8 +44,8 @@ test.describe('with a TURN server and a relay that is down', () => {
     const peer = await openPeer(browser, `${rig.relay.url}/`);
     await peer.page.getByRole('button', { name: 'Test connection' }).click();
     await expect(lines(peer.page)).toHaveText([
-      `✓ ws://127.0.0.1:${RELAY_PORT}/: Signaling relay reachable.`,
-      `✗ ${DEAD_RELAY}: Signaling relay unreachable: calls cannot start through it.`,
+      `✓ ws://127.0.0.1:${RELAY_PORT}/: Reachable, and answers as a Nostr relay, as config.json says.`,
+      `✗ ${DEAD_RELAY}: Unreachable: no WebSocket connection. The relay is down or the address is wrong, or it refused this site (a browser is not told why).`,
       `✓ TURN 127.0.0.1:${TURN_PORT}: TURN server answered: calls can be relayed through it when a direct path fails.`,
     ]);
 

@@ -34,6 +34,22 @@ describe('parseCliArgs', () => {
     });
   });
 
+  it('--protocols: both by default, or one kind of relay only', () => {
+    const protocols = (argv: string[]) => {
+      const r = parseCliArgs(argv, {}, cwd);
+      return r.ok && r.value.type === 'run' ? r.value.protocols : r;
+    };
+    expect(protocols([])).toEqual(['nostr', 'tracker']);
+    expect(protocols(['--protocols', 'nostr'])).toEqual(['nostr']);
+    expect(protocols(['--protocols', 'tracker'])).toEqual(['tracker']);
+    expect(protocols(['--protocols', 'tracker,nostr'])).toEqual(['tracker', 'nostr']);
+    for (const bad of ['torrent', 'nostr,smoke', ','])
+      expect(protocols(['--protocols', bad])).toMatchObject({
+        ok: false,
+        error: expect.stringMatching(/--protocols must be/),
+      });
+  });
+
   it('recognises --help', () => {
     expect(parseCliArgs(['--port', '1', '--help'], {}, cwd)).toEqual({ ok: true, value: { type: 'help' } });
   });

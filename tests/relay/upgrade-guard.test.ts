@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { mintAccessToken } from '../../relay/access-token.js';
 import { addressGroup, isLoopbackAddress } from '../../relay/address-group.js';
 import { createHostAllowlist } from '../../relay/host-allowlist.js';
-import { checkUpgrade, parseRequestTarget, type UpgradeFacts, type UpgradePolicy } from '../../relay/upgrade-guard.js';
+import {
+  checkDiagnosis,
+  checkUpgrade,
+  parseRequestTarget,
+  type UpgradeFacts,
+  type UpgradePolicy,
+} from '../../relay/upgrade-guard.js';
 
 const facts = (over: Partial<UpgradeFacts> = {}): UpgradeFacts => ({
   method: 'GET',
@@ -173,5 +179,45 @@ describe('addressGroup', () => {
   it('knows loopback peers', () => {
     expect(['127.0.0.1', '127.8.9.10', '::1', '::ffff:127.0.0.1'].every(isLoopbackAddress)).toBe(true);
     expect(['10.0.0.1', '::ffff:10.0.0.1', '2001:db8::1'].some(isLoopbackAddress)).toBe(false);
+  });
+});
+
+describe('checkDiagnosis (?parley-diagnosis=1)', () => {
+  const d = '/?parley-diagnosis=1';
+  it('is not asked about a request without the parameter', () => {
+    expect(checkDiagnosis(facts(), policy())).toBeNull();
+  });
+
+  it("reports the real upgrade's status for origin, token and capacity, spending one new-connection token", () => {
+    let taken = 0;
+    const counting = policy({ takeOpenToken: () => (taken++, true) });
+    expect(checkDiagnosis(facts({ target: d, origin: 'https://evil.example' }), counting)).toEqual({
+      accept: true,
+      status: 403,
+    });
+    expect(checkDiagnosis(facts({ target: d }), { ...counting, tokenSecret: Buffer.from('s'.repeat(32)) })).toEqual({
+      accept: true,
+      status: 401,
+    });
+    expect(checkDiagnosis(facts({ target: d, connections: 10 }), counting)).toEqual({ accept: true, status: 503 });
+    expect(checkDiagnosis(facts({ target: d, groupConnections: 2 }), counting)).toEqual({ accept: true, status: 429 });
+    expect(checkDiagnosis(facts({ target: d }), counting)).toEqual({ accept: true, status: 101 });
+    expect(taken).toBe(5);
+  });
+
+  it('is refused as any upgrade for a bad Host, a path we do not serve, a closing relay, or no new-connection token', () => {
+    expect(checkDiagnosis(facts({ target: d, host: 'rebound.example' }), policy())).toMatchObject({
+      accept: false,
+      status: 421,
+    });
+    expect(checkDiagnosis(facts({ target: '/x?parley-diagnosis=1' }), policy())).toMatchObject({
+      accept: false,
+      status: 404,
+    });
+    expect(checkDiagnosis(facts({ target: d, closing: true }), policy())).toMatchObject({ accept: false, status: 503 });
+    expect(checkDiagnosis(facts({ target: d }), policy({ takeOpenToken: () => false }))).toMatchObject({
+      accept: false,
+      status: 429,
+    });
   });
 });

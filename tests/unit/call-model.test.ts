@@ -122,6 +122,23 @@ describe('room full', () => {
   });
 });
 
+describe('no relay can carry the call (issue 20)', () => {
+  it("the signaling's diagnosis reaches the waiting person, and goes when a relay works again", async () => {
+    const hub = createFakeSignalingHub();
+    const a = makeCall(hub, newCode());
+    await until(a, 'waiting');
+    expect(a.relayProblem.value).toBeNull();
+    // In the room (the fake announces on a later task).
+    await vi.waitFor(() => expect(hub.memberIds()).toHaveLength(1));
+    hub.relayProblem('The other person cannot reach you: the signaling relay refuses this site.');
+    expect(a.relayProblem.value).toMatch(/refuses this site/);
+    expect(a.status.value.kind).toBe('waiting');
+    hub.relayProblem(null);
+    expect(a.relayProblem.value).toBeNull();
+    await a.dispose();
+  });
+});
+
 describe('admission claims from a link holder (issue 14)', () => {
   it('one forged "state" claiming a pair sends nobody waiting to "room full"; the real partner still connects', async () => {
     const hub = createFakeSignalingHub();

@@ -16,7 +16,7 @@ const config: AppConfig = {
 describe('connection test', () => {
   it('says per relay and per STUN/TURN server whether it answered', async () => {
     const { probe } = createFakeProbe(
-      { 'wss://up.example/': true },
+      { 'wss://up.example/': { kind: 'good' } },
       {
         'stun:stun.example:3478': { srflx: true, relay: false },
         'turn:turn.example:3478': { srflx: true, relay: false },
@@ -34,12 +34,12 @@ describe('connection test', () => {
       // A TURN server counts only with a relay candidate: an srflx alone means STUN worked but the allocation did not.
       ['TURN turn.example:3478', false],
     ]);
-    expect(s.lines[1]?.text).toMatch(/unreachable/);
+    expect(s.lines[1]?.text).toMatch(/^Unreachable: no WebSocket connection/);
     expect(s.lines[3]?.text).toMatch(/credentials were refused/);
   });
 
   it('says plainly when no STUN or TURN server is configured', async () => {
-    const { probe, calls } = createFakeProbe({ 'wss://up.example/': true }, {});
+    const { probe, calls } = createFakeProbe({ 'wss://up.example/': { kind: 'good' } }, {});
     const model = createConnectionTestModel({
       probe,
       config: async () => ok({ ...config, relays: ['wss://up.example/'], iceServers: [] }),
@@ -47,10 +47,34 @@ describe('connection test', () => {
     await model.run();
     const s = model.state.value;
     expect(s.phase === 'done' && s.lines.map((l) => l.text)).toEqual([
-      'Signaling relay reachable.',
+      'Reachable, and answers as a Nostr relay, as config.json says.',
       expect.stringMatching(/^No STUN or TURN server is configured/),
     ]);
     expect(calls).toEqual(['wss://up.example/']);
+  });
+
+  it("names each relay's problem in the deployer's terms: the wrong protocol, the origin, a token, busy, its own words", async () => {
+    const relays = {
+      'wss://tracker.example/': { kind: 'other-protocol', speaks: 'tracker' },
+      'wss://strict.example/': { kind: 'refused', cause: 'origin', status: 403 },
+      'wss://token.example/': { kind: 'refused', cause: 'token', status: 401 },
+      'wss://full.example/': { kind: 'refused', cause: 'busy', status: 503 },
+      'wss://picky.example/': { kind: 'complaint', text: 'auth-required: we only serve members' },
+    } as const;
+    const { probe } = createFakeProbe(relays, {});
+    const model = createConnectionTestModel({
+      probe,
+      config: async () => ok({ ...config, relays: Object.keys(relays), iceServers: [{ urls: ['stun:s.example'] }] }),
+    });
+    await model.run();
+    const s = model.state.value;
+    expect(s.phase === 'done' && s.lines.slice(0, 5).map((l) => [l.ok, l.text])).toEqual([
+      [false, expect.stringContaining('this looks like a WebTorrent tracker; config.json says "strategy": "nostr"')],
+      [false, expect.stringContaining("add this site's origin with --allow-origin https://app.example")],
+      [false, expect.stringContaining('needs a token')],
+      [false, expect.stringContaining('busy')],
+      [false, expect.stringContaining('The relay says: "auth-required: we only serve members"')],
+    ]);
   });
 
   it('reports a config that failed to load instead of testing nothing', async () => {

@@ -1,26 +1,10 @@
 import type { ConnectionProbe } from './types';
 
-/** Real probes: a WebSocket per relay; a throwaway RTCPeerConnection per ICE server (no peer, no media). */
+/** Real probes: a WebSocket per relay speaking its protocol (relay-socket.ts); a throwaway RTCPeerConnection per ICE server (no peer, no media). */
 export const createBrowserProbe = (): ConnectionProbe => ({
-  relay: (url, timeoutMs) =>
-    new Promise((resolve) => {
-      let socket: WebSocket;
-      try {
-        socket = new WebSocket(url);
-      } catch {
-        resolve(false);
-        return;
-      }
-      const done = (ok: boolean) => {
-        clearTimeout(timer);
-        socket.onopen = socket.onerror = socket.onclose = null;
-        socket.close();
-        resolve(ok);
-      };
-      const timer = setTimeout(() => done(false), timeoutMs);
-      socket.onopen = () => done(true);
-      socket.onerror = socket.onclose = () => done(false);
-    }),
+  origin: location.origin,
+  // Loaded on the first test: Home's first load carries none of the protocol talk.
+  relay: async (url, strategy, timeoutMs) => (await import('./relay-socket')).probeRelay(url, strategy, timeoutMs),
   ice: (server, timeoutMs) =>
     new Promise((resolve) => {
       const found = { srflx: false, relay: false };

@@ -1,4 +1,5 @@
-import type { IceServer } from '../../core/app-config';
+import type { IceServer, Strategy } from '../../core/app-config';
+import type { RelayVerdict } from '../../core/relay-probe';
 
 /** Which candidate kinds an ICE server produced for a throwaway connection. */
 export interface IceProbeResult {
@@ -10,8 +11,10 @@ export interface IceProbeResult {
 
 /** Network checks for the connection test. */
 export interface ConnectionProbe {
-  /** Whether a WebSocket to `url` opens within `timeoutMs`. */
-  relay(url: string, timeoutMs: number): Promise<boolean>;
+  /** This page's origin: what a relay's --allow-origin must name. */
+  readonly origin: string;
+  /** Speaks `strategy`'s protocol to the relay at `url` (one question, at most `timeoutMs`): what it found. */
+  relay(url: string, strategy: Strategy, timeoutMs: number): Promise<RelayVerdict>;
   /** Gathers candidates with only `server` configured, for at most `timeoutMs`. */
   ice(server: IceServer, timeoutMs: number): Promise<IceProbeResult>;
 }

@@ -190,6 +190,10 @@ export const createFakeSignalingHub = () => {
     relayRoomFull() {
       for (const members of rooms.values()) for (const m of members.values()) m.emitter.emit('roomFull');
     },
+    /** A probe of the relays found none that can carry the call (or, with null, one again): each room hears `relayProblem`. */
+    relayProblem(problem: string | null) {
+      for (const members of rooms.values()) for (const m of members.values()) m.emitter.emit('relayProblem', problem);
+    },
     /** The next join takes `peerId` (someone else's id, as an attacker may choose) with a certificate of its own. */
     impersonate(peerId: string) {
       nextAs = peerId;

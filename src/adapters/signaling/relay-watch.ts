@@ -3,6 +3,8 @@
 // a refusal counts only as the answer to an event we published on that very socket, and the room is
 // full only when every relay that carries us says so. A lying relay loses us nothing but itself.
 import { createRelayVerdicts } from '../../core/relay-notice';
+import { carries } from '../../core/relay-carries';
+import type { RelayProtocol } from '../../core/relay-probe';
 
 /** WebSocket.OPEN, spelled out: this module also runs where there is no global WebSocket (unit tests). */
 const OPEN = 1;
@@ -40,13 +42,18 @@ const onSend = (socket: RelaySocket, listener: (data: unknown) => void): (() => 
 /**
  * Watches the sockets `getSockets` returns (call `scan` as they may change: a reconnect makes a new
  * one) and calls `onFull` while `alone()` and every relay that carries us refuses us for a full room.
+ * It also notes which relays answered in `protocol` (an EOSE, a tracker's announce reply): those
+ * visibly carry the call, and need no probe when the person waits long.
  */
 export const watchRelays = (
   getSockets: () => Record<string, RelaySocket>,
   alone: () => boolean,
   onFull: () => void,
+  protocol: RelayProtocol = 'nostr',
 ) => {
   const verdicts = createRelayVerdicts();
+  /** Relays that answered us in our protocol during this join. */
+  const answered = new Set<string>();
   /** Relays seen open during this join: those that carry (or carried) us. */
   const carriers = new Set<string>();
   const watched = new WeakSet<RelaySocket>();
@@ -69,6 +76,7 @@ export const watchRelays = (
       };
       const onFrame = (e: MessageEvent<unknown>) => {
         carriers.add(url);
+        if (carries(protocol, e.data)) answered.add(url);
         verdicts.received(url, e.data);
         check();
       };
@@ -89,6 +97,9 @@ export const watchRelays = (
       scan();
       check();
     },
+    /** Whether a relay whose socket is open now has answered us in our protocol. */
+    answering: (): boolean =>
+      Object.entries(getSockets()).some(([url, s]) => s.readyState === OPEN && answered.has(url)),
     stop: () => {
       for (const stop of unwatch.splice(0)) stop();
     },

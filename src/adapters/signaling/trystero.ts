@@ -19,6 +19,12 @@ const ACTION = 'parley';
 const RELAY_POLL_MS = 500;
 /** A first connection slower than this is reported as "offline" rather than "connecting" forever. */
 const FIRST_CONNECT_GRACE_MS = 5000;
+/** Alone this long with no relay answering in our protocol: each relay is probed, to tell the person why. */
+const DIAGNOSE_AFTER_MS = 4000;
+/** While that lasts, the probe runs again this often (a relay may come back, or start refusing). */
+const DIAGNOSE_EVERY_MS = 20_000;
+/** What one probe may take. */
+const DIAGNOSE_TIMEOUT_MS = 5000;
 
 interface StrategyModule {
   joinRoom: JoinRoom;
@@ -118,11 +124,41 @@ export const createTrysteroSignaling = (): Signaling => ({
       mod.getRelaySockets,
       () => peers.size === 0,
       () => emitter.emit('roomFull'),
+      options.strategy === 'torrent' ? 'tracker' : 'nostr',
     );
+
+    // No relay answering in our protocol after a few seconds alone: the person is told why (each
+    // relay probed in its protocol, relay-socket.ts), not left waiting for someone who cannot come.
+    let problem: string | null = null;
+    let diagnosing = false;
+    const diagnose = async () => {
+      if (left || diagnosing) return;
+      const needed = peers.size === 0 && !relays.answering();
+      if (!needed) {
+        if (problem !== null) emitter.emit('relayProblem', (problem = null));
+        return;
+      }
+      diagnosing = true;
+      try {
+        const probe = await import('../probe/relay-socket');
+        const found = await probe.whyNobodyCanReach(options.relays, options.strategy, DIAGNOSE_TIMEOUT_MS);
+        // Someone came, or a relay answered meanwhile: the verdict is stale.
+        const next = left || peers.size > 0 || relays.answering() ? null : found;
+        if (next !== problem) emitter.emit('relayProblem', (problem = next));
+      } catch {
+        // The probe's chunk did not load (offline): the relay state already says "unreachable".
+      } finally {
+        diagnosing = false;
+      }
+    };
+    const firstDiagnosis = setTimeout(() => void diagnose(), DIAGNOSE_AFTER_MS);
+    const diagnosis = setInterval(() => void diagnose(), DIAGNOSE_EVERY_MS);
 
     const started = Date.now();
     const poll = setInterval(() => {
       relays.scan();
+      // A relay answered, or someone came: a shown problem is over.
+      if (problem !== null && (peers.size > 0 || relays.answering())) emitter.emit('relayProblem', (problem = null));
       const next = relayState(mod);
       if (next === state) return;
       if (state === 'connecting' && next === 'offline' && Date.now() - started < FIRST_CONNECT_GRACE_MS) return;
@@ -142,6 +178,8 @@ export const createTrysteroSignaling = (): Signaling => ({
       if (left) return;
       left = true;
       clearInterval(poll);
+      clearTimeout(firstDiagnosis);
+      clearInterval(diagnosis);
       relays.stop();
       await rejoining;
       await current.room.leave();

@@ -37,6 +37,11 @@ export interface SignalingEvents {
    * this room (its two-peer cap). One relay's word alone, or a "refusal" of something we never sent, is not this.
    */
   roomFull: () => void;
+  /**
+   * No relay could carry the call while we waited alone: why, in the waiting person's words (each
+   * relay probed in its protocol, core/relay-verdict-text.ts); null once one does, or someone came.
+   */
+  relayProblem: (problem: string | null) => void;
   /** The media path to a connected peer broke, failed or came back (its connection is kept open meanwhile). */
   link: (peerId: string, state: LinkState) => void;
   /**

@@ -4,7 +4,10 @@ import type { ConnectionTestState } from '../../models/connection-test';
 export const ConnectionTest = ({ state, onRun }: { state: ConnectionTestState; onRun: () => void }) => (
   <section class="connection-test" aria-labelledby="connection-test-title">
     <h2 id="connection-test-title">Connection test</h2>
-    <p class="help">Checks whether this site's signaling relays and STUN/TURN servers can be reached from here.</p>
+    <p class="help">
+      Checks whether this site's signaling relays answer in the protocol its configuration names, and whether its
+      STUN/TURN servers can be reached from here.
+    </p>
     <button type="button" onClick={onRun} disabled={state.phase === 'running'}>
       {state.phase === 'running' ? 'Testing…' : 'Test connection'}
     </button>

@@ -161,6 +161,11 @@ export const Call = ({
           A call has room for two, and this one already has both. If you were expected, ask for a new link.
         </p>
       )}
+      {status.kind === 'waiting' && call.relayProblem.value && (
+        <p class="notice" role="alert" data-testid="relay-problem">
+          {call.relayProblem.value}
+        </p>
+      )}
       {status.kind === 'waiting' && <SharePanel code={code.text} link={location.href} hasPassword={code.hasPassword} />}
       {status.kind === 'waiting' && whileWaiting}
       {!over && (
