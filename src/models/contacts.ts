@@ -1,5 +1,4 @@
 import { signal, type ReadonlySignal } from '@preact/signals';
-import { parseNickname } from '../core/nickname';
 import { err, ok, type Result } from '../core/result';
 import type { RoomCode } from '../core/room-code';
 import type { RetainedSecret } from '../core/verify-continuity';
@@ -73,7 +72,7 @@ export const createContactsModel = (deps: ContactsDeps) => {
     nicknameOf: (id: string): string | null => records.get(id)?.nickname ?? null,
     /** After a call both people verified by its codes: remember this person under `nickname`. */
     async remember(nickname: string, secret: Uint8Array): Promise<Result<ContactView, string>> {
-      const name = parseNickname(nickname);
+      const name = (await import('../core/nickname')).parseNickname(nickname);
       if (!name.ok) return name;
       await load();
       if (records.size >= MAX_REMEMBERED)
@@ -102,7 +101,7 @@ export const createContactsModel = (deps: ContactsDeps) => {
       });
     },
     async rename(id: string, nickname: string): Promise<Result<void, string>> {
-      const name = parseNickname(nickname);
+      const name = (await import('../core/nickname')).parseNickname(nickname);
       const c = records.get(id);
       if (!name.ok) return name;
       if (!c) return err('This person is no longer remembered.');
