@@ -124,7 +124,13 @@ export const createCallVerify = (deps: CallVerifyDeps) => {
     /** "Remember this person": only while offered (after a run both people verified by its codes). */
     async remember(nickname: string): Promise<string | null> {
       if (!contacts || !offered || continuity.value.kind !== 'offer') return 'Nothing to remember now.';
-      const result = await contacts.remember(nickname, offered);
+      let result: Awaited<ReturnType<typeof contacts.remember>>;
+      try {
+        result = await contacts.remember(nickname, offered);
+      } catch (e) {
+        // IndexedDB refused (private browsing, storage full): say so; the call is unaffected.
+        return `This device could not remember them (${e instanceof Error ? e.message : String(e)}).`;
+      }
       if (!result.ok) return result.error;
       offered.fill(0);
       offered = null;

@@ -93,23 +93,34 @@ export const createContactsModel = (deps: ContactsDeps) => {
     async ratchet(id: string, used: Uint8Array | null, next: Uint8Array): Promise<void> {
       const c = records.get(id);
       if (!c) return; // forgotten meanwhile: nothing to continue
+      // A failed write leaves this side one step behind: its `current` is the other side's `previous`, which
+      // still matches next time (docs/verification.md §"Ratchet").
       await save({
         ...c,
         current: Uint8Array.from(next),
         previous: used ? Uint8Array.from(used) : null,
         updatedAt: deps.now(),
-      });
+      }).catch(() => undefined);
     },
     async rename(id: string, nickname: string): Promise<Result<void, string>> {
       const name = (await import('../core/nickname')).parseNickname(nickname);
       const c = records.get(id);
       if (!name.ok) return name;
       if (!c) return err('This person is no longer remembered.');
-      await save({ ...c, nickname: name.value });
+      try {
+        await save({ ...c, nickname: name.value });
+      } catch (e) {
+        return err(`Could not rename them here (${e instanceof Error ? e.message : String(e)}).`);
+      }
       return ok(undefined);
     },
     async forget(id: string): Promise<void> {
-      await (await store()).remove(id);
+      try {
+        await (await store()).remove(id);
+      } catch (e) {
+        error.value = `Could not forget them here (${e instanceof Error ? e.message : String(e)}).`;
+        return;
+      }
       records.delete(id);
       publish();
     },

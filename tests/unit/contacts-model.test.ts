@@ -74,4 +74,24 @@ describe('contacts model', () => {
     t += 2 * 60_000; // next window: another room
     expect((await b.contacts.callAgainCode(rb.value.id))?.text).not.toBe(codeA?.text);
   });
+
+  it('a store that refuses writes: forget and rename say so, a ratchet leaves the contact as it was', async () => {
+    const { store, contacts } = model();
+    const added = await contacts.remember('Bob', new Uint8Array(32).fill(1));
+    if (!added.ok) throw new Error(added.error);
+    const refuse = async () => {
+      throw new Error('QuotaExceededError');
+    };
+    store.put = refuse;
+    store.remove = refuse;
+    await contacts.forget(added.value.id);
+    expect(contacts.list.value).toHaveLength(1);
+    expect(contacts.error.value).toMatch(/Could not forget them here \(QuotaExceededError\)/);
+    expect(await contacts.rename(added.value.id, 'Robert')).toEqual({
+      ok: false,
+      error: 'Could not rename them here (QuotaExceededError).',
+    });
+    await contacts.ratchet(added.value.id, new Uint8Array(32).fill(1), new Uint8Array(32).fill(2));
+    expect((await contacts.secrets()).map((s) => s.secret[0])).toEqual([1]);
+  });
 });
