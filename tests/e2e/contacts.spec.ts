@@ -70,7 +70,8 @@ const rawStore = (page: Page) =>
 test('verify once, remember, then: verified without codes, Call <name> with no link, codes again once forgotten', async ({
   browser,
 }) => {
-  test.setTimeout(150_000);
+  // Four calls in a row: ~40 s on a quiet machine; the bound is for a shared, loaded one.
+  test.setTimeout(300_000);
   const alice = await openPeer(browser);
   const link = await startCall(alice);
   const bob = await joinPeer(browser, link);
