@@ -21,7 +21,9 @@ import { createBrowserAttention } from './adapters/attention/browser';
 import type { AttentionPort } from './adapters/attention/types';
 import { createBrowserProbe } from './adapters/probe/browser';
 import type { ConnectionProbe } from './adapters/probe/types';
+import type { ContactStore } from './adapters/contacts/types';
 import { createAppModel } from './models/app';
+import { createContactsModel } from './models/contacts';
 import { createAttentionModel } from './models/attention';
 import { createConnectionTestModel } from './models/connection-test';
 import { createShellModel } from './models/shell';
@@ -43,6 +45,8 @@ export interface RootAdapters {
   now: () => number;
   randomBytes: (n: number) => Uint8Array;
   formatTime: (ms: number) => string;
+  /** Opens the remembered-contacts store (loaded on first use); absent, calls verify with v1 only. */
+  contacts?: () => Promise<ContactStore>;
 }
 
 /**
@@ -64,6 +68,7 @@ export const createRoot = (a: RootAdapters) => {
     now: a.now,
     joinLimiter: createSlidingWindowLimiter({ ...JOIN_LIMIT, store: a.joinAttempts, now: a.now }),
     formatTime: a.formatTime,
+    ...(a.contacts && { contacts: createContactsModel({ store: a.contacts, randomBytes: a.randomBytes, now: a.now }) }),
   });
   const shell = createShellModel({ shell: a.shell, inCall: computed(() => app.screen.value.name === 'call') });
   const connectionTest = createConnectionTestModel({ probe: a.probe, config: () => config });
@@ -108,6 +113,8 @@ export const mountApp = (element: HTMLElement): Root => {
     now: () => Date.now(),
     randomBytes: (n) => crypto.getRandomValues(new Uint8Array(n)),
     formatTime,
+    // IndexedDB and its sealing code load on first use, not with the first page.
+    contacts: () => import('./adapters/contacts/indexeddb').then((m) => m.openIndexedDbContacts()),
   });
   // Leave on pagehide (not only beforeunload): the other side then sees us go in milliseconds, not ~13 s.
   addEventListener('pagehide', () => void root.dispose());

@@ -142,7 +142,8 @@ export const deriveKeys = (shared: Uint8Array, th: Uint8Array): VerifyKeys => {
   }
 };
 
-const mac = (key: Uint8Array, prefix: Uint8Array, th: Uint8Array): Uint8Array => {
+/** HMAC-SHA-256(key, prefix ‖ TH): every MAC of the protocol (confirm, done, v2's continuity). */
+export const transcriptMac = (key: Uint8Array, prefix: Uint8Array, th: Uint8Array): Uint8Array => {
   expectBytes(key, 32, 'confirmation key');
   expectBytes(th, HASH_BYTES, 'transcript hash');
   const message = new Uint8Array(prefix.length + th.length);
@@ -152,7 +153,7 @@ const mac = (key: Uint8Array, prefix: Uint8Array, th: Uint8Array): Uint8Array =>
 };
 
 /** HMAC-SHA-256(k, "confirm" || TH) — step 5: proves the sender derived the same keys from the same transcript. */
-export const confirmMac = (key: Uint8Array, th: Uint8Array): Uint8Array => mac(key, CONFIRM_PREFIX, th);
+export const confirmMac = (key: Uint8Array, th: Uint8Array): Uint8Array => transcriptMac(key, CONFIRM_PREFIX, th);
 
 /** HMAC-SHA-256(k, "done" || TH) — step 6: the sender's person said the codes match. */
-export const doneMac = (key: Uint8Array, th: Uint8Array): Uint8Array => mac(key, DONE_PREFIX, th);
+export const doneMac = (key: Uint8Array, th: Uint8Array): Uint8Array => transcriptMac(key, DONE_PREFIX, th);

@@ -9,9 +9,13 @@
 //   {"v":1,"type":"verify.done",   "txid":<32 hex>,"mac":<64 hex>}
 //   {"v":1,"type":"verify.cancel", "txid":<32 hex>,"reason":<CancelReason>}
 //   {"v":1,"type":"verify.again",  "txid":<32 hex>}      (a new run follows with this txid; core/verify-session)
+// parley-verify-v2 adds (docs/verification.md §"parley-verify-v2"; a v1 parser returns null for both):
+//   {"v":1,"type":"verify.hints",  "txid":<32 hex>,"salt":<32 hex>,"hints":[<64 hex> × 32]}
+//   {"v":1,"type":"verify.confirm","txid":<32 hex>,"mac":<64 hex>,"continuity":<64 hex>}
 //
 // Any other key, a missing key, another type or length makes the whole message invalid (null).
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
+import { HINT_SLOTS, SALT_BYTES } from './verify-continuity.js';
 import { HASH_BYTES, KEY_BYTES, NONCE_BYTES, TXID_BYTES } from './verify-crypto.js';
 
 /**
@@ -36,14 +40,22 @@ export type VerifyMessage =
   | { readonly type: 'commit'; readonly txid: Uint8Array; readonly commitment: Uint8Array }
   | { readonly type: 'key'; readonly txid: Uint8Array; readonly publicKey: Uint8Array; readonly nonce: Uint8Array }
   | { readonly type: 'reveal'; readonly txid: Uint8Array; readonly publicKey: Uint8Array; readonly nonce: Uint8Array }
-  | { readonly type: 'confirm'; readonly txid: Uint8Array; readonly mac: Uint8Array }
+  /** `continuity` only between two v2 sides: HMAC(c_own, "continuity" ‖ TH). */
+  | { readonly type: 'confirm'; readonly txid: Uint8Array; readonly mac: Uint8Array; readonly continuity?: Uint8Array }
+  /** v2: the sender's hints for this run (HINT_SLOTS of them). */
+  | {
+      readonly type: 'hints';
+      readonly txid: Uint8Array;
+      readonly salt: Uint8Array;
+      readonly hints: readonly Uint8Array[];
+    }
   | { readonly type: 'done'; readonly txid: Uint8Array; readonly mac: Uint8Array }
   | { readonly type: 'cancel'; readonly txid: Uint8Array; readonly reason: CancelReason }
   /** "My person asked to verify again": the sender abandoned its earlier runs; its new run's commit (same txid) follows. */
   | { readonly type: 'again'; readonly txid: Uint8Array };
 
-/** Longest serialised verification message we parse (the longest valid one is ~190 characters). */
-export const MAX_VERIFY_MESSAGE_CHARS = 512;
+/** Longest serialised verification message we parse (the longest valid one, v2's hints, is ~2,250 characters). */
+export const MAX_VERIFY_MESSAGE_CHARS = 2_400;
 
 const HEX = /^[0-9a-f]*$/;
 
@@ -84,11 +96,31 @@ const parseRecord = (record: Record<string, unknown>): VerifyMessage | null => {
     }
     case 'verify.confirm':
     case 'verify.done': {
+      if (type === 'verify.confirm' && hasExactKeys(record, ['v', 'type', 'txid', 'mac', 'continuity'])) {
+        const txid = hexField(record, 'txid', TXID_BYTES);
+        const mac = hexField(record, 'mac', HASH_BYTES);
+        const continuity = hexField(record, 'continuity', HASH_BYTES);
+        return txid && mac && continuity ? { type: 'confirm', txid, mac, continuity } : null;
+      }
       if (!hasExactKeys(record, ['v', 'type', 'txid', 'mac'])) return null;
       const txid = hexField(record, 'txid', TXID_BYTES);
       const mac = hexField(record, 'mac', HASH_BYTES);
       if (!txid || !mac) return null;
       return type === 'verify.confirm' ? { type: 'confirm', txid, mac } : { type: 'done', txid, mac };
+    }
+    case 'verify.hints': {
+      if (!hasExactKeys(record, ['v', 'type', 'txid', 'salt', 'hints'])) return null;
+      const txid = hexField(record, 'txid', TXID_BYTES);
+      const salt = hexField(record, 'salt', SALT_BYTES);
+      const list = record['hints'];
+      if (!txid || !salt || !Array.isArray(list) || list.length !== HINT_SLOTS) return null;
+      const hints: Uint8Array[] = [];
+      for (const [i] of list.entries()) {
+        const h = hexField(list as unknown as Record<string, unknown>, String(i), HASH_BYTES);
+        if (!h) return null;
+        hints.push(h);
+      }
+      return { type: 'hints', txid, salt, hints };
     }
     case 'verify.cancel': {
       if (!hasExactKeys(record, ['v', 'type', 'txid', 'reason'])) return null;
@@ -135,8 +167,15 @@ export const encodeVerifyMessage = (message: VerifyMessage): string => {
     case 'reveal':
       return JSON.stringify({ ...base, publicKey: bytesToHex(message.publicKey), nonce: bytesToHex(message.nonce) });
     case 'confirm':
+      return JSON.stringify(
+        message.continuity
+          ? { ...base, mac: bytesToHex(message.mac), continuity: bytesToHex(message.continuity) }
+          : { ...base, mac: bytesToHex(message.mac) },
+      );
     case 'done':
       return JSON.stringify({ ...base, mac: bytesToHex(message.mac) });
+    case 'hints':
+      return JSON.stringify({ ...base, salt: bytesToHex(message.salt), hints: message.hints.map(bytesToHex) });
     case 'cancel':
       return JSON.stringify({ ...base, reason: message.reason });
     case 'again':

@@ -21,6 +21,7 @@ import type { FingerprintPair } from './fingerprint.js';
 import {
   createVerifier,
   type CancelReason,
+  type Retained,
   type Verifier,
   type VerifierOptions,
   type VerifyMessage,
@@ -81,6 +82,8 @@ export interface VerifySession {
   readonly fingerprints: FingerprintPair;
   /** When the current step times out, or null. */
   readonly deadline: number | null;
+  /** The current run's v2 outcome once it verified (core/verify `retained`). */
+  readonly retained: Retained | null;
   /** Starts the first run (a no-op once a run exists). */
   start(): SessionStep;
   receive(message: VerifyMessage): SessionStep;
@@ -204,6 +207,9 @@ export const createVerifySession = (options: SessionOptions): VerifySession => {
     if ((previous.includes(id) || refused.includes(id)) && !runTxids.has(id)) return step({ send: [] });
     if (fatal()) return step({ send: [] });
     if (message.type === 'again') return peerAgain(id);
+    // v2 hints are kept by the verifier for the run they name; they are not an answer to our run (a restart
+    // tie is decided on commits), and they never end a run.
+    if (message.type === 'hints') return step(verifier.receive(message));
     received = true;
     const live = verifier.state.phase !== 'cancelled';
     if (live) note(id);
@@ -263,6 +269,9 @@ export const createVerifySession = (options: SessionOptions): VerifySession => {
     },
     get deadline() {
       return override ? null : verifier.deadline;
+    },
+    get retained() {
+      return verifier.retained;
     },
     start,
     receive,

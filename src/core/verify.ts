@@ -34,11 +34,24 @@ import {
   transcriptHash,
   zero,
 } from './verify-crypto.js';
+import {
+  continuityMac,
+  deriveKeysV2,
+  hintsDigest,
+  makeHints,
+  matchHints,
+  matchedContact,
+  mixedSecret,
+  transcriptHashV2,
+  type Hints,
+  type RetainedSecret,
+} from './verify-continuity.js';
 import type { CancelReason, VerifyMessage } from './verify-message.js';
 import { sasFromBytes, type Sas } from './verify-sas.js';
 
 export { CANCEL_REASONS, encodeVerifyMessage, parseVerifyMessage } from './verify-message.js';
 export type { CancelReason, VerifyMessage } from './verify-message.js';
+export type { RetainedSecret } from './verify-continuity.js';
 export { formatSas } from './verify-sas.js';
 export { warmUpKeys } from './verify-crypto.js';
 export type { Sas, SasSymbol } from './verify-sas.js';
@@ -64,6 +77,19 @@ export interface VerifierOptions {
   readonly randomBytes: (length: number) => Uint8Array;
   /** Milliseconds on a monotonic-enough clock (Date.now or performance.now). */
   readonly now: () => number;
+  /**
+   * parley-verify-v2 (docs/verification.md): present, the verifier sends hints of these retained secrets in
+   * every run and, when the peer sends hints too, uses the v2 key schedule (continuity). Absent: v1 only.
+   */
+  readonly continuity?: { readonly secrets: readonly RetainedSecret[] };
+}
+
+/** After a v2 run verified: the next retained secret, and the contact it continues (null: a stranger verified by codes). */
+export interface Retained {
+  readonly next: Uint8Array;
+  readonly contactId: string | null;
+  /** The newest matched secret of that contact (the ratchet's `previous`). */
+  readonly used: Uint8Array | null;
 }
 
 /** What the UI shows. A code exists only after the peer's confirm MAC verified; "verified" only after a valid done. */
@@ -72,12 +98,15 @@ export type VerifyState =
   | { readonly phase: 'idle' }
   /** Keys and MACs in flight: show "unverified" / "checking…", no code. */
   | { readonly phase: 'exchanging' }
-  /** Show the code with "They match" / "They don't match". */
-  | { readonly phase: 'comparing'; readonly sas: Sas }
+  /**
+   * Show the code with "They match" / "They don't match". `broken`: the peer's hints matched this remembered
+   * contact's secret but its continuity MAC was wrong — warn loudly, "this may not be <nickname>".
+   */
+  | { readonly phase: 'comparing'; readonly sas: Sas; readonly broken?: string }
   /** We said "match"; waiting for the peer's person. Still unverified. */
-  | { readonly phase: 'confirmed'; readonly sas: Sas }
-  /** Both people said the codes match. */
-  | { readonly phase: 'verified'; readonly sas: Sas }
+  | { readonly phase: 'confirmed'; readonly sas: Sas; readonly broken?: string }
+  /** Both people said the codes match, or (`contactId`) the peer proved it holds this remembered contact's secret. */
+  | { readonly phase: 'verified'; readonly sas: Sas; readonly contactId?: string; readonly broken?: string }
   /** Ended without verification; `by` says which side cancelled. Final for this verifier: a new run is a new verifier (core/verify-session). */
   | { readonly phase: 'cancelled'; readonly reason: CancelReason; readonly by: 'self' | 'peer' };
 
@@ -93,6 +122,8 @@ export interface Verifier {
   readonly state: VerifyState;
   /** When the current step times out (ms on `now`'s clock), or null when nothing is pending. */
   readonly deadline: number | null;
+  /** Once a v2 run verified (and continuity was not broken): what to remember or ratchet to. Null otherwise. */
+  readonly retained: Retained | null;
   /** Begins a run by sending commit; a no-op once a run exists (e.g. the peer's commit arrived first). */
   start(): VerifyStep;
   /** Feeds one parsed message from the peer. */
@@ -126,6 +157,10 @@ interface Run {
   kOwn?: Uint8Array;
   kPeer?: Uint8Array;
   sasBytes?: Uint8Array;
+  /** Our hints for this run (v2 only). */
+  readonly hints: Hints | null;
+  /** Set by `agree` when both sides are v2. */
+  v2?: { readonly matched: readonly RetainedSecret[]; cOwn: Uint8Array; cPeer: Uint8Array; next: Uint8Array };
 }
 
 type Phase =
@@ -136,9 +171,15 @@ type Phase =
   | { readonly name: 'keyed'; readonly run: Run }
   /** Our confirm sent, waiting for the peer's. */
   | { readonly name: 'awaitingConfirm'; readonly run: Run }
-  | { readonly name: 'comparing'; readonly run: Run; readonly sas: Sas; peerDone: boolean }
-  | { readonly name: 'confirmed'; readonly run: Run; readonly sas: Sas }
-  | { readonly name: 'verified'; readonly txid: Uint8Array; readonly sas: Sas }
+  | { readonly name: 'comparing'; readonly run: Run; readonly sas: Sas; peerDone: boolean; readonly broken?: string }
+  | { readonly name: 'confirmed'; readonly run: Run; readonly sas: Sas; readonly broken?: string }
+  | {
+      readonly name: 'verified';
+      readonly txid: Uint8Array;
+      readonly sas: Sas;
+      readonly contactId?: string;
+      readonly broken?: string;
+    }
   | { readonly name: 'cancelled'; readonly reason: CancelReason; readonly by: 'self' | 'peer' };
 
 const expectLength = (value: Uint8Array, length: number, what: string): void => {
@@ -161,6 +202,10 @@ export const createVerifier = (options: VerifierOptions): Verifier => {
   let phase: Phase = { name: 'idle' };
   let state: VerifyState = { phase: 'idle' };
   let deadline: number | null = null;
+  let retained: Retained | null = null;
+  const secrets = options.continuity?.secrets ?? null;
+  /** The peer's hints by txid: the first message per txid, at most PEER_HINT_TXIDS txids (glare, restarts). */
+  const peerHints = new Map<string, Hints>();
 
   const random = (length: number): Uint8Array => {
     const bytes = randomBytes(length);
@@ -168,7 +213,19 @@ export const createVerifier = (options: VerifierOptions): Verifier => {
     return bytes;
   };
 
-  const wipe = (run: Run): void => zero(run.sk, run.th, run.kOwn, run.kPeer, run.sasBytes);
+  const wipe = (run: Run): void =>
+    zero(run.sk, run.th, run.kOwn, run.kPeer, run.sasBytes, run.v2?.cOwn, run.v2?.cPeer, run.v2?.next);
+
+  /** A verified run: v2 hands its next retained secret on (copied: the run's copy is wiped), unless continuity broke. */
+  const keepRetained = (run: Run, broken: string | undefined): void => {
+    if (!run.v2 || broken !== undefined) return;
+    const contact = matchedContact(run.v2.matched);
+    retained = {
+      next: Uint8Array.from(run.v2.next),
+      contactId: contact?.contactId ?? null,
+      used: contact ? Uint8Array.from(contact.used) : null,
+    };
+  };
 
   const currentRun = (): Run | null =>
     phase.name === 'idle' || phase.name === 'verified' || phase.name === 'cancelled' ? null : phase.run;
@@ -186,13 +243,18 @@ export const createVerifier = (options: VerifierOptions): Verifier => {
         state = { phase: 'exchanging' };
         break;
       case 'comparing':
-        state = { phase: 'comparing', sas: next.sas };
+        state = { phase: 'comparing', sas: next.sas, ...(next.broken !== undefined && { broken: next.broken }) };
         break;
       case 'confirmed':
-        state = { phase: 'confirmed', sas: next.sas };
+        state = { phase: 'confirmed', sas: next.sas, ...(next.broken !== undefined && { broken: next.broken }) };
         break;
       case 'verified':
-        state = { phase: 'verified', sas: next.sas };
+        state = {
+          phase: 'verified',
+          sas: next.sas,
+          ...(next.contactId !== undefined && { contactId: next.contactId }),
+          ...(next.broken !== undefined && { broken: next.broken }),
+        };
         deadline = null;
         return;
       case 'cancelled':
@@ -221,14 +283,19 @@ export const createVerifier = (options: VerifierOptions): Verifier => {
     const sk = random(KEY_BYTES);
     const pk = publicKeyOf(sk);
     const nonce = random(NONCE_BYTES);
-    return { txid, role, sk, pk, nonce, commitment: c ?? commitment(txid, pk, nonce, ctx) };
+    const hints = secrets ? makeHints(secrets, role, txid, random) : null;
+    return { txid, role, sk, pk, nonce, commitment: c ?? commitment(txid, pk, nonce, ctx), hints };
   };
+
+  /** v2: our hints go first in every run we take part in (docs/verification.md §"Negotiation"). */
+  const withHints = (run: Run, message: VerifyMessage): VerifyMessage[] =>
+    run.hints ? [{ type: 'hints', txid: run.txid, salt: run.hints.salt, hints: run.hints.hints }, message] : [message];
 
   /** Becomes R for the peer's commit: sends key (step 2). */
   const respond = (message: Extract<VerifyMessage, { type: 'commit' }>): VerifyStep => {
     const run = newRun('responder', Uint8Array.from(message.txid), Uint8Array.from(message.commitment));
     enter({ name: 'keyed', run });
-    return step([{ type: 'key', txid: run.txid, publicKey: run.pk, nonce: run.nonce }]);
+    return step(withHints(run, { type: 'key', txid: run.txid, publicKey: run.pk, nonce: run.nonce }));
   };
 
   /** Step 4 for either role: Z, TH and the key schedule; false when the peer's key is low-order. */
@@ -237,7 +304,8 @@ export const createVerifier = (options: VerifierOptions): Verifier => {
     zero(run.sk); // the X25519 secret is used exactly once
     if (!shared) return false;
     const initiator = run.role === 'initiator';
-    const th = transcriptHash({
+    // The transcript orders everything by role: the initiator's values first, whichever side we are.
+    const ordered = {
       ctx,
       txid: run.txid,
       commitment: run.commitment,
@@ -247,7 +315,32 @@ export const createVerifier = (options: VerifierOptions): Verifier => {
       nR: initiator ? peerNonce : run.nonce,
       fpI: initiator ? fpLocal : fpRemote,
       fpR: initiator ? fpRemote : fpLocal,
-    });
+    };
+    const theirs = peerHints.get(hexOf(run.txid));
+    if (secrets && run.hints && theirs) {
+      // Both sides are v2: the hints join the transcript, and secrets both hold key the continuity MACs.
+      const th = transcriptHashV2({
+        ...ordered,
+        hI: hintsDigest(initiator ? run.hints : theirs),
+        hR: hintsDigest(initiator ? theirs : run.hints),
+      });
+      const matched = matchHints(secrets, initiator ? 'responder' : 'initiator', run.txid, theirs);
+      const s = mixedSecret(matched);
+      const keys = deriveKeysV2(shared, th, s);
+      zero(shared, s);
+      run.th = th;
+      run.kOwn = initiator ? keys.kI : keys.kR;
+      run.kPeer = initiator ? keys.kR : keys.kI;
+      run.sasBytes = keys.sas;
+      run.v2 = {
+        matched,
+        cOwn: initiator ? keys.cI : keys.cR,
+        cPeer: initiator ? keys.cR : keys.cI,
+        next: keys.next,
+      };
+      return true;
+    }
+    const th = transcriptHash(ordered);
     const keys = deriveKeys(shared, th);
     zero(shared);
     run.th = th;
@@ -261,6 +354,7 @@ export const createVerifier = (options: VerifierOptions): Verifier => {
     type: 'confirm',
     txid: run.txid,
     mac: confirmMac(req(run.kOwn), req(run.th)),
+    ...(run.v2 && { continuity: continuityMac(run.v2.cOwn, req(run.th)) }),
   });
 
   const start = (): VerifyStep => {
@@ -268,10 +362,18 @@ export const createVerifier = (options: VerifierOptions): Verifier => {
     if (phase.name !== 'idle') return step();
     const run = newRun('initiator', random(TXID_BYTES), null);
     enter({ name: 'committed', run, glareSeen: false });
-    return step([{ type: 'commit', txid: run.txid, commitment: run.commitment }]);
+    return step(withHints(run, { type: 'commit', txid: run.txid, commitment: run.commitment }));
   };
 
   const receive = (message: VerifyMessage): VerifyStep => {
+    if (message.type === 'hints') {
+      // Kept aside for the run with this txid; never progress and never a cancel (a glare loser's or an old
+      // run's hints are harmless). Bounded: the first per txid, a few txids.
+      const id = hexOf(message.txid);
+      if (secrets && !peerHints.has(id) && peerHints.size < PEER_HINT_TXIDS)
+        peerHints.set(id, { salt: message.salt, hints: message.hints });
+      return step();
+    }
     if (expired()) return cancel('timeout');
     const p = phase;
     if (p.name === 'cancelled') return step();
@@ -327,9 +429,26 @@ export const createVerifier = (options: VerifierOptions): Verifier => {
         // Step 5: a bad MAC means the two sides hashed different transcripts — in practice different DTLS
         // certificates, i.e. someone terminates DTLS in the middle. No code is ever derived for display.
         if (!constantTimeEqual(message.mac, confirmMac(req(run.kPeer), req(run.th)))) return cancel('key_mismatch');
+        const v2 = run.v2;
+        // Between two v2 sides the continuity MAC is always there; without it the transcript was tampered with.
+        if (v2 && !message.continuity) return cancel('key_mismatch');
         const sasBytes = req(run.sasBytes);
         const sas = sasFromBytes(sasBytes);
         zero(sasBytes);
+        const contact = v2 ? matchedContact(v2.matched) : null;
+        if (v2 && contact && message.continuity) {
+          if (constantTimeEqual(message.continuity, continuityMac(v2.cPeer, req(run.th)))) {
+            // The peer proved it holds the secret we share with this contact, over this very transcript
+            // (these certificates): verified by continuity, no code to read (RFC 6189 §4.3).
+            keepRetained(run, undefined);
+            wipe(run);
+            enter({ name: 'verified', txid: run.txid, sas, contactId: contact.contactId });
+            return step();
+          }
+          // Its hints claimed the secret, its MAC cannot prove it: continuity broken, loudly; the codes decide.
+          enter({ name: 'comparing', run, sas, peerDone: false, broken: contact.contactId });
+          return step();
+        }
         enter({ name: 'comparing', run, sas, peerDone: false });
         return step();
       }
@@ -344,8 +463,9 @@ export const createVerifier = (options: VerifierOptions): Verifier => {
           deadline = now() + VERIFY_TIMEOUT_MS;
           return step();
         }
+        keepRetained(run, p.broken);
         wipe(run);
-        enter({ name: 'verified', txid: run.txid, sas: p.sas });
+        enter({ name: 'verified', txid: run.txid, sas: p.sas, ...(p.broken !== undefined && { broken: p.broken }) });
         return step();
       }
     }
@@ -358,11 +478,13 @@ export const createVerifier = (options: VerifierOptions): Verifier => {
     if (!matches) return cancel('mismatched_sas');
     const run = p.run;
     const done: VerifyMessage = { type: 'done', txid: run.txid, mac: doneMac(req(run.kOwn), req(run.th)) };
+    const broken = p.broken !== undefined ? { broken: p.broken } : {};
     if (p.peerDone) {
+      keepRetained(run, p.broken);
       wipe(run);
-      enter({ name: 'verified', txid: run.txid, sas: p.sas });
+      enter({ name: 'verified', txid: run.txid, sas: p.sas, ...broken });
     } else {
-      enter({ name: 'confirmed', run, sas: p.sas });
+      enter({ name: 'confirmed', run, sas: p.sas, ...broken });
     }
     return step([done]);
   };
@@ -392,6 +514,9 @@ export const createVerifier = (options: VerifierOptions): Verifier => {
     get deadline() {
       return deadline;
     },
+    get retained() {
+      return retained;
+    },
     start,
     receive,
     confirm,
@@ -400,6 +525,9 @@ export const createVerifier = (options: VerifierOptions): Verifier => {
     destroy,
   };
 };
+
+const PEER_HINT_TXIDS = 4;
+const hexOf = (bytes: Uint8Array): string => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 
 /** Values set by `agree` are present in every later phase; this turns a broken invariant into a loud error. */
 const req = (value: Uint8Array | undefined): Uint8Array => {

@@ -9,6 +9,7 @@ import type { AddressBar } from '../adapters/address-bar/types';
 import type { DeviceChoicesStore } from '../adapters/storage/types';
 import type { Signaling } from '../adapters/signaling/types';
 import { createCallModel, type CallModel } from './call';
+import type { ContactsModel } from './contacts';
 import { createLobbyModel, type LobbyHandOff, type LobbyModel } from './lobby';
 
 export interface AppDeps {
@@ -26,6 +27,8 @@ export interface AppDeps {
   joinLimiter: { tryAcquire(): Acquire };
   /** Renders an instant for messages, in the person's locale. */
   formatTime: (ms: number) => string;
+  /** Remembered contacts (parley-verify-v2); calls verify with v1 only without them. */
+  contacts?: ContactsModel;
 }
 
 export type Screen =
@@ -47,6 +50,8 @@ export interface AppModel {
   /** The last refused room code, link or join attempt, as a sentence. */
   readonly codeError: ReadonlySignal<string | null>;
   readonly ready: Promise<void>;
+  /** Remembered contacts, when this app has them. */
+  readonly contacts: ContactsModel | null;
   startCall(options: StartOptions): void;
   /** The person is about to start or join (pointer or focus on Home): load the signaling code now. */
   warmUp(): void;
@@ -156,6 +161,7 @@ export const createAppModel = (deps: AppDeps): AppModel => {
           randomBytes: deps.randomBytes,
           local: handOff.local,
           devices: { port: deps.media, store: deps.deviceChoices },
+          ...(deps.contacts && { contacts: deps.contacts }),
         }),
       };
     };
@@ -209,6 +215,7 @@ export const createAppModel = (deps: AppDeps): AppModel => {
     configError,
     codeError,
     ready,
+    contacts: deps.contacts ?? null,
     warmUp,
     startCall(options) {
       // A click that comes before config.json has arrived (a slow network, a busy phone) is kept, not

@@ -11,6 +11,8 @@ import type { ConnectionStatsModel } from './connection-stats';
 import type { CallDevices } from './call-devices';
 import type { DropCounters } from './call-peers';
 import type { LocalMediaModel } from './local-media';
+import type { ContinuityView } from './call-verify';
+import type { ContactsModel } from './contacts';
 import type { Verification } from './verification';
 
 // What a call needs and what it offers the screens; built by call.ts.
@@ -28,6 +30,8 @@ export interface CallDeps {
   now: () => number;
   /** CSPRNG (crypto.getRandomValues) for the verification step. */
   randomBytes: (n: number) => Uint8Array;
+  /** Remembered contacts (parley-verify-v2); without them the call verifies with v1 only. */
+  contacts?: ContactsModel;
   /** From the lobby: the previewed camera and microphone with their on/off state (the devices are not asked again). */
   local?: LocalMediaModel;
   /** Device switching and screen sharing; without it the call keeps the devices it started with. */
@@ -66,6 +70,10 @@ export interface CallModel {
   readonly someoneNew: ReadonlySignal<'them' | 'us' | null>;
   /** The verification step with the current partner, while in a call. */
   readonly verification: ReadonlySignal<Verification | null>;
+  /** Remembered contacts in this call: recognised, continuity broken, or "Remember this person" offered. */
+  readonly continuity: ReadonlySignal<ContinuityView>;
+  /** Remembers the partner under `nickname` (only while offered); resolves to an error sentence or null. */
+  remember(nickname: string): Promise<string | null>;
   /** Text chat with the partner (memory only, cleared when they go or the call ends). */
   readonly chat: ChatModel;
   /** Connection details from getStats(), refreshed while connected. */

@@ -2,7 +2,19 @@ import { signal, type ReadonlySignal } from '@preact/signals';
 import type { CallEvent } from '../core/call-status';
 import { sameFingerprintPair, type FingerprintPair } from '../core/fingerprint';
 import type { SignalingRoom } from '../adapters/signaling/types';
+import type { ContactsModel } from './contacts';
 import { createVerification, INTERCEPTION, type Verification } from './verification';
+
+/** Remembered contacts in this call (parley-verify-v2), for the call screen. */
+export type ContinuityView =
+  | { readonly kind: 'none' }
+  /** Verified by continuity: the other side proved it holds the secret shared with this remembered person. */
+  | { readonly kind: 'recognised'; readonly nickname: string }
+  /** Its hints claimed this remembered person, its proof failed: "this may not be <nickname>". */
+  | { readonly kind: 'broken'; readonly nickname: string }
+  /** Both people verified by the codes: "Remember this person" may be offered. */
+  | { readonly kind: 'offer' }
+  | { readonly kind: 'remembered'; readonly nickname: string };
 
 export interface CallVerifyDeps {
   randomBytes: (n: number) => Uint8Array;
@@ -11,6 +23,8 @@ export interface CallVerifyDeps {
   ctx: () => string;
   /** A run proved someone in the middle, or a person saw different codes: the call must end this way. */
   end: (event: Extract<CallEvent, { type: 'intercepted' | 'codes-differ' }>) => void;
+  /** Remembered contacts; without them the call speaks parley-verify-v1 only. */
+  contacts?: Pick<ContactsModel, 'secrets' | 'nicknameOf' | 'ratchet' | 'remember'>;
 }
 
 /**
@@ -20,6 +34,10 @@ export interface CallVerifyDeps {
  */
 export const createCallVerify = (deps: CallVerifyDeps) => {
   const current = signal<Verification | null>(null);
+  const continuity = signal<ContinuityView>({ kind: 'none' });
+  /** The next retained secret of a run both people verified by its codes, while "Remember" is offered. */
+  let offered: Uint8Array | null = null;
+  const contacts = deps.contacts;
   /** The partner and certificates that both people verified in this call, if any. */
   let verifiedWith: { peer: string; fingerprints: FingerprintPair } | null = null;
   let unwatch: () => void = () => undefined;
@@ -35,9 +53,14 @@ export const createCallVerify = (deps: CallVerifyDeps) => {
   /** Runs parley-verify-v1 with `id` over the connection `r` has to them now. */
   const start = (r: SignalingRoom, id: string) => {
     stop();
+    // A new connection is recognised (or offered) afresh; a broken continuity stays on screen.
+    if (continuity.value.kind === 'offer' || continuity.value.kind === 'recognised')
+      continuity.value = { kind: 'none' };
+    offered = null;
     // The certificates this run is bound to, as read for it.
     let seen: FingerprintPair | null = null;
     const v = createVerification({
+      ...(contacts && { secrets: () => contacts.secrets() }),
       selfId: r.selfId,
       peerId: id,
       ctx: deps.ctx(),
@@ -49,6 +72,7 @@ export const createCallVerify = (deps: CallVerifyDeps) => {
     current.value = v;
     unwatch = v.view.subscribe((view) => {
       if (view.phase === 'verified' && seen) verifiedWith = { peer: id, fingerprints: seen };
+      if (contacts) noteContinuity(v, view, contacts);
       // A fresh connection to someone both people verified, over the very same certificates (a re-dial
       // keeps them): this run's keys are bound to those certificates, so it vouches for the same
       // people the codes read aloud did. Our side says "they match" for us; nobody reads codes again.
@@ -71,8 +95,48 @@ export const createCallVerify = (deps: CallVerifyDeps) => {
     });
   };
 
+  /** The run (by number) of each verification whose continuity was acted on: one ratchet per verified run. */
+  const handled = new WeakMap<Verification, number>();
+  const nameOf = (id: string) => contacts?.nicknameOf(id) ?? 'this person';
+  /** What this run means for remembered contacts: recognised (and ratcheted once), broken, or "Remember" offered. */
+  const noteContinuity = (v: Verification, view: Verification['view']['value'], c: NonNullable<typeof contacts>) => {
+    if ((view.phase === 'comparing' || view.phase === 'confirmed' || view.phase === 'verified') && view.broken) {
+      continuity.value = { kind: 'broken', nickname: nameOf(view.broken) };
+      return;
+    }
+    if (view.phase !== 'verified') return;
+    const run = v.info.value.run;
+    const retained = v.retained();
+    if (!retained || handled.get(v) === run) return;
+    handled.set(v, run);
+    if (retained.contactId !== null) {
+      continuity.value = { kind: 'recognised', nickname: nameOf(retained.contactId) };
+      void c.ratchet(retained.contactId, retained.used, retained.next);
+    } else if (continuity.value.kind !== 'remembered') {
+      offered = Uint8Array.from(retained.next);
+      continuity.value = { kind: 'offer' };
+    }
+  };
+
   return {
     current: current as ReadonlySignal<Verification | null>,
+    continuity: continuity as ReadonlySignal<ContinuityView>,
+    /** "Remember this person": only while offered (after a run both people verified by its codes). */
+    async remember(nickname: string): Promise<string | null> {
+      if (!contacts || !offered || continuity.value.kind !== 'offer') return 'Nothing to remember now.';
+      let result: Awaited<ReturnType<typeof contacts.remember>>;
+      try {
+        result = await contacts.remember(nickname, offered);
+      } catch (e) {
+        // IndexedDB refused (private browsing, storage full): say so; the call is unaffected.
+        return `This device could not remember them (${e instanceof Error ? e.message : String(e)}).`;
+      }
+      if (!result.ok) return result.error;
+      offered.fill(0);
+      offered = null;
+      continuity.value = { kind: 'remembered', nickname: result.value.nickname };
+      return null;
+    },
     start,
     stop,
   };

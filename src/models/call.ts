@@ -84,7 +84,13 @@ export const createCallModel = (deps: CallDeps): CallModel => {
 
   const expired = () => clock.value >= code.expiresAt;
 
-  const verify = createCallVerify({ randomBytes: deps.randomBytes, now, ctx: () => join.verifyCtx(), end });
+  const verify = createCallVerify({
+    randomBytes: deps.randomBytes,
+    now,
+    ctx: () => join.verifyCtx(),
+    end,
+    ...(deps.contacts && { contacts: deps.contacts }),
+  });
 
   const drops = createDropCounts();
   const count = drops.count;
@@ -343,6 +349,8 @@ export const createCallModel = (deps: CallDeps): CallModel => {
     partner,
     someoneNew,
     verification: verify.current,
+    continuity: verify.continuity,
+    remember: verify.remember,
     chat,
     connection,
     devices,

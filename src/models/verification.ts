@@ -1,6 +1,6 @@
 import { signal, type ReadonlySignal } from '@preact/signals';
 import { CertificateConflictError, sameFingerprintPair, type FingerprintPair } from '../core/fingerprint';
-import type { CancelReason, Sas, VerifyMessage } from '../core/verify';
+import type { CancelReason, Retained, RetainedSecret, Sas, VerifyMessage } from '../core/verify';
 import type { SessionState, SessionStep, VerifySession } from '../core/verify-session';
 
 /** What the call header and the verify panel show. */
@@ -34,6 +34,11 @@ export interface VerificationDeps {
   send: (data: string) => Promise<void>;
   randomBytes: (n: number) => Uint8Array;
   now: () => number;
+  /**
+   * parley-verify-v2: the retained secrets of remembered contacts, read when the step starts. Without it the
+   * step speaks v1 only (no hints, nothing to remember).
+   */
+  secrets?: () => Promise<RetainedSecret[]>;
 }
 
 /** Cancels that mean someone is in the middle of the connection: the call must end. */
@@ -105,15 +110,21 @@ export const createVerification = (deps: VerificationDeps) => {
     initialising = true;
     view.value = { phase: 'starting' };
     try {
-      const [core, sessions, fingerprints] = await Promise.all([
+      const [core, sessions, fingerprints, secrets] = await Promise.all([
         import('../core/verify'),
         import('../core/verify-session'),
         deps.fingerprints(),
+        // Unreadable contacts must not stop the call being verified: then nobody is recognised.
+        deps.secrets?.().catch(() => []),
       ]);
       if (disposed()) return;
       parse = core.parseVerifyMessage;
       encode = core.encodeVerifyMessage;
-      session = sessions.createVerifySession({ ...deps, fingerprints });
+      session = sessions.createVerifySession({
+        ...deps,
+        fingerprints,
+        ...(secrets && { continuity: { secrets } }),
+      });
       // What the peer sent while we loaded goes first: if its commit is there, we answer it rather than
       // open a competing run. start() is a no-op once a run exists.
       for (const raw of early.splice(0)) receiveParsed(raw);
@@ -198,6 +209,10 @@ export const createVerification = (deps: VerificationDeps) => {
     /** The connection's transports or negotiation changed: read the certificates again. */
     recheck(): Promise<void> {
       return recheck();
+    },
+    /** Once the current run verified over v2: what to remember or ratchet to (core/verify `retained`). */
+    retained(): Retained | null {
+      return session?.retained ?? null;
     },
     /** The call or the connection ended: nothing more is sent or shown, and a run under way has its secrets wiped. */
     dispose() {

@@ -7,6 +7,8 @@ import { Controls } from '../components/Controls';
 import { PasswordPrompt } from '../components/PasswordPrompt';
 import { SharePanel } from '../components/SharePanel';
 import { VerifyPanel, VerifyWarning, verifyBadge } from '../components/VerifyPanel';
+import { RememberPrompt } from '../components/RememberPrompt';
+import { VerifiedBadge } from '../components/VerifiedBadge';
 import { VideoTile } from '../components/VideoTile';
 import { formatDuration, formatTime } from '../format';
 import { mediaText } from '../media-text';
@@ -114,6 +116,8 @@ export const Call = ({
           {badge.text}
         </p>
       )}
+      {inCall && <VerifiedBadge call={call} />}
+      {inCall && <RememberPrompt call={call} />}
       {inCall && <CallPanels call={call} />}
       {inCall && view && verifyInfo && <VerifyWarning view={view} info={verifyInfo} onAgain={call.verifyAgain} />}
       {inCall && view && (

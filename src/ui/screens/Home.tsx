@@ -3,6 +3,7 @@ import { useState } from 'preact/hooks';
 import { DEFAULT_LIFETIME_MINUTES, LIFETIMES_MINUTES } from '../../core/room-code';
 import type { AppModel } from '../../models/app';
 import { formatDuration } from '../format';
+import { LazyContacts } from '../components/LazyContacts';
 
 /** Start a new call (lifetime, optional password) or join one from a code or link. */
 export const Home = ({ app, children }: { app: AppModel; children?: ComponentChildren }) => {
@@ -16,6 +17,7 @@ export const Home = ({ app, children }: { app: AppModel; children?: ComponentChi
     <main class="home" onPointerOver={app.warmUp} onFocusIn={app.warmUp} onTouchStart={app.warmUp}>
       <h1>Parley</h1>
       <p class="lede">Private video calls between two people, straight from browser to browser.</p>
+      <LazyContacts app={app} />
       <form
         class="start"
         onSubmit={(e) => {
