@@ -1,8 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createRecovery, RECOVERY_WINDOW_MS, REDIAL_AFTER_MS } from '../../src/core/recovery';
 import { HEARTBEAT_TIMEOUT_MS } from '../../src/core/liveness';
-import { createFakeSignalingHub } from '../../src/adapters/signaling/fake';
-import { makeCall, newCode } from './call-fixtures';
+import { connectedPair, makeCall, newCode } from './call-fixtures';
 
 describe('recovery state machine', () => {
   it('a disconnect starts the window without a re-dial; coming back reports how long it took', () => {
@@ -82,15 +81,7 @@ describe('call recovery (fake signaling, fake timers)', () => {
   afterEach(() => vi.useRealTimers());
   const code = newCode();
 
-  const pair = async () => {
-    const hub = createFakeSignalingHub();
-    const a = makeCall(hub, code);
-    const b = makeCall(hub, code);
-    await vi.advanceTimersByTimeAsync(1000);
-    expect([a.status.value.kind, b.status.value.kind]).toEqual(['connected', 'connected']);
-    const [aId = '', bId = ''] = hub.memberIds();
-    return { hub, a, b, aId, bId };
-  };
+  const pair = () => connectedPair(code);
 
   it('a blip longer than the heartbeat timeout keeps the same partner, shows reconnecting, and recovers', async () => {
     const { hub, a, b, aId, bId } = await pair();
