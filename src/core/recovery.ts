@@ -16,19 +16,25 @@ export const RECOVERY_WINDOW_MS = 20_000;
  */
 export const QUIET_AFTER_MS = 3000;
 /**
- * Interrupted this long, the old path is given up and the partner is dialled afresh through the
- * signaling relay. An ICE restart cannot do this job in Trystero 0.25.4: it sends the restart offer
- * over the connection's own data channel, which is the path that is down. A fresh connection gets
- * new ICE credentials and candidates (a new network, a new TURN allocation) and a new DTLS
- * handshake with the same certificates. Long enough that a blip of several seconds heals in place
- * (a 5 s outage is back about 3 s after the network returns, measured), well inside the window.
+ * Interrupted this long (counted from when the loss was noticed: QUIET_AFTER_MS of silence, or ICE
+ * saying so), the old path is given up and the partner is dialled afresh through the signaling relay.
+ * An ICE restart cannot do this job in Trystero 0.25.4: it sends the restart offer over the
+ * connection's own data channel, which is the path that is down. Nor can the fresh dial run beside
+ * the old path: Trystero keeps one RTCPeerConnection per peer per app id (core/dist/shared-peer.mjs)
+ * and ignores the announce of a peer it is still connected to, so the old one must be closed first.
+ * So the race is a short head start for in-place healing: a path lost for good is dialled afresh 2 s
+ * after the loss is noticed and connects 0.5–3 s later (the goal: back within 5 s of the loss being
+ * noticed); a blip that ends by then heals in place, and one that ends soon after is met by the fresh
+ * dial with the network back (a 5 s outage is noticed at ~3.3 s, re-dialled at ~5.3 s).
+ * (Was 8 s: a lost path took ~14 s to come back.)
  */
-export const REDIAL_AFTER_MS = 8_000;
+export const REDIAL_AFTER_MS = 2_000;
 /**
  * A re-dial that has not connected by then is tried again: a fresh connection opens in 0.5–3 s, and
- * one attempted while the network was still down (or whose ICE failed) never will.
+ * one attempted while the network was still down (or whose ICE failed) never will. Each try leaves
+ * and re-enters the rendezvous, so not much more often than a connection takes under load.
  */
-export const REDIAL_EVERY_MS = 5_000;
+export const REDIAL_EVERY_MS = 4_000;
 
 /** What the caller must do. */
 export type RecoveryOutput =

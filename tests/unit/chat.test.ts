@@ -455,7 +455,7 @@ describe('nothing typed is lost (call over fake signaling, fake timers)', () => 
     const { hub, a, b, aId, bId } = await pair();
     hub.setLink(aId, bId, 'interrupted');
     a.chat.send('while down');
-    await vi.advanceTimersByTimeAsync(2000);
+    await vi.advanceTimersByTimeAsync(REDIAL_AFTER_MS - 500);
     expect(texts(b)).toEqual([]);
     hub.setLink(aId, bId, 'connected');
     expect(texts(b)).toEqual(['while down']);

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createRecovery, RECOVERY_WINDOW_MS, REDIAL_AFTER_MS } from '../../src/core/recovery';
-import { HEARTBEAT_TIMEOUT_MS } from '../../src/core/liveness';
+import { createRecovery, QUIET_AFTER_MS, RECOVERY_WINDOW_MS, REDIAL_AFTER_MS } from '../../src/core/recovery';
+import { HEARTBEAT_INTERVAL_MS, HEARTBEAT_TIMEOUT_MS } from '../../src/core/liveness';
 import { connectedPair, makeCall, newCode } from './call-fixtures';
 
 describe('recovery state machine', () => {
@@ -84,17 +84,25 @@ describe('call recovery (fake signaling, fake timers)', () => {
   const pair = () => connectedPair(code);
 
   it('a blip longer than the heartbeat timeout keeps the same partner, shows reconnecting, and recovers', async () => {
-    const { hub, a, b, aId, bId } = await pair();
-    hub.setLink(aId, bId, 'interrupted');
-    expect(a.status.value).toEqual({ kind: 'reconnecting' });
-    // Silent well past the heartbeat timeout: without recovery the partner would be dropped here.
-    await vi.advanceTimersByTimeAsync(HEARTBEAT_TIMEOUT_MS + 2000);
+    const { hub, a, b, bId } = await pair();
+    // Nothing gets through, and ICE has not noticed: the silence is what starts the recovery.
+    hub.tamper = () => null;
+    await vi.advanceTimersByTimeAsync(QUIET_AFTER_MS + 500);
+    expect([a.status.value.kind, b.status.value.kind]).toEqual(['reconnecting', 'reconnecting']);
+    // Silent past the heartbeat timeout (not yet the re-dial): without recovery the partner would be dropped here.
+    await vi.advanceTimersByTimeAsync(HEARTBEAT_TIMEOUT_MS - QUIET_AFTER_MS);
+    expect(HEARTBEAT_TIMEOUT_MS + 500).toBeLessThan(QUIET_AFTER_MS + REDIAL_AFTER_MS);
     expect([a.status.value.kind, b.status.value.kind]).toEqual(['reconnecting', 'reconnecting']);
     expect(a.partner.value).toBe(bId);
-    hub.setLink(aId, bId, 'connected');
+    expect(hub.redials).toEqual([]);
+    hub.tamper = null;
+    await vi.advanceTimersByTimeAsync(HEARTBEAT_INTERVAL_MS);
     expect([a.status.value.kind, b.status.value.kind]).toEqual(['connected', 'connected']);
     expect(a.partner.value).toBe(bId);
-    expect(a.lastRecoveryMs.value).toBe(HEARTBEAT_TIMEOUT_MS + 2000);
+    expect(hub.redials).toEqual([]);
+    // From the silence being noticed (3 s, checked every 0.25 s) to the first heartbeat after the blip.
+    expect(a.lastRecoveryMs.value).toBeGreaterThan(0);
+    expect(a.lastRecoveryMs.value).toBeLessThanOrEqual(HEARTBEAT_TIMEOUT_MS + HEARTBEAT_INTERVAL_MS - QUIET_AFTER_MS);
     // Heartbeats flow again: the call stays up.
     await vi.advanceTimersByTimeAsync(HEARTBEAT_TIMEOUT_MS * 3);
     expect(a.status.value.kind).toBe('connected');
