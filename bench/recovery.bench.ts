@@ -22,8 +22,9 @@ const TURN_PORT = Number(process.env['BENCH_TURN_PORT'] ?? 18802);
  */
 type Rig = Awaited<ReturnType<typeof startTurnRig>>;
 
-const sample = async (browser: Browser, rig: Rig): Promise<number> => {
+const sample = async (browser: Browser, rig: Rig): Promise<number | { failed: string }> => {
   const { a, b, close } = await connectedPair(browser, rig.relay.url);
+  let back: number | null = null;
   try {
     await Promise.all([expectRemoteFramesFlow(a), expectRemoteFramesFlow(b)]);
     rig.turn.pause();
@@ -32,9 +33,16 @@ const sample = async (browser: Browser, rig: Rig): Promise<number> => {
       await p.locator('[data-testid="status"][data-status="reconnecting"]').waitFor({ timeout: 15_000 });
     await a.waitForTimeout(Math.max(0, cut + BLIP_MS - Date.now()));
     rig.turn.resume();
-    const back = Date.now();
+    back = Date.now();
     await Promise.all([expectRemoteFramesFlow(a), expectRemoteFramesFlow(b)]);
     return Date.now() - back;
+  } catch (e) {
+    // Past the outage, no video again is a measured failure of recovery, counted against the goal
+    // (as a lost-path sample's is); before it, the bench itself could not run: that throws.
+    if (back === null) throw e;
+    return {
+      failed: `no video again within 20 s of the network returning (${e instanceof Error ? e.message.split('\n')[0] : e})`,
+    };
   } finally {
     rig.turn.resume();
     await close();
@@ -93,9 +101,13 @@ test('recovery: call through TURN, 5 s outage, time until video flows again both
   const rig = await startTurnRig(RELAY_PORT, TURN_PORT);
   try {
     const blips: number[] = [];
-    for (let i = 0; i < RUNS; i++) blips.push(await sample(browser, rig));
-    const lost: Array<{ fromNoticed: number; fromLoss: number }> = [];
     const failures: string[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      const r = await sample(browser, rig);
+      if (typeof r === 'number') blips.push(r);
+      else failures.push(`blip ${i + 1}: ${r.failed}`);
+    }
+    const lost: Array<{ fromNoticed: number; fromLoss: number }> = [];
     for (let i = 0; i < LOST_RUNS; i++) {
       const r = await lostPathSample(browser, rig);
       if ('failed' in r) failures.push(`sample ${i + 1}: ${r.failed}`);
@@ -118,7 +130,15 @@ test('recovery: call through TURN, 5 s outage, time until video flows again both
     console.log([...lines, ''].join('\n'));
     const median = (xs: number[]) => [...xs].sort((p, q) => p - q)[Math.floor(xs.length / 2)] ?? NaN;
     const blipMedian = median(blips);
-    reportGoal({ goal: GOALS.blip, figure: `${blipMedian} ms (${RUNS} runs)`, met: blipMedian <= 3000 });
+    const blipFailures = RUNS - blips.length;
+    reportGoal({
+      goal: GOALS.blip,
+      figure:
+        blips.length > 0
+          ? `${blipMedian} ms (${blips.length} of ${RUNS} runs recovered)`
+          : `0 of ${RUNS} runs recovered`,
+      met: blipFailures === 0 && blipMedian <= 3000,
+    });
     reportGoal({
       goal: GOALS.lostRecovers,
       figure: `${lost.length} of ${LOST_RUNS}`,

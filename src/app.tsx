@@ -12,7 +12,7 @@ import { createServiceWorkerShell } from './adapters/pwa/service-worker-shell';
 import type { AppShell } from './adapters/pwa/types';
 import { createUserMedia } from './adapters/media/user-media';
 import type { MediaPort } from './adapters/media/types';
-import { createTrysteroSignaling } from './adapters/signaling/trystero';
+import { createLazySignaling } from './adapters/signaling/lazy';
 import type { Signaling } from './adapters/signaling/types';
 import { localStorageStore } from './adapters/storage/local-storage';
 import { localDeviceChoices } from './adapters/storage/device-choices-store';
@@ -27,7 +27,7 @@ import { createContactsModel } from './models/contacts';
 import { createAttentionModel } from './models/attention';
 import { createConnectionTestModel } from './models/connection-test';
 import { createShellModel } from './models/shell';
-import { App } from './ui/App';
+import { App, preloadRoomScreens } from './ui/App';
 import { formatTime } from './ui/format';
 
 /** Every side effect the app has, as adapters: the browser's in mountApp, fakes in tests. */
@@ -69,6 +69,7 @@ export const createRoot = (a: RootAdapters) => {
     joinLimiter: createSlidingWindowLimiter({ ...JOIN_LIMIT, store: a.joinAttempts, now: a.now }),
     formatTime: a.formatTime,
     ...(a.contacts && { contacts: createContactsModel({ store: a.contacts, randomBytes: a.randomBytes, now: a.now }) }),
+    preloadRoom: preloadRoomScreens,
   });
   const shell = createShellModel({ shell: a.shell, inCall: computed(() => app.screen.value.name === 'call') });
   const connectionTest = createConnectionTestModel({ probe: a.probe, config: () => config });
@@ -101,7 +102,9 @@ export type Root = ReturnType<typeof createRoot>;
 export const mountApp = (element: HTMLElement): Root => {
   const root = createRoot({
     loadConfig: (signal) => loadAppConfig(signal),
-    signaling: createTrysteroSignaling(),
+    signaling: createLazySignaling(() =>
+      import('./adapters/signaling/trystero').then((m) => m.createTrysteroSignaling()),
+    ),
     media: createUserMedia(),
     deviceChoices: localDeviceChoices('parley.devices'),
     kdf: createWorkerKdf(),

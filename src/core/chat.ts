@@ -45,3 +45,43 @@ export const prepareChat = (
   if (text.length > MAX_CHAT_LENGTH) return { ok: false, reason: 'too-long' };
   return { ok: true, text };
 };
+
+/**
+ * What a partner's chat frames may carry besides the text: `id` numbers a message within one
+ * conversation (the sender's count), so a message sent again after a re-dial, which the receiver may
+ * already have got over the old path, is shown once; `chat-ack` confirms one such id.
+ */
+export type ChatFrame = { type: 'chat'; id: number; text: string } | { type: 'chat-ack'; id: number };
+
+/** A message id as the wire carries it: a non-negative safe integer. */
+export const isChatId = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+
+/** Parses the fields of an untrusted `chat` / `chat-ack` frame (type already read); null when malformed. */
+export const parseChatFrame = (type: 'chat' | 'chat-ack', r: Record<string, unknown>): ChatFrame | null => {
+  const id = r['id'];
+  if (!isChatId(id)) return null;
+  if (type === 'chat-ack') return { type, id };
+  const text = r['text'];
+  return isChatText(text) ? { type, id, text } : null;
+};
+
+/**
+ * Unconfirmed messages (sent but not acknowledged, or queued while the partner is away) are kept to
+ * be sent again, up to this many bytes of text (UTF-16, as held in memory): 8 full-length messages.
+ * Past it, a new message is shown as not sent at once.
+ */
+export const CHAT_OUTBOX_BYTES = 32 * 1024;
+/**
+ * A message not confirmed this long after it was typed is shown as not sent, with a retry. Shorter
+ * than the recovery window (20 s), so a person sees it while the call is still trying; longer than a
+ * re-dial (a path lost for good is back within 5 s of being noticed, 3 s of silence after the loss).
+ */
+export const CHAT_UNSENT_AFTER_MS = 15_000;
+/**
+ * A message sent but not confirmed after this long is sent again (the partner drops the repeat by its
+ * id): after a re-dial one side may send before the other has taken it back as its partner, and a
+ * message arriving then is not the partner's yet, so it is neither shown nor confirmed.
+ */
+export const CHAT_RESEND_MS = 2_000;
+/** Ids of the partner's messages remembered to drop a repeat (older ones are far outside any resend). */
+export const CHAT_SEEN_IDS = 2 * MAX_CHAT_HISTORY;

@@ -1,3 +1,6 @@
+/** scrypt cost for room passwords: OWASP's minimum for scrypt (N=2^17, r=8, p=1; 128 MiB, ~1 s), run in a Worker. */
+export const PASSWORD_KDF = { N: 2 ** 17, r: 8, p: 1, dkLen: 32 } as const;
+
 /** A request to the password-KDF worker. */
 export interface KdfRequest {
   id: number;

@@ -13,8 +13,8 @@ export interface RoomKeys {
   readonly verifyContext: Uint8Array;
 }
 
-/** scrypt cost for room passwords: OWASP's minimum for scrypt (N=2^17, r=8, p=1; 128 MiB, ~1 s), run in a Worker. */
-export const PASSWORD_KDF = { N: 2 ** 17, r: 8, p: 1, dkLen: 32 } as const;
+// (Kept beside the worker's protocol, which Home's code loads: this module's hashes load with a room.)
+export { PASSWORD_KDF } from './kdf-protocol.js';
 
 // RFC 5869: one Extract over everything the code carries, then Expand with a distinct `info` label per
 // output (§3.2), so the public topic tells nothing about the signaling key. A fixed salt is fine for

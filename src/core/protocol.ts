@@ -1,4 +1,4 @@
-import { isChatText } from './chat.js';
+import { parseChatFrame } from './chat.js';
 
 /** Version of the data-channel protocol; a message of another version is dropped. */
 export const PROTOCOL_VERSION = 1;
@@ -28,8 +28,10 @@ export type Message =
   | AdmissionMessage
   /** "I am hanging up": lets the other side say "they hung up" at once instead of "connection lost". */
   | { v: 1; type: 'bye' }
-  /** A chat message: plain text, cleaned and capped (core/chat). */
-  | { v: 1; type: 'chat'; text: string }
+  /** A chat message: plain text, cleaned and capped, numbered by its sender (core/chat). */
+  | { v: 1; type: 'chat'; id: number; text: string }
+  /** "Your chat message `id` arrived" (it need not be sent again after a re-dial). */
+  | { v: 1; type: 'chat-ack'; id: number }
   /**
    * "You are not the person my seat is kept for: wait" (sent, as a heartbeat, to someone who arrived
    * while our partner's connection was being recovered). If the seat is later given to them, both
@@ -63,7 +65,10 @@ export const parseMessage = (raw: unknown): Message | null => {
     case 'release':
       return { v: 1, type: r['type'] };
     case 'chat':
-      return isChatText(r['text']) ? { v: 1, type: 'chat', text: r['text'] } : null;
+    case 'chat-ack': {
+      const frame = parseChatFrame(r['type'], r);
+      return frame && { v: 1, ...frame };
+    }
     case 'accept':
       return isTime(r['at']) ? { v: 1, type: 'accept', at: r['at'] } : null;
     case 'state': {

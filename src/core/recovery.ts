@@ -16,19 +16,32 @@ export const RECOVERY_WINDOW_MS = 20_000;
  */
 export const QUIET_AFTER_MS = 3000;
 /**
- * Interrupted this long, the old path is given up and the partner is dialled afresh through the
- * signaling relay. An ICE restart cannot do this job in Trystero 0.25.4: it sends the restart offer
- * over the connection's own data channel, which is the path that is down. A fresh connection gets
- * new ICE credentials and candidates (a new network, a new TURN allocation) and a new DTLS
- * handshake with the same certificates. Long enough that a blip of several seconds heals in place
- * (a 5 s outage is back about 3 s after the network returns, measured), well inside the window.
+ * Interrupted this long (counted from when the loss was noticed: QUIET_AFTER_MS of silence, or ICE
+ * saying so), the old path is given up and the partner is dialled afresh through the signaling relay.
+ * An ICE restart cannot do this job in Trystero 0.25.4: it sends the restart offer over the
+ * connection's own data channel, which is the path that is down. Nor can the fresh dial run beside
+ * the old path: Trystero keeps one RTCPeerConnection per peer per app id (core/dist/shared-peer.mjs)
+ * and ignores the announce of a peer it is still connected to, so the old one must be closed first.
+ * So the race is a short head start for in-place healing: a path lost for good (ICE says so) is
+ * dialled afresh 2 s after the loss is noticed and connects 0.5–3 s later (the goal: back within 5 s of the loss being
+ * noticed); a blip that ends by then heals in place, and one that ends soon after is met by the fresh
+ * dial with the network back (a 5 s outage is noticed at ~3.3 s, re-dialled at ~5.3 s).
+ * (Was 8 s: a lost path took ~14 s to come back.)
  */
-export const REDIAL_AFTER_MS = 8_000;
+export const REDIAL_AFTER_MS = 2_000;
+/**
+ * The same, when only the partner's silence says the path is down and ICE still calls it connected:
+ * a machine too loaded to send or read heartbeats for a few seconds looks like that too, and
+ * closing a working connection under it would cost a re-dial for nothing. ICE reports a path that
+ * carries nothing as disconnected within seconds; until it does, the old path gets longer.
+ */
+export const SILENT_REDIAL_AFTER_MS = 8_000;
 /**
  * A re-dial that has not connected by then is tried again: a fresh connection opens in 0.5–3 s, and
- * one attempted while the network was still down (or whose ICE failed) never will.
+ * one attempted while the network was still down (or whose ICE failed) never will. Each try leaves
+ * and re-enters the rendezvous, so not much more often than a connection takes under load.
  */
-export const REDIAL_EVERY_MS = 5_000;
+export const REDIAL_EVERY_MS = 4_000;
 
 /** What the caller must do. */
 export type RecoveryOutput =
@@ -52,8 +65,11 @@ export const createRecovery = (
   windowMs = RECOVERY_WINDOW_MS,
   redialAfterMs = REDIAL_AFTER_MS,
   redialEveryMs = REDIAL_EVERY_MS,
+  silentRedialAfterMs = SILENT_REDIAL_AFTER_MS,
 ) => {
   let since: number | null = null;
+  /** What ICE last said of the current path: not connected (the loss is confirmed, not only a silence). */
+  let iceDown = false;
   let redialed = false;
   let lastRedial = Number.NEGATIVE_INFINITY;
 
@@ -81,6 +97,7 @@ export const createRecovery = (
     link(state: LinkState, now: number): RecoveryOutput[] {
       // After a re-dial the old connection's news is stale; only the fresh one counts.
       if (redialed) return [];
+      iceDown = state !== 'connected';
       if (state === 'connected') {
         if (since === null) return [];
         const afterMs = now - since;
@@ -123,11 +140,12 @@ export const createRecovery = (
         end();
         return [{ kind: 'give-up' }];
       }
-      return now - since >= redialAfterMs ? redial(now) : [];
+      return now - since >= (iceDown ? redialAfterMs : silentRedialAfterMs) ? redial(now) : [];
     },
     /** A new partner (or none): forget the old one's interruption. */
     reset(): void {
       end();
+      iceDown = false;
     },
   };
 };

@@ -8,9 +8,16 @@ import type { MediaPort } from '../adapters/media/types';
 import type { AddressBar } from '../adapters/address-bar/types';
 import type { DeviceChoicesStore } from '../adapters/storage/types';
 import type { Signaling } from '../adapters/signaling/types';
-import { createCallModel, type CallModel } from './call';
+import type { CallModel } from './call';
 import type { ContactsModel } from './contacts';
 import { createLobbyModel, type LobbyHandOff, type LobbyModel } from './lobby';
+
+/**
+ * The call model and everything under it (peers, admission, chat, verification) load on the way into
+ * a room, not with Home: first load stays small. Asked for on intent and as a room is entered, so
+ * it is there by the time "Join now" is clicked.
+ */
+const loadCallModel = () => import('./call');
 
 export interface AppDeps {
   /** Loads config.json; aborting `signal` (the app model disposed) cancels the fetch. */
@@ -29,6 +36,11 @@ export interface AppDeps {
   formatTime: (ms: number) => string;
   /** Remembered contacts (parley-verify-v2); calls verify with v1 only without them. */
   contacts?: ContactsModel;
+  /**
+   * The person is about to enter a room (intent on Home, or a room code in the link): the composition
+   * root starts loading the room's screens here, as the model loads the call model.
+   */
+  preloadRoom?: () => void;
 }
 
 export type Screen =
@@ -143,7 +155,18 @@ export const createAppModel = (deps: AppDeps): AppModel => {
     passwords.delete(code.text);
     if (deps.now() - configLoadedAt > CONFIG_MAX_AGE_MS) refreshConfig();
     const fallbackConfig = config;
-    const enter = (handOff: LobbyHandOff) => {
+    const lobby = createLobbyModel({ media: deps.media, store: deps.deviceChoices, onJoin: (h) => void enter(h) });
+    const enter = async (handOff: LobbyHandOff) => {
+      // Loaded since the lobby opened; only a very slow network makes "Join now" wait for it here.
+      const loaded = await loadCallModel().catch(() => null);
+      const stillHere = screen.value.name === 'lobby' && screen.value.lobby === lobby && !life.signal.aborted;
+      if (!loaded || !stillHere) {
+        // The lobby handed its camera and microphone over: nobody else will close them.
+        handOff.local.stop();
+        if (stillHere) refuse('Parley could not load the call (are you offline?). Open the link again to retry.');
+        return;
+      }
+      const { createCallModel } = loaded;
       // The freshest config at the moment of joining (a refresh may have landed during the lobby).
       const callConfig = config ?? fallbackConfig;
       screen.value = {
@@ -166,11 +189,8 @@ export const createAppModel = (deps: AppDeps): AppModel => {
       };
     };
     // Every room is entered through the lobby: the person sees (and picks) what they will send first.
-    screen.value = {
-      name: 'lobby',
-      code,
-      lobby: createLobbyModel({ media: deps.media, store: deps.deviceChoices, onJoin: enter }),
-    };
+    screen.value = { name: 'lobby', code, lobby };
+    preloadRoom();
     // Meanwhile, fetch the verification code and build its key tables: done when the call connects,
     // that ~100 ms of main-thread work delayed setting up the media on both sides.
     void import('../core/verify').then((m) => m.warmUpKeys()).catch(() => undefined);
@@ -178,12 +198,20 @@ export const createAppModel = (deps: AppDeps): AppModel => {
 
   // Opened from a link: the call starts as soon as config arrives, so fetch the (default) signaling
   // code alongside it rather than after it. A deployment on another strategy only wastes this prefetch.
-  if (parseRoomCode(deps.addressBar.getHash(), deps.now()).ok) deps.signaling.prepare(DEFAULT_STRATEGY);
+  const preloadRoom = () => {
+    deps.preloadRoom?.();
+    loadCallModel().catch(() => undefined);
+  };
+  if (parseRoomCode(deps.addressBar.getHash(), deps.now()).ok) {
+    deps.signaling.prepare(DEFAULT_STRATEGY);
+    preloadRoom();
+  }
   // Home loads the signaling code only once the person shows intent (warmUp), not at load:
   // evaluating it is ~100 ms of main-thread work that would delay a first visit's interactivity,
   // while a pointer or focus on the form comes well before the click that needs it.
   let wantsSignaling = false;
   const warmUp = () => {
+    if (!wantsSignaling) preloadRoom();
     wantsSignaling = true;
     if (config) deps.signaling.prepare(config.strategy);
   };

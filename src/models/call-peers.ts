@@ -69,8 +69,8 @@ export interface PartnerHooks {
   partnerStream(stream: MediaStream): void;
   /** A verification payload from the partner (still untrusted). */
   verify(raw: unknown): void;
-  /** A chat or goodbye from the partner; false when it was refused (chat's own rate limit). */
-  fromPartner(message: Extract<Message, { type: 'bye' | 'chat' }>): boolean;
+  /** A chat (or its confirmation) or goodbye from the partner; false when it was refused (chat's own rate limit). */
+  fromPartner(message: Extract<Message, { type: 'bye' | 'chat' | 'chat-ack' }>): boolean;
 }
 
 export interface PeersDeps {

@@ -132,7 +132,7 @@ export const createCallModel = (deps: CallDeps): CallModel => {
     // A fresh connection is verified afresh (new keys); over certificates both people already verified
     // with this partner, our side confirms by itself (call-verify).
     verify.start(r, id);
-    chat.start((text) => p.send(id, { v: 1, type: 'chat', text }), returning);
+    chat.start((frame) => p.send(id, { v: 1, ...frame }), returning);
     connection.start(() => r.stats(id));
   };
 
@@ -145,6 +145,7 @@ export const createCallModel = (deps: CallDeps): CallModel => {
       // Their connection closed while we were recovering it, without a goodbye: a re-dial, ours or
       // theirs. Keep their place, the picture (frozen) and the chat; they connect again shortly.
       awaiting = former;
+      chat.pause();
       recovery.closed(now());
       return;
     }
@@ -177,6 +178,8 @@ export const createCallModel = (deps: CallDeps): CallModel => {
       switch (o.kind) {
         case 'interrupted':
           move({ type: 'interrupted' });
+          // What is typed now waits for the path (or the re-dialled partner), instead of being lost on it.
+          chat.pause();
           p.holdOthers();
           break;
         case 'redial':
@@ -186,6 +189,8 @@ export const createCallModel = (deps: CallDeps): CallModel => {
         case 'recovered':
           // Heartbeats sent during the outage may still be on their way: count from now.
           p.heard(id);
+          // Healed in place: the chat goes on over the same connection (a re-dial's restarts it in adopt).
+          if (peerId !== null) chat.resume();
           batch(() => {
             lastRecoveryMs.value = o.afterMs;
             move({ type: 'recovered' });
@@ -230,7 +235,7 @@ export const createCallModel = (deps: CallDeps): CallModel => {
         verify: (raw) => verify.current.value?.receive(raw),
         fromPartner(message) {
           if (message.type === 'bye') peerSaidBye = true;
-          else return chat.receive(message.text);
+          else return chat.receive(message);
           return true;
         },
       },
@@ -278,6 +283,7 @@ export const createCallModel = (deps: CallDeps): CallModel => {
   const tick = () => {
     clock.value = now();
     drops.publish();
+    chat.tick();
     verify.current.value?.tick();
     peers?.heartbeat();
   };

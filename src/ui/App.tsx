@@ -1,3 +1,4 @@
+import { useEffect } from 'preact/hooks';
 import type { AppModel } from '../models/app';
 import type { ShellModel } from '../models/shell';
 import type { AttentionModel } from '../models/attention';
@@ -5,9 +6,14 @@ import type { ConnectionTestModel } from '../models/connection-test';
 import { AttentionToggle } from './components/AttentionToggle';
 import { ConnectionTest } from './components/ConnectionTest';
 import { ShellBar } from './components/ShellBar';
-import { Call } from './screens/Call';
+import { lazyModule } from './lazy';
 import { Home } from './screens/Home';
-import { Lobby } from './screens/Lobby';
+import { RoomShell } from './screens/RoomShell';
+
+/** The lobby and call screens: loaded on the way into a room (see preloadRoomScreens), not with Home. */
+const roomScreens = lazyModule(() => import('./screens/room-screens'));
+/** Starts loading the room's screens: on intent on Home, or at once when the link holds a room code. */
+export const preloadRoomScreens = roomScreens.preload;
 
 /** Top-level view: offline/update/install bar, a config error banner (if any), then the current screen. */
 export const App = ({
@@ -23,6 +29,12 @@ export const App = ({
 }) => {
   const screen = app.screen.value;
   const configError = app.configError.value;
+  const room = roomScreens.loaded.value;
+  const inRoom = screen.name !== 'home';
+  // Normally already asked for (intent, or the link); this covers any other way into a room.
+  useEffect(() => {
+    if (inRoom) roomScreens.preload();
+  }, [inRoom]);
   const attentionToggle = attention && (
     <AttentionToggle
       on={attention.optedIn.value}
@@ -39,16 +51,23 @@ export const App = ({
           {configError} Calls cannot start until the site's configuration is fixed.
         </p>
       )}
-      {screen.name === 'call' ? (
-        <Call
+      {screen.name !== 'home' && !room ? (
+        <RoomShell
+          hasPassword={screen.code.hasPassword}
+          failed={roomScreens.failed.value}
+          onRetry={roomScreens.preload}
+          onCancel={app.goHome}
+        />
+      ) : screen.name === 'call' && room ? (
+        <room.Call
           key={screen.code.text}
           call={screen.call}
           code={screen.code}
           onHome={app.goHome}
           whileWaiting={attentionToggle}
         />
-      ) : screen.name === 'lobby' ? (
-        <Lobby key={screen.code.text} lobby={screen.lobby} code={screen.code} onCancel={app.goHome} />
+      ) : screen.name === 'lobby' && room ? (
+        <room.Lobby key={screen.code.text} lobby={screen.lobby} code={screen.code} onCancel={app.goHome} />
       ) : (
         <Home app={app}>
           {attentionToggle}

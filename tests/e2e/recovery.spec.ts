@@ -9,9 +9,10 @@ import {
   type TurnRig,
 } from './turn-blip';
 
-// Extra ports of this spec's own range (the default relay serves the rest of the suite).
-const RELAY_PORT = 18930;
-const TURN_PORT = 18931;
+// Extra ports of this spec's own range (the default relay serves the rest of the suite);
+// RECOVERY_PORT moves both, for a run beside another checkout's.
+const RELAY_PORT = Number(process.env['RECOVERY_PORT'] ?? 18930);
+const TURN_PORT = RELAY_PORT + 1;
 
 let rig: TurnRig;
 test.beforeAll(async () => (rig = await startTurnRig(RELAY_PORT, TURN_PORT)));
@@ -104,6 +105,12 @@ test('the media path is lost for good (a new network): both sides re-dial throug
   const cut = Date.now();
   for (const p of [alice, bob])
     await expect(status(p)).toHaveText('Connection interrupted. Reconnecting…', { timeout: 10_000 });
+  // Typed while the path is down: kept, shown as on its way, and not lost.
+  await messageBox(alice).fill('typed while down');
+  await messageBox(alice).press('Enter');
+  await messageBox(bob).fill('bob, also while down');
+  await messageBox(bob).press('Enter');
+  await expect(alice.page.getByTestId('chat-delivery')).toHaveText('(sending…)');
 
   // No user action: a fresh connection (new TURN allocations: fresh ICE) brings both back, to the same partner.
   await Promise.all([expectFreshRemoteStream(alice.page), expectFreshRemoteStream(bob.page)]);
@@ -118,10 +125,13 @@ test('the media path is lost for good (a new network): both sides re-dial throug
   // Same certificates on the fresh connection (checked by its own verification run): still verified,
   // with nobody reading codes again.
   for (const p of [alice, bob]) await expect(p.page.getByTestId('verify-state')).toHaveText('Verified');
-  // The conversation is kept, and goes on over the fresh connection.
+  // The conversation is kept; what was typed during the loss arrives once, and it goes on over the fresh connection.
+  await expect(chatLog(bob)).toHaveText(['before the loss', 'bob, also while down', 'typed while down']);
+  await expect(chatLog(alice)).toHaveText(['before the loss', 'typed while down', 'bob, also while down']);
+  await expect(alice.page.getByTestId('chat-delivery')).toHaveCount(0);
   await messageBox(alice).fill('still here');
   await messageBox(alice).press('Enter');
-  await expect(chatLog(bob)).toHaveText(['before the loss', 'still here']);
+  await expect(chatLog(bob)).toHaveText(['before the loss', 'bob, also while down', 'typed while down', 'still here']);
 
   expect(alice.errors).toEqual([]);
   expect(bob.errors).toEqual([]);

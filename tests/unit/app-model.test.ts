@@ -74,6 +74,8 @@ describe('app model', () => {
       expect(hub.joins).toEqual([]);
       lobby.lobby.join();
     }
+    // The call model is loaded on the way into the room (preloaded with the lobby).
+    await expect.poll(() => app.screen.value.name, { timeout: 10_000 }).toBe('call');
     const screen = app.screen.value;
     expect(screen.name).toBe('call');
     if (screen.name === 'call') expect(`#/${screen.code.text}`).toBe(addressBar.hash);
@@ -175,6 +177,7 @@ describe('app model', () => {
     expect(addressBar.hash).not.toContain('s3cret');
     const lobby = app.screen.value;
     if (lobby.name === 'lobby') lobby.lobby.join();
+    await expect.poll(() => app.screen.value.name, { timeout: 10_000 }).toBe('call');
     const screen = app.screen.value;
     expect(screen.name === 'call' && screen.code.hasPassword).toBe(true);
     expect(screen.name === 'call' && screen.call.status.value.kind).not.toBe('password');
@@ -207,6 +210,7 @@ describe('app model', () => {
     expect(deviceChoices.value.microphone).toBe('mic-2');
     lobby.lobby.toggleCamera();
     lobby.lobby.join();
+    await expect.poll(() => app.screen.value.name, { timeout: 10_000 }).toBe('call');
     const screen = app.screen.value;
     if (screen.name !== 'call') throw new Error('expected the call');
     await expect.poll(() => screen.call.localStream.value).toBe(stream);

@@ -3,7 +3,8 @@ import { generateRoomCode, type RoomCode } from '../../src/core/room-code';
 import { createInlineKdf } from '../../src/adapters/kdf/fake';
 import { createFakeMedia } from '../../src/adapters/media/fake';
 import type { LocalMedia } from '../../src/adapters/media/types';
-import type { createFakeSignalingHub } from '../../src/adapters/signaling/fake';
+import { expect, vi } from 'vitest';
+import { createFakeSignalingHub } from '../../src/adapters/signaling/fake';
 import { createCallModel, type CallDeps, type CallModel } from '../../src/models/call';
 import { fakeStream } from './fake-stream';
 
@@ -57,3 +58,14 @@ export const untilSet = <T>(sig: { value: T | null; subscribe(fn: (v: T | null) 
       resolve(v);
     });
   });
+
+/** Two calls in `code` over a fresh fake hub, connected (fake timers on), with their ids. */
+export const connectedPair = async (code: RoomCode = newCode()) => {
+  const hub = createFakeSignalingHub();
+  const a = makeCall(hub, code);
+  const b = makeCall(hub, code);
+  await vi.advanceTimersByTimeAsync(1000);
+  expect([a.status.value.kind, b.status.value.kind]).toEqual(['connected', 'connected']);
+  const [aId = '', bId = ''] = hub.memberIds();
+  return { hub, a, b, aId, bId };
+};

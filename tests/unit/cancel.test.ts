@@ -147,6 +147,8 @@ describe('the root owns every model', () => {
     if (lobby.name !== 'lobby') throw new Error(`expected the lobby, got ${lobby.name}`);
     await vi.advanceTimersByTimeAsync(10);
     lobby.lobby.join();
+    // The call model loads on the way into the room.
+    await expect.poll(() => root.app.screen.value.name, { timeout: 10_000 }).toBe('call');
     const screen = root.app.screen.value;
     if (screen.name !== 'call') throw new Error(`expected the call, got ${screen.name}`);
     await vi.advanceTimersByTimeAsync(10);
@@ -175,6 +177,8 @@ describe('lobby → call hand-over', () => {
     const preview = lobby.lobby.preview.value;
     lobby.lobby.toggleMic();
     lobby.lobby.join();
+    // The call model loads on the way into the room.
+    await expect.poll(() => root.app.screen.value.name, { timeout: 10_000 }).toBe('call');
     const screen = root.app.screen.value;
     if (screen.name !== 'call') throw new Error(`expected the call, got ${screen.name}`);
     const call = screen.call;

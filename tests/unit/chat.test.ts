@@ -1,19 +1,24 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
+  CHAT_OUTBOX_BYTES,
   CHAT_RECEIVE_BUDGET,
+  CHAT_RESEND_MS,
   CHAT_SEND_BUDGET,
+  CHAT_UNSENT_AFTER_MS,
   cleanChatText,
   MAX_CHAT_HISTORY,
   MAX_CHAT_LENGTH,
   prepareChat,
+  type ChatFrame,
 } from '../../src/core/chat';
 import { deriveRoomKeys } from '../../src/core/keys';
 import { encodeMessage, MAX_MESSAGE_BYTES, parseMessage } from '../../src/core/protocol';
 import { createFakeSignalingHub } from '../../src/adapters/signaling/fake';
 import type { SignalingRoom } from '../../src/adapters/signaling/types';
 import { createChatModel } from '../../src/models/chat';
-import { makeCall, newCode, until } from './call-fixtures';
+import { REDIAL_AFTER_MS } from '../../src/core/recovery';
+import { connectedPair, makeCall, newCode, until } from './call-fixtures';
 
 describe('chat text', () => {
   it('drops control characters but keeps tabs and newlines, normalises CRLF, repairs lone surrogates, keeps emoji', () => {
@@ -63,9 +68,10 @@ describe('chat text', () => {
         expect(cleanChatText(cleaned)).toBe(cleaned);
         const p = prepareChat(t);
         if (!p.ok) return;
-        const wire = encodeMessage({ v: 1, type: 'chat', text: p.text });
+        // The largest id a sender could ever number a message with.
+        const wire = encodeMessage({ v: 1, type: 'chat', id: Number.MAX_SAFE_INTEGER, text: p.text });
         expect(wire.length).toBeLessThanOrEqual(MAX_MESSAGE_BYTES);
-        expect(parseMessage(wire)).toEqual({ v: 1, type: 'chat', text: p.text });
+        expect(parseMessage(wire)).toEqual({ v: 1, type: 'chat', id: Number.MAX_SAFE_INTEGER, text: p.text });
       }),
       { numRuns: 3000 },
     );
@@ -75,10 +81,21 @@ describe('chat text', () => {
 describe('chat model', () => {
   const started = () => {
     let t = 0;
-    const sent: string[] = [];
+    const frames: ChatFrame[] = [];
     const chat = createChatModel(() => t);
-    chat.start((text) => sent.push(text));
-    return { chat, sent, advance: (ms: number) => (t += ms) };
+    chat.start((f) => frames.push(f));
+    let peerId = 0;
+    return {
+      chat,
+      frames,
+      /** The texts of the chat messages sent, in order. */
+      get sent() {
+        return frames.flatMap((f) => (f.type === 'chat' ? [f.text] : []));
+      },
+      /** A message from the partner, numbered as its sender would. */
+      fromPeer: (text: string) => chat.receive({ type: 'chat', id: peerId++, text }),
+      advance: (ms: number) => (t += ms),
+    };
   };
 
   it('sends nothing before a partner, and nothing blank or too long (saying why)', () => {
@@ -93,7 +110,9 @@ describe('chat model', () => {
     expect(s.chat.send('hello')).toBe(true);
     expect(s.chat.refusal.value).toBeNull();
     expect(s.sent).toEqual(['hello']);
-    expect(s.chat.messages.value).toEqual([{ id: expect.any(Number), from: 'self', text: 'hello' }]);
+    expect(s.chat.messages.value).toEqual([
+      { id: expect.any(Number), from: 'self', text: 'hello', delivery: 'pending' },
+    ]);
   });
 
   it('rate-limits the sender: a burst, then one a second, and says "too fast" in between', () => {
@@ -115,7 +134,7 @@ describe('chat model', () => {
 
   it('drops what arrives over the receive budget, keeps order, and counts unread only while closed', () => {
     const s = started();
-    const results = Array.from({ length: CHAT_RECEIVE_BUDGET.capacity + 3 }, (_, i) => s.chat.receive(`p${i}`));
+    const results = Array.from({ length: CHAT_RECEIVE_BUDGET.capacity + 3 }, (_, i) => s.fromPeer(`p${i}`));
     expect(results.filter(Boolean)).toHaveLength(CHAT_RECEIVE_BUDGET.capacity);
     expect(s.chat.messages.value.map((m) => m.text)).toEqual(
       Array.from({ length: CHAT_RECEIVE_BUDGET.capacity }, (_, i) => `p${i}`),
@@ -124,11 +143,11 @@ describe('chat model', () => {
     s.chat.setOpen(true);
     expect(s.chat.unread.value).toBe(0);
     s.advance(1000);
-    expect(s.chat.receive('while open')).toBe(true);
+    expect(s.fromPeer('while open')).toBe(true);
     expect(s.chat.unread.value).toBe(0);
     s.chat.setOpen(false);
     s.advance(1000);
-    s.chat.receive('closed again');
+    s.fromPeer('closed again');
     expect(s.chat.unread.value).toBe(1);
   });
 
@@ -136,7 +155,7 @@ describe('chat model', () => {
     const s = started();
     for (let i = 0; i < MAX_CHAT_HISTORY + 50; i++) {
       s.advance(1000);
-      s.chat.receive(`m${i}`);
+      s.fromPeer(`m${i}`);
     }
     expect(s.chat.messages.value).toHaveLength(MAX_CHAT_HISTORY);
     expect(s.chat.messages.value[0]?.text).toBe('m50');
@@ -146,11 +165,11 @@ describe('chat model', () => {
   it('clear() forgets everything and stops sending; a new partner starts empty', () => {
     const s = started();
     s.chat.send('mine');
-    s.chat.receive('theirs');
+    s.fromPeer('theirs');
     s.chat.clear();
     expect([s.chat.messages.value, s.chat.unread.value]).toEqual([[], 0]);
     expect(s.chat.send('after')).toBe(false);
-    expect(s.chat.receive('late')).toBe(true);
+    expect(s.fromPeer('late')).toBe(true);
     expect(s.chat.messages.value).toEqual([]);
     s.chat.start(() => undefined);
     expect(s.chat.messages.value).toEqual([]);
@@ -170,7 +189,8 @@ describe('chat in a call (fake signaling)', () => {
     };
     return { hub, rooms };
   };
-  const chatOf = (text: string) => encodeMessage({ v: 1, type: 'chat', text });
+  let wireId = 0;
+  const chatOf = (text: string) => encodeMessage({ v: 1, type: 'chat', id: wireId++, text });
 
   it('delivers in order between the partners, and clears on hang-up and when the partner changes', async () => {
     const { hub } = hubWithRooms();
@@ -237,6 +257,210 @@ describe('chat in a call (fake signaling)', () => {
     expect(b.chat.messages.value.map((m) => m.text)).toEqual(Array.from({ length: shown }, (_, i) => `flood ${i}`));
     // Counts are published with the heartbeat.
     await expect.poll(() => b.dropped.value.rate - before).toBe(30 - shown);
+    await Promise.all([a.dispose(), b.dispose()]);
+  });
+});
+
+describe('nothing typed is lost (chat model)', () => {
+  /** Two chat models wired to each other through a path the test can cut, as the call wires them. */
+  const linked = () => {
+    let t = 0;
+    const now = () => t;
+    const a = createChatModel(now);
+    const b = createChatModel(now);
+    const path = { up: true, dropAcks: false };
+    const wire: string[] = [];
+    a.start((f) => {
+      wire.push(f.type === 'chat' ? `a:${f.id}:${f.text}` : `a:ack${f.id}`);
+      if (path.up) b.receive(f);
+    });
+    b.start((f) => {
+      wire.push(f.type === 'chat' ? `b:${f.id}:${f.text}` : `b:ack${f.id}`);
+      if (path.up && !(path.dropAcks && f.type === 'chat-ack')) a.receive(f);
+    });
+    const texts = (m: typeof a) => m.messages.value.map((e) => e.text);
+    const deliveries = (m: typeof a) => m.messages.value.filter((e) => e.from === 'self').map((e) => e.delivery);
+    return { a, b, path, wire, texts, deliveries, advance: (ms: number) => (t += ms) };
+  };
+
+  it('what is typed while the path is down waits, then arrives once, in order, when it is back', () => {
+    const s = linked();
+    s.a.send('before');
+    expect(s.deliveries(s.a)).toEqual(['delivered']);
+    s.path.up = false;
+    s.a.pause();
+    s.b.pause();
+    for (const t of ['one', 'two', 'three']) expect(s.a.send(t)).toBe(true);
+    // Queued, not thrown into the broken path.
+    expect(s.wire.filter((w) => w.startsWith('a:') && !w.includes('ack'))).toEqual(['a:0:before']);
+    expect(s.deliveries(s.a)).toEqual(['delivered', 'pending', 'pending', 'pending']);
+    expect(s.texts(s.b)).toEqual(['before']);
+    s.path.up = true;
+    s.a.resume();
+    s.b.resume();
+    expect(s.texts(s.b)).toEqual(['before', 'one', 'two', 'three']);
+    expect(s.deliveries(s.a)).toEqual(['delivered', 'delivered', 'delivered', 'delivered']);
+  });
+
+  it('a message the partner got just before the drop (its confirmation lost) is sent again but shown once', () => {
+    const s = linked();
+    s.path.dropAcks = true;
+    s.a.send('just before the drop');
+    expect(s.texts(s.b)).toEqual(['just before the drop']);
+    expect(s.deliveries(s.a)).toEqual(['pending']);
+    s.path.dropAcks = false;
+    s.a.pause();
+    s.a.send('during');
+    // A fresh connection (the re-dialled partner): everything unconfirmed goes again, in order.
+    s.a.start((f) => s.b.receive(f), true);
+    expect(s.texts(s.b)).toEqual(['just before the drop', 'during']);
+    expect(s.b.unread.value).toBe(2);
+    // b confirmed the repeat too (its acks go to a's original deliver in this wiring, which is up again).
+    expect(s.wire.filter((w) => w === 'b:ack0')).toHaveLength(2);
+    expect(s.deliveries(s.a)).toEqual(['delivered', 'delivered']);
+  });
+
+  it(`not confirmed within ${CHAT_UNSENT_AFTER_MS / 1000} s: shown as not sent; retry sends it (once) when the path is back`, () => {
+    const s = linked();
+    s.path.up = false;
+    s.a.pause();
+    s.a.send('lost?');
+    s.advance(CHAT_UNSENT_AFTER_MS - 1);
+    s.a.tick();
+    expect(s.deliveries(s.a)).toEqual(['pending']);
+    s.advance(1);
+    s.a.tick();
+    expect(s.deliveries(s.a)).toEqual(['failed']);
+    // Given up: the path coming back does not send it by itself.
+    s.path.up = true;
+    s.a.resume();
+    expect(s.texts(s.b)).toEqual([]);
+    const [entry] = s.a.messages.value;
+    expect(s.a.retry(entry?.id ?? -1)).toBe(true);
+    expect(s.texts(s.b)).toEqual(['lost?']);
+    expect(s.deliveries(s.a)).toEqual(['delivered']);
+    // Only a failed message can be retried.
+    expect(s.a.retry(s.a.messages.value[0]?.id ?? -1)).toBe(false);
+    expect(s.texts(s.b)).toEqual(['lost?']);
+  });
+
+  it('a retried message the partner did get after all (only its confirmation was lost) is not shown twice', () => {
+    const s = linked();
+    s.path.dropAcks = true;
+    s.a.send('arrived, unconfirmed');
+    s.advance(CHAT_UNSENT_AFTER_MS);
+    s.a.tick();
+    expect(s.deliveries(s.a)).toEqual(['failed']);
+    s.path.dropAcks = false;
+    expect(s.a.retry(s.a.messages.value[0]?.id ?? -1)).toBe(true);
+    expect(s.texts(s.b)).toEqual(['arrived, unconfirmed']);
+    expect(s.deliveries(s.a)).toEqual(['delivered']);
+  });
+
+  it(`the queue is bounded (${CHAT_OUTBOX_BYTES / 1024} KiB): past it a message is shown as not sent at once`, () => {
+    const s = linked();
+    s.path.up = false;
+    s.a.pause();
+    const long = 'x'.repeat(MAX_CHAT_LENGTH);
+    const fits = Math.floor(CHAT_OUTBOX_BYTES / (2 * MAX_CHAT_LENGTH));
+    for (let i = 0; i <= fits; i++) {
+      s.advance(1000);
+      expect(s.a.send(long)).toBe(true);
+    }
+    expect(s.deliveries(s.a)).toEqual([...Array<string>(fits).fill('pending'), 'failed']);
+  });
+
+  it("a queue sent after an outage keeps to the sender's pace, so the partner's receive budget takes all of it", () => {
+    const s = linked();
+    s.path.up = false;
+    s.a.pause();
+    // Typed over a 20 s outage at the most the sender allows: more than the receiver's burst.
+    const typed = CHAT_RECEIVE_BUDGET.capacity + 8;
+    let sent = 0;
+    while (sent < typed) {
+      if (s.a.send(`m${sent}`)) sent++;
+      else s.advance(1000);
+    }
+    s.path.up = true;
+    s.a.resume();
+    while (s.texts(s.b).length < typed) {
+      const before = s.texts(s.b).length;
+      s.advance(500);
+      s.a.tick();
+      // Never stuck: every second something more arrives.
+      if (s.texts(s.b).length === before) {
+        s.advance(500);
+        s.a.tick();
+        expect(s.texts(s.b).length).toBeGreaterThan(before);
+      }
+    }
+    expect(s.texts(s.b)).toEqual(Array.from({ length: typed }, (_, i) => `m${i}`));
+  });
+
+  it('a repeated id from the partner is shown once (confirmed each time); a confirmation of nothing we sent changes nothing', () => {
+    const frames: ChatFrame[] = [];
+    const s = { chat: createChatModel(() => 0), frames };
+    s.chat.start((f) => frames.push(f));
+    expect(s.chat.receive({ type: 'chat', id: 5, text: 'first' })).toBe(true);
+    expect(s.chat.receive({ type: 'chat', id: 5, text: 'replayed with other text' })).toBe(true);
+    expect(s.chat.messages.value.map((m) => m.text)).toEqual(['first']);
+    // Each message, repeat or not, is confirmed.
+    expect(s.frames.filter((f) => f.type === 'chat-ack')).toEqual([
+      { type: 'chat-ack', id: 5 },
+      { type: 'chat-ack', id: 5 },
+    ]);
+    // A confirmation of something we never sent changes nothing.
+    s.chat.send('mine');
+    expect(s.chat.receive({ type: 'chat-ack', id: 99 })).toBe(true);
+    expect(s.chat.messages.value.at(-1)?.delivery).toBe('pending');
+  });
+});
+
+describe('nothing typed is lost (call over fake signaling, fake timers)', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  const pair = () => connectedPair();
+  const texts = (c: { chat: { messages: { value: readonly { text: string }[] } } }) =>
+    c.chat.messages.value.map((m) => m.text);
+
+  it('chat typed while the path is lost for good arrives over the re-dialled connection, once and in order', async () => {
+    const { hub, a, b, aId, bId } = await pair();
+    // The last message before the drop reaches b, but b's confirmation is lost with the path.
+    hub.tamper = (data, from) => (from === bId && data.includes('"chat-ack"') ? null : data);
+    a.chat.send('just before');
+    expect(texts(b)).toEqual(['just before']);
+    hub.tamper = null;
+    hub.setLink(aId, bId, 'interrupted');
+    expect(a.status.value.kind).toBe('reconnecting');
+    a.chat.send('during one');
+    await vi.advanceTimersByTimeAsync(1000);
+    a.chat.send('during two');
+    b.chat.send('from b meanwhile');
+    expect(texts(b)).toEqual(['just before', 'from b meanwhile']);
+    expect(a.chat.messages.value.map((m) => m.delivery)).toEqual(['pending', 'pending', 'pending']);
+    // The path does not come back: both re-dial, and the same partner connects afresh.
+    await vi.advanceTimersByTimeAsync(REDIAL_AFTER_MS);
+    expect([a.status.value.kind, b.status.value.kind]).toEqual(['connected', 'connected']);
+    // (What one side sends before the other has taken it back as its partner is sent again, unconfirmed.)
+    await vi.advanceTimersByTimeAsync(CHAT_RESEND_MS + 1000);
+    expect(texts(b)).toEqual(['just before', 'from b meanwhile', 'during one', 'during two']);
+    expect(texts(a)).toEqual(['just before', 'during one', 'during two', 'from b meanwhile']);
+    expect(a.chat.messages.value.map((m) => m.delivery)).toEqual(['delivered', 'delivered', 'delivered', undefined]);
+    expect(b.chat.messages.value.map((m) => m.delivery)).toEqual([undefined, 'delivered', undefined, undefined]);
+    await Promise.all([a.dispose(), b.dispose()]);
+  });
+
+  it('chat typed during a blip that heals in place arrives when the path is back', async () => {
+    const { hub, a, b, aId, bId } = await pair();
+    hub.setLink(aId, bId, 'interrupted');
+    a.chat.send('while down');
+    await vi.advanceTimersByTimeAsync(REDIAL_AFTER_MS - 500);
+    expect(texts(b)).toEqual([]);
+    hub.setLink(aId, bId, 'connected');
+    expect(texts(b)).toEqual(['while down']);
+    await vi.advanceTimersByTimeAsync(500);
+    expect(a.chat.messages.value.map((m) => m.delivery)).toEqual(['delivered']);
     await Promise.all([a.dispose(), b.dispose()]);
   });
 });

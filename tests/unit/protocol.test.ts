@@ -13,8 +13,9 @@ const valid: Message[] = [
   { v: 1, type: 'accept', at: 1764400000000 },
   { v: 1, type: 'state', pair: null, at: 0 },
   { v: 1, type: 'state', pair: ['0aZ', 'zz9'], at: 1764400000000 },
-  { v: 1, type: 'chat', text: 'hi <b>there</b>\n\t"quoted" \\ 👋' },
-  { v: 1, type: 'chat', text: '"\\\n'.repeat(MAX_CHAT_LENGTH / 3) },
+  { v: 1, type: 'chat', id: 0, text: 'hi <b>there</b>\n\t"quoted" \\ 👋' },
+  { v: 1, type: 'chat', id: Number.MAX_SAFE_INTEGER, text: '"\\\n'.repeat(MAX_CHAT_LENGTH / 3) },
+  { v: 1, type: 'chat-ack', id: 7 },
 ];
 
 describe('data-channel protocol', () => {
@@ -37,14 +38,25 @@ describe('data-channel protocol', () => {
     ['a state with a huge id', JSON.stringify({ v: 1, type: 'state', pair: ['a', 'b'.repeat(100)], at: 1 })],
     ['a state with a negative time', '{"v":1,"type":"state","pair":null,"at":-1}'],
     ['a state with NaN-ish time', '{"v":1,"type":"state","pair":null,"at":"1"}'],
-    ['a chat without text', '{"v":1,"type":"chat"}'],
-    ['a chat with a number for text', '{"v":1,"type":"chat","text":42}'],
-    ['an empty chat', '{"v":1,"type":"chat","text":""}'],
-    ['a blank chat', '{"v":1,"type":"chat","text":" \\n\\t "}'],
-    ['a chat over the length cap', JSON.stringify({ v: 1, type: 'chat', text: 'x'.repeat(MAX_CHAT_LENGTH + 1) })],
-    ['a chat with a control character', JSON.stringify({ v: 1, type: 'chat', text: 'bell\u0007' })],
-    ['a chat with a lone surrogate', JSON.stringify({ v: 1, type: 'chat', text: 'half \uD83D' })],
-    ['a chat with a carriage return', JSON.stringify({ v: 1, type: 'chat', text: 'a\r\nb' })],
+    // Each bad chat has a good id, so only the named flaw is what drops it.
+    ['a chat without text', '{"v":1,"type":"chat","id":1}'],
+    ['a chat with a number for text', '{"v":1,"type":"chat","id":1,"text":42}'],
+    ['an empty chat', '{"v":1,"type":"chat","id":1,"text":""}'],
+    ['a blank chat', '{"v":1,"type":"chat","id":1,"text":" \\n\\t "}'],
+    [
+      'a chat over the length cap',
+      JSON.stringify({ v: 1, type: 'chat', id: 1, text: 'x'.repeat(MAX_CHAT_LENGTH + 1) }),
+    ],
+    ['a chat with a control character', JSON.stringify({ v: 1, type: 'chat', id: 1, text: 'bell\u0007' })],
+    ['a chat with a lone surrogate', JSON.stringify({ v: 1, type: 'chat', id: 1, text: 'half \uD83D' })],
+    ['a chat with a carriage return', JSON.stringify({ v: 1, type: 'chat', id: 1, text: 'a\r\nb' })],
+    ['a chat without an id', '{"v":1,"type":"chat","text":"hi"}'],
+    ['a chat with a negative id', '{"v":1,"type":"chat","id":-1,"text":"hi"}'],
+    ['a chat with a fractional id', '{"v":1,"type":"chat","id":1.5,"text":"hi"}'],
+    ['a chat with an unsafe id', '{"v":1,"type":"chat","id":9007199254740993,"text":"hi"}'],
+    ['a chat with a string id', '{"v":1,"type":"chat","id":"1","text":"hi"}'],
+    ['a chat-ack without an id', '{"v":1,"type":"chat-ack"}'],
+    ['a chat-ack with a huge id', '{"v":1,"type":"chat-ack","id":1e300}'],
   ])('drops %s without throwing', (_, input) => {
     expect(parseMessage(input)).toBeNull();
   });

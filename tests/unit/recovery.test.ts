@@ -1,8 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createRecovery, RECOVERY_WINDOW_MS, REDIAL_AFTER_MS } from '../../src/core/recovery';
-import { HEARTBEAT_TIMEOUT_MS } from '../../src/core/liveness';
-import { createFakeSignalingHub } from '../../src/adapters/signaling/fake';
-import { makeCall, newCode } from './call-fixtures';
+import { createRecovery, QUIET_AFTER_MS, RECOVERY_WINDOW_MS, REDIAL_AFTER_MS } from '../../src/core/recovery';
+import { HEARTBEAT_INTERVAL_MS, HEARTBEAT_TIMEOUT_MS } from '../../src/core/liveness';
+import { connectedPair, makeCall, newCode } from './call-fixtures';
 
 describe('recovery state machine', () => {
   it('a disconnect starts the window without a re-dial; coming back reports how long it took', () => {
@@ -44,6 +43,20 @@ describe('recovery state machine', () => {
     expect(r.recovering).toBe(false);
   });
 
+  it('silence alone (ICE still says connected: a loaded machine looks the same) gets the old path longer before a re-dial', () => {
+    const r = createRecovery(20_000, 2_000, 4_000, 8_000);
+    expect(r.silent(1000)).toEqual([{ kind: 'interrupted' }]);
+    expect(r.tick(3000)).toEqual([]);
+    expect(r.tick(8999)).toEqual([]);
+    expect(r.tick(9000)).toEqual([{ kind: 'redial' }]);
+    // ICE confirming the loss ends the wait: the short head start applies from when it was noticed.
+    const s = createRecovery(20_000, 2_000, 4_000, 8_000);
+    s.silent(1000);
+    expect(s.tick(2500)).toEqual([]);
+    expect(s.link('interrupted', 2600)).toEqual([]);
+    expect(s.tick(3000)).toEqual([{ kind: 'redial' }]);
+  });
+
   it('a connection closed mid-recovery (the partner re-dialled first) is waited for before dialling ourselves', () => {
     const r = createRecovery(20_000, 8_000, 5_000);
     r.silent(0);
@@ -82,28 +95,31 @@ describe('call recovery (fake signaling, fake timers)', () => {
   afterEach(() => vi.useRealTimers());
   const code = newCode();
 
-  const pair = async () => {
-    const hub = createFakeSignalingHub();
-    const a = makeCall(hub, code);
-    const b = makeCall(hub, code);
-    await vi.advanceTimersByTimeAsync(1000);
-    expect([a.status.value.kind, b.status.value.kind]).toEqual(['connected', 'connected']);
-    const [aId = '', bId = ''] = hub.memberIds();
-    return { hub, a, b, aId, bId };
-  };
+  const pair = () => connectedPair(code);
 
   it('a blip longer than the heartbeat timeout keeps the same partner, shows reconnecting, and recovers', async () => {
-    const { hub, a, b, aId, bId } = await pair();
-    hub.setLink(aId, bId, 'interrupted');
-    expect(a.status.value).toEqual({ kind: 'reconnecting' });
-    // Silent well past the heartbeat timeout: without recovery the partner would be dropped here.
-    await vi.advanceTimersByTimeAsync(HEARTBEAT_TIMEOUT_MS + 2000);
+    const { hub, a, b, bId } = await pair();
+    // Nothing gets through, and ICE has not noticed: the silence is what starts the recovery.
+    hub.tamper = () => null;
+    await vi.advanceTimersByTimeAsync(QUIET_AFTER_MS + 500);
+    expect([a.status.value.kind, b.status.value.kind]).toEqual(['reconnecting', 'reconnecting']);
+    // Silent past the heartbeat timeout (not yet the re-dial): without recovery the partner would be dropped here.
+    await vi.advanceTimersByTimeAsync(HEARTBEAT_TIMEOUT_MS - QUIET_AFTER_MS);
+    expect(HEARTBEAT_TIMEOUT_MS + 500).toBeLessThan(QUIET_AFTER_MS + REDIAL_AFTER_MS);
     expect([a.status.value.kind, b.status.value.kind]).toEqual(['reconnecting', 'reconnecting']);
     expect(a.partner.value).toBe(bId);
-    hub.setLink(aId, bId, 'connected');
+    expect(hub.redials).toEqual([]);
+    hub.tamper = null;
+    await vi.advanceTimersByTimeAsync(HEARTBEAT_INTERVAL_MS);
     expect([a.status.value.kind, b.status.value.kind]).toEqual(['connected', 'connected']);
     expect(a.partner.value).toBe(bId);
-    expect(a.lastRecoveryMs.value).toBe(HEARTBEAT_TIMEOUT_MS + 2000);
+    expect(hub.redials).toEqual([]);
+    // From the silence being noticed (at least 3 s into it) to the first heartbeat after the blip,
+    // within the time the test let pass.
+    expect(a.lastRecoveryMs.value).toBeGreaterThan(0);
+    expect(a.lastRecoveryMs.value).toBeLessThanOrEqual(
+      HEARTBEAT_TIMEOUT_MS + 500 + HEARTBEAT_INTERVAL_MS - QUIET_AFTER_MS,
+    );
     // Heartbeats flow again: the call stays up.
     await vi.advanceTimersByTimeAsync(HEARTBEAT_TIMEOUT_MS * 3);
     expect(a.status.value.kind).toBe('connected');

@@ -326,6 +326,49 @@ describe('Trystero offers (parley patch: decrypt first, then budget)', () => {
       expect(created()).toBe(before + 1);
     });
 
+    /** A room as on Nostr (a 60 s steady announce), counting the re-announces it asks for. */
+    const nostrRoom = () => {
+      const room = makeRoom();
+      room.ctx['announceIntervals'] = [60_000];
+      const reannounced = { count: 0 };
+      room.ctx['requeueAnnounce'] = () => reannounced.count++;
+      return { ...room, reannounced };
+    };
+    const offersTo = async (room: ReturnType<typeof makeRoom>, peerId: string) => {
+      const topic = await crypto.sha1(utils.topicPath(room.ctx['rootTopicPlaintext'] as string, peerId));
+      return room.published.filter((p) => p.topic === topic && typeof p.message['offer'] === 'string').length;
+    };
+
+    it('an offer the partner never got (a relay refused it: a third person racing) is sent again within seconds, not after ~54 s', async () => {
+      const room = nostrRoom();
+      const rootTopic = await room.rootTopicP;
+      const partner = leadId(1);
+      await room.onMessage(rootTopic, JSON.stringify({ peerId: partner }), room.signalPeer);
+      expect(await offersTo(room, partner)).toBe(1);
+      // The partner announces again (its warm-up): our offer is still pending, so nothing new is sent.
+      await room.onMessage(rootTopic, JSON.stringify({ peerId: partner }), room.signalPeer);
+      expect(await offersTo(room, partner)).toBe(1);
+      // No answer: upstream withdraws the offer only after 0.9 × 60 s, and then waits for a new announce.
+      await vi.advanceTimersByTimeAsync(5_400);
+      expect(room.reannounced.count).toBe(1);
+      // The partner answers our announce with its own (as Trystero does for a peer that leads): a fresh offer.
+      await room.onMessage(rootTopic, JSON.stringify({ peerId: partner }), room.signalPeer);
+      expect(await offersTo(room, partner)).toBe(2);
+    });
+
+    it('offers to a crowd of fake announcers that never answer re-announce at most once per 5.3 s', async () => {
+      const room = nostrRoom();
+      const rootTopic = await room.rootTopicP;
+      for (let i = 0; i < 50; i++)
+        await room.onMessage(rootTopic, JSON.stringify({ peerId: leadId(i) }), room.signalPeer);
+      await vi.advanceTimersByTimeAsync(5_400);
+      expect(room.reannounced.count).toBe(1);
+      for (let i = 50; i < 100; i++)
+        await room.onMessage(rootTopic, JSON.stringify({ peerId: leadId(i) }), room.signalPeer);
+      await vi.advanceTimersByTimeAsync(5_400);
+      expect(room.reannounced.count).toBe(2);
+    });
+
     it('an answer connection whose offer cannot be applied is closed when its answer window ends (upstream: kept open for good)', async () => {
       const room = makeRoom();
       const rootTopic = await room.rootTopicP;

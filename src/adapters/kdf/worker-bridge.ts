@@ -1,5 +1,4 @@
-import { PASSWORD_KDF } from '../../core/keys';
-import { parseKdfResponse } from '../../core/kdf-protocol';
+import { PASSWORD_KDF, parseKdfResponse } from '../../core/kdf-protocol';
 import type { PasswordKdf } from './types';
 
 /** The slice of a Worker the bridge uses (a fake in unit tests). */

@@ -1,5 +1,5 @@
 /// <reference types="vite/client" />
-import { PASSWORD_KDF } from '../../core/keys';
+import { PASSWORD_KDF } from '../../core/kdf-protocol';
 import kdfWorkerUrl from '../../workers/kdf.worker.ts?worker&url';
 import { trustedScriptURL } from '../trusted-script-url';
 import type { PasswordKdf } from './types';

@@ -7,6 +7,8 @@ interface Props {
   refusal: ChatRefusal | null;
   /** Returns whether the message went out (the draft is kept otherwise). */
   onSend: (text: string) => boolean;
+  /** Sends a message shown as not sent again. */
+  onRetry: (entryId: number) => void;
 }
 
 const refusalText: Record<ChatRefusal, string> = {
@@ -19,7 +21,7 @@ const refusalText: Record<ChatRefusal, string> = {
  * The chat: a log of plain-text messages (rendered as text nodes, never HTML) and a box to type in.
  * Enter sends; Shift+Enter starts a new line.
  */
-export const ChatPanel = ({ messages, refusal, onSend }: Props) => {
+export const ChatPanel = ({ messages, refusal, onSend, onRetry }: Props) => {
   const [draft, setDraft] = useState('');
   const log = useRef<HTMLDivElement>(null);
   const input = useRef<HTMLTextAreaElement>(null);
@@ -54,6 +56,21 @@ export const ChatPanel = ({ messages, refusal, onSend }: Props) => {
                 <span class="chat__text" data-testid="chat-text">
                   {m.text}
                 </span>
+                {m.delivery === 'pending' && (
+                  <span class="help" data-testid="chat-delivery">
+                    {' '}
+                    (sending…)
+                  </span>
+                )}
+                {m.delivery === 'failed' && (
+                  <span class="error" data-testid="chat-delivery">
+                    {' '}
+                    Not sent.{' '}
+                    <button type="button" onClick={() => onRetry(m.id)}>
+                      Retry
+                    </button>
+                  </span>
+                )}
               </li>
             ))}
           </ol>

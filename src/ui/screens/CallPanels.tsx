@@ -71,7 +71,12 @@ export const CallPanels = ({ call }: { call: CallModel }) => {
         />
       )}
       {chatOpen && panels && (
-        <panels.ChatPanel messages={chat.messages.value} refusal={chat.refusal.value} onSend={chat.send} />
+        <panels.ChatPanel
+          messages={chat.messages.value}
+          refusal={chat.refusal.value}
+          onSend={chat.send}
+          onRetry={chat.retry}
+        />
       )}
     </>
   );
