@@ -14,6 +14,7 @@ import { createUserMedia } from './adapters/media/user-media';
 import type { MediaPort } from './adapters/media/types';
 import { createTrysteroSignaling } from './adapters/signaling/trystero';
 import type { Signaling } from './adapters/signaling/types';
+import type { FileSaver } from './adapters/files/types';
 import { localStorageStore } from './adapters/storage/local-storage';
 import { localDeviceChoices } from './adapters/storage/device-choices-store';
 import type { DeviceChoicesStore } from './adapters/storage/types';
@@ -43,6 +44,8 @@ export interface RootAdapters {
   now: () => number;
   randomBytes: (n: number) => Uint8Array;
   formatTime: (ms: number) => string;
+  /** Where received files go, loaded when a call connects; absent: calls carry no files. */
+  fileSaver?: () => Promise<FileSaver>;
 }
 
 /**
@@ -64,6 +67,7 @@ export const createRoot = (a: RootAdapters) => {
     now: a.now,
     joinLimiter: createSlidingWindowLimiter({ ...JOIN_LIMIT, store: a.joinAttempts, now: a.now }),
     formatTime: a.formatTime,
+    ...(a.fileSaver ? { fileSaver: a.fileSaver } : {}),
   });
   const shell = createShellModel({ shell: a.shell, inCall: computed(() => app.screen.value.name === 'call') });
   const connectionTest = createConnectionTestModel({ probe: a.probe, config: () => config });
@@ -108,6 +112,7 @@ export const mountApp = (element: HTMLElement): Root => {
     now: () => Date.now(),
     randomBytes: (n) => crypto.getRandomValues(new Uint8Array(n)),
     formatTime,
+    fileSaver: () => import('./adapters/files/save').then((m) => m.createBrowserFileSaver()),
   });
   // Leave on pagehide (not only beforeunload): the other side then sees us go in milliseconds, not ~13 s.
   addEventListener('pagehide', () => void root.dispose());

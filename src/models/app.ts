@@ -8,6 +8,7 @@ import type { MediaPort } from '../adapters/media/types';
 import type { AddressBar } from '../adapters/address-bar/types';
 import type { DeviceChoicesStore } from '../adapters/storage/types';
 import type { Signaling } from '../adapters/signaling/types';
+import type { FileSaver } from '../adapters/files/types';
 import { createCallModel, type CallModel } from './call';
 import { createLobbyModel, type LobbyHandOff, type LobbyModel } from './lobby';
 
@@ -26,6 +27,8 @@ export interface AppDeps {
   joinLimiter: { tryAcquire(): Acquire };
   /** Renders an instant for messages, in the person's locale. */
   formatTime: (ms: number) => string;
+  /** Where received files go (loaded with the file-transfer model, after a call connects); none: no file transfer. */
+  fileSaver?: () => Promise<FileSaver>;
 }
 
 export type Screen =
@@ -156,6 +159,7 @@ export const createAppModel = (deps: AppDeps): AppModel => {
           randomBytes: deps.randomBytes,
           local: handOff.local,
           devices: { port: deps.media, store: deps.deviceChoices },
+          ...(deps.fileSaver ? { fileSaver: deps.fileSaver } : {}),
         }),
       };
     };

@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { MAX_CHAT_LENGTH, type ChatRefusal } from '../../core/chat';
 import type { ChatEntry } from '../../models/chat';
@@ -7,6 +8,8 @@ interface Props {
   refusal: ChatRefusal | null;
   /** Returns whether the message went out (the draft is kept otherwise). */
   onSend: (text: string) => boolean;
+  /** Mount point for sending files (components/FileTransfer), when the call carries files. */
+  files?: ComponentChildren;
 }
 
 const refusalText: Record<ChatRefusal, string> = {
@@ -19,7 +22,7 @@ const refusalText: Record<ChatRefusal, string> = {
  * The chat: a log of plain-text messages (rendered as text nodes, never HTML) and a box to type in.
  * Enter sends; Shift+Enter starts a new line.
  */
-export const ChatPanel = ({ messages, refusal, onSend }: Props) => {
+export const ChatPanel = ({ messages, refusal, onSend, files }: Props) => {
   const [draft, setDraft] = useState('');
   const log = useRef<HTMLDivElement>(null);
   const input = useRef<HTMLTextAreaElement>(null);
@@ -86,6 +89,7 @@ export const ChatPanel = ({ messages, refusal, onSend }: Props) => {
           {hint}
         </p>
       </form>
+      {files}
     </section>
   );
 };

@@ -33,6 +33,7 @@ export const CallPanels = ({ call }: { call: CallModel }) => {
   const quality = connection.quality.value;
   const chatOpen = chat.open.value;
   const unread = chat.unread.value;
+  const fileModel = call.files.model.value;
   return (
     <>
       <div class="call-bar">
@@ -71,7 +72,12 @@ export const CallPanels = ({ call }: { call: CallModel }) => {
         />
       )}
       {chatOpen && panels && (
-        <panels.ChatPanel messages={chat.messages.value} refusal={chat.refusal.value} onSend={chat.send} />
+        <panels.ChatPanel
+          messages={chat.messages.value}
+          refusal={chat.refusal.value}
+          onSend={chat.send}
+          files={fileModel && <panels.FileTransfer model={fileModel} />}
+        />
       )}
     </>
   );
