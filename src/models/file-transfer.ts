@@ -34,9 +34,13 @@ import {
 import { createTokenBucket } from '../core/token-bucket';
 import type { ByteChannel, FileSaver, FileSink, SavedFile } from '../adapters/files/types';
 
-/** Send while the channel holds less than this; then wait until it drains to LOW_WATER. */
-const HIGH_WATER = 4 * 1024 * 1024;
-const LOW_WATER = 1024 * 1024;
+/**
+ * Send while the channel holds less than this; then wait until it drains to LOW_WATER. Enough to keep
+ * a fast link busy, little enough that the call's own messages (heartbeats, chat) on the other
+ * channel of the same connection never queue behind seconds of file data.
+ */
+const HIGH_WATER = 1024 * 1024;
+const LOW_WATER = 256 * 1024;
 /** The sender reads the file in blocks of this size (fewer reads than one per chunk). */
 const READ_BYTES = 1024 * 1024;
 /** Progress is published at most this often (a 64 MiB file is a thousand chunks). */
@@ -175,10 +179,18 @@ export const createFileTransferModel = (deps: FileTransferDeps): FileTransferCon
   const publish = () => {
     transfers.value = [...listed.values()].map((e) => ({ ...e.view }));
   };
+  /** A progress update skipped by the throttle is shown by this trailing publish (a stalled transfer shows where it stopped). */
+  let trailing: ReturnType<typeof setTimeout> | null = null;
   const update = (e: Entry, patch: Partial<TransferView>, force = true) => {
     Object.assign(e.view, patch);
     const t = now();
-    if (!force && t - e.lastPublish < PUBLISH_MS) return;
+    if (!force && t - e.lastPublish < PUBLISH_MS) {
+      trailing ??= setTimeout(() => {
+        trailing = null;
+        publish();
+      }, PUBLISH_MS);
+      return;
+    }
     e.lastPublish = t;
     publish();
   };
@@ -470,6 +482,8 @@ export const createFileTransferModel = (deps: FileTransferDeps): FileTransferCon
     },
     detach,
     dispose() {
+      if (trailing) clearTimeout(trailing);
+      trailing = null;
       detach();
       for (const key of [...listed.keys()]) forget(key);
       publish();

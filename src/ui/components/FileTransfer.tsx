@@ -90,12 +90,10 @@ export const FileTransfer = ({ model }: { model: FileTransferModel }) => {
     for (const f of Array.from(files ?? [])) model.send(f);
   };
   return (
+    // biome-ignore lint/a11y/noStaticElementInteractions: dropping is a mouse shortcut; the "Send a file" button does the same from the keyboard.
     <div
       class={`files${over ? ' files--over' : ''}`}
       data-testid="files"
-      // Dropping is a shortcut for the mouse; the button does the same from the keyboard.
-      role="group"
-      aria-label="Files"
       onDragOver={(e) => {
         if (!ready) return;
         e.preventDefault();
