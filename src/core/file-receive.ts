@@ -7,14 +7,22 @@ import { CHUNK_BYTES } from './file-protocol.js';
 export const DEFAULT_MAX_FILE_BYTES = 512 * 1024 * 1024;
 /** A receiver hears at most this many offers: bursts of 3, then one every 10 s. */
 export const FILE_OFFER_BUDGET = { capacity: 3, perSecond: 0.1 } as const;
-/** Control frames (offers, acks, answers) per peer; acks come once per ACK_EVERY_BYTES, so 500 a second is ~2 GB/s. */
-export const FILE_CONTROL_BUDGET = { capacity: 200, perSecond: 500 } as const;
+/**
+ * Control frames (offers, acks, answers) per peer: a small JSON parse each. Acks come once per
+ * ACK_EVERY_BYTES, so 2000 a second allows ~500 MB/s; a flood past it costs one comparison a frame.
+ */
+export const FILE_CONTROL_BUDGET = { capacity: 400, perSecond: 2000 } as const;
 /** Offers waiting for an answer at once; more are declined as "busy". */
 export const MAX_PENDING_OFFERS = 3;
 /** The receiver acknowledges stored bytes every this many bytes (and at the end). */
-export const ACK_EVERY_BYTES = 1024 * 1024;
-/** The sender never has more than this many unacknowledged bytes in flight: bounds the receiver's memory. */
-export const SEND_WINDOW_BYTES = 16 * 1024 * 1024;
+export const ACK_EVERY_BYTES = 256 * 1024;
+/**
+ * The sender never has more than this many unacknowledged bytes in flight. It bounds the receiver's
+ * memory, and also how much file data can queue in the receiving page ahead of the call's own
+ * messages (heartbeats share that page's event loop): with 16 MiB, a slow receiver processed
+ * seconds of backlog before the next heartbeat and the call went "Reconnecting…" mid-transfer.
+ */
+export const SEND_WINDOW_BYTES = 2 * 1024 * 1024;
 
 /** Why a transfer was cut off: the peer broke the protocol. */
 export type ReceiveFault = 'not-accepted' | 'out-of-order' | 'oversize' | 'short' | 'after-done';

@@ -57,6 +57,9 @@ export const createCallModel = (deps: CallDeps): CallModel => {
         now,
         randomBytes: deps.randomBytes,
         onOffer: () => chat.setOpen(true),
+        onActivity: () => {
+          if (peerId !== null) peers?.heard(peerId);
+        },
       })
     : null;
   let room: SignalingRoom | null = null;

@@ -9,6 +9,8 @@ export interface FileHostDeps {
   now: () => number;
   randomBytes: (n: number) => Uint8Array;
   onOffer: () => void;
+  /** File traffic from the partner: they are alive (see FileTransferDeps.onActivity). */
+  onActivity: () => void;
 }
 
 export interface FileHost {
@@ -40,6 +42,7 @@ export const createFileHost = (deps: FileHostDeps): FileHost => {
           now: deps.now,
           randomBytes: deps.randomBytes,
           onOffer: deps.onOffer,
+          onActivity: deps.onActivity,
         });
         model.value = control;
         return control;

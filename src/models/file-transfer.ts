@@ -47,6 +47,8 @@ const READ_BYTES = 1024 * 1024;
 const PUBLISH_MS = 100;
 /** Finished transfers kept in the list; older ones fall off (their downloads released). */
 const MAX_LISTED = 20;
+/** How often file traffic is reported as the partner's sign of life. */
+const ACTIVITY_MS = 250;
 
 export type TransferState =
   /** Receiver: an offer waits for the person's answer. */
@@ -113,6 +115,12 @@ export interface FileTransferDeps {
   randomBytes: (n: number) => Uint8Array;
   /** An offer arrived (e.g. open the chat panel, where it is answered). */
   onOffer: () => void;
+  /**
+   * A frame arrived from the partner (at most every ACTIVITY_MS): proof they are alive. A busy transfer
+   * can delay their heartbeats on the other channel behind its own data; this keeps the call from
+   * taking them for silent.
+   */
+  onActivity?: () => void;
 }
 
 const faultText: Record<ReceiveFault | 'window', string> = {
@@ -432,7 +440,13 @@ export const createFileTransferModel = (deps: FileTransferDeps): FileTransferCon
     return true;
   };
 
+  let lastActivity = Number.NEGATIVE_INFINITY;
   const onFrame = (raw: unknown) => {
+    const t = now();
+    if (deps.onActivity && t - lastActivity >= ACTIVITY_MS) {
+      lastActivity = t;
+      deps.onActivity();
+    }
     if (raw instanceof ArrayBuffer) {
       const chunk = parseChunk(raw);
       if (chunk) onChunk(chunk.id, chunk.seq, chunk.bytes);

@@ -163,8 +163,8 @@ test('a declined offer and a cancel mid-way (by either side) leave nothing behin
     });
     await alice.page.getByTestId('file-input').setInputFiles(big.path);
     await row(bob.page, 'receive').getByRole('button', { name: 'Accept' }).click();
-    // Bob stored and acknowledged the first MiB: the transfer is visibly under way on both sides.
-    await expect(row(alice.page, 'send')).toContainText('1.0 MB of 67.1 MB');
+    // Bob stored and acknowledged the 24 chunks: the transfer is visibly under way on both sides.
+    await expect(row(alice.page, 'send')).toContainText('1.6 MB of 67.1 MB');
     await expect(row(bob.page, 'receive')).toContainText('1.6 MB of 67.1 MB');
     const canceller = who === 'receiver' ? row(bob.page, 'receive') : row(alice.page, 'send');
     await canceller.getByRole('button', { name: 'Cancel' }).click();

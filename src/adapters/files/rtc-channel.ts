@@ -10,7 +10,15 @@ const MAX_EARLY_FRAMES = 8;
  * negotiated channel drops frames for a stream its side has not opened yet.
  */
 export const openFileChannel = (pc: RTCPeerConnection): ByteChannel => {
-  const dc = pc.createDataChannel('parley-file', { negotiated: true, id: FILE_CHANNEL_ID, ordered: true });
+  // Lowest priority (WebRTC priority, honoured by Chromium's SCTP scheduler; ignored where unknown):
+  // heartbeats and chat on the call's own channel go first, so a transfer never looks like a dead link.
+  const init: RTCDataChannelInit & { priority: 'very-low' } = {
+    negotiated: true,
+    id: FILE_CHANNEL_ID,
+    ordered: true,
+    priority: 'very-low',
+  };
+  const dc = pc.createDataChannel('parley-file', init);
   dc.binaryType = 'arraybuffer';
   const early: unknown[] = [];
   const listeners = new Set<(data: unknown) => void>();
