@@ -26,6 +26,7 @@ export const GOALS = {
   race: 'race: three at once end in one pair, 100 of 100 runs',
   chatQueued: 'nothing typed is lost: chat sent during a re-dial is queued (a test, not a bench)',
   lighthouseHome: 'Lighthouse Home 100 / 100 / 100 (performance, accessibility, best practices)',
+  fileThroughput: 'a file over loopback ≥ 0.8× raw data-channel throughput (median, same run)',
   lighthouseLobby: 'Lighthouse Lobby 100 / 100 / 100 (performance, accessibility, best practices)',
 } as const;
 

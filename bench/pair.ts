@@ -10,7 +10,12 @@ export interface BenchPair {
 }
 
 /** Two people in a call at `origin`: Alice starts it, Bob opens her link; both through the lobby, both connected. */
-export const connectedPair = async (browser: Browser, origin: string, aliceInit?: () => void): Promise<BenchPair> => {
+export const connectedPair = async (
+  browser: Browser,
+  origin: string,
+  aliceInit?: () => void,
+  bobInit?: () => void,
+): Promise<BenchPair> => {
   const alice = await browser.newContext();
   const bob = await browser.newContext();
   const close = async () => {
@@ -19,6 +24,7 @@ export const connectedPair = async (browser: Browser, origin: string, aliceInit?
   };
   try {
     if (aliceInit) await alice.addInitScript(aliceInit);
+    if (bobInit) await bob.addInitScript(bobInit);
     const a = await alice.newPage();
     await a.goto(`${origin}/`);
     await a.getByRole('button', { name: 'Start a call' }).click();

@@ -14,6 +14,7 @@ import { createUserMedia } from './adapters/media/user-media';
 import type { MediaPort } from './adapters/media/types';
 import { createLazySignaling } from './adapters/signaling/lazy';
 import type { Signaling } from './adapters/signaling/types';
+import type { FileSaver } from './adapters/files/types';
 import { localStorageStore } from './adapters/storage/local-storage';
 import { localDeviceChoices } from './adapters/storage/device-choices-store';
 import type { DeviceChoicesStore } from './adapters/storage/types';
@@ -47,6 +48,8 @@ export interface RootAdapters {
   formatTime: (ms: number) => string;
   /** Opens the remembered-contacts store (loaded on first use); absent, calls verify with v1 only. */
   contacts?: () => Promise<ContactStore>;
+  /** Where received files go, loaded when a call connects; absent: calls carry no files. */
+  fileSaver?: () => Promise<FileSaver>;
 }
 
 /**
@@ -70,6 +73,7 @@ export const createRoot = (a: RootAdapters) => {
     formatTime: a.formatTime,
     ...(a.contacts && { contacts: createContactsModel({ store: a.contacts, randomBytes: a.randomBytes, now: a.now }) }),
     preloadRoom: preloadRoomScreens,
+    ...(a.fileSaver ? { fileSaver: a.fileSaver } : {}),
   });
   const shell = createShellModel({ shell: a.shell, inCall: computed(() => app.screen.value.name === 'call') });
   const connectionTest = createConnectionTestModel({ probe: a.probe, config: () => config });
@@ -118,6 +122,7 @@ export const mountApp = (element: HTMLElement): Root => {
     formatTime,
     // IndexedDB and its sealing code load on first use, not with the first page.
     contacts: () => import('./adapters/contacts/indexeddb').then((m) => m.openIndexedDbContacts()),
+    fileSaver: () => import('./adapters/files/save').then((m) => m.createBrowserFileSaver()),
   });
   // Leave on pagehide (not only beforeunload): the other side then sees us go in milliseconds, not ~13 s.
   addEventListener('pagehide', () => void root.dispose());

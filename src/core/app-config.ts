@@ -20,7 +20,22 @@ export interface AppConfig {
   iceServers: IceServer[];
   /** `relay`: media only through TURN (hides each side's address from the other); absent means `all`. */
   iceTransportPolicy?: 'relay';
+  /** Largest file received into memory (where the browser cannot stream it to disk); absent means 512 MiB. */
+  maxFileBytes?: number;
 }
+
+/** Bounds for `maxFileBytes`: at least 1 MiB (smaller is surely a typo), at most 8 GiB (a tab's memory). */
+export const MAX_FILE_BYTES_RANGE = { min: 2 ** 20, max: 2 ** 33 } as const;
+
+const parseMaxFileBytes = (raw: unknown): Result<number | undefined> => {
+  if (raw === undefined) return ok(undefined);
+  const { min, max } = MAX_FILE_BYTES_RANGE;
+  if (typeof raw !== 'number' || !Number.isSafeInteger(raw) || raw < min || raw > max)
+    return err(
+      `"maxFileBytes" must be a whole number of bytes from ${min} (1 MiB) to ${max} (8 GiB), e.g. 536870912 for 512 MiB (got ${JSON.stringify(raw)?.slice(0, 40)})`,
+    );
+  return ok(raw);
+};
 
 const MAX_RELAYS = 32;
 const MAX_ICE_SERVERS = 16;
@@ -94,9 +109,13 @@ export const parseAppConfig = (raw: unknown): Result<AppConfig> => {
   if (policy === 'relay' && !iceServers.some((s) => s.urls.some((u) => /^turns?:/i.test(u)))) {
     return err('"iceTransportPolicy": "relay" needs at least one TURN server in "iceServers"');
   }
-  return ok(
-    policy === 'relay'
-      ? { strategy, relays, iceServers, iceTransportPolicy: policy }
-      : { strategy, relays, iceServers },
-  );
+  const maxFileBytes = parseMaxFileBytes(raw['maxFileBytes']);
+  if (!maxFileBytes.ok) return maxFileBytes;
+  return ok({
+    strategy,
+    relays,
+    iceServers,
+    ...(policy === 'relay' ? { iceTransportPolicy: policy } : {}),
+    ...(maxFileBytes.value === undefined ? {} : { maxFileBytes: maxFileBytes.value }),
+  });
 };

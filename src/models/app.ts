@@ -10,6 +10,7 @@ import type { DeviceChoicesStore } from '../adapters/storage/types';
 import type { Signaling } from '../adapters/signaling/types';
 import type { CallModel } from './call';
 import type { ContactsModel } from './contacts';
+import type { FileSaver } from '../adapters/files/types';
 import { createLobbyModel, type LobbyHandOff, type LobbyModel } from './lobby';
 
 /**
@@ -41,6 +42,8 @@ export interface AppDeps {
    * root starts loading the room's screens here, as the model loads the call model.
    */
   preloadRoom?: () => void;
+  /** Where received files go (loaded with the file-transfer model, after a call connects); none: no file transfer. */
+  fileSaver?: () => Promise<FileSaver>;
 }
 
 export type Screen =
@@ -185,6 +188,7 @@ export const createAppModel = (deps: AppDeps): AppModel => {
           local: handOff.local,
           devices: { port: deps.media, store: deps.deviceChoices },
           ...(deps.contacts && { contacts: deps.contacts }),
+          ...(deps.fileSaver ? { fileSaver: deps.fileSaver } : {}),
         }),
       };
     };

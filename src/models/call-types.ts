@@ -6,7 +6,9 @@ import type { PasswordKdf } from '../adapters/kdf/types';
 import type { DeviceControlPort, MediaDevicesPort, MediaProblem } from '../adapters/media/types';
 import type { DeviceChoicesStore } from '../adapters/storage/types';
 import type { Signaling, SignalingState } from '../adapters/signaling/types';
+import type { FileSaver } from '../adapters/files/types';
 import type { ChatModel } from './chat';
+import type { FileHost } from './file-host';
 import type { ConnectionStatsModel } from './connection-stats';
 import type { CallDevices } from './call-devices';
 import type { DropCounters } from './call-peers';
@@ -36,6 +38,8 @@ export interface CallDeps {
   local?: LocalMediaModel;
   /** Device switching and screen sharing; without it the call keeps the devices it started with. */
   devices?: { port: DeviceControlPort; store: DeviceChoicesStore };
+  /** Where received files go; without it the call carries no files. */
+  fileSaver?: () => Promise<FileSaver>;
 }
 
 export interface CallModel {
@@ -76,6 +80,8 @@ export interface CallModel {
   remember(nickname: string): Promise<string | null>;
   /** Text chat with the partner (memory only, cleared when they go or the call ends). */
   readonly chat: ChatModel;
+  /** Files sent person to person (its model loads once a partner connects). */
+  readonly files: Pick<FileHost, 'model'>;
   /** Connection details from getStats(), refreshed while connected. */
   readonly connection: ConnectionStatsModel;
   /** Device switching and screen sharing, when the deps offered them. */

@@ -5,6 +5,7 @@ import { encodeMessage } from '../core/protocol';
 import { createRecovery, QUIET_AFTER_MS, type RecoveryOutput } from '../core/recovery';
 import type { SignalingRoom, SignalingState } from '../adapters/signaling/types';
 import { createChatModel } from './chat';
+import { createFileHost } from './file-host';
 import { createConnectionStats } from './connection-stats';
 import { createCallDevices } from './call-devices';
 import { createCallJoin } from './call-join';
@@ -48,6 +49,20 @@ export const createCallModel = (deps: CallDeps): CallModel => {
   const someoneNew = signal<'them' | 'us' | null>(null);
   const chat = createChatModel(now);
   const connection = createConnectionStats();
+  const { fileSaver } = deps;
+  // An offer is answered in the chat panel: it opens, so the person sees it.
+  const files = fileSaver
+    ? createFileHost({
+        saver: fileSaver,
+        ...(deps.config.maxFileBytes === undefined ? {} : { maxFileBytes: deps.config.maxFileBytes }),
+        now,
+        randomBytes: deps.randomBytes,
+        onOffer: () => chat.setOpen(true),
+        onActivity: () => {
+          if (peerId !== null) peers?.heard(peerId);
+        },
+      })
+    : null;
   let room: SignalingRoom | null = null;
   let peers: CallPeers | null = null;
   /** Our listeners on the room's own events (its peers' are the CallPeers'). */
@@ -134,6 +149,8 @@ export const createCallModel = (deps: CallDeps): CallModel => {
     verify.start(r, id);
     chat.start((frame) => p.send(id, { v: 1, ...frame }), returning);
     connection.start(() => r.stats(id));
+    // A fresh connection has a fresh file channel: transfers over the old one have already failed.
+    files?.attach(r.fileChannel?.(id) ?? null);
   };
 
   const partnerGone = () => {
@@ -141,6 +158,7 @@ export const createCallModel = (deps: CallDeps): CallModel => {
     peerId = null;
     verify.stop();
     connection.stop();
+    files?.detach();
     if (former !== null && recovery.recovering && !peerSaidBye && !expired()) {
       // Their connection closed while we were recovering it, without a goodbye: a re-dial, ours or
       // theirs. Keep their place, the picture (frozen) and the chat; they connect again shortly.
@@ -319,6 +337,7 @@ export const createCallModel = (deps: CallDeps): CallModel => {
     verify.stop();
     chat.clear();
     connection.stop();
+    files?.dispose();
     devices?.dispose();
     local.stop();
     await leaveRoom();
@@ -358,6 +377,7 @@ export const createCallModel = (deps: CallDeps): CallModel => {
     continuity: verify.continuity,
     remember: verify.remember,
     chat,
+    files: files ?? { model: signal(null) },
     connection,
     devices,
     confirmCodes(matches) {

@@ -10,8 +10,15 @@ export interface Peer {
   errors: string[];
 }
 
-/** A fresh browser context (a separate person) with its page open at `path`; `beforeGoto` runs just before navigating. */
-export const openPeer = async (browser: Browser, path = '/', beforeGoto?: () => void): Promise<Peer> => {
+/**
+ * A fresh browser context (a separate person) with its page open at `path`; `beforeGoto` runs just
+ * before navigating (and may install init scripts on the context).
+ */
+export const openPeer = async (
+  browser: Browser,
+  path = '/',
+  beforeGoto?: (context: BrowserContext) => void | Promise<void>,
+): Promise<Peer> => {
   const context = await browser.newContext();
   const page = await context.newPage();
   const errors: string[] = [];
@@ -19,7 +26,7 @@ export const openPeer = async (browser: Browser, path = '/', beforeGoto?: () => 
     if (m.type() === 'error' && !BENIGN.some((re) => re.test(m.text()))) errors.push(m.text());
   });
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-  beforeGoto?.();
+  await beforeGoto?.(context);
   await page.goto(path);
   return { context, page, errors };
 };
@@ -46,8 +53,12 @@ export const startCall = async (peer: Peer): Promise<string> => {
 };
 
 /** Like openPeer at a call link, then through the lobby into the room. */
-export const joinPeer = async (browser: Browser, link: string): Promise<Peer> => {
-  const peer = await openPeer(browser, link);
+export const joinPeer = async (
+  browser: Browser,
+  link: string,
+  beforeGoto?: (context: BrowserContext) => void | Promise<void>,
+): Promise<Peer> => {
+  const peer = await openPeer(browser, link, beforeGoto);
   await passLobby(peer.page);
   return peer;
 };

@@ -3,6 +3,8 @@
 // abandonment; this module adds what a call needs on top: re-entering the rendezvous at once when
 // the room empties or a relay comes back, and reporting whether any relay is reachable.
 import type { JoinRoom, MessageAction, Room } from '@trystero-p2p/nostr';
+import { openFileChannel } from '../files/rtc-channel';
+import type { ByteChannel } from '../files/types';
 import { createDtlsCertificate, readDtlsFingerprints } from '../rtc/fingerprints';
 import { watchCertificates } from '../rtc/watch-certificates';
 import { readStats } from '../rtc/stats';
@@ -64,6 +66,8 @@ export const createTrysteroSignaling = (): Signaling => ({
     signal?.throwIfAborted();
     const emitter = createEmitter<SignalingEvents>();
     const peers = new Set<string>();
+    /** Each connected peer's file channel, opened at once on both sides (see files/rtc-channel.ts). */
+    const fileChannels = new Map<string, ByteChannel>();
     let state: SignalingState = 'connecting';
     let left = false;
     let rejoinWhenEmpty = true;
@@ -90,6 +94,7 @@ export const createTrysteroSignaling = (): Signaling => ({
         const pc = room.getPeers()[id];
         if (pc) watchLink(pc, (link) => emitter.emit('link', id, link));
         if (pc) watchCertificates(pc, () => emitter.emit('transport', id));
+        if (pc) fileChannels.set(id, openFileChannel(pc));
         emitter.emit('peerJoin', id);
       };
       room.onPeerLeave = (id) => peerGone(id);
@@ -114,6 +119,7 @@ export const createTrysteroSignaling = (): Signaling => ({
 
     const peerGone = (id: string) => {
       if (!peers.delete(id)) return;
+      fileChannels.delete(id);
       emitter.emit('peerLeave', id);
       rejoin();
     };
@@ -207,6 +213,7 @@ export const createTrysteroSignaling = (): Signaling => ({
       },
       removeTrack: (track, peerId) => current.room.removeTrack(track, targetOf(peerId)),
       send: (data, peerId) => current.action.send(data, peerId === undefined ? {} : { target: peerId }),
+      fileChannel: (peerId) => fileChannels.get(peerId) ?? null,
       fingerprints: async (peerId) => readDtlsFingerprints(connectionTo(peerId)),
       stats: async (peerId) => readStats(connectionTo(peerId)),
       disconnectPeer: (peerId) => {

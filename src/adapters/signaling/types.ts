@@ -1,6 +1,7 @@
 import type { Strategy, IceServer } from '../../core/app-config';
 import type { FingerprintPair } from '../../core/fingerprint';
 import type { LinkState } from '../../core/recovery';
+import type { ByteChannel } from '../files/types';
 
 /** Removes a listener; every `on*` returns one. */
 export type Unsubscribe = () => void;
@@ -67,6 +68,8 @@ export interface SignalingRoom {
   removeTrack(track: MediaStreamTrack, peerId?: string): void;
   /** Sends a data-channel payload to every connected peer, or to one. */
   send(data: string, peerId?: string): Promise<void>;
+  /** The file channel to a connected peer (opened when it connected), or null; absent where files are not carried. */
+  fileChannel?(peerId: string): ByteChannel | null;
   /** Our and the peer's DTLS certificate fingerprints on the connection to `peerId`, as this side sees them. */
   fingerprints(peerId: string): Promise<FingerprintPair>;
   /** The getStats() entries of the connection to `peerId` (untrusted shapes: parse with core/connection-stats). */

@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { MAX_CHAT_LENGTH, type ChatRefusal } from '../../core/chat';
 import type { ChatEntry } from '../../models/chat';
@@ -9,6 +10,8 @@ interface Props {
   onSend: (text: string) => boolean;
   /** Sends a message shown as not sent again. */
   onRetry: (entryId: number) => void;
+  /** Mount point for sending files (components/FileTransfer), when the call carries files. */
+  files?: ComponentChildren;
 }
 
 const refusalText: Record<ChatRefusal, string> = {
@@ -21,7 +24,7 @@ const refusalText: Record<ChatRefusal, string> = {
  * The chat: a log of plain-text messages (rendered as text nodes, never HTML) and a box to type in.
  * Enter sends; Shift+Enter starts a new line.
  */
-export const ChatPanel = ({ messages, refusal, onSend, onRetry }: Props) => {
+export const ChatPanel = ({ messages, refusal, onSend, onRetry, files }: Props) => {
   const [draft, setDraft] = useState('');
   const log = useRef<HTMLDivElement>(null);
   const input = useRef<HTMLTextAreaElement>(null);
@@ -103,6 +106,7 @@ export const ChatPanel = ({ messages, refusal, onSend, onRetry }: Props) => {
           {hint}
         </p>
       </form>
+      {files}
     </section>
   );
 };

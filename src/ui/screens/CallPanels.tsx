@@ -33,6 +33,7 @@ export const CallPanels = ({ call }: { call: CallModel }) => {
   const quality = connection.quality.value;
   const chatOpen = chat.open.value;
   const unread = chat.unread.value;
+  const fileModel = call.files.model.value;
   return (
     <>
       <div class="call-bar">
@@ -76,6 +77,7 @@ export const CallPanels = ({ call }: { call: CallModel }) => {
           refusal={chat.refusal.value}
           onSend={chat.send}
           onRetry={chat.retry}
+          files={fileModel && <panels.FileTransfer model={fileModel} />}
         />
       )}
     </>
