@@ -19,7 +19,9 @@ const measure = (page: Page) =>
   page.evaluate(() => {
     const box = (sel: string) => {
       const r = document.querySelector(sel)?.getBoundingClientRect();
-      return r ? { top: r.top, left: r.left, bottom: r.bottom, right: r.right, width: r.width, height: r.height } : null;
+      return r
+        ? { top: r.top, left: r.left, bottom: r.bottom, right: r.right, width: r.width, height: r.height }
+        : null;
     };
     const scroller = document.scrollingElement ?? document.documentElement;
     const buttons = [...document.querySelectorAll<HTMLElement>('.callbar button')].map((b) => {
