@@ -24,7 +24,8 @@ const shot = async (page: Page, name: string, mask: Locator[] = []) => {
     for (const v of document.querySelectorAll('video')) v.style.visibility = 'hidden';
     for (const q of document.querySelectorAll<HTMLElement>('[data-testid="quality"]')) q.style.display = 'none';
   });
-  await expect(page).toHaveScreenshot(`${name}.png`, { mask, animations: 'disabled', caret: 'hide' });
+  // A loaded machine may take seconds per frame: room for two stable frames.
+  await expect(page).toHaveScreenshot(`${name}.png`, { mask, animations: 'disabled', caret: 'hide', timeout: 45_000 });
   // Back as it was: the call goes on being checked (a video kept hidden may be left unpainted).
   await page.evaluate(() => {
     for (const v of document.querySelectorAll('video')) v.style.visibility = '';
