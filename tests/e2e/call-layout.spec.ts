@@ -74,7 +74,7 @@ test('no call state scrolls the page, at 320 to 1920 px wide, portrait and lands
   await alice.page.getByRole('button', { name: 'Connection details' }).click();
 
   const bob: Peer = await joinPeer(browser, link);
-  for (const p of [alice, bob]) await expect(p.page.getByTestId('verify-panel')).toBeVisible({ timeout: 30_000 });
+  for (const p of [alice, bob]) await expect(p.page.getByTestId('verify-panel')).toBeVisible({ timeout: 60_000 });
   await expectRemoteVideoPlaying(alice.page);
   await expectFits(alice.page, 'connected with the verification sheet');
 
@@ -129,7 +129,7 @@ test('the self view moves to another corner by keyboard and by dragging, and the
 
   const bob = await joinPeer(browser, link);
   const sheet = page.getByTestId('verify-panel');
-  await expect(sheet).toBeVisible({ timeout: 30_000 });
+  await expect(sheet).toBeVisible({ timeout: 60_000 });
   // The emoji are pictures (SVG files), each loaded, with its name beside it.
   const pictures = sheet.locator('img.verify__glyph');
   await expect(pictures).toHaveCount(7);

@@ -3,7 +3,7 @@ import { expectRemoteVideoPlaying, openPeer, passLobby } from './helpers';
 
 // Visual baselines of every screen of a call at a phone (portrait and landscape) and a laptop size.
 // Deterministic: fake media with the videos hidden (their black tiles show), everything random or
-// time-bound masked (room code, QR, join window, the code's emoji and numbers) or hidden (quality),
+// time-bound masked (room code, QR, the code's emoji and numbers) or hidden (quality, join window),
 // animations off, fonts of this machine. Baselines live beside this file (visual.spec.ts-snapshots/).
 test.describe.configure({ timeout: 180_000 });
 
@@ -19,17 +19,20 @@ const shot = async (page: Page, name: string, mask: Locator[] = []) => {
   await expect.poll(() => page.evaluate(() => [...document.images].every((i) => i.complete))).toBe(true);
   // The fake camera's moving picture differs in every frame: hide every video (through the CSSOM, as
   // the page's CSP refuses the <style> element Playwright's stylePath would add). The quality word
-  // follows live measurements and changes width (a mask would too): it is taken out of the shot.
+  // follows live measurements and the join window counts down: their text changes width and lines
+  // (a mask would too), so they are taken out of the shot.
   await page.evaluate(() => {
     for (const v of document.querySelectorAll('video')) v.style.visibility = 'hidden';
-    for (const q of document.querySelectorAll<HTMLElement>('[data-testid="quality"]')) q.style.display = 'none';
+    for (const q of document.querySelectorAll<HTMLElement>('[data-testid="quality"], [data-testid="join-window"]'))
+      q.style.display = 'none';
   });
   // A loaded machine may take seconds per frame: room for two stable frames.
   await expect(page).toHaveScreenshot(`${name}.png`, { mask, animations: 'disabled', caret: 'hide', timeout: 45_000 });
   // Back as it was: the call goes on being checked (a video kept hidden may be left unpainted).
   await page.evaluate(() => {
     for (const v of document.querySelectorAll('video')) v.style.visibility = '';
-    for (const q of document.querySelectorAll<HTMLElement>('[data-testid="quality"]')) q.style.display = '';
+    for (const q of document.querySelectorAll<HTMLElement>('[data-testid="quality"], [data-testid="join-window"]'))
+      q.style.display = '';
   });
 };
 
@@ -45,7 +48,6 @@ for (const size of SIZES) {
     const masks = (p: Page) => [
       p.getByTestId('room-code'),
       p.getByTestId('qr'),
-      p.getByTestId('join-window'),
       p.getByTestId('verify-emoji'),
       p.getByTestId('verify-numbers'),
     ];
@@ -66,7 +68,7 @@ for (const size of SIZES) {
 
     await bob.page.goto(page.url());
     await passLobby(bob.page);
-    for (const p of [alice, bob]) await expect(p.page.getByTestId('verify-panel')).toBeVisible({ timeout: 30_000 });
+    for (const p of [alice, bob]) await expect(p.page.getByTestId('verify-panel')).toBeVisible({ timeout: 60_000 });
     await expectRemoteVideoPlaying(page);
     await expect(status).toHaveText('Connected');
     await expect(page.locator('img.verify__glyph')).toHaveCount(7);
