@@ -37,6 +37,8 @@ export default defineConfig({
       workbox: {
         // The app shell: every script, style and icon, so the app opens offline. Not config.json: see below.
         globPatterns: ['**/*.{js,css,html,svg,png}'],
+        // The 64 verification emoji load only when a code is shown (then cached below), not at install.
+        globIgnores: ['emoji/**'],
         navigateFallback: 'index.html',
         // A waiting version takes over only when the person clicks "Reload to update" (never mid-call);
         // the first install claims the open page so its config.json is cached for the next offline start.
@@ -44,6 +46,12 @@ export default defineConfig({
         skipWaiting: false,
         cleanupOutdatedCaches: true,
         runtimeCaching: [
+          {
+            // Verification emoji never change under a name (a new picture is a new build): cache first.
+            urlPattern: ({ url, sameOrigin }) => sameOrigin && /\/emoji\/[0-9a-f-]+\.svg$/.test(url.pathname),
+            handler: 'CacheFirst',
+            options: { cacheName: 'parley-emoji', cacheableResponse: { statuses: [200] } },
+          },
           {
             // Operators change config.json without rebuilding: always ask the network first; the last
             // copy seen is only a fallback so the app still opens (and explains itself) offline.

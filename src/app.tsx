@@ -21,6 +21,8 @@ import type { DeviceChoicesStore } from './adapters/storage/types';
 import { createBrowserAttention } from './adapters/attention/browser';
 import type { AttentionPort } from './adapters/attention/types';
 import { createBrowserProbe } from './adapters/probe/browser';
+import { createBrowserWakeLock } from './adapters/wake-lock/browser';
+import type { WakeLockPort } from './adapters/wake-lock/types';
 import type { ConnectionProbe } from './adapters/probe/types';
 import type { ContactStore } from './adapters/contacts/types';
 import { createAppModel } from './models/app';
@@ -28,6 +30,7 @@ import { createContactsModel } from './models/contacts';
 import { createAttentionModel } from './models/attention';
 import { createConnectionTestModel } from './models/connection-test';
 import { createShellModel } from './models/shell';
+import { createWakeLock } from './models/wake-lock';
 import { App, preloadRoomScreens } from './ui/App';
 import { formatTime } from './ui/format';
 
@@ -42,6 +45,7 @@ export interface RootAdapters {
   shell: AppShell;
   probe: ConnectionProbe;
   attention: AttentionPort;
+  wakeLock: WakeLockPort;
   joinAttempts: LimiterStore;
   now: () => number;
   randomBytes: (n: number) => Uint8Array;
@@ -78,6 +82,16 @@ export const createRoot = (a: RootAdapters) => {
   const shell = createShellModel({ shell: a.shell, inCall: computed(() => app.screen.value.name === 'call') });
   const connectionTest = createConnectionTestModel({ probe: a.probe, config: () => config });
   const attention = createAttentionModel(a.attention);
+  // The screen stays on while talking (a phone would dim mid-call), not while waiting for someone.
+  const wakeLock = createWakeLock({
+    port: a.wakeLock,
+    wanted: computed(() => {
+      const s = app.screen.value;
+      if (s.name !== 'call') return false;
+      const kind = s.call.status.value.kind;
+      return kind === 'connected' || kind === 'reconnecting';
+    }),
+  });
   const effects = [
     effect(() => {
       const s = app.screen.value;
@@ -94,6 +108,7 @@ export const createRoot = (a: RootAdapters) => {
       (disposed ??= (async () => {
         life.abort();
         effects.forEach((stop) => stop());
+        wakeLock.dispose();
         shell.dispose();
         await app.dispose();
       })()),
@@ -116,6 +131,7 @@ export const mountApp = (element: HTMLElement): Root => {
     shell: createServiceWorkerShell(),
     probe: createBrowserProbe(),
     attention: createBrowserAttention(),
+    wakeLock: createBrowserWakeLock(),
     joinAttempts: localStorageStore('parley.join-attempts'),
     now: () => Date.now(),
     randomBytes: (n) => crypto.getRandomValues(new Uint8Array(n)),

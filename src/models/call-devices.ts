@@ -1,4 +1,4 @@
-import { batch, signal, type ReadonlySignal } from '@preact/signals';
+import { batch, computed, signal, type ReadonlySignal } from '@preact/signals';
 import type { DeviceChoices } from '../core/device-choices';
 import type { DeviceControlPort, MediaProblem } from '../adapters/media/types';
 import type { DeviceChoicesStore } from '../adapters/storage/types';
@@ -28,8 +28,12 @@ export interface CallDevices {
   readonly canShareScreen: boolean;
   readonly canChooseSpeaker: boolean;
   readonly canPictureInPicture: boolean;
+  /** Two cameras or more (a phone's front and back): the flip button cycles through them. */
+  readonly canFlip: ReadonlySignal<boolean>;
   switchMicrophone(id: string): Promise<void>;
   switchCamera(id: string): Promise<void>;
+  /** Switches to the next camera (front ↔ back on a phone), like picking it in the camera list. */
+  flipCamera(): Promise<void>;
   chooseSpeaker(id: string): void;
   startSharing(): Promise<void>;
   stopSharing(): void;
@@ -132,6 +136,15 @@ export const createCallDevices = (deps: CallDevicesDeps): CallDevices => {
     canPictureInPicture: port.canPictureInPicture,
     switchMicrophone: (id) => switchTo('audio', id),
     switchCamera: (id) => switchTo('video', id),
+    canFlip: computed(() => watcher.lists.value.cameras.length >= 2 && !sharing.value),
+    flipCamera() {
+      const cameras = watcher.lists.value.cameras;
+      if (cameras.length < 2) return Promise.resolve();
+      // A current camera not in the list (the browser does not say) counts as before the first one.
+      const at = cameras.findIndex((c) => c.id === choices.value.camera);
+      const next = cameras[(at + 1) % cameras.length];
+      return next ? switchTo('video', next.id) : Promise.resolve();
+    },
     chooseSpeaker(id) {
       choices.value = { ...choices.value, speaker: id };
       deps.store.save({ ...deps.store.load(), speaker: id });

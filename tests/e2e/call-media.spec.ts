@@ -44,6 +44,8 @@ test('switching camera and microphone mid-call keeps video flowing on the far si
   expect(receiverBefore).toHaveLength(1);
   await Promise.all([watchStatus(alice.page), watchStatus(bob.page)]);
 
+  // Devices live in the details sheet, beside the connection figures.
+  await bob.page.getByRole('button', { name: 'Connection details' }).click();
   await bob.page.getByRole('button', { name: 'Devices' }).click();
   await bob.page.getByLabel('Camera', { exact: true }).selectOption({ label: 'fake_device_1' });
   await expect.poll(() => localTracks(bob.page)).toEqual(['audio:Fake Default Audio Input', 'video:fake_device_1']);
@@ -132,7 +134,8 @@ test('keyboard: M and V toggle mute and camera, not while typing; ? and the butt
   await page.keyboard.press('Escape');
   await expect(dialog).toBeHidden();
 
-  // Opened from its button, closed with Escape: focus is back on the button.
+  // Opened from its button (in the details sheet), closed with Escape: focus is back on the button.
+  await page.getByRole('button', { name: 'Connection details' }).click();
   const helpButton = page.getByRole('button', { name: 'Keyboard shortcuts' });
   await helpButton.click();
   await expect(dialog).toBeVisible();
@@ -161,6 +164,7 @@ test('typing M or V in a text field of the call (the password prompt) toggles no
 test('picture-in-picture pops the remote video out where the browser supports it', async ({ browser }) => {
   const { alice, bob } = await connectedPair(browser);
   expect(await alice.page.evaluate(() => document.pictureInPictureEnabled)).toBe(true);
+  await alice.page.getByRole('button', { name: 'Connection details' }).click();
   const pip = alice.page.getByRole('button', { name: 'Picture-in-picture' });
   await expect(pip).toHaveAttribute('aria-pressed', 'false');
   await pip.click();
@@ -171,5 +175,28 @@ test('picture-in-picture pops the remote video out where the browser supports it
   await pip.click();
   await expect.poll(() => alice.page.evaluate(() => document.pictureInPictureElement)).toBeNull();
   await expect(pip).toHaveAttribute('aria-pressed', 'false');
+  await Promise.all([alice.context.close(), bob.context.close()]);
+});
+
+test('with two cameras, "Flip camera" switches to the other one and back, the far side still playing on the same receiver', async ({
+  browser,
+}) => {
+  const { alice, bob } = await connectedPair(browser);
+  const receiverBefore = await remoteVideoTrackIds(alice.page);
+  const flip = bob.page.getByRole('button', { name: 'Flip camera' });
+  await flip.click();
+  await expect.poll(() => localTracks(bob.page)).toEqual(['audio:Fake Default Audio Input', 'video:fake_device_1']);
+  await expectStillPlaying(alice.page);
+  expect(await remoteVideoTrackIds(alice.page)).toEqual(receiverBefore);
+  await flip.click();
+  await expect.poll(() => localTracks(bob.page)).toEqual(['audio:Fake Default Audio Input', 'video:fake_device_0']);
+  await expectStillPlaying(alice.page);
+  // While the screen stands in for the camera there is nothing to flip.
+  await bob.page.getByRole('button', { name: 'Share screen' }).click();
+  await expect(flip).toHaveCount(0);
+  await bob.page.getByRole('button', { name: 'Stop sharing' }).click();
+  await expect(flip).toBeVisible();
+  expect(alice.errors).toEqual([]);
+  expect(bob.errors).toEqual([]);
   await Promise.all([alice.context.close(), bob.context.close()]);
 });

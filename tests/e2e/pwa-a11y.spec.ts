@@ -65,6 +65,7 @@ test('the lobby, the keyboard shortcuts overlay and the in-call device pickers h
   await passLobby(alice.page);
   await expect(alice.page.getByTestId('status')).toHaveAttribute('data-status', 'waiting');
 
+  await alice.page.getByRole('button', { name: 'Connection details' }).click();
   await alice.page.getByRole('button', { name: 'Keyboard shortcuts' }).click();
   await expect(alice.page.getByRole('dialog', { name: 'Keyboard shortcuts' })).toBeVisible();
   expect(await scan(alice.page)).toEqual([]);

@@ -67,6 +67,25 @@ describe('call devices', () => {
     await a.call.dispose();
   });
 
+  it('flip cycles through the cameras (front ↔ back), sending each new one in place of the last', async () => {
+    const { hub, a, aId, bId } = await connectedPair();
+    const devices = a.call.devices;
+    await until(a.call, 'connected');
+    await a.call.devices?.switchCamera('cam-1');
+    expect(devices?.canFlip.value).toBe(true);
+    const stream = a.call.localStream.value;
+    const first = stream?.getVideoTracks()[0];
+    hub.trackOps.length = 0;
+    await devices?.flipCamera();
+    const second = stream?.getVideoTracks()[0];
+    expect(fake(second).label).toBe('cam-2');
+    expect(hub.trackOps).toEqual([{ op: 'replace', from: aId, old: first, track: second, to: bId }]);
+    await devices?.flipCamera();
+    expect(fake(stream?.getVideoTracks()[0]).label).toBe('cam-1');
+    expect(a.store.value.camera).toBe('cam-1');
+    await a.call.dispose();
+  });
+
   it('a microphone switch keeps mute, and a failed switch keeps the old device and says why', async () => {
     const { hub, a } = await connectedPair();
     const stream = a.call.localStream.value;

@@ -17,6 +17,7 @@ import { hashFor } from '../../src/models/app';
 import { config, makeCall, newCode, until, untilSet } from './call-fixtures';
 import { tracksOf } from './fake-stream';
 import { createMemoryAddressBar } from '../../src/adapters/address-bar/fake';
+import { createFakeWakeLock } from '../../src/adapters/wake-lock/fake';
 
 afterEach(() => vi.useRealTimers());
 
@@ -104,6 +105,7 @@ const makeRoot = (over: { hash?: string; loadConfig?: (signal: AbortSignal) => P
     problem: null,
   }));
   const shell = createFakeAppShell();
+  const wakeLock = createFakeWakeLock();
   const root = createRoot({
     loadConfig: over.loadConfig ?? (async () => ok(config)),
     signaling: hub.signaling,
@@ -114,12 +116,13 @@ const makeRoot = (over: { hash?: string; loadConfig?: (signal: AbortSignal) => P
     shell,
     probe: createFakeProbe({}, {}).probe,
     attention: createFakeAttention().port,
+    wakeLock: wakeLock.port,
     joinAttempts: memoryStore(),
     now: () => Date.now(),
     randomBytes: (n) => crypto.getRandomValues(new Uint8Array(n)),
     formatTime: (ms) => new Date(ms).toISOString(),
   });
-  return { root, hub, media, shell };
+  return { root, hub, media, shell, wakeLock };
 };
 
 describe('the root owns every model', () => {
@@ -169,7 +172,7 @@ describe('the root owns every model', () => {
 describe('lobby → call hand-over', () => {
   it('the call sends the very stream the lobby previewed, with its toggles, without asking the devices again', async () => {
     const code = newCode();
-    const { root, hub, media } = makeRoot({ hash: hashFor(code) });
+    const { root, hub, media, wakeLock } = makeRoot({ hash: hashFor(code) });
     await root.app.ready;
     const lobby = root.app.screen.value;
     if (lobby.name !== 'lobby') throw new Error(`expected the lobby, got ${lobby.name}`);
@@ -192,6 +195,11 @@ describe('lobby → call hand-over', () => {
     await Promise.all([until(call, 'connected'), until(other, 'connected')]);
     expect(await untilSet(other.remoteStream)).toBe(preview);
     expect(media.calls()).toBe(1);
+    // Connected: the screen is kept on; hanging up lets it sleep again.
+    await eventually(() => wakeLock.state.held === 1);
+    await call.hangUp();
+    await eventually(() => wakeLock.state.held === 0);
+    expect(wakeLock.state.releases).toBe(1);
     await Promise.all([root.dispose(), other.dispose()]);
   });
 });

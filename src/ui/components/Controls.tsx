@@ -1,3 +1,5 @@
+import { CameraIcon, ChatIcon, DetailsIcon, FlipIcon, HangUpIcon, MicIcon, ScreenIcon } from './icons';
+
 interface Props {
   micOn: boolean;
   cameraOn: boolean;
@@ -6,19 +8,73 @@ interface Props {
   onToggleMic: () => void;
   onToggleCamera: () => void;
   onHangUp: () => void;
+  /** Shown only on devices with two cameras or more. */
+  onFlip?: (() => void) | undefined;
+  /** Shown only where the browser can capture the screen. */
+  share?: { sharing: boolean; disabled: boolean; onToggle: () => void } | undefined;
+  /** Shown while someone is there to chat with. */
+  chat?: { open: boolean; unread: number; onToggle: () => void } | undefined;
+  details: { open: boolean; onToggle: () => void };
 }
 
-/** Mute, camera and hang-up buttons; toggles expose their state to assistive tech with aria-pressed. */
+/**
+ * The call's one control bar, always on screen below the video: big enough for thumbs (44 px targets),
+ * a name under every icon, toggles exposing their state with aria-pressed, panels with aria-expanded.
+ */
 export const Controls = (p: Props) => (
-  <div class="controls" role="toolbar" aria-label="Call controls">
+  <div class="callbar" role="toolbar" aria-label="Call controls">
     <button type="button" aria-pressed={!p.micOn} disabled={!p.hasMic} onClick={p.onToggleMic}>
-      {p.micOn ? 'Mute' : 'Unmute'}
+      <MicIcon off={!p.micOn} />
+      <span class="callbar__label">{p.micOn ? 'Mute' : 'Unmute'}</span>
     </button>
     <button type="button" aria-pressed={!p.cameraOn} disabled={!p.hasCamera} onClick={p.onToggleCamera}>
-      {p.cameraOn ? 'Camera off' : 'Camera on'}
+      <CameraIcon off={!p.cameraOn} />
+      <span class="callbar__label">{p.cameraOn ? 'Camera off' : 'Camera on'}</span>
+    </button>
+    {p.onFlip && (
+      <button type="button" onClick={p.onFlip}>
+        <FlipIcon />
+        <span class="callbar__label">Flip camera</span>
+      </button>
+    )}
+    {p.share && (
+      <button type="button" aria-pressed={p.share.sharing} disabled={p.share.disabled} onClick={p.share.onToggle}>
+        <ScreenIcon />
+        <span class="callbar__label">{p.share.sharing ? 'Stop sharing' : 'Share screen'}</span>
+      </button>
+    )}
+    {p.chat && (
+      <button
+        type="button"
+        aria-expanded={p.chat.open}
+        aria-controls={p.chat.open ? 'chat-panel' : undefined}
+        onClick={p.chat.onToggle}
+      >
+        <ChatIcon />
+        <span class="callbar__label">Chat</span>
+        {p.chat.unread > 0 && ' '}
+        {p.chat.unread > 0 && (
+          <span class="unread" data-testid="chat-unread">
+            {p.chat.unread}
+            <span class="visually-hidden"> unread</span>
+          </span>
+        )}
+      </button>
+    )}
+    {/* The sheet holds more than the connection figures (devices, view, shortcuts); the name stays the one people search for. */}
+    <button
+      type="button"
+      aria-label="Connection details"
+      aria-expanded={p.details.open}
+      aria-controls={p.details.open ? 'details-sheet' : undefined}
+      onClick={p.details.onToggle}
+    >
+      <DetailsIcon />
+      <span class="callbar__label">Details</span>
     </button>
     <button type="button" class="danger" onClick={p.onHangUp}>
-      Hang up
+      <HangUpIcon />
+      <span class="callbar__label">Hang up</span>
     </button>
   </div>
 );

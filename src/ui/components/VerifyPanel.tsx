@@ -1,5 +1,6 @@
 import type { WarningReason } from '../../core/verify-session';
 import type { VerificationInfo, VerificationView } from '../../models/verification';
+import { emojiUrl } from '../emoji-url';
 
 export type BadgeTone = 'neutral' | 'good' | 'warn' | 'bad';
 
@@ -70,7 +71,7 @@ export const VerifyWarning = ({
   const hint = againHint(info);
   return (
     <section
-      class="verify verify--warning"
+      class="sheet verify verify--warning"
       role="alert"
       aria-labelledby="verify-warning-title"
       data-testid="verify-warning"
@@ -119,14 +120,14 @@ export const VerifyPanel = ({
     (view.phase === 'starting' || view.phase === 'idle' || view.phase === 'exchanging' || view.phase === 'comparing');
   if (view.phase !== 'comparing' && view.phase !== 'confirmed' && view.phase !== 'verified') {
     return restartedByPeer ? (
-      <p class="notice" data-testid="verify-restarted">
+      <p class="sheet notice" data-testid="verify-restarted">
         The other person asked to verify again. Checking…
       </p>
     ) : null;
   }
   const { sas } = view;
   return (
-    <section class="verify" aria-labelledby="verify-title" data-testid="verify-panel">
+    <section class="sheet verify" id="verify-sheet" aria-labelledby="verify-title" data-testid="verify-panel">
       <h2 id="verify-title">Check that you are talking to each other directly</h2>
       {restartedByPeer && (
         <p class="notice" data-testid="verify-restarted">
@@ -137,9 +138,8 @@ export const VerifyPanel = ({
       <ol class="verify__emoji" data-testid="verify-emoji">
         {sas.emoji.map((e, i) => (
           <li key={i}>
-            <span aria-hidden="true" class="verify__glyph">
-              {e.emoji}
-            </span>
+            {/* A picture, not the system font: many systems have no colour emoji font and show empty boxes. */}
+            <img class="verify__glyph" src={emojiUrl(e.emoji)} alt="" width="40" height="40" decoding="async" />
             <span class="verify__name">{e.name}</span>
           </li>
         ))}

@@ -1,5 +1,5 @@
+import type { RefObject } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { togglePictureInPicture, usePictureInPicture } from './picture-in-picture';
 
 interface Props {
   stream: MediaStream | null;
@@ -10,8 +10,10 @@ interface Props {
   testId: string;
   /** The speaker to play through (null: the default output). */
   sinkId?: string | null;
-  /** Offer a picture-in-picture button (where the browser supports it). */
-  pictureInPicture?: boolean;
+  /** The <video> element, for controls elsewhere on the screen (picture-in-picture). */
+  videoRef?: RefObject<HTMLVideoElement | null>;
+  /** How the video fills its tile: cropped to fill it (cover) or whole, with bars (contain). */
+  fit?: 'cover' | 'contain';
 }
 
 /** One video with its label; attaches the stream and recovers from autoplay refusal with a visible "tap to hear" button. */
@@ -22,11 +24,12 @@ export const VideoTile = ({
   placeholder,
   testId,
   sinkId = null,
-  pictureInPicture = false,
+  videoRef,
+  fit = 'cover',
 }: Props) => {
-  const ref = useRef<HTMLVideoElement>(null);
+  const own = useRef<HTMLVideoElement>(null);
+  const ref = videoRef ?? own;
   const [blockedSound, setBlockedSound] = useState(false);
-  const inPip = usePictureInPicture(ref);
 
   useEffect(() => {
     const video = ref.current;
@@ -59,21 +62,10 @@ export const VideoTile = ({
   };
 
   return (
-    <figure class={`tile ${self ? 'tile--self' : 'tile--remote'}`}>
+    <figure class={`tile ${self ? 'tile--self' : 'tile--remote'} tile--${fit}`}>
       <video ref={ref} data-testid={testId} autoplay playsInline muted={self} hidden={!stream} />
       {!stream && <div class="tile__placeholder">{placeholder}</div>}
       <figcaption>{label}</figcaption>
-      {pictureInPicture && stream && (
-        <button
-          type="button"
-          class="tile__pip"
-          aria-pressed={inPip}
-          data-testid={`${testId}-pip`}
-          onClick={() => togglePictureInPicture(ref.current)}
-        >
-          Picture-in-picture
-        </button>
-      )}
       {blockedSound && (
         <button type="button" class="tile__sound" onClick={unmute}>
           Tap to hear them
