@@ -53,8 +53,9 @@ export const prepareChat = (
  */
 export type ChatFrame = { type: 'chat'; id: number; text: string } | { type: 'chat-ack'; id: number };
 
-/** A message id as the wire carries it: a non-negative safe integer. */
-export const isChatId = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+/** A message id as the wire carries it: a non-negative safe integer, never -0 (no encoder writes it; see protocol.ts's isTime). */
+export const isChatId = (v: unknown): v is number =>
+  typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && !Object.is(v, -0);
 
 /** Parses the fields of an untrusted `chat` / `chat-ack` frame (type already read); null when malformed. */
 export const parseChatFrame = (type: 'chat' | 'chat-ack', r: Record<string, unknown>): ChatFrame | null => {

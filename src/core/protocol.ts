@@ -43,7 +43,9 @@ const ADMISSION_TYPES = new Set(['state', 'offer', 'accept', 'reject', 'release'
 export const isAdmissionMessage = (m: Message): m is AdmissionMessage => ADMISSION_TYPES.has(m.type);
 
 const isPeerId = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= MAX_PEER_ID;
-const isTime = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0;
+// -0 passes `>= 0` but is not what any encoder writes (JSON.stringify(-0) is "0"): refused, so that
+// whatever parses re-encodes to itself.
+const isTime = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0 && !Object.is(v, -0);
 
 /** Parses an untrusted data-channel payload; anything unknown, malformed or oversized is null, never an exception. */
 export const parseMessage = (raw: unknown): Message | null => {

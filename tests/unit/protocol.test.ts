@@ -52,6 +52,8 @@ describe('data-channel protocol', () => {
     ['a chat with a carriage return', JSON.stringify({ v: 1, type: 'chat', id: 1, text: 'a\r\nb' })],
     ['a chat without an id', '{"v":1,"type":"chat","text":"hi"}'],
     ['a chat with a negative id', '{"v":1,"type":"chat","id":-1,"text":"hi"}'],
+    ['a chat with the id -0 (no encoder writes it)', '{"v":1,"type":"chat","id":-0,"text":"hi"}'],
+    ['a state at the time -0 (found by the fuzz below)', '{"v":1,"type":"state","pair":null,"at":-0}'],
     ['a chat with a fractional id', '{"v":1,"type":"chat","id":1.5,"text":"hi"}'],
     ['a chat with an unsafe id', '{"v":1,"type":"chat","id":9007199254740993,"text":"hi"}'],
     ['a chat with a string id', '{"v":1,"type":"chat","id":"1","text":"hi"}'],
