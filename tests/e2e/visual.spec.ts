@@ -1,10 +1,13 @@
 import { expect, test, type Locator, type Page } from '@playwright/test';
+import { randomBytes } from 'node:crypto';
+import { type FileTestWindow, withInstruments } from './file-gate';
 import { expectRemoteVideoPlaying, openPeer, passLobby } from './helpers';
 
 // Visual baselines of every screen of a call at a phone (portrait and landscape) and a laptop size.
 // Deterministic: fake media with the videos hidden (their black tiles show), everything random or
 // time-bound masked (room code, QR, the code's emoji and numbers) or hidden (quality, join window),
-// animations off, fonts of this machine. Baselines live beside this file (visual.spec.ts-snapshots/).
+// animations off, fonts of this machine. The transfer in progress is held still by a gate on the
+// sender's file channel (file-gate.ts); its speed and time left change by the second and are hidden. Baselines live beside this file (visual.spec.ts-snapshots/).
 test.describe.configure({ timeout: 180_000 });
 
 const SIZES = [
@@ -23,7 +26,9 @@ const shot = async (page: Page, name: string, mask: Locator[] = []) => {
   // (a mask would too), so they are taken out of the shot.
   await page.evaluate(() => {
     for (const v of document.querySelectorAll('video')) v.style.visibility = 'hidden';
-    for (const q of document.querySelectorAll<HTMLElement>('[data-testid="quality"], [data-testid="join-window"]'))
+    for (const q of document.querySelectorAll<HTMLElement>(
+      '[data-testid="quality"], [data-testid="join-window"], [data-testid="file-status"]',
+    ))
       q.style.display = 'none';
   });
   // A loaded machine may take seconds per frame: room for two stable frames.
@@ -31,18 +36,20 @@ const shot = async (page: Page, name: string, mask: Locator[] = []) => {
   // Back as it was: the call goes on being checked (a video kept hidden may be left unpainted).
   await page.evaluate(() => {
     for (const v of document.querySelectorAll('video')) v.style.visibility = '';
-    for (const q of document.querySelectorAll<HTMLElement>('[data-testid="quality"], [data-testid="join-window"]'))
+    for (const q of document.querySelectorAll<HTMLElement>(
+      '[data-testid="quality"], [data-testid="join-window"], [data-testid="file-status"]',
+    ))
       q.style.display = '';
   });
 };
 
 for (const size of SIZES) {
-  test(`visual: home, lobby, waiting, verification sheet, verified and chat at ${size.name} (${size.width}×${size.height})`, async ({
+  test(`visual: home, lobby, waiting, verification sheet, verified, chat and a file transfer at ${size.name} (${size.width}×${size.height})`, async ({
     browser,
   }) => {
     const viewport = { width: size.width, height: size.height };
-    const alice = await openPeer(browser, '/');
-    const bob = await openPeer(browser, '/');
+    const alice = await openPeer(browser, '/', withInstruments);
+    const bob = await openPeer(browser, '/', withInstruments);
     for (const p of [alice, bob]) await p.page.setViewportSize(viewport);
     const { page } = alice;
     const masks = (p: Page) => [
@@ -87,6 +94,19 @@ for (const size of SIZES) {
     await page.getByRole('textbox', { name: 'Message' }).press('Enter');
     await expect(page.getByTestId('chat-text')).toHaveCount(2);
     await shot(page, `${size.name}-chat`, masks(page));
+
+    // Bob sends Alice a file; his file channel lets 24 chunks through and holds the rest, so the
+    // transfer stands still part-way, on both screens alike.
+    await bob.page.evaluate(() => {
+      (window as unknown as FileTestWindow).__gate = { limit: 24, sent: 0, held: [] };
+    });
+    await bob.page
+      .getByTestId('file-input')
+      .setInputFiles({ name: 'holiday-photos.zip', mimeType: 'application/zip', buffer: randomBytes(8 * 1024 * 1024) });
+    const incoming = page.locator('[data-testid="file-transfer"][data-direction="receive"]');
+    await incoming.getByRole('button', { name: 'Accept' }).click();
+    await expect(incoming.getByTestId('file-status')).toContainText('1.6 MB of 8.4 MB');
+    await shot(page, `${size.name}-file-transfer`, masks(page));
 
     expect(alice.errors).toEqual([]);
     expect(bob.errors).toEqual([]);
