@@ -12,7 +12,10 @@ const random = (n: number) => {
   return out;
 };
 /** Larger than the send window, so a sender is still sending when the test acts. */
-const BIG = SEND_WINDOW_BYTES + 4 * CHUNK_BYTES;
+// Two send windows: a sender stopped by a gate after a few chunks can never have queued the whole
+// file and its "done" before a cancel (one window plus four chunks could, and then the receiver
+// finished the file before the cancel reached it).
+const BIG = 2 * SEND_WINDOW_BYTES;
 /** Waits for a condition (the fake channel delivers on later tasks); generous for a busy machine. */
 const until = (check: () => void) => vi.waitFor(check, { timeout: 10_000, interval: 5 });
 let counter = 0;
