@@ -83,11 +83,16 @@ test('no call state scrolls the page, at 320 to 1920 px wide, portrait and lands
   await expectFits(alice.page, 'verified');
 
   await alice.page.getByRole('button', { name: /^Chat/ }).click();
+  // Twelve long messages, at the pace the chat allows (a burst of 5, then one a second): a message
+  // sent too fast keeps its draft, and Enter is pressed again until it goes.
+  const box = alice.page.getByRole('textbox', { name: 'Message' });
   for (let i = 0; i < 12; i++) {
-    await alice.page.getByRole('textbox', { name: 'Message' }).fill(`message ${i}: ${'words '.repeat(20)}`);
-    await alice.page.getByRole('textbox', { name: 'Message' }).press('Enter');
+    await box.fill(`message ${i}: ${'words '.repeat(20)}`);
+    await expect(async () => {
+      if ((await box.inputValue()) !== '') await box.press('Enter');
+      await expect(alice.page.getByTestId('chat-text')).toHaveCount(i + 1, { timeout: 500 });
+    }).toPass({ timeout: 20_000 });
   }
-  await expect(alice.page.getByTestId('chat-text')).toHaveCount(12);
   await alice.page.getByRole('button', { name: 'Connection details' }).click();
   await expect(alice.page.getByTestId('details-rtt')).toHaveText(/ms$/);
   await expectFits(alice.page, 'chat and details open');

@@ -53,15 +53,22 @@ const wrapKey = async (db: IDBDatabase, subtle: SubtleCrypto): Promise<CryptoKey
 const text = new TextEncoder();
 const untext = new TextDecoder();
 
-/** Opens the browser's contact store; rejects where IndexedDB or WebCrypto is unavailable. */
+/**
+ * The browser's contact store. Nothing is created until the first contact is remembered: reading an
+ * empty list (every call asks for hints) must leave no database and no key behind on a device whose
+ * person never chose to remember anyone. Rejects where IndexedDB or WebCrypto is unavailable.
+ */
 export const openIndexedDbContacts = async (
   idb: IDBFactory = globalThis.indexedDB,
   crypto: Crypto = globalThis.crypto,
 ): Promise<ContactStore> => {
-  const db = await open(idb);
-  const key = await wrapKey(db, crypto.subtle);
+  let opened: Promise<{ db: IDBDatabase; key: CryptoKey }> | null = null;
+  const openStore = () => (opened ??= open(idb).then(async (db) => ({ db, key: await wrapKey(db, crypto.subtle) })));
+  /** Whether a store exists to read (browsers without `databases()` open it, as before). */
+  const exists = async (): Promise<boolean> =>
+    opened !== null || typeof idb.databases !== 'function' || (await idb.databases()).some((d) => d.name === DB_NAME);
 
-  const seal = async (c: StoredContact): Promise<SealedRecord> => {
+  const seal = async (key: CryptoKey, c: StoredContact): Promise<SealedRecord> => {
     const iv = crypto.getRandomValues(new Uint8Array(12));
     const payload = JSON.stringify({
       nickname: c.nickname,
@@ -77,7 +84,7 @@ export const openIndexedDbContacts = async (
   };
 
   /** Unseals one record; null when it does not open or does not hold what it should (never throws). */
-  const unseal = async (r: SealedRecord): Promise<StoredContact | null> => {
+  const unseal = async (key: CryptoKey, r: SealedRecord): Promise<StoredContact | null> => {
     try {
       const plain = await crypto.subtle.decrypt(
         { name: 'AES-GCM', iv: r.iv, additionalData: text.encode(r.id) },
@@ -103,15 +110,20 @@ export const openIndexedDbContacts = async (
 
   return {
     async list() {
+      if (!(await exists())) return [];
+      const { db, key } = await openStore();
       const records = (await request(db.transaction(CONTACTS).objectStore(CONTACTS).getAll())) as SealedRecord[];
-      const opened = await Promise.all(records.map(unseal));
-      return opened.filter((c): c is StoredContact => c !== null).sort((a, b) => a.createdAt - b.createdAt);
+      const all = await Promise.all(records.map((r) => unseal(key, r)));
+      return all.filter((c): c is StoredContact => c !== null).sort((a, b) => a.createdAt - b.createdAt);
     },
     async put(c) {
-      const record = await seal(c);
+      const { db, key } = await openStore();
+      const record = await seal(key, c);
       await request(db.transaction(CONTACTS, 'readwrite').objectStore(CONTACTS).put(record));
     },
     async remove(id) {
+      if (!(await exists())) return;
+      const { db } = await openStore();
       await request(db.transaction(CONTACTS, 'readwrite').objectStore(CONTACTS).delete(id));
     },
   };
