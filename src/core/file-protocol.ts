@@ -1,6 +1,7 @@
 // The file-transfer wire protocol: what crosses the file data channel, parsed at the edge into typed
 // values. Control frames are short JSON strings; file bytes travel in binary chunk frames with a
 // 13-byte header. Everything from the peer is untrusted: anything malformed is null, never a throw.
+import { parseJsonObject } from './bounded-json.js';
 
 /** Bytes of file data in one chunk frame (the header adds CHUNK_HEADER_BYTES). Below Chromium's 256 KiB message cap. */
 export const CHUNK_BYTES = 64 * 1024;
@@ -56,15 +57,8 @@ const isMime = (v: unknown): v is string =>
 
 /** Parses an untrusted control frame; null for anything unknown, malformed or oversized. */
 export const parseFileControl = (raw: unknown): FileControl | null => {
-  if (typeof raw !== 'string' || raw.length > MAX_CONTROL_CHARS) return null;
-  let value: unknown;
-  try {
-    value = JSON.parse(raw);
-  } catch {
-    return null;
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
-  const r = value as Record<string, unknown>;
+  const r = parseJsonObject(raw, MAX_CONTROL_CHARS);
+  if (r === null) return null;
   const id = r['id'];
   if (r['v'] !== 1 || !isId(id)) return null;
   switch (r['t']) {

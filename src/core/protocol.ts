@@ -1,4 +1,5 @@
 import { parseChatFrame } from './chat.js';
+import { parseJsonObject } from './bounded-json.js';
 
 /** Version of the data-channel protocol; a message of another version is dropped. */
 export const PROTOCOL_VERSION = 1;
@@ -49,15 +50,8 @@ const isTime = (v: unknown): v is number => typeof v === 'number' && Number.isFi
 
 /** Parses an untrusted data-channel payload; anything unknown, malformed or oversized is null, never an exception. */
 export const parseMessage = (raw: unknown): Message | null => {
-  if (typeof raw !== 'string' || raw.length > MAX_MESSAGE_BYTES) return null;
-  let value: unknown;
-  try {
-    value = JSON.parse(raw);
-  } catch {
-    return null;
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
-  const r = value as Record<string, unknown>;
+  const r = parseJsonObject(raw, MAX_MESSAGE_BYTES);
+  if (r === null) return null;
   if (r['v'] !== PROTOCOL_VERSION) return null;
   switch (r['type']) {
     case 'bye':

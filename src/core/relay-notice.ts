@@ -1,3 +1,4 @@
+import { parseBoundedJson } from './bounded-json.js';
 /**
  * What a Parley relay says to the third peer of a room (its two-peer cap). Shared by the relay and
  * the app, so the app can tell the person "room full" even when the relay, not the pair, refused it.
@@ -9,14 +10,7 @@ export const NOSTR_ROOM_FULL = `rate-limited: ${ROOM_FULL_REASON}`;
 /** Our own publications remembered per relay, to recognise its answers: the most recent this many. */
 export const MAX_TRACKED_PUBLICATIONS = 64;
 
-const parseJson = (raw: unknown): unknown => {
-  if (typeof raw !== 'string' || raw.length > 65_536) return undefined;
-  try {
-    return JSON.parse(raw);
-  } catch {
-    return undefined;
-  }
-};
+const parseJson = (raw: unknown): unknown => parseBoundedJson(raw, 65_536);
 const asRecord = (v: unknown): Record<string, unknown> | null =>
   typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
 const shortString = (v: unknown): string | null =>

@@ -1,4 +1,5 @@
 import type { Strategy } from './app-config.js';
+import { parseBoundedJson } from './bounded-json.js';
 
 /**
  * Speaking a relay's protocol to see whether it can carry a call (issue 20): a probe opens a socket to
@@ -87,14 +88,7 @@ export const probeQuestion = (strategy: Strategy, random: Uint8Array, nowSeconds
   return { protocol: 'nostr', frame, id };
 };
 
-const parse = (raw: unknown): unknown => {
-  if (typeof raw !== 'string' || raw.length > MAX_REPLY_CHARS) return undefined;
-  try {
-    return JSON.parse(raw);
-  } catch {
-    return undefined;
-  }
-};
+const parse = (raw: unknown): unknown => parseBoundedJson(raw, MAX_REPLY_CHARS);
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const NOSTR_VERBS = new Set(['EVENT', 'OK', 'EOSE', 'CLOSED', 'NOTICE', 'AUTH', 'COUNT']);
 const textOf = (v: unknown): string => relayText(typeof v === 'string' ? v : '');
