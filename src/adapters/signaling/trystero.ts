@@ -73,6 +73,28 @@ export const createTrysteroSignaling = (): Signaling => ({
     let rejoinWhenEmpty = true;
     let rejoining: Promise<void> | null = null;
 
+    /**
+     * What each connection gets from us, once per connection: Trystero shares a peer's connection
+     * between rooms of one app, so after a re-join (ours or theirs) the new room is handed the same
+     * RTCPeerConnection. A second negotiated channel with the file channel's id cannot be created
+     * on it (createDataChannel throws, and that swallowed the peerJoin), and watching it twice would
+     * report every link change twice.
+     */
+    const wired = new WeakMap<RTCPeerConnection, ByteChannel | null>();
+    const wire = (id: string, pc: RTCPeerConnection): ByteChannel | null => {
+      if (wired.has(pc)) return wired.get(pc) ?? null;
+      watchLink(pc, (link) => emitter.emit('link', id, link));
+      watchCertificates(pc, () => emitter.emit('transport', id));
+      let channel: ByteChannel | null = null;
+      try {
+        channel = openFileChannel(pc);
+      } catch {
+        // No file channel on this connection: a transfer says it cannot start; the call goes on.
+      }
+      wired.set(pc, channel);
+      return channel;
+    };
+
     const open = () => {
       const room = mod.joinRoom(
         {
@@ -92,9 +114,8 @@ export const createTrysteroSignaling = (): Signaling => ({
       room.onPeerJoin = (id) => {
         peers.add(id);
         const pc = room.getPeers()[id];
-        if (pc) watchLink(pc, (link) => emitter.emit('link', id, link));
-        if (pc) watchCertificates(pc, () => emitter.emit('transport', id));
-        if (pc) fileChannels.set(id, openFileChannel(pc));
+        const channel = pc ? wire(id, pc) : null;
+        if (channel) fileChannels.set(id, channel);
         emitter.emit('peerJoin', id);
       };
       room.onPeerLeave = (id) => peerGone(id);
