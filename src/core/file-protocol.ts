@@ -51,7 +51,8 @@ export const MAX_ANNOUNCED_BYTES = 2 ** 50;
 
 const isId = (v: unknown): v is TransferId => typeof v === 'string' && /^[0-9a-f]{16}$/.test(v);
 const isCount = (v: unknown, max: number): v is number =>
-  typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= max;
+  // -0 passes every other check (JSON.parse('-0') is -0): refused, so a count is one exact value.
+  typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= max && !Object.is(v, -0);
 const isMime = (v: unknown): v is string =>
   typeof v === 'string' && v.length <= MAX_TYPE && /^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+$/i.test(v);
 

@@ -52,6 +52,9 @@ describe('file control frames are parsed at the edge', () => {
       frame({ t: 'reject', id: ID, reason: 'because' }),
       frame({ t: 'cancel', id: ID }),
       frame({ t: 'ack', id: ID, bytes: -5 }),
+      // JSON.stringify writes -0 as 0: the wire text is written by hand.
+      frame({ t: 'ack', id: ID, bytes: 0 }).replace('"bytes":0', '"bytes":-0'),
+      frame({ t: 'offer', id: ID, name: 'a', size: 0 }).replace('"size":0', '"size":-0'),
       frame({ t: 'done', id: ID, sha256: 'AB'.repeat(32) }),
       frame({ t: 'done', id: ID, sha256: 'ab' }),
       frame({ t: 'accept', id: ID, pad: 'x'.repeat(MAX_CONTROL_CHARS) }),

@@ -137,7 +137,7 @@ describe('a file goes person to person', () => {
 
   it('either side cancels mid-way: the receiver’s sink is aborted, both say cancelled', async () => {
     for (const side of ['sender', 'receiver'] as const) {
-      const { a, sender, receiver, fake } = setUp();
+      const { a, b, sender, receiver, fake } = setUp();
       a.gate(5);
       sender.send(fileOf(random(BIG)));
       await until(() => expect(stateOf(receiver)).toBe('offered'));
@@ -151,7 +151,8 @@ describe('a file goes person to person', () => {
       expect(only(side === 'sender' ? receiver : sender).message).toBe('They cancelled the transfer.');
       expect(fake.sinks[0]?.state).toBe('aborted');
       expect(fake.sinks[0]?.chunks).toEqual([]);
-      await new Promise((r) => setTimeout(r, 20));
+      // Everything still on its way in either direction has arrived: nothing resumed, nothing reopened.
+      for (const end of [a, b, a]) await end.delivered();
       expect(stateOf(receiver)).toBe('cancelled');
       expect(fake.sinks).toHaveLength(1);
     }
@@ -303,8 +304,8 @@ describe('a hostile sender is cut off, its memory released', () => {
     receiver.attach(b);
     for (let i = 0; i < 50; i++)
       a.send(encodeFileControl({ t: 'offer', id: `${i}`.padStart(16, '0'), name: 'x', size: 1, type: '' }));
-    await until(() => expect(a.sent).toHaveLength(50));
-    await new Promise((r) => setTimeout(r, 20));
+    // All 50 offers have been handled (each synchronously on arrival) before the count is read.
+    await a.delivered();
     expect(receiver.transfers.value).toHaveLength(3);
   });
 });

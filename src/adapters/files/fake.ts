@@ -11,6 +11,11 @@ export interface FakeByteChannel extends ByteChannel {
    * every frame is held, in order, until `gate(null)` lets them through.
    */
   gate(binaryFrames: number | null): void;
+  /**
+   * Resolves once every frame this end has sent so far (and not held by the gate) has been handed to
+   * the other end's listeners: what a test waits on before checking that nothing more happened.
+   */
+  delivered(): Promise<void>;
 }
 
 /**
@@ -32,10 +37,15 @@ export const createFakeChannelPair = (): [FakeByteChannel, FakeByteChannel] => {
     let peer: End | null = null;
     let allowance: number | null = null;
     const held: Array<string | ArrayBuffer> = [];
-    const deliver = (wire: unknown) =>
+    let inFlight = 0;
+    const idle: Array<() => void> = [];
+    const deliver = (wire: unknown) => {
+      inFlight++;
       setTimeout(() => {
         if (!closed) for (const l of peer?.listeners ?? []) l(wire);
+        if (--inFlight === 0) for (const resolve of idle.splice(0)) resolve();
       }, 0);
+    };
     const end: End = {
       listeners,
       closeListeners,
@@ -59,6 +69,7 @@ export const createFakeChannelPair = (): [FakeByteChannel, FakeByteChannel] => {
           if (binaryFrames === null) for (const f of held.splice(0)) deliver(f);
         },
         drained: async () => !closed,
+        delivered: () => (inFlight === 0 ? Promise.resolve() : new Promise<void>((resolve) => idle.push(resolve))),
         onMessage(l: (data: unknown) => void) {
           listeners.add(l);
           return () => listeners.delete(l);
