@@ -1,10 +1,11 @@
 // Issue 14, item 5: a relay listed in config.json that lies. Any relay in the list could end every
 // waiting call by answering `["OK", <id>, false, "rate-limited: room full"]`; here a hostile relay
 // (a tiny ws server in the test) does exactly that to every event, beside an honest Parley relay.
-// The call must still connect through the honest one, and nobody may be told "room full".
+// The call must still connect through the honest one, and nobody may be told "room full"; the hostile
+// relay's malformed frames (not JSON, not arrays, prototype keys, wrong types) throw nothing in the page.
 import { expect, test, type Page } from '@playwright/test';
 import { WebSocket, WebSocketServer } from 'ws';
-import { expectRemoteVideoPlaying, openPeer, startCall, type Peer } from './helpers';
+import { expectRemoteVideoPlaying, joinPeer, openPeer, startCall, type Peer } from './helpers';
 import { relayProcess } from './relay-process';
 import { NOSTR_ROOM_FULL } from '../../src/core/relay-notice';
 
@@ -37,6 +38,23 @@ const recordStatuses = (page: Page) =>
 const statusesOf = (page: Page) =>
   page.evaluate(() => (window as unknown as { __allStatuses: string[] }).__allStatuses);
 
+/**
+ * Frames that are not Nostr: text that is not JSON, JSON that is not an array (`null`, a WebTorrent
+ * tracker's reply), events with a subscription id found on Object.prototype, and events whose
+ * content or tags have the wrong type.
+ */
+const malformedFrames = (subId: string): string[] => [
+  'not json {',
+  'null',
+  JSON.stringify({ 'failure reason': 'not a tracker either', interval: 5 }),
+  JSON.stringify(['EVENT', '__proto__', { content: 'x' }]),
+  JSON.stringify(['EVENT', 'constructor', { content: 'x', tags: [] }]),
+  JSON.stringify(['EVENT', subId, { content: 'x', tags: 'nope' }]),
+  JSON.stringify(['EVENT', subId, { content: 'x', tags: [null, 7, ['x']] }]),
+  JSON.stringify(['EVENT', subId, { content: { nested: true } }]),
+  JSON.stringify([42, subId]),
+];
+
 test.describe('a hostile relay beside an honest one', () => {
   const honest = relayProcess(HONEST_PORT, [
     '--config-relay',
@@ -68,7 +86,11 @@ test.describe('a hostile relay beside an honest one', () => {
         }
         if (!Array.isArray(frame)) return;
         // Subscriptions are acknowledged like any relay would, so the client keeps using this one.
-        if (frame[0] === 'REQ' && typeof frame[1] === 'string') socket.send(JSON.stringify(['EOSE', frame[1]]));
+        if (frame[0] === 'REQ' && typeof frame[1] === 'string') {
+          socket.send(JSON.stringify(['EOSE', frame[1]]));
+          // And frames no Nostr relay sends: each used to throw out of Trystero's socket handler.
+          for (const junk of malformedFrames(frame[1])) socket.send(junk);
+        }
         if (frame[0] === 'EVENT' && typeof frame[1]?.id === 'string') {
           refused.push(String(frame[1].pubkey));
           socket.send(JSON.stringify(['OK', frame[1].id, false, NOSTR_ROOM_FULL]));
@@ -131,6 +153,8 @@ test.describe('a hostile relay beside an honest one', () => {
     // The hostile relay did refuse both people's own events (it saw and answered each of them).
     expect(new Set(refused).size).toBeGreaterThanOrEqual(2);
     for (const p of people) {
+      // Not one of the malformed frames threw through the page.
+      expect(p.errors.filter((e) => e.startsWith('pageerror'))).toEqual([]);
       expect(await statusesOf(p.page)).not.toContain('full');
       await expect(p.page.getByTestId('status')).not.toHaveText(/full/);
     }
@@ -168,5 +192,73 @@ test.describe('a hostile relay beside an honest one', () => {
       expect(stored.values.toLowerCase()).not.toContain(code.toLowerCase());
     }
     await Promise.all(people.map((p) => p.context.close()));
+  });
+});
+
+test.describe('a hostile tracker beside an honest one (strategy torrent)', () => {
+  const HONEST_TRACKER_PORT = 19214;
+  const HOSTILE_TRACKER_PORT = 19215;
+  const HOSTILE_TRACKER = `ws://127.0.0.1:${HOSTILE_TRACKER_PORT}/`;
+  const honest = relayProcess(HONEST_TRACKER_PORT, [
+    '--strategy',
+    'torrent',
+    '--config-relay',
+    `ws://127.0.0.1:${HONEST_TRACKER_PORT}/`,
+    '--config-relay',
+    HOSTILE_TRACKER,
+    '--connect-src',
+    HOSTILE_TRACKER,
+  ]);
+  let tracker: WebSocketServer;
+  /** Announces the hostile tracker received (it answered each with junk). */
+  let announces = 0;
+  test.describe.configure({ timeout: 120_000 });
+
+  test.beforeAll(async () => {
+    tracker = new WebSocketServer({ host: '127.0.0.1', port: HOSTILE_TRACKER_PORT });
+    tracker.on('connection', (socket: WebSocket) => {
+      socket.on('message', (raw) => {
+        let frame: { info_hash?: unknown } | null = null;
+        try {
+          frame = JSON.parse(String(raw)) as { info_hash?: unknown };
+        } catch {
+          return;
+        }
+        announces++;
+        const hash = typeof frame?.info_hash === 'string' ? frame.info_hash : '';
+        // Frames no tracker sends: not JSON, null, an array (a Nostr relay's reply), an info_hash found
+        // on Object.prototype, and an offer for the announced topic whose fields have the wrong types.
+        for (const junk of [
+          'not json {',
+          'null',
+          JSON.stringify(['NOTICE', 'not a tracker']),
+          JSON.stringify({ info_hash: '__proto__', offer: { sdp: 'x' }, offer_id: '1', peer_id: 'p', interval: 5 }),
+          JSON.stringify({ info_hash: 'constructor', answer: { sdp: 'x' }, offer_id: '1', peer_id: 'p' }),
+          JSON.stringify({ info_hash: hash, interval: 'soon', offer: 7, offer_id: 1, peer_id: {} }),
+        ])
+          socket.send(junk);
+      });
+    });
+    await new Promise<void>((resolve) => tracker.once('listening', () => resolve()));
+    await honest.start();
+  });
+  test.afterAll(async () => {
+    await honest.kill();
+    for (const client of tracker.clients) client.terminate();
+    await new Promise<void>((resolve) => tracker.close(() => resolve()));
+  });
+
+  test('answers every announce with malformed frames: nothing throws in the page, and the call connects', async ({
+    browser,
+  }) => {
+    const alice = await openPeer(browser, `${honest.url}/`);
+    const link = await startCall(alice);
+    await expect.poll(() => announces, { timeout: 20_000 }).toBeGreaterThan(0);
+    const bob = await joinPeer(browser, link);
+    for (const p of [alice, bob])
+      await expect(p.page.getByTestId('status')).toHaveAttribute('data-status', 'connected', { timeout: 30_000 });
+    await expectRemoteVideoPlaying(bob.page);
+    for (const p of [alice, bob]) expect(p.errors.filter((e) => e.startsWith('pageerror'))).toEqual([]);
+    await Promise.all([alice.context.close(), bob.context.close()]);
   });
 });
