@@ -32,7 +32,7 @@ import { createConnectionTestModel } from './models/connection-test';
 import { createShellModel } from './models/shell';
 import { createWakeLock } from './models/wake-lock';
 import { App, preloadRoomScreens } from './ui/App';
-import { formatTime } from './ui/format';
+import { initLanguage } from './ui/i18n/i18n';
 
 /** Every side effect the app has, as adapters: the browser's in mountApp, fakes in tests. */
 export interface RootAdapters {
@@ -49,7 +49,6 @@ export interface RootAdapters {
   joinAttempts: LimiterStore;
   now: () => number;
   randomBytes: (n: number) => Uint8Array;
-  formatTime: (ms: number) => string;
   /** Opens the remembered-contacts store (loaded on first use); absent, calls verify with v1 only. */
   contacts?: () => Promise<ContactStore>;
   /** Where received files go, loaded when a call connects; absent: calls carry no files. */
@@ -74,7 +73,6 @@ export const createRoot = (a: RootAdapters) => {
     addressBar: a.addressBar,
     now: a.now,
     joinLimiter: createSlidingWindowLimiter({ ...JOIN_LIMIT, store: a.joinAttempts, now: a.now }),
-    formatTime: a.formatTime,
     ...(a.contacts && { contacts: createContactsModel({ store: a.contacts, randomBytes: a.randomBytes, now: a.now }) }),
     preloadRoom: preloadRoomScreens,
     ...(a.fileSaver ? { fileSaver: a.fileSaver } : {}),
@@ -119,6 +117,8 @@ export type Root = ReturnType<typeof createRoot>;
 
 /** Composition root: real adapters → models → <App/>. */
 export const mountApp = (element: HTMLElement): Root => {
+  // The language before the first render: the picker's remembered choice, else the browser's preference.
+  initLanguage(localStorageStore('parley.language'), navigator.languages, document.documentElement);
   const root = createRoot({
     loadConfig: (signal) => loadAppConfig(signal),
     signaling: createLazySignaling(() =>
@@ -135,7 +135,6 @@ export const mountApp = (element: HTMLElement): Root => {
     joinAttempts: localStorageStore('parley.join-attempts'),
     now: () => Date.now(),
     randomBytes: (n) => crypto.getRandomValues(new Uint8Array(n)),
-    formatTime,
     // IndexedDB and its sealing code load on first use, not with the first page.
     contacts: () => import('./adapters/contacts/indexeddb').then((m) => m.openIndexedDbContacts()),
     fileSaver: () => import('./adapters/files/save').then((m) => m.createBrowserFileSaver()),

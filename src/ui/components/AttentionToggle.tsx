@@ -1,3 +1,5 @@
+import { t } from '../i18n/i18n';
+
 /** The opt-in for a notification and chime when the other person joins while this tab is hidden. */
 export const AttentionToggle = ({
   on,
@@ -10,8 +12,7 @@ export const AttentionToggle = ({
 }) => (
   <div class="attention">
     <label>
-      <input type="checkbox" checked={on} onChange={(e) => onChange(e.currentTarget.checked)} /> Notify me (with a
-      sound) when the other person joins while this tab is in the background
+      <input type="checkbox" checked={on} onChange={(e) => onChange(e.currentTarget.checked)} /> {t('attention.optIn')}
     </label>
     {problem && (
       <p class="error" role="alert">
