@@ -32,7 +32,7 @@ import { createConnectionTestModel } from './models/connection-test';
 import { createShellModel } from './models/shell';
 import { createWakeLock } from './models/wake-lock';
 import { App, preloadRoomScreens } from './ui/App';
-import { initLanguage } from './ui/i18n/i18n';
+import { initLanguage, t } from './ui/i18n/i18n';
 
 /** Every side effect the app has, as adapters: the browser's in mountApp, fakes in tests. */
 export interface RootAdapters {
@@ -79,7 +79,7 @@ export const createRoot = (a: RootAdapters) => {
   });
   const shell = createShellModel({ shell: a.shell, inCall: computed(() => app.screen.value.name === 'call') });
   const connectionTest = createConnectionTestModel({ probe: a.probe, config: () => config });
-  const attention = createAttentionModel(a.attention);
+  const attention = createAttentionModel(a.attention, () => ({ title: t('app.name'), body: t('attention.joined') }));
   // The screen stays on while talking (a phone would dim mid-call), not while waiting for someone.
   const wakeLock = createWakeLock({
     port: a.wakeLock,

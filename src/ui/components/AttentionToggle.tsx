@@ -1,3 +1,4 @@
+import type { AttentionProblem } from '../../models/attention';
 import { t } from '../i18n/i18n';
 
 /** The opt-in for a notification and chime when the other person joins while this tab is hidden. */
@@ -7,7 +8,7 @@ export const AttentionToggle = ({
   onChange,
 }: {
   on: boolean;
-  problem: string | null;
+  problem: AttentionProblem | null;
   onChange: (on: boolean) => void;
 }) => (
   <div class="attention">
@@ -16,7 +17,7 @@ export const AttentionToggle = ({
     </label>
     {problem && (
       <p class="error" role="alert">
-        {problem}
+        {t(problem === 'unsupported' ? 'attention.unsupported' : 'attention.blocked')}
       </p>
     )}
   </div>
