@@ -33,8 +33,8 @@ const forbiddenPhrases = (target: Readonly<Record<string, Message>>) => {
   return phrases;
 };
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-const wordIn = (phrase: string) => new RegExp(`(?<![\\p{L}])${escape(phrase)}(?![\\p{L}])`, 'u');
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const wordIn = (phrase: string) => new RegExp(`(?<![\\p{L}])${escapeRegExp(phrase)}(?![\\p{L}])`, 'u');
 
 /** What a person sees or hears of the page: its visible text and every label given to assistive tech. */
 const pageWords = (page: Page): Promise<string> =>

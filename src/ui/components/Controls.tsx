@@ -1,5 +1,6 @@
 import { CameraIcon, ChatIcon, DetailsIcon, FlipIcon, HangUpIcon, MicIcon, ScreenIcon } from './icons';
-import { t } from '../i18n/i18n';
+import { language, t } from '../i18n/i18n';
+import { formatNumber } from '../i18n/message';
 
 interface Props {
   micOn: boolean;
@@ -56,7 +57,7 @@ export const Controls = (p: Props) => (
         {p.chat.unread > 0 && ' '}
         {p.chat.unread > 0 && (
           <span class="unread" data-testid="chat-unread">
-            {p.chat.unread}
+            {formatNumber(language.value, p.chat.unread)}
             <span class="visually-hidden"> {t('controls.unread')}</span>
           </span>
         )}

@@ -18,7 +18,8 @@ import type { Corner } from '../self-view-corner';
 import { useShortcuts } from '../shortcuts';
 import { CallDetails } from './CallDetails';
 import { QualityBadge, useCallPanels } from './CallPanels';
-import { t } from '../i18n/i18n';
+import { language, t } from '../i18n/i18n';
+import { directionOf } from '../i18n/languages';
 
 const statusText = (s: CallStatus, hasRemoteMedia: boolean, signaling: SignalingState): string => {
   switch (s.kind) {
@@ -124,7 +125,11 @@ const CallLive = ({ call, code, whileWaiting }: CallProps) => {
   const [detailsOpen, setDetailsOpen] = useState(false);
   const [helpOpen, setHelpOpen] = useState(false);
   const [fit, setFit] = useState<'cover' | 'contain'>('cover');
-  const [corner, setCorner] = useState<Corner>('top-right');
+  // Our own video starts in the top corner where lines end (top-right, or top-left right-to-left), so
+  // the status starts where reading does.
+  const [corner, setCorner] = useState<Corner>(() =>
+    directionOf(language.value) === 'rtl' ? 'top-left' : 'top-right',
+  );
   const remoteVideo = useRef<HTMLVideoElement>(null);
 
   // The code sheet is open until the check is done, and can be hidden and reopened; a new code (a new
