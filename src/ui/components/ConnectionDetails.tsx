@@ -1,12 +1,5 @@
-import {
-  formatBitrate,
-  formatLoss,
-  formatRoute,
-  formatRtt,
-  formatTlsVersion,
-  formatVideo,
-  type ConnectionSummary,
-} from '../../core/connection-stats';
+import type { ConnectionSummary } from '../../core/connection-stats';
+import { formatBitrate, formatLoss, formatRoute, formatRtt, formatTlsVersion, formatVideo } from '../connection-words';
 import { t } from '../i18n/i18n';
 
 interface Props {

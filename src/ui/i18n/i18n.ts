@@ -76,6 +76,10 @@ export const initLanguage = (s: LanguageStore, preferred: readonly string[], roo
   language.subscribe((l) => {
     root.lang = l;
     root.dir = directionOf(l);
+    // The manifest in the same language (built by scripts/locale-manifests.ts), for installing.
+    root.ownerDocument
+      .querySelector('link[rel="manifest"]')
+      ?.setAttribute('href', l === 'en' ? 'manifest.webmanifest' : `manifest-${l}.webmanifest`);
   });
 };
 
