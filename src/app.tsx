@@ -115,10 +115,14 @@ export const createRoot = (a: RootAdapters) => {
 
 export type Root = ReturnType<typeof createRoot>;
 
+const LANGUAGE_WAIT_MS = 1500;
+
 /** Composition root: real adapters → models → <App/>. */
 export const mountApp = (element: HTMLElement): Root => {
-  // The language before the first render: the picker's remembered choice, else the browser's preference.
-  initLanguage(localStorageStore('parley.language'), navigator.languages, document.documentElement);
+  // The language before the first render (the picker's remembered choice, else the browser's
+  // preference), so nobody sees a flash of English; its catalog is precached, and a slow network
+  // waits at most LANGUAGE_WAIT_MS before Home shows in English and switches when it arrives.
+  const language = initLanguage(localStorageStore('parley.language'), navigator.languages, document.documentElement);
   const root = createRoot({
     loadConfig: (signal) => loadAppConfig(signal),
     signaling: createLazySignaling(() =>
@@ -141,9 +145,11 @@ export const mountApp = (element: HTMLElement): Root => {
   });
   // Leave on pagehide (not only beforeunload): the other side then sees us go in milliseconds, not ~13 s.
   addEventListener('pagehide', () => void root.dispose());
-  render(
-    <App app={root.app} shell={root.shell} connectionTest={root.connectionTest} attention={root.attention} />,
-    element,
-  );
+  const show = () =>
+    render(
+      <App app={root.app} shell={root.shell} connectionTest={root.connectionTest} attention={root.attention} />,
+      element,
+    );
+  void Promise.race([language, new Promise((wait) => setTimeout(wait, LANGUAGE_WAIT_MS))]).then(show);
   return root;
 };

@@ -45,7 +45,6 @@ const enRoom = {
     'Call ended: you said the codes differ. Someone may be in the middle of the connection. Start a new call and share the new link in a safer way.',
   'status.codesDifferPeer':
     'Call ended: the other person said the codes differ. Someone may be in the middle of the connection. Start a new call and share the new link in a safer way.',
-  'status.joinFailed': 'Could not join the room: {reason}',
   'call.fullHelp': 'A call has room for two, and this one already has both. If you were expected, ask for a new link.',
   'call.someoneNewThem':
     'Someone new: the person you were talking to did not reconnect in time, and this is a different device, not theirs.',

@@ -67,12 +67,13 @@ export const setLanguage = (lang: Language): Promise<void> => {
 
 /**
  * Picks the language (remembered choice, else the browser's), starts loading its catalog, and keeps
- * `<html lang dir>` in step so screen readers pronounce it and the layout mirrors for Arabic.
+ * `<html lang dir>` in step so screen readers pronounce it and the layout mirrors for Arabic. Resolves
+ * once that language is on screen (or its catalog failed to load and English stays).
  */
-export const initLanguage = (s: LanguageStore, preferred: readonly string[], root: HTMLElement): void => {
+export const initLanguage = (s: LanguageStore, preferred: readonly string[], root: HTMLElement): Promise<void> => {
   store = s;
   const lang = chooseLanguage(s.load(), preferred);
-  void show(lang).catch(() => undefined);
+  const shown = show(lang).catch(() => undefined);
   language.subscribe((l) => {
     root.lang = l;
     root.dir = directionOf(l);
@@ -81,6 +82,7 @@ export const initLanguage = (s: LanguageStore, preferred: readonly string[], roo
       .querySelector('link[rel="manifest"]')
       ?.setAttribute('href', l === 'en' ? 'manifest.webmanifest' : `manifest-${l}.webmanifest`);
   });
+  return shown;
 };
 
 export { LANGUAGES, type Language };

@@ -116,7 +116,6 @@ const de: Catalog = {
     'Anruf beendet: Du hast gesagt, dass die Codes verschieden sind. Jemand könnte in der Mitte der Verbindung sitzen. Starte einen neuen Anruf und teile den neuen Link auf sichererem Weg.',
   'status.codesDifferPeer':
     'Anruf beendet: Die andere Person hat gesagt, dass die Codes verschieden sind. Jemand könnte in der Mitte der Verbindung sitzen. Starte einen neuen Anruf und teile den neuen Link auf sichererem Weg.',
-  'status.joinFailed': 'Beitritt zum Raum nicht möglich: {reason}',
   'call.fullHelp':
     'Ein Anruf hat Platz für zwei, und dieser ist schon besetzt. Wenn du erwartet wurdest, bitte um einen neuen Link.',
   'call.someoneNewThem':

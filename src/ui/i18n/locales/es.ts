@@ -116,7 +116,6 @@ const es: Catalog = {
     'Llamada finalizada: dijiste que los códigos no coinciden. Puede que alguien esté en medio de la conexión. Inicia una llamada nueva y comparte el nuevo enlace de forma más segura.',
   'status.codesDifferPeer':
     'Llamada finalizada: la otra persona dijo que los códigos no coinciden. Puede que alguien esté en medio de la conexión. Inicia una llamada nueva y comparte el nuevo enlace de forma más segura.',
-  'status.joinFailed': 'No se pudo entrar en la sala: {reason}',
   'call.fullHelp': 'Una llamada tiene sitio para dos, y esta ya está completa. Si te esperaban, pide un enlace nuevo.',
   'call.someoneNewThem':
     'Alguien nuevo: la persona con la que hablabas no se reconectó a tiempo, y este es otro dispositivo, no el suyo.',

@@ -118,7 +118,6 @@ const fr: Catalog = {
     'Appel terminé : vous avez indiqué que les codes diffèrent. Quelqu’un est peut-être au milieu de la connexion. Démarrez un nouvel appel et partagez le nouveau lien de façon plus sûre.',
   'status.codesDifferPeer':
     'Appel terminé : l’autre personne a indiqué que les codes diffèrent. Quelqu’un est peut-être au milieu de la connexion. Démarrez un nouvel appel et partagez le nouveau lien de façon plus sûre.',
-  'status.joinFailed': 'Impossible de rejoindre la salle : {reason}',
   'call.fullHelp':
     'Un appel a de la place pour deux, et celui-ci est déjà complet. Si l’on vous attendait, demandez un nouveau lien.',
   'call.someoneNewThem':

@@ -117,7 +117,6 @@ const pt: Catalog = {
     'Chamada encerrada: você disse que os códigos são diferentes. Alguém pode estar no meio da conexão. Inicie uma nova chamada e compartilhe o novo link de um jeito mais seguro.',
   'status.codesDifferPeer':
     'Chamada encerrada: a outra pessoa disse que os códigos são diferentes. Alguém pode estar no meio da conexão. Inicie uma nova chamada e compartilhe o novo link de um jeito mais seguro.',
-  'status.joinFailed': 'Não foi possível entrar na sala: {reason}',
   'call.fullHelp':
     'Uma chamada tem lugar para dois, e esta já está completa. Se esperavam por você, peça um link novo.',
   'call.someoneNewThem':
