@@ -169,6 +169,11 @@ test('the picker on Home switches the language at once and is remembered across 
   await expect(page.getByRole('button', { name: text(ar['home.start']) })).toBeVisible();
   await expect(page.locator('html')).toHaveAttribute('dir', 'rtl');
   await expectNoEnglish(page, ar, 'Home after picking Arabic');
+  // The web manifest follows: installing now names and describes Parley in Arabic.
+  const manifest = page.locator('link[rel="manifest"]');
+  await expect(manifest).toHaveAttribute('href', 'manifest-ar.webmanifest');
+  const served = await (await page.request.get(new URL('manifest-ar.webmanifest', page.url()).href)).json();
+  expect(served).toMatchObject({ lang: 'ar', dir: 'rtl', description: text(ar['app.description']) });
 
   await page.reload();
   await expect(page.getByRole('button', { name: text(ar['home.start']) })).toBeVisible();

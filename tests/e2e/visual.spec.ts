@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import ar from '../../src/ui/i18n/locales/ar';
 import type { Message } from '../../src/ui/i18n/message';
 import { type FileTestWindow, withInstruments } from './file-gate';
-import { expectRemoteVideoPlaying, openPeer, passLobby } from './helpers';
+import { expectRemoteVideoPlaying, openPeer } from './helpers';
 
 // Visual baselines of every screen of a call at a phone (portrait and landscape) and a laptop size.
 // Deterministic: fake media with the videos hidden (their black tiles show), everything random or
@@ -17,6 +17,12 @@ const SIZES = [
   { name: 'phone-landscape', width: 844, height: 390 },
   { name: 'laptop', width: 1280, height: 800 },
 ];
+
+/** Through the lobby by its test id, in any language (helpers' passLobby finds "Join now" by name). */
+const passLobby = async (page: Page) => {
+  await expect(page.getByTestId('lobby')).toHaveAttribute('data-ready', 'true');
+  await page.getByTestId('lobby-join').click();
+};
 
 const say = (m: Message) => (typeof m === 'string' ? m : m.other);
 
@@ -148,13 +154,11 @@ for (const { suffix, locale, words } of SETS)
       await bob.page.evaluate(() => {
         (window as unknown as FileTestWindow).__gate = { limit: 24, sent: 0, held: [] };
       });
-      await bob.page
-        .getByTestId('file-input')
-        .setInputFiles({
-          name: 'holiday-photos.zip',
-          mimeType: 'application/zip',
-          buffer: randomBytes(8 * 1024 * 1024),
-        });
+      await bob.page.getByTestId('file-input').setInputFiles({
+        name: 'holiday-photos.zip',
+        mimeType: 'application/zip',
+        buffer: randomBytes(8 * 1024 * 1024),
+      });
       const incoming = page.locator('[data-testid="file-transfer"][data-direction="receive"]');
       await incoming.getByRole('button', { name: words.accept }).click();
       // Held at the gate: 1.6 MB of 8.4 MB (the bar's bytes, whatever the language writes them in).

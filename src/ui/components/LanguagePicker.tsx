@@ -3,7 +3,7 @@ import { language, setLanguage, t } from '../i18n/i18n';
 
 /** The language picker on Home: each language in its own name; the choice is remembered on this device. */
 export const LanguagePicker = () => (
-  <div class="start__row language">
+  <div class="language">
     <label for="language">{t('home.language')}</label>
     <select id="language" value={language.value} onChange={(e) => void setLanguage(e.currentTarget.value as Language)}>
       {LANGUAGES.map((l) => (

@@ -20,7 +20,6 @@ export const Home = ({ app, children }: { app: AppModel; children?: ComponentChi
     <main class="home" onPointerOver={app.warmUp} onFocusIn={app.warmUp} onTouchStart={app.warmUp}>
       <h1>{t('app.name')}</h1>
       <p class="lede">{t('home.lede')}</p>
-      <LanguagePicker />
       <LazyContacts app={app} />
       <form
         class="start"
@@ -88,6 +87,8 @@ export const Home = ({ app, children }: { app: AppModel; children?: ComponentChi
         </p>
       )}
       {children}
+      {/* Last, out of the way of starting a call; each language is named in itself, so anyone finds theirs. */}
+      <LanguagePicker />
     </main>
   );
 };
