@@ -3,6 +3,51 @@ import { defineConfig } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
 import { bundleBudget } from './scripts/bundle-budget.ts';
 import { devRelay } from './scripts/dev-relay.ts';
+import { localeManifests, type ManifestWords } from './scripts/locale-manifests.ts';
+import en from './src/ui/i18n/en.ts';
+import ar from './src/ui/i18n/locales/ar.ts';
+import de from './src/ui/i18n/locales/de.ts';
+import es from './src/ui/i18n/locales/es.ts';
+import fr from './src/ui/i18n/locales/fr.ts';
+import ptBR from './src/ui/i18n/locales/pt-BR.ts';
+
+// The manifest's words come from the catalogs: English here, every other language in its own manifest.
+const words = (
+  lang: string,
+  dir: 'ltr' | 'rtl',
+  c: { 'app.name': unknown; 'app.description': unknown },
+): ManifestWords => ({
+  lang,
+  dir,
+  name: String(c['app.name']),
+  description: String(c['app.description']),
+});
+const LANGUAGE_WORDS = [
+  words('de', 'ltr', de),
+  words('es', 'ltr', es),
+  words('fr', 'ltr', fr),
+  words('pt-BR', 'ltr', ptBR),
+  words('ar', 'rtl', ar),
+];
+
+const manifest = {
+  name: en['app.name'],
+  short_name: en['app.name'],
+  description: en['app.description'],
+  lang: 'en',
+  dir: 'ltr',
+  id: './',
+  start_url: './',
+  scope: './',
+  display: 'standalone',
+  theme_color: '#14161a',
+  background_color: '#14161a',
+  icons: [
+    { src: 'icon-192.png', sizes: '192x192', type: 'image/png' },
+    { src: 'icon-512.png', sizes: '512x512', type: 'image/png' },
+    { src: 'icon-maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+  ],
+} as const;
 
 // base './' makes every asset URL relative, so dist/ works from any static host and any sub-path.
 export default defineConfig({
@@ -18,24 +63,11 @@ export default defineConfig({
       scope: './',
       // The glob below already precaches the icons and the manifest; listing them again only duplicates entries.
       includeManifestIcons: false,
-      manifest: {
-        name: 'Parley',
-        short_name: 'Parley',
-        description: 'Private two-person video calls, browser to browser.',
-        id: './',
-        start_url: './',
-        scope: './',
-        display: 'standalone',
-        theme_color: '#14161a',
-        background_color: '#14161a',
-        icons: [
-          { src: 'icon-192.png', sizes: '192x192', type: 'image/png' },
-          { src: 'icon-512.png', sizes: '512x512', type: 'image/png' },
-          { src: 'icon-maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
-        ],
-      },
+      manifest: { ...manifest, icons: [...manifest.icons] },
       workbox: {
         // The app shell: every script, style and icon, so the app opens offline. Not config.json: see below.
+        // The language catalogs are JS chunks (assets/de-*.js, …), so they are precached here too: a
+        // language picked offline still loads.
         globPatterns: ['**/*.{js,css,html,svg,png}'],
         // The 64 verification emoji load only when a code is shown (then cached below), not at install.
         globIgnores: ['emoji/**'],
@@ -62,6 +94,8 @@ export default defineConfig({
         ],
       },
     }),
+    // The manifest in each other language (scripts/locale-manifests.ts).
+    localeManifests(manifest, LANGUAGE_WORDS),
     // Fails the build when the first load grows past its budget (scripts/bundle-budget.ts).
     bundleBudget(),
     // `npm run dev` only: a local relay beside the dev server (scripts/dev-relay.ts).

@@ -32,7 +32,7 @@ import { createConnectionTestModel } from './models/connection-test';
 import { createShellModel } from './models/shell';
 import { createWakeLock } from './models/wake-lock';
 import { App, preloadRoomScreens } from './ui/App';
-import { formatTime } from './ui/format';
+import { initLanguage, t } from './ui/i18n/i18n';
 
 /** Every side effect the app has, as adapters: the browser's in mountApp, fakes in tests. */
 export interface RootAdapters {
@@ -49,7 +49,6 @@ export interface RootAdapters {
   joinAttempts: LimiterStore;
   now: () => number;
   randomBytes: (n: number) => Uint8Array;
-  formatTime: (ms: number) => string;
   /** Opens the remembered-contacts store (loaded on first use); absent, calls verify with v1 only. */
   contacts?: () => Promise<ContactStore>;
   /** Where received files go, loaded when a call connects; absent: calls carry no files. */
@@ -74,14 +73,13 @@ export const createRoot = (a: RootAdapters) => {
     addressBar: a.addressBar,
     now: a.now,
     joinLimiter: createSlidingWindowLimiter({ ...JOIN_LIMIT, store: a.joinAttempts, now: a.now }),
-    formatTime: a.formatTime,
     ...(a.contacts && { contacts: createContactsModel({ store: a.contacts, randomBytes: a.randomBytes, now: a.now }) }),
     preloadRoom: preloadRoomScreens,
     ...(a.fileSaver ? { fileSaver: a.fileSaver } : {}),
   });
   const shell = createShellModel({ shell: a.shell, inCall: computed(() => app.screen.value.name === 'call') });
   const connectionTest = createConnectionTestModel({ probe: a.probe, config: () => config });
-  const attention = createAttentionModel(a.attention);
+  const attention = createAttentionModel(a.attention, () => ({ title: t('app.name'), body: t('attention.joined') }));
   // The screen stays on while talking (a phone would dim mid-call), not while waiting for someone.
   const wakeLock = createWakeLock({
     port: a.wakeLock,
@@ -117,8 +115,14 @@ export const createRoot = (a: RootAdapters) => {
 
 export type Root = ReturnType<typeof createRoot>;
 
+const LANGUAGE_WAIT_MS = 1500;
+
 /** Composition root: real adapters → models → <App/>. */
 export const mountApp = (element: HTMLElement): Root => {
+  // The language before the first render (the picker's remembered choice, else the browser's
+  // preference), so nobody sees a flash of English; its catalog is precached, and a slow network
+  // waits at most LANGUAGE_WAIT_MS before Home shows in English and switches when it arrives.
+  const language = initLanguage(localStorageStore('parley.language'), navigator.languages, document.documentElement);
   const root = createRoot({
     loadConfig: (signal) => loadAppConfig(signal),
     signaling: createLazySignaling(() =>
@@ -135,16 +139,17 @@ export const mountApp = (element: HTMLElement): Root => {
     joinAttempts: localStorageStore('parley.join-attempts'),
     now: () => Date.now(),
     randomBytes: (n) => crypto.getRandomValues(new Uint8Array(n)),
-    formatTime,
     // IndexedDB and its sealing code load on first use, not with the first page.
     contacts: () => import('./adapters/contacts/indexeddb').then((m) => m.openIndexedDbContacts()),
     fileSaver: () => import('./adapters/files/save').then((m) => m.createBrowserFileSaver()),
   });
   // Leave on pagehide (not only beforeunload): the other side then sees us go in milliseconds, not ~13 s.
   addEventListener('pagehide', () => void root.dispose());
-  render(
-    <App app={root.app} shell={root.shell} connectionTest={root.connectionTest} attention={root.attention} />,
-    element,
-  );
+  const show = () =>
+    render(
+      <App app={root.app} shell={root.shell} connectionTest={root.connectionTest} attention={root.attention} />,
+      element,
+    );
+  void Promise.race([language, new Promise((wait) => setTimeout(wait, LANGUAGE_WAIT_MS))]).then(show);
   return root;
 };

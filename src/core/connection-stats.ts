@@ -193,35 +193,3 @@ export const connectionQuality = (s: ConnectionSummary): Quality => {
   if ((s.rttMs ?? 0) > 200 || loss > 0.02 || (fps !== null && fps < 20)) return 'fair';
   return 'good';
 };
-
-/** "direct" or "relayed (TURN)", or "unknown". */
-export const formatRoute = (route: ConnectionSummary['route']): string =>
-  route === 'direct' ? 'direct' : route === 'relayed' ? 'relayed (TURN)' : 'unknown';
-
-/** "12 ms" (whole milliseconds). */
-export const formatRtt = (ms: number | null): string => (ms === null ? 'unknown' : `${Math.round(ms)} ms`);
-
-/** "850 kbit/s", "1.2 Mbit/s". */
-export const formatBitrate = (bps: number | null): string => {
-  if (bps === null) return 'measuring…';
-  if (bps >= 1_000_000) return `${(bps / 1_000_000).toFixed(1)} Mbit/s`;
-  return `${Math.round(bps / 1000)} kbit/s`;
-};
-
-/** "0.4 %" (one decimal). */
-export const formatLoss = (fraction: number | null): string =>
-  fraction === null ? 'unknown' : `${(fraction * 100).toFixed(1)} %`;
-
-/** "640×480 at 30 fps". */
-export const formatVideo = (v: VideoFormat | null): string =>
-  v === null ? 'no video' : `${v.width}×${v.height}${v.fps === null ? '' : ` at ${Math.round(v.fps)} fps`}`;
-
-/**
- * "DTLS 1.2" from the record-layer version the browser reports (RFC 6347 §4.1: DTLS 1.2 is 254.253,
- * 0xFEFD; RFC 9147: DTLS 1.3 is 0xFEFC); anything else is shown as given.
- */
-export const formatTlsVersion = (v: string | null): string => {
-  if (v === null) return 'unknown';
-  const known: Record<string, string> = { FEFD: 'DTLS 1.2', FEFC: 'DTLS 1.3', FEFF: 'DTLS 1.0' };
-  return known[v.toUpperCase()] ?? v;
-};

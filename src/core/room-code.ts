@@ -145,21 +145,3 @@ export const parseRoomCode = (input: string, now: number): Result<RoomCode, Room
     text: group(symbols),
   });
 };
-
-/** The sentence shown for a refused code. `formatTime` renders an instant in the person's locale. */
-export const describeRoomCodeError = (e: RoomCodeError, formatTime: (ms: number) => string): string => {
-  switch (e.kind) {
-    case 'empty':
-      return 'Enter a room code or paste a link.';
-    case 'length':
-      return `A room code has ${e.expected} letters and digits; this one has ${e.got}. Check that nothing is missing or doubled.`;
-    case 'character':
-      return `"${e.char}" (at position ${e.position}) cannot appear in a room code. Check for a typo.`;
-    case 'checksum':
-      return 'This code looks like it has a typo: its letters and digits do not add up. Check each group again.';
-    case 'version':
-      return `This code was made by a different version of Parley (format ${e.version}). Ask for a new link, or reload to update.`;
-    case 'expired':
-      return `This room expired at ${formatTime(e.expiredAt)}. Ask the other person to start a new call.`;
-  }
-};

@@ -2,7 +2,7 @@ import { signal, type ReadonlySignal } from '@preact/signals';
 import { DEFAULT_STRATEGY, type AppConfig } from '../core/app-config';
 import type { Acquire } from '../core/rate-limit';
 import type { Result } from '../core/result';
-import { describeRoomCodeError, generateRoomCode, parseRoomCode, type RoomCode } from '../core/room-code';
+import { generateRoomCode, parseRoomCode, type RoomCode, type RoomCodeError } from '../core/room-code';
 import type { PasswordKdf } from '../adapters/kdf/types';
 import type { MediaPort } from '../adapters/media/types';
 import type { AddressBar } from '../adapters/address-bar/types';
@@ -33,8 +33,6 @@ export interface AppDeps {
   now: () => number;
   /** Persisted limit on entering rooms (5 a minute per browser). */
   joinLimiter: { tryAcquire(): Acquire };
-  /** Renders an instant for messages, in the person's locale. */
-  formatTime: (ms: number) => string;
   /** Remembered contacts (parley-verify-v2); calls verify with v1 only without them. */
   contacts?: ContactsModel;
   /**
@@ -58,12 +56,20 @@ export interface StartOptions {
   password: string;
 }
 
+/** A refused room code, link or join attempt, as a typed value the UI puts into words. */
+export type CodeProblem =
+  | { kind: 'code'; error: RoomCodeError; fromLink: boolean }
+  | { kind: 'config'; message: string }
+  | { kind: 'loading' }
+  | { kind: 'too-many'; retryAt: number }
+  | { kind: 'call-load-failed' };
+
 export interface AppModel {
   readonly screen: ReadonlySignal<Screen>;
   /** Config could not be loaded or is invalid: shown on every screen, calls cannot start. */
   readonly configError: ReadonlySignal<string | null>;
-  /** The last refused room code, link or join attempt, as a sentence. */
-  readonly codeError: ReadonlySignal<string | null>;
+  /** Why the last room code, link or join attempt was refused (the UI says it in the person's language). */
+  readonly codeError: ReadonlySignal<CodeProblem | null>;
   readonly ready: Promise<void>;
   /** Remembered contacts, when this app has them. */
   readonly contacts: ContactsModel | null;
@@ -91,7 +97,7 @@ export const createAppModel = (deps: AppDeps): AppModel => {
   const life = new AbortController();
   const screen = signal<Screen>({ name: 'home' });
   const configError = signal<string | null>(null);
-  const codeError = signal<string | null>(null);
+  const codeError = signal<CodeProblem | null>(null);
   let config: AppConfig | null = null;
   let configLoadedAt = 0;
   let refreshing = false;
@@ -120,9 +126,9 @@ export const createAppModel = (deps: AppDeps): AppModel => {
   };
 
   /** Back to Home with the reason; the refused link leaves the address bar (and the history entry). */
-  const refuse = (message: string) => {
+  const refuse = (problem: CodeProblem) => {
     leaveCall();
-    codeError.value = message;
+    codeError.value = problem;
     screen.value = { name: 'home' };
     if (deps.addressBar.getHash() !== '') deps.addressBar.setHash('', true);
   };
@@ -137,19 +143,19 @@ export const createAppModel = (deps: AppDeps): AppModel => {
     }
     const parsed = parseRoomCode(hash, deps.now());
     if (!parsed.ok) {
-      const prefix = parsed.error.kind === 'expired' ? '' : 'That link does not hold a valid room code. ';
-      refuse(prefix + describeRoomCodeError(parsed.error, deps.formatTime));
+      refuse({ kind: 'code', error: parsed.error, fromLink: true });
       return;
     }
     const code = parsed.value;
     if (current.name !== 'home' && current.code.text === code.text) return;
     if (!config) {
-      refuse(configError.value ?? 'Parley is still loading.');
+      const message = configError.value;
+      refuse(message === null ? { kind: 'loading' } : { kind: 'config', message });
       return;
     }
     const allowed = deps.joinLimiter.tryAcquire();
     if (!allowed.ok) {
-      refuse(`Too many join attempts in the last minute. You can try again at ${deps.formatTime(allowed.retryAt)}.`);
+      refuse({ kind: 'too-many', retryAt: allowed.retryAt });
       return;
     }
     leaveCall();
@@ -166,7 +172,7 @@ export const createAppModel = (deps: AppDeps): AppModel => {
       if (!loaded || !stillHere) {
         // The lobby handed its camera and microphone over: nobody else will close them.
         handOff.local.stop();
-        if (stillHere) refuse('Parley could not load the call (are you offline?). Open the link again to retry.');
+        if (stillHere) refuse({ kind: 'call-load-failed' });
         return;
       }
       const { createCallModel } = loaded;
@@ -267,7 +273,7 @@ export const createAppModel = (deps: AppDeps): AppModel => {
     join(input) {
       const parsed = parseRoomCode(input, deps.now());
       if (!parsed.ok) {
-        codeError.value = describeRoomCodeError(parsed.error, deps.formatTime);
+        codeError.value = { kind: 'code', error: parsed.error, fromLink: false };
         return;
       }
       codeError.value = null;

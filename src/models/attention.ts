@@ -1,16 +1,21 @@
 import { signal, type ReadonlySignal } from '@preact/signals';
 import type { AttentionPort } from '../adapters/attention/types';
 
-/** "Tell me when they join": a notification and a chime when the partner arrives while the tab is hidden. */
-export const createAttentionModel = (port: AttentionPort) => {
+/** Why the opt-in did not take (the UI says it in words beside the toggle). */
+export type AttentionProblem = 'unsupported' | 'blocked';
+
+/**
+ * "Tell me when they join": a notification and a chime when the partner arrives while the tab is hidden.
+ * `notification` gives its words at the moment it is shown (in the language chosen then).
+ */
+export const createAttentionModel = (port: AttentionPort, notification: () => { title: string; body: string }) => {
   const optedIn = signal(port.loadOptIn() && port.permission() === 'granted');
-  /** Why the opt-in did not take, shown beside the toggle. */
-  const problem = signal<string | null>(null);
+  const problem = signal<AttentionProblem | null>(null);
   let lastPartner: string | null = null;
 
   return {
     optedIn: optedIn as ReadonlySignal<boolean>,
-    problem: problem as ReadonlySignal<string | null>,
+    problem: problem as ReadonlySignal<AttentionProblem | null>,
     /** Turns the opt-in on (asking permission now, from the click) or off; remembered. */
     async setOptIn(on: boolean) {
       problem.value = null;
@@ -21,10 +26,7 @@ export const createAttentionModel = (port: AttentionPort) => {
       }
       const permission = port.permission() === 'granted' ? 'granted' : await port.requestPermission();
       if (permission !== 'granted') {
-        problem.value =
-          permission === 'unsupported'
-            ? 'This browser cannot show notifications.'
-            : 'Notifications are blocked for this site. Allow them in the browser settings to be told when someone joins.';
+        problem.value = permission === 'unsupported' ? 'unsupported' : 'blocked';
         return;
       }
       optedIn.value = true;
@@ -35,7 +37,8 @@ export const createAttentionModel = (port: AttentionPort) => {
       const joined = id !== null && id !== lastPartner;
       lastPartner = id;
       if (!joined || !optedIn.value || !port.isHidden()) return;
-      port.notify('Parley', 'The other person joined your call.');
+      const { title, body } = notification();
+      port.notify(title, body);
       port.chime();
     },
   };

@@ -9,6 +9,7 @@ import { ShellBar } from './components/ShellBar';
 import { lazyModule } from './lazy';
 import { Home } from './screens/Home';
 import { RoomShell } from './screens/RoomShell';
+import { t } from './i18n/i18n';
 
 /** The lobby and call screens: loaded on the way into a room (see preloadRoomScreens), not with Home. */
 const roomScreens = lazyModule(() => import('./screens/room-screens'));
@@ -48,7 +49,7 @@ export const App = ({
       {/* Offline, the offline notice says why nothing connects; a config fetch that failed for that reason is no config fault. */}
       {configError && shell.online.value && (
         <p class="banner error" role="alert" data-testid="config-error">
-          {configError} Calls cannot start until the site's configuration is fixed.
+          {t('config.cannotStart', { error: configError })}
         </p>
       )}
       {screen.name !== 'home' && !room ? (

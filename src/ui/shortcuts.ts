@@ -1,12 +1,13 @@
 import { useEffect } from 'preact/hooks';
+import type { MessageKey } from './i18n/i18n';
 
 export type ShortcutAction = 'mic' | 'camera' | 'help';
 
 /** The call's keyboard shortcuts, as the help overlay lists them. */
-export const SHORTCUTS: ReadonlyArray<{ key: string; action: ShortcutAction; description: string }> = [
-  { key: 'M', action: 'mic', description: 'Mute or unmute your microphone' },
-  { key: 'V', action: 'camera', description: 'Turn your camera off or on' },
-  { key: '?', action: 'help', description: 'Show these keyboard shortcuts' },
+export const SHORTCUTS: ReadonlyArray<{ key: string; action: ShortcutAction; description: MessageKey }> = [
+  { key: 'M', action: 'mic', description: 'shortcuts.mic' },
+  { key: 'V', action: 'camera', description: 'shortcuts.camera' },
+  { key: '?', action: 'help', description: 'shortcuts.help' },
 ];
 
 /** The parts of a keydown that decide whether it is a shortcut. */

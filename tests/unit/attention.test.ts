@@ -2,17 +2,19 @@ import { describe, expect, it } from 'vitest';
 import { createFakeAttention } from '../../src/adapters/attention/fake';
 import { createAttentionModel } from '../../src/models/attention';
 
+const words = () => ({ title: 'Parley', body: 'The other person joined your call.' });
+
 describe('attention: notify when the other person joins a hidden tab', () => {
   const optedIn = async (over: Parameters<typeof createFakeAttention>[0] = {}) => {
     const fake = createFakeAttention({ hidden: true, ...over });
-    const model = createAttentionModel(fake.port);
+    const model = createAttentionModel(fake.port, words);
     await model.setOptIn(true);
     return { fake, model };
   };
 
   it('never asks for permission by itself; asks once, on opting in, and remembers the choice', async () => {
     const fake = createFakeAttention({ hidden: true });
-    const model = createAttentionModel(fake.port);
+    const model = createAttentionModel(fake.port, words);
     model.partnerIs('bob');
     expect(fake.state.asked).toBe(0);
     expect(fake.state.notifications).toEqual([]);
@@ -21,7 +23,7 @@ describe('attention: notify when the other person joins a hidden tab', () => {
     expect(model.optedIn.value).toBe(true);
     expect(fake.state.optIn).toBe(true);
     // A new page starts opted in without asking again (permission already granted).
-    const again = createAttentionModel(fake.port);
+    const again = createAttentionModel(fake.port, words);
     expect(again.optedIn.value).toBe(true);
     expect(fake.state.asked).toBe(1);
   });
@@ -57,7 +59,7 @@ describe('attention: notify when the other person joins a hidden tab', () => {
 
   it('a refused permission leaves the opt-in off and says why', async () => {
     const fake = createFakeAttention({ hidden: true, answer: 'denied' });
-    const model = createAttentionModel(fake.port);
+    const model = createAttentionModel(fake.port, words);
     await model.setOptIn(true);
     expect(model.optedIn.value).toBe(false);
     expect(fake.state.optIn).toBe(false);

@@ -120,7 +120,6 @@ const makeRoot = (over: { hash?: string; loadConfig?: (signal: AbortSignal) => P
     joinAttempts: memoryStore(),
     now: () => Date.now(),
     randomBytes: (n) => crypto.getRandomValues(new Uint8Array(n)),
-    formatTime: (ms) => new Date(ms).toISOString(),
   });
   return { root, hub, media, shell, wakeLock };
 };

@@ -1,19 +1,22 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { connectionQuality, summariseStats, type ConnectionSummary } from '../../src/core/connection-stats';
 import {
-  connectionQuality,
   formatBitrate,
   formatLoss,
   formatRoute,
   formatRtt,
   formatTlsVersion,
   formatVideo,
-  summariseStats,
-  type ConnectionSummary,
-} from '../../src/core/connection-stats';
+} from '../../src/ui/connection-words';
+import enRoom from '../../src/ui/i18n/en-room';
+import { addEnglish } from '../../src/ui/i18n/i18n';
 import { createFakeSignalingHub } from '../../src/adapters/signaling/fake';
 import { createConnectionStats, STATS_INTERVAL_MS } from '../../src/models/connection-stats';
 import { makeCall, newCode, until } from './call-fixtures';
+
+// The figures are worded by the call's panels, whose English arrives with the room's screens.
+addEnglish(enRoom);
 
 afterEach(() => vi.useRealTimers());
 

@@ -3,13 +3,13 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CROCKFORD_ALPHABET } from '../../src/core/base32';
 import {
-  describeRoomCodeError,
   EXPIRY_EPOCH_MS,
   generateRoomCode,
   parseRoomCode,
   ROOM_CODE_SYMBOLS,
   type RoomCode,
 } from '../../src/core/room-code';
+import { roomCodeErrorText } from '../../src/ui/code-error-text';
 
 const NOW = Date.UTC(2026, 10, 29, 12, 0, 0);
 const csprng = (n: number) => crypto.getRandomValues(new Uint8Array(n));
@@ -145,16 +145,14 @@ describe('room code parsing', () => {
   });
 
   it('describes every refusal in words', () => {
-    expect(describeRoomCodeError({ kind: 'empty' }, fmt)).toMatch(/Enter a room code/);
-    expect(describeRoomCodeError({ kind: 'length', got: 3, expected: 34 }, fmt)).toMatch(
+    expect(roomCodeErrorText({ kind: 'empty' }, fmt)).toMatch(/Enter a room code/);
+    expect(roomCodeErrorText({ kind: 'length', got: 3, expected: 34 }, fmt)).toMatch(
       /34 letters and digits; this one has 3/,
     );
-    expect(describeRoomCodeError({ kind: 'character', char: '!', position: 2 }, fmt)).toMatch(/"!" \(at position 2\)/);
-    expect(describeRoomCodeError({ kind: 'checksum' }, fmt)).toMatch(/looks like it has a typo/);
-    expect(describeRoomCodeError({ kind: 'version', version: 3 }, fmt)).toMatch(
-      /different version of Parley \(format 3\)/,
-    );
-    expect(describeRoomCodeError({ kind: 'expired', expiredAt: Date.UTC(2026, 0, 2) }, fmt)).toBe(
+    expect(roomCodeErrorText({ kind: 'character', char: '!', position: 2 }, fmt)).toMatch(/"!" \(at position 2\)/);
+    expect(roomCodeErrorText({ kind: 'checksum' }, fmt)).toMatch(/looks like it has a typo/);
+    expect(roomCodeErrorText({ kind: 'version', version: 3 }, fmt)).toMatch(/different version of Parley \(format 3\)/);
+    expect(roomCodeErrorText({ kind: 'expired', expiredAt: Date.UTC(2026, 0, 2) }, fmt)).toBe(
       'This room expired at 2026-01-02T00:00:00.000Z. Ask the other person to start a new call.',
     );
   });

@@ -1,3 +1,6 @@
+import type { AttentionProblem } from '../../models/attention';
+import { t } from '../i18n/i18n';
+
 /** The opt-in for a notification and chime when the other person joins while this tab is hidden. */
 export const AttentionToggle = ({
   on,
@@ -5,17 +8,16 @@ export const AttentionToggle = ({
   onChange,
 }: {
   on: boolean;
-  problem: string | null;
+  problem: AttentionProblem | null;
   onChange: (on: boolean) => void;
 }) => (
   <div class="attention">
     <label>
-      <input type="checkbox" checked={on} onChange={(e) => onChange(e.currentTarget.checked)} /> Notify me (with a
-      sound) when the other person joins while this tab is in the background
+      <input type="checkbox" checked={on} onChange={(e) => onChange(e.currentTarget.checked)} /> {t('attention.optIn')}
     </label>
     {problem && (
       <p class="error" role="alert">
-        {problem}
+        {t(problem === 'unsupported' ? 'attention.unsupported' : 'attention.blocked')}
       </p>
     )}
   </div>

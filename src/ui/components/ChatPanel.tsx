@@ -2,6 +2,7 @@ import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { MAX_CHAT_LENGTH, type ChatRefusal } from '../../core/chat';
 import type { ChatEntry } from '../../models/chat';
+import { t } from '../i18n/i18n';
 
 interface Props {
   messages: readonly ChatEntry[];
@@ -14,11 +15,8 @@ interface Props {
   files?: ComponentChildren;
 }
 
-const refusalText: Record<ChatRefusal, string> = {
-  empty: 'Type a message first.',
-  'too-long': `That message is too long: at most ${MAX_CHAT_LENGTH.toLocaleString('en')} characters.`,
-  'too-fast': 'You are sending messages too fast. Wait a moment, then send again.',
-};
+const refusalText = (r: ChatRefusal): string =>
+  r === 'empty' ? t('chat.empty') : r === 'too-long' ? t('chat.tooLong', { max: MAX_CHAT_LENGTH }) : t('chat.tooFast');
 
 /**
  * The chat: a log of plain-text messages (rendered as text nodes, never HTML) and a box to type in.
@@ -35,42 +33,42 @@ export const ChatPanel = ({ messages, refusal, onSend, onRetry, files }: Props) 
   }, [messages]);
   const over = draft.length > MAX_CHAT_LENGTH;
   const hint = over
-    ? `Too long: ${draft.length.toLocaleString('en')} of at most ${MAX_CHAT_LENGTH.toLocaleString('en')} characters.`
+    ? t('chat.overLimit', { length: draft.length, max: MAX_CHAT_LENGTH })
     : refusal
-      ? refusalText[refusal]
-      : 'Messages are not stored: they are gone when the call ends.';
+      ? refusalText(refusal)
+      : t('chat.notStored');
   const submit = () => {
     if (onSend(draft)) setDraft('');
   };
 
   return (
     <section class="chat" id="chat-panel" aria-labelledby="chat-title" data-testid="chat-panel">
-      <h2 id="chat-title">Chat</h2>
+      <h2 id="chat-title">{t('chat.title')}</h2>
       {/* Focusable so keyboard users can scroll back through a long conversation. */}
       {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must take focus to be scrolled by keyboard (axe: scrollable-region-focusable). */}
-      <div class="chat__log" role="log" aria-label="Messages" tabIndex={0} ref={log} data-testid="chat-log">
+      <div class="chat__log" role="log" aria-label={t('chat.log')} tabIndex={0} ref={log} data-testid="chat-log">
         {messages.length === 0 ? (
-          <p class="help">No messages yet.</p>
+          <p class="help">{t('chat.none')}</p>
         ) : (
           <ol>
             {messages.map((m) => (
               <li key={m.id} class={`chat__message chat__message--${m.from}`} data-from={m.from}>
-                <span class="chat__who">{m.from === 'self' ? 'You: ' : 'Them: '}</span>
+                <span class="chat__who">{m.from === 'self' ? t('chat.fromSelf') : t('chat.fromThem')}</span>
                 <span class="chat__text" data-testid="chat-text">
                   {m.text}
                 </span>
                 {m.delivery === 'pending' && (
                   <span class="help" data-testid="chat-delivery">
                     {' '}
-                    (sending…)
+                    {t('chat.sending')}
                   </span>
                 )}
                 {m.delivery === 'failed' && (
                   <span class="error" data-testid="chat-delivery">
                     {' '}
-                    Not sent.{' '}
+                    {t('chat.notSent')}{' '}
                     <button type="button" onClick={() => onRetry(m.id)}>
-                      Retry
+                      {t('chat.retry')}
                     </button>
                   </span>
                 )}
@@ -86,7 +84,7 @@ export const ChatPanel = ({ messages, refusal, onSend, onRetry, files }: Props) 
           submit();
         }}
       >
-        <label for="chat-input">Message</label>
+        <label for="chat-input">{t('chat.message')}</label>
         <textarea
           id="chat-input"
           ref={input}
@@ -101,7 +99,7 @@ export const ChatPanel = ({ messages, refusal, onSend, onRetry, files }: Props) 
             submit();
           }}
         />
-        <button type="submit">Send</button>
+        <button type="submit">{t('chat.send')}</button>
         <p id="chat-hint" class={over || refusal ? 'error' : 'help'} aria-live="polite" data-testid="chat-hint">
           {hint}
         </p>

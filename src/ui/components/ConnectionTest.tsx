@@ -1,15 +1,13 @@
 import type { ConnectionTestState } from '../../models/connection-test';
+import { t } from '../i18n/i18n';
 
 /** The connection test: a button and, once run, one plain-words line per relay and ICE server. */
 export const ConnectionTest = ({ state, onRun }: { state: ConnectionTestState; onRun: () => void }) => (
   <section class="connection-test" aria-labelledby="connection-test-title">
-    <h2 id="connection-test-title">Connection test</h2>
-    <p class="help">
-      Checks whether this site's signaling relays answer in the protocol its configuration names, and whether its
-      STUN/TURN servers can be reached from here.
-    </p>
+    <h2 id="connection-test-title">{t('connectionTest.title')}</h2>
+    <p class="help">{t('connectionTest.help')}</p>
     <button type="button" onClick={onRun} disabled={state.phase === 'running'}>
-      {state.phase === 'running' ? 'Testing…' : 'Test connection'}
+      {state.phase === 'running' ? t('connectionTest.testing') : t('connectionTest.run')}
     </button>
     <div role="status" aria-live="polite" data-testid="connection-test">
       {state.phase === 'error' && <p class="error">{state.message}</p>}

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { AppModel } from '../../models/app';
 import type { ContactsModel, ContactView } from '../../models/contacts';
+import { t } from '../i18n/i18n';
 
 const Row = ({ app, contacts, c }: { app: AppModel; contacts: ContactsModel; c: ContactView }) => {
   const [editing, setEditing] = useState(false);
@@ -16,10 +17,10 @@ const Row = ({ app, contacts, c }: { app: AppModel; contacts: ContactsModel; c: 
           }}
         >
           <label for={`rename-${c.id}`} class="visually-hidden">
-            New name for {c.nickname}
+            {t('contacts.renameLabel', { name: c.nickname })}
           </label>
           <input id={`rename-${c.id}`} value={name} maxLength={40} onInput={(e) => setName(e.currentTarget.value)} />
-          <button type="submit">Save</button>
+          <button type="submit">{t('contacts.save')}</button>
         </form>
       ) : (
         <span class="contacts__name">{c.nickname}</span>
@@ -33,15 +34,15 @@ const Row = ({ app, contacts, c }: { app: AppModel; contacts: ContactsModel; c: 
           })
         }
       >
-        Call {c.nickname}
+        {t('contacts.call', { name: c.nickname })}
       </button>
       {!editing && (
         <button type="button" onClick={() => setEditing(true)}>
-          Rename
+          {t('contacts.rename')}
         </button>
       )}
       <button type="button" class="danger" onClick={() => void contacts.forget(c.id)}>
-        Forget {c.nickname}
+        {t('contacts.forget', { name: c.nickname })}
       </button>
       {error && (
         <p class="error" role="alert">
@@ -60,17 +61,14 @@ export const ContactsList = ({ app, contacts }: { app: AppModel; contacts: Conta
   if (list.length === 0 && !error) return null;
   return (
     <section class="contacts" aria-labelledby="contacts-title" data-testid="contacts">
-      <h2 id="contacts-title">People you remember</h2>
+      <h2 id="contacts-title">{t('contacts.title')}</h2>
       {error && <p class="error">{error}</p>}
       <ul>
         {list.map((c) => (
           <Row key={c.id} app={app} contacts={contacts} c={c} />
         ))}
       </ul>
-      <p class="help">
-        Kept on this device only. "Call" opens a room only the two of you can find: ask them to press "Call" too within
-        ten minutes.
-      </p>
+      <p class="help">{t('contacts.help')}</p>
     </section>
   );
 };

@@ -1,4 +1,6 @@
 import { CameraIcon, ChatIcon, DetailsIcon, FlipIcon, HangUpIcon, MicIcon, ScreenIcon } from './icons';
+import { language, t } from '../i18n/i18n';
+import { formatNumber } from '../i18n/message';
 
 interface Props {
   micOn: boolean;
@@ -22,25 +24,25 @@ interface Props {
  * a name under every icon, toggles exposing their state with aria-pressed, panels with aria-expanded.
  */
 export const Controls = (p: Props) => (
-  <div class="callbar" role="toolbar" aria-label="Call controls">
+  <div class="callbar" role="toolbar" aria-label={t('controls.label')}>
     <button type="button" aria-pressed={!p.micOn} disabled={!p.hasMic} onClick={p.onToggleMic}>
       <MicIcon off={!p.micOn} />
-      <span class="callbar__label">{p.micOn ? 'Mute' : 'Unmute'}</span>
+      <span class="callbar__label">{p.micOn ? t('media.mute') : t('media.unmute')}</span>
     </button>
     <button type="button" aria-pressed={!p.cameraOn} disabled={!p.hasCamera} onClick={p.onToggleCamera}>
       <CameraIcon off={!p.cameraOn} />
-      <span class="callbar__label">{p.cameraOn ? 'Camera off' : 'Camera on'}</span>
+      <span class="callbar__label">{p.cameraOn ? t('media.cameraOff') : t('media.cameraOn')}</span>
     </button>
     {p.onFlip && (
       <button type="button" onClick={p.onFlip}>
         <FlipIcon />
-        <span class="callbar__label">Flip camera</span>
+        <span class="callbar__label">{t('controls.flip')}</span>
       </button>
     )}
     {p.share && (
       <button type="button" aria-pressed={p.share.sharing} disabled={p.share.disabled} onClick={p.share.onToggle}>
         <ScreenIcon />
-        <span class="callbar__label">{p.share.sharing ? 'Stop sharing' : 'Share screen'}</span>
+        <span class="callbar__label">{p.share.sharing ? t('controls.stopSharing') : t('controls.shareScreen')}</span>
       </button>
     )}
     {p.chat && (
@@ -51,12 +53,12 @@ export const Controls = (p: Props) => (
         onClick={p.chat.onToggle}
       >
         <ChatIcon />
-        <span class="callbar__label">Chat</span>
+        <span class="callbar__label">{t('controls.chat')}</span>
         {p.chat.unread > 0 && ' '}
         {p.chat.unread > 0 && (
           <span class="unread" data-testid="chat-unread">
-            {p.chat.unread}
-            <span class="visually-hidden"> unread</span>
+            {formatNumber(language.value, p.chat.unread)}
+            <span class="visually-hidden"> {t('controls.unread')}</span>
           </span>
         )}
       </button>
@@ -64,17 +66,17 @@ export const Controls = (p: Props) => (
     {/* The sheet holds more than the connection figures (devices, view, shortcuts); the name stays the one people search for. */}
     <button
       type="button"
-      aria-label="Connection details"
+      aria-label={t('controls.connectionDetails')}
       aria-expanded={p.details.open}
       aria-controls={p.details.open ? 'details-sheet' : undefined}
       onClick={p.details.onToggle}
     >
       <DetailsIcon />
-      <span class="callbar__label">Details</span>
+      <span class="callbar__label">{t('controls.details')}</span>
     </button>
     <button type="button" class="danger" onClick={p.onHangUp}>
       <HangUpIcon />
-      <span class="callbar__label">Hang up</span>
+      <span class="callbar__label">{t('controls.hangUp')}</span>
     </button>
   </div>
 );

@@ -1,4 +1,5 @@
 import type { MediaDevice } from '../../models/ports';
+import { t } from '../i18n/i18n';
 
 interface PickerProps {
   id: string;
@@ -25,7 +26,7 @@ const Picker = (p: PickerProps) =>
       >
         {p.devices.map((d, i) => (
           <option key={d.id} value={d.id}>
-            {d.label || `${p.fallback} ${i + 1}`}
+            {d.label || t('devices.unnamed', { kind: p.fallback, count: i + 1 })}
           </option>
         ))}
       </select>
@@ -54,27 +55,27 @@ export const DevicePickers = (p: Props) => (
   <div class="devices">
     <Picker
       id={`${p.idPrefix}-microphone`}
-      label="Microphone"
+      label={t('devices.microphone')}
       devices={p.microphones}
       value={p.microphone}
-      fallback="Microphone"
+      fallback={t('devices.microphone')}
       onChange={p.onMicrophone}
     />
     <Picker
       id={`${p.idPrefix}-camera`}
-      label="Camera"
+      label={t('devices.camera')}
       devices={p.cameras}
       value={p.camera}
-      fallback="Camera"
+      fallback={t('devices.camera')}
       onChange={p.onCamera}
       disabled={p.cameraDisabled}
     />
     <Picker
       id={`${p.idPrefix}-speaker`}
-      label="Speaker"
+      label={t('devices.speaker')}
       devices={p.speakers}
       value={p.speaker}
-      fallback="Speaker"
+      fallback={t('devices.speaker')}
       onChange={p.onSpeaker}
     />
   </div>

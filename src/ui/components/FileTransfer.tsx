@@ -1,34 +1,43 @@
 import { useRef, useState } from 'preact/hooks';
 import type { FileTransferModel, TransferView } from '../../models/file-transfer';
+import { language, t, type MessageKey } from '../i18n/i18n';
 
-/** "1.5 MB", "640 KB", "12 bytes": decimal units, as file managers show them. */
+// Inside Row the transfer is `t`, so the translation function goes by `tr` there.
+const tr = t;
+
+const UNITS: readonly MessageKey[] = ['files.kb', 'files.mb', 'files.gb', 'files.tb'];
+
+/** "1.5 MB", "640 KB", "12 bytes": decimal units, as file managers show them, in the language's digits. */
 export const formatBytes = (n: number): string => {
-  if (n < 1000) return `${n} byte${n === 1 ? '' : 's'}`;
-  const units = ['KB', 'MB', 'GB', 'TB'];
+  if (n < 1000) return t('files.bytes', { count: n });
   let v = n / 1000;
   let i = 0;
-  while (v >= 1000 && i < units.length - 1) {
+  while (v >= 1000 && i < UNITS.length - 1) {
     v /= 1000;
     i++;
   }
-  return `${v >= 100 ? Math.round(v) : v.toFixed(1)} ${units[i]}`;
+  const digits = v >= 100 ? 0 : 1;
+  const size = new Intl.NumberFormat(language.value, { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  return t(UNITS[i] as MessageKey, { n: size.format(v) });
 };
 
-const stateText: Record<TransferView['state'], string> = {
-  offered: 'Wants to send you a file',
-  waiting: 'Waiting for them to accept',
-  active: 'Transferring',
-  verifying: 'Checking the file (SHA-256)',
-  done: 'Done',
-  refused: 'Not sent',
-  cancelled: 'Cancelled',
-  failed: 'Failed',
+const stateText: Record<TransferView['state'], MessageKey> = {
+  offered: 'files.offered',
+  waiting: 'files.waiting',
+  active: 'files.active',
+  verifying: 'files.verifying',
+  done: 'files.done',
+  refused: 'files.refused',
+  cancelled: 'files.cancelled',
+  failed: 'files.failed',
 };
 
-const pace = (t: TransferView): string => {
-  if (t.bytesPerSecond === null) return '';
-  const left = t.secondsLeft === null ? '' : `, ${Math.ceil(t.secondsLeft)} s left`;
-  return ` · ${formatBytes(Math.round(t.bytesPerSecond))}/s${left}`;
+const pace = (tr: TransferView): string => {
+  if (tr.bytesPerSecond === null) return '';
+  const rate = t('files.perSecond', { size: formatBytes(Math.round(tr.bytesPerSecond)) });
+  return tr.secondsLeft === null
+    ? ` · ${rate}`
+    : ` · ${t('files.paceLeft', { rate, seconds: Math.ceil(tr.secondsLeft) })}`;
 };
 
 const Row = ({ t, model }: { t: TransferView; model: FileTransferModel }) => {
@@ -36,43 +45,48 @@ const Row = ({ t, model }: { t: TransferView; model: FileTransferModel }) => {
   return (
     <li class="file" data-testid="file-transfer" data-direction={t.direction} data-state={t.state}>
       <p class="file__what">
-        <span class="chat__who">{t.direction === 'send' ? 'You send: ' : 'They send: '}</span>
+        <span class="chat__who">{t.direction === 'send' ? tr('files.youSend') : tr('files.theySend')}</span>
         {/* An untrusted, sanitised name: a text node, never a link that opens it. */}
-        <strong data-testid="file-name">{t.name}</strong> ({formatBytes(t.size)}
-        {t.type ? `, ${t.type}` : ', unknown type'})
+        <strong data-testid="file-name">{t.name}</strong>{' '}
+        {tr('files.sizeType', { size: formatBytes(t.size), type: t.type || tr('files.unknownType') })}
       </p>
       <p class="help" data-testid="file-status">
-        {stateText[t.state]}
-        {flowing && ` · ${formatBytes(t.bytes)} of ${formatBytes(t.size)}${pace(t)}`}
+        {tr(stateText[t.state])}
+        {flowing && ` · ${tr('files.progress', { done: formatBytes(t.bytes), size: formatBytes(t.size) })}${pace(t)}`}
         {t.message && ` · ${t.message}`}
       </p>
       {flowing && (
-        <progress data-testid="file-progress" max={t.size || 1} value={t.bytes} aria-label={`Progress of ${t.name}`} />
+        <progress
+          data-testid="file-progress"
+          max={t.size || 1}
+          value={t.bytes}
+          aria-label={tr('files.progressOf', { name: t.name })}
+        />
       )}
       <div class="file__actions">
         {t.state === 'offered' && (
           <>
             <button type="button" onClick={() => void model.accept(t.key)}>
-              Accept
+              {tr('files.accept')}
             </button>
             <button type="button" onClick={() => model.reject(t.key)}>
-              Decline
+              {tr('files.decline')}
             </button>
           </>
         )}
         {(t.state === 'waiting' || flowing) && (
           <button type="button" onClick={() => model.cancel(t.key)}>
-            Cancel
+            {tr('files.cancel')}
           </button>
         )}
         {t.download && (
           <a class="button" href={t.download.url} download={t.download.name} data-testid="file-save">
-            Save file
+            {tr('files.save')}
           </a>
         )}
         {!flowing && t.state !== 'offered' && t.state !== 'waiting' && (
           <button type="button" onClick={() => model.dismiss(t.key)}>
-            Dismiss
+            {tr('files.dismiss')}
           </button>
         )}
       </div>
@@ -119,9 +133,9 @@ export const FileTransfer = ({ model }: { model: FileTransferModel }) => {
         }}
       />
       <button type="button" disabled={!ready} onClick={() => input.current?.click()}>
-        Send a file
+        {t('files.send')}
       </button>
-      <span class="help"> or drop one here. They must accept it; files are checked with SHA-256.</span>
+      <span class="help"> {t('files.dropHint')}</span>
       {transfers.length > 0 && (
         <ul class="files__list" aria-live="polite">
           {transfers.map((t) => (

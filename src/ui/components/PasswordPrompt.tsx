@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import { t } from '../i18n/i18n';
 
 /** Asks for a password room's password; says so when a previous one met nobody. */
 export const PasswordPrompt = ({ wrong, onSubmit }: { wrong: boolean; onSubmit: (password: string) => void }) => {
@@ -11,10 +12,10 @@ export const PasswordPrompt = ({ wrong, onSubmit }: { wrong: boolean; onSubmit: 
         onSubmit(value);
       }}
     >
-      <label for="call-password">This room is protected by a password. Enter it to join.</label>
+      <label for="call-password">{t('password.prompt')}</label>
       {wrong && (
         <p class="error" role="alert">
-          No one with that password answered. Check it with the other person and try again.
+          {t('password.wrong')}
         </p>
       )}
       <div class="join__row">
@@ -26,7 +27,7 @@ export const PasswordPrompt = ({ wrong, onSubmit }: { wrong: boolean; onSubmit: 
           onInput={(e) => setValue(e.currentTarget.value)}
         />
         <button type="submit" class="primary" disabled={value === ''}>
-          Join
+          {t('common.join')}
         </button>
       </div>
     </form>

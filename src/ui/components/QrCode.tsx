@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
+import { t } from '../i18n/i18n';
 
 /** Builds one SVG path of all dark modules, so the code renders as elements (never as markup strings). */
 export const qrPath = (matrix: boolean[][]): string => {
@@ -20,8 +21,7 @@ export const QrCode = ({ text, label }: { text: string; label: string }) => {
     );
     return () => void (live = false);
   }, [text]);
-  if (unavailable)
-    return <p class="help">The QR code could not be loaded (no connection to the server). Copy the link instead.</p>;
+  if (unavailable) return <p class="help">{t('share.qrUnavailable')}</p>;
   if (!matrix) return null;
   const size = matrix.length;
   // A 4-module quiet zone, as the QR standard asks, so phone cameras find the code.

@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import type { CallModel } from '../../models/call';
+import { t } from '../i18n/i18n';
 
 /**
  * "Remember this person", offered only after a call both people verified by reading the codes: a nickname
@@ -12,7 +13,7 @@ export const RememberPrompt = ({ call }: { call: CallModel }) => {
   if (c.kind === 'remembered')
     return (
       <p class="notice" data-testid="remembered">
-        Remembered as {c.nickname}. Your next calls with them are verified without codes.
+        {t('remember.done', { name: c.nickname })}
       </p>
     );
   if (c.kind !== 'offer') return null;
@@ -25,22 +26,22 @@ export const RememberPrompt = ({ call }: { call: CallModel }) => {
         void call.remember(name).then(setError);
       }}
     >
-      <label for="remember-name">Remember this person on this device?</label>
+      <label for="remember-name">{t('remember.question')}</label>
       <input
         id="remember-name"
         autocomplete="off"
-        placeholder="Their name"
+        placeholder={t('remember.placeholder')}
         maxLength={40}
         value={name}
         onInput={(e) => setName(e.currentTarget.value)}
       />
-      <button type="submit">Remember this person</button>
+      <button type="submit">{t('remember.submit')}</button>
       {error && (
         <p class="error" role="alert">
           {error}
         </p>
       )}
-      <p class="help">Nothing is sent anywhere. Next time, you both see their name instead of comparing codes.</p>
+      <p class="help">{t('remember.help')}</p>
     </form>
   );
 };

@@ -1,6 +1,7 @@
 import { useRef } from 'preact/hooks';
 import { cornerAfterKey, nearestCorner, nextCorner, type Corner } from '../self-view-corner';
 import { VideoTile } from './VideoTile';
+import { t } from '../i18n/i18n';
 
 interface Props {
   stream: MediaStream | null;
@@ -53,11 +54,17 @@ export const SelfView = ({ stream, corner, onCorner }: Props) => {
       onPointerUp={end}
       onPointerCancel={end}
     >
-      <VideoTile stream={stream} self label="You" placeholder="Your camera is off" testId="local-video" />
+      <VideoTile
+        stream={stream}
+        self
+        label={t('common.you')}
+        placeholder={t('call.yourCameraOff')}
+        testId="local-video"
+      />
       <button
         type="button"
         class="selfview__move"
-        aria-label="Move your video"
+        aria-label={t('call.moveSelf')}
         aria-keyshortcuts="ArrowUp ArrowDown ArrowLeft ArrowRight"
         onClick={() => onCorner(nextCorner(corner))}
         onKeyDown={(e) => {

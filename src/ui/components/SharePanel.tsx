@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { QrCode } from './QrCode';
+import { t } from '../i18n/i18n';
 
 /** The ways to invite the other person: the code in groups for reading aloud, a copy-link button, a QR code. */
 export const SharePanel = ({ code, link, hasPassword }: { code: string; link: string; hasPassword: boolean }) => {
@@ -10,16 +11,16 @@ export const SharePanel = ({ code, link, hasPassword }: { code: string; link: st
       () => setCopied('failed'),
     );
   return (
-    <section class="share" aria-label="Invite the other person">
+    <section class="share" aria-label={t('share.label')}>
       <p>
-        Room code: <code data-testid="room-code">{code}</code>
+        {t('share.roomCode')} <code data-testid="room-code">{code}</code>
       </p>
       <button type="button" onClick={copy}>
-        {copied === 'yes' ? 'Link copied' : 'Copy link'}
+        {copied === 'yes' ? t('share.copied') : t('share.copy')}
       </button>
-      {copied === 'failed' && <p class="error">Could not copy; select the code above instead.</p>}
-      {hasPassword && <p class="help">Tell them the password another way: it is not in the link.</p>}
-      <QrCode text={link} label="QR code of the link to this call" />
+      {copied === 'failed' && <p class="error">{t('share.copyFailed')}</p>}
+      {hasPassword && <p class="help">{t('share.passwordHint')}</p>}
+      <QrCode text={link} label={t('share.qrLabel')} />
     </section>
   );
 };

@@ -1,4 +1,5 @@
 import type { ShellModel } from '../../models/shell';
+import { t } from '../i18n/i18n';
 
 /** Offline notice, "Reload to update" and the install button; renders nothing when none applies. */
 export const ShellBar = ({ shell }: { shell: ShellModel }) => {
@@ -9,21 +10,21 @@ export const ShellBar = ({ shell }: { shell: ShellModel }) => {
     <>
       {/* Kept in the page (empty when online) so screen readers announce the change when it happens. */}
       <p class={offline ? 'banner' : 'visually-hidden'} role="status" data-testid="offline">
-        {offline ? 'You are offline: Parley needs a network connection to place a call.' : ''}
+        {offline ? t('shell.offline') : ''}
       </p>
       {(update || install) && (
         <div class="shellbar">
           {update && (
             <p class="shellbar__update" role="status">
-              A new version of Parley is ready.{' '}
+              {t('shell.updateReady')}{' '}
               <button type="button" onClick={() => shell.applyUpdate()}>
-                Reload to update
+                {t('shell.reload')}
               </button>
             </p>
           )}
           {install && (
             <button type="button" onClick={() => void shell.install()}>
-              Install Parley
+              {t('shell.install')}
             </button>
           )}
         </div>

@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'preact/hooks';
 import { SHORTCUTS } from '../shortcuts';
+import { t } from '../i18n/i18n';
 
 /** The keyboard shortcuts in a modal dialog: Escape or "Close" closes it, and focus goes back where it was. */
 export const ShortcutsHelp = ({ open, onClose }: { open: boolean; onClose: () => void }) => {
@@ -23,20 +24,20 @@ export const ShortcutsHelp = ({ open, onClose }: { open: boolean; onClose: () =>
 
   return (
     <dialog ref={ref} class="shortcuts" aria-labelledby="shortcuts-title" data-testid="shortcuts-help" onClose={closed}>
-      <h2 id="shortcuts-title">Keyboard shortcuts</h2>
+      <h2 id="shortcuts-title">{t('shortcuts.title')}</h2>
       <dl class="shortcuts__list">
         {SHORTCUTS.map((s) => (
           <div key={s.key} class="shortcuts__item">
             <dt>
               <kbd>{s.key}</kbd>
             </dt>
-            <dd>{s.description}</dd>
+            <dd>{t(s.description)}</dd>
           </div>
         ))}
       </dl>
-      <p class="help">Shortcuts are ignored while you type in a text field.</p>
+      <p class="help">{t('shortcuts.ignoredWhileTyping')}</p>
       <button type="button" onClick={() => ref.current?.close()}>
-        Close
+        {t('common.close')}
       </button>
     </dialog>
   );

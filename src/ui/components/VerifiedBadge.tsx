@@ -1,4 +1,5 @@
 import type { CallModel } from '../../models/call';
+import { t } from '../i18n/i18n';
 
 /**
  * Remembered contacts in the call (parley-verify-v2): "Verified — <nickname>" when the other side proved it
@@ -10,18 +11,14 @@ export const VerifiedBadge = ({ call }: { call: CallModel }) => {
   if (c.kind === 'recognised')
     return (
       <p class="badge badge--good" data-testid="verify-contact">
-        Verified — {c.nickname}
+        {t('verify.contactVerified', { name: c.nickname })}
       </p>
     );
   if (c.kind !== 'broken') return null;
   return (
     <section class="verify verify--warning" role="alert" data-testid="continuity-warning">
-      <h2>This may not be {c.nickname}</h2>
-      <p>
-        The other side said it was someone you remember, but could not prove it. Someone may be in the middle of this
-        call, or pretending to be {c.nickname}. Compare the codes aloud before you say anything private; if they differ,
-        end the call.
-      </p>
+      <h2>{t('verify.mayNotBe', { name: c.nickname })}</h2>
+      <p>{t('verify.mayNotBeWhy', { name: c.nickname })}</p>
     </section>
   );
 };

@@ -1,31 +1,33 @@
 import type { WarningReason } from '../../core/verify-session';
 import type { VerificationInfo, VerificationView } from '../../models/verification';
 import { emojiUrl } from '../emoji-url';
+import { t } from '../i18n/i18n';
+import { emojiName } from '../i18n/emoji-names';
 
 export type BadgeTone = 'neutral' | 'good' | 'warn' | 'bad';
 
 /** The verification state in a word or two, always visible in the call header. */
 export const verifyBadge = (v: VerificationView | null): { text: string; tone: BadgeTone } => {
-  if (v === null) return { text: 'Unverified', tone: 'neutral' };
+  if (v === null) return { text: t('verify.badge.unverified'), tone: 'neutral' };
   switch (v.phase) {
     case 'starting':
     case 'idle':
     case 'exchanging':
-      return { text: 'Unverified: checking…', tone: 'neutral' };
+      return { text: t('verify.badge.checking'), tone: 'neutral' };
     case 'comparing':
-      return { text: 'Unverified: compare the codes', tone: 'neutral' };
+      return { text: t('verify.badge.compare'), tone: 'neutral' };
     case 'confirmed':
-      return { text: 'Unverified: waiting for them to confirm', tone: 'neutral' };
+      return { text: t('verify.badge.confirmed'), tone: 'neutral' };
     case 'verified':
-      return { text: 'Verified', tone: 'good' };
+      return { text: t('verify.badge.verified'), tone: 'good' };
     case 'cancelled':
-      if (v.reason === 'mismatched_sas') return { text: 'Codes differ', tone: 'bad' };
-      return { text: 'Connection intercepted', tone: 'bad' };
+      if (v.reason === 'mismatched_sas') return { text: t('verify.badge.codesDiffer'), tone: 'bad' };
+      return { text: t('verify.badge.intercepted'), tone: 'bad' };
     case 'warning':
       // Never neutral: a check that started and did not finish is what someone in the middle would cause.
-      return { text: 'Not verified: the check did not finish', tone: 'warn' };
+      return { text: t('verify.badge.unfinished'), tone: 'warn' };
     case 'unavailable':
-      return { text: 'Not verified: cannot check here', tone: 'warn' };
+      return { text: t('verify.badge.unavailable'), tone: 'warn' };
   }
 };
 
@@ -33,25 +35,19 @@ export const verifyBadge = (v: VerificationView | null): { text: string; tone: B
 const warningText = (reason: WarningReason, by: 'self' | 'peer'): string => {
   switch (reason) {
     case 'timeout':
-      return by === 'self'
-        ? 'The check got no answer for a minute.'
-        : 'A message said the other side got no answer for a minute.';
+      return t(by === 'self' ? 'verify.timeout.self' : 'verify.timeout.peer');
     case 'unexpected_message':
-      return by === 'self'
-        ? 'The check received a message it did not expect.'
-        : 'A message said the other side received something it did not expect.';
+      return t(by === 'self' ? 'verify.unexpected.self' : 'verify.unexpected.peer');
     case 'certificate_changed':
-      return by === 'self'
-        ? "The connection's security certificate changed after the check."
-        : "A message said the connection's security certificate changed on the other side.";
+      return t(by === 'self' ? 'verify.certificate.self' : 'verify.certificate.peer');
     case 'channel_lost':
-      return 'The connection carrying the check failed.';
+      return t('verify.channelLost');
   }
 };
 
 const againHint = (info: VerificationInfo): string | null => {
   if (info.againInSeconds === 0) return null;
-  return `You can verify again in ${info.againInSeconds} s (at most 3 checks a minute).`;
+  return t('verify.againIn', { seconds: info.againInSeconds });
 };
 
 /**
@@ -77,23 +73,17 @@ export const VerifyWarning = ({
       data-testid="verify-warning"
       data-reason={view.phase === 'warning' ? view.reason : 'unavailable'}
     >
-      <h2 id="verify-warning-title">This call could not be verified</h2>
+      <h2 id="verify-warning-title">{t('verify.failedTitle')}</h2>
       <p data-testid="verify-warning-why">
         {view.phase === 'warning'
           ? warningText(view.reason, view.by)
-          : `This browser could not read the connection's certificates (${view.message}).`}
+          : t('verify.noCertificates', { reason: view.message })}
       </p>
-      <p>
-        Someone may be in the middle of the connection, able to listen or to pass your audio and video along. Until the
-        codes match, do not treat this call as private. Verify again; if it keeps failing, end the call and share a new
-        link another way.
-      </p>
-      {info.ignoredRequests > 0 && (
-        <p class="help">The other side asked to verify again too often; those requests were ignored.</p>
-      )}
+      <p>{t('verify.failedWhy')}</p>
+      {info.ignoredRequests > 0 && <p class="help">{t('verify.ignoredRequests')}</p>}
       <div class="controls">
         <button type="button" class="primary" onClick={onAgain} disabled={info.againInSeconds > 0}>
-          Verify again
+          {t('verify.again')}
         </button>
       </div>
       {hint && (
@@ -121,26 +111,26 @@ export const VerifyPanel = ({
   if (view.phase !== 'comparing' && view.phase !== 'confirmed' && view.phase !== 'verified') {
     return restartedByPeer ? (
       <p class="sheet notice" data-testid="verify-restarted">
-        The other person asked to verify again. Checking…
+        {t('verify.restartedChecking')}
       </p>
     ) : null;
   }
   const { sas } = view;
   return (
     <section class="sheet verify" id="verify-sheet" aria-labelledby="verify-title" data-testid="verify-panel">
-      <h2 id="verify-title">Check that you are talking to each other directly</h2>
+      <h2 id="verify-title">{t('verify.title')}</h2>
       {restartedByPeer && (
         <p class="notice" data-testid="verify-restarted">
-          The other person asked to verify again: this is a new code.
+          {t('verify.restartedNewCode')}
         </p>
       )}
-      <p class="help">Read the code aloud. The other person sees the same code unless someone is in the middle.</p>
+      <p class="help">{t('verify.readAloud')}</p>
       <ol class="verify__emoji" data-testid="verify-emoji">
         {sas.emoji.map((e, i) => (
           <li key={i}>
             {/* A picture, not the system font: many systems have no colour emoji font and show empty boxes. */}
             <img class="verify__glyph" src={emojiUrl(e.emoji)} alt="" width="40" height="40" decoding="async" />
-            <span class="verify__name">{e.name}</span>
+            <span class="verify__name">{emojiName(e.name)}</span>
           </li>
         ))}
       </ol>
@@ -150,16 +140,14 @@ export const VerifyPanel = ({
       {view.phase === 'comparing' && (
         <div class="controls">
           <button type="button" class="primary" onClick={() => onAnswer(true)}>
-            They match
+            {t('verify.match')}
           </button>
           <button type="button" class="danger" onClick={() => onAnswer(false)}>
-            They don't match
+            {t('verify.noMatch')}
           </button>
         </div>
       )}
-      {view.phase === 'confirmed' && (
-        <p class="help">You said they match. Waiting for the other person to say so too…</p>
-      )}
+      {view.phase === 'confirmed' && <p class="help">{t('verify.waitingForThem')}</p>}
     </section>
   );
 };

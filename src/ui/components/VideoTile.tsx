@@ -1,5 +1,6 @@
 import type { RefObject } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { t } from '../i18n/i18n';
 
 interface Props {
   stream: MediaStream | null;
@@ -68,7 +69,7 @@ export const VideoTile = ({
       <figcaption>{label}</figcaption>
       {blockedSound && (
         <button type="button" class="tile__sound" onClick={unmute}>
-          Tap to hear them
+          {t('call.tapToHear')}
         </button>
       )}
     </figure>

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { CallProps } from './CallScreen';
+import { t } from '../i18n/i18n';
 
 type Screen = typeof import('./CallScreen');
 /** The call screen is its own chunk: Home's first load does not carry it. Loaded once, then kept. */
@@ -31,13 +32,13 @@ export const Call = (p: CallProps) => {
   const status = p.call.status.value;
   return (
     <main class="call call--loading">
-      <h1 class="visually-hidden">Parley call</h1>
+      <h1 class="visually-hidden">{t('app.callHeading')}</h1>
       <p class="status" role="status" aria-live="polite" data-testid="status" data-status={status.kind}>
-        {failed ? 'The call screen could not load. Check your connection.' : 'Opening the call…'}
+        {failed ? t('call.loadFailed') : t('call.loading')}
       </p>
       {failed && (
         <button type="button" class="primary" onClick={() => setFailed(false)}>
-          Try again
+          {t('common.tryAgain')}
         </button>
       )}
     </main>

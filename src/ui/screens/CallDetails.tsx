@@ -5,6 +5,7 @@ import { DevicePickers } from '../components/DevicePickers';
 import { togglePictureInPicture, usePictureInPicture } from '../components/picture-in-picture';
 import { verifyBadge } from '../components/VerifyPanel';
 import type { useCallPanels } from './CallPanels';
+import { t } from '../i18n/i18n';
 
 interface Props {
   call: CallModel;
@@ -29,7 +30,7 @@ export const CallDetails = ({ call, inCall, panels, fit, onFit, remoteVideo, onH
   const remote = call.remoteStream.value;
   return (
     <section class="sheet" id="details-sheet" aria-labelledby="details-sheet-title" data-testid="details-sheet">
-      <h2 id="details-sheet-title">Details and settings</h2>
+      <h2 id="details-sheet-title">{t('details.title')}</h2>
       {joinWindow}
       <div class="sheet__actions">
         <button
@@ -37,7 +38,7 @@ export const CallDetails = ({ call, inCall, panels, fit, onFit, remoteVideo, onH
           aria-pressed={fit === 'contain'}
           onClick={() => onFit(fit === 'cover' ? 'contain' : 'cover')}
         >
-          Show whole video
+          {t('details.wholeVideo')}
         </button>
         {devices?.canPictureInPicture && remote && (
           <button
@@ -46,7 +47,7 @@ export const CallDetails = ({ call, inCall, panels, fit, onFit, remoteVideo, onH
             data-testid="remote-video-pip"
             onClick={() => togglePictureInPicture(remoteVideo.current)}
           >
-            Picture-in-picture
+            {t('details.pip')}
           </button>
         )}
         {devices && (
@@ -56,11 +57,11 @@ export const CallDetails = ({ call, inCall, panels, fit, onFit, remoteVideo, onH
             aria-controls={devicesOpen ? 'call-devices' : undefined}
             onClick={() => setDevicesOpen(!devicesOpen)}
           >
-            Devices
+            {t('details.devices')}
           </button>
         )}
         <button type="button" aria-haspopup="dialog" onClick={onHelp}>
-          Keyboard shortcuts
+          {t('shortcuts.title')}
         </button>
       </div>
       {devices && lists && choices && devicesOpen && (

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Quality } from '../../core/connection-stats';
+import { t, type MessageKey } from '../i18n/i18n';
 
 type Panels = typeof import('../components/call-panels');
 /** The panels load once a call connects (they are not needed on Home), then stay loaded. */
@@ -22,16 +23,16 @@ export const useCallPanels = (wanted: boolean): Panels | null => {
   return panels;
 };
 
-const qualityText: Record<Quality, string> = {
-  good: 'Connection: good',
-  fair: 'Connection: fair',
-  poor: 'Connection: poor',
-  unknown: 'Connection: measuring…',
+const qualityText: Record<Quality, MessageKey> = {
+  good: 'quality.good',
+  fair: 'quality.fair',
+  poor: 'quality.poor',
+  unknown: 'quality.unknown',
 };
 
 /** The connected call's quality indicator: a word, not a colour alone. */
 export const QualityBadge = ({ quality }: { quality: Quality }) => (
   <p class={`badge quality quality--${quality}`} data-testid="quality" data-quality={quality}>
-    {qualityText[quality]}
+    {t(qualityText[quality])}
   </p>
 );

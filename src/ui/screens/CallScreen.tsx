@@ -18,47 +18,45 @@ import type { Corner } from '../self-view-corner';
 import { useShortcuts } from '../shortcuts';
 import { CallDetails } from './CallDetails';
 import { QualityBadge, useCallPanels } from './CallPanels';
+import { language, t } from '../i18n/i18n';
+import { directionOf } from '../i18n/languages';
 
 const statusText = (s: CallStatus, hasRemoteMedia: boolean, signaling: SignalingState): string => {
   switch (s.kind) {
     case 'password':
-      return 'Password needed.';
+      return t('status.password');
     case 'joining':
-      return 'Joining the room…';
+      return t('status.joining');
     case 'waiting':
-      if (signaling === 'offline') return 'Signaling relay unreachable. Reconnecting to signaling…';
-      if (signaling === 'connecting') return 'Connecting to signaling…';
-      if (s.previous === 'hung-up') return 'They hung up. The room stays open if they come back.';
-      if (s.previous === 'lost') return 'They left (connection lost). Waiting for them to come back…';
-      return 'Waiting for the other person. Share the link to invite them.';
+      if (signaling === 'offline') return t('status.signalingOffline');
+      if (signaling === 'connecting') return t('status.signalingConnecting');
+      if (s.previous === 'hung-up') return t('status.hungUp');
+      if (s.previous === 'lost') return t('status.lost');
+      return t('status.waiting');
     case 'connected':
-      return hasRemoteMedia ? 'Connected' : 'Connected. Waiting for their video…';
+      return hasRemoteMedia ? t('status.connected') : t('status.connectedNoVideo');
     case 'reconnecting':
-      return 'Connection interrupted. Reconnecting…';
+      return t('status.reconnecting');
     case 'unrestored':
-      return 'The connection could not be restored.';
+      return t('status.unrestored');
     case 'ended':
-      return 'Call ended.';
+      return t('status.ended');
     case 'expired':
-      return `This room expired at ${formatTime(s.at)} and no longer accepts anyone. Start a new call to talk again.`;
+      return t('status.expired', { time: formatTime(s.at) });
     case 'full':
-      return 'This room is full: two people are already in this call.';
+      return t('status.full');
     case 'intercepted':
-      return 'Call ended: the connection was being intercepted. The security check found that your devices are not talking to each other directly: someone (possibly with your link) is in the middle. Start a new call and share the new link in a safer way.';
+      return t('status.intercepted');
     case 'codes-differ':
-      return s.by === 'self'
-        ? 'Call ended: you said the codes differ. Someone may be in the middle of the connection. Start a new call and share the new link in a safer way.'
-        : 'Call ended: the other person said the codes differ. Someone may be in the middle of the connection. Start a new call and share the new link in a safer way.';
+      return s.by === 'self' ? t('status.codesDifferSelf') : t('status.codesDifferPeer');
     case 'failed':
+      // The model's own words (e.g. why joining failed): a browser's error message, in its language.
       return s.message;
   }
 };
 
 /** Said on both screens when a seat kept for someone who did not come back went to someone else. */
-const someoneNewText = {
-  them: 'Someone new: the person you were talking to did not reconnect in time, and this is a different device, not theirs.',
-  us: 'Someone new: the other person was waiting for someone else to reconnect, and you got the place instead.',
-} as const;
+const someoneNewText = { them: 'call.someoneNewThem', us: 'call.someoneNewUs' } as const;
 
 const OVER: ReadonlyArray<CallStatus['kind']> = ['ended', 'failed', 'expired', 'full', 'intercepted', 'codes-differ'];
 
@@ -83,7 +81,7 @@ const CallOver = ({ call, onHome }: CallProps) => {
   const status = call.status.value;
   return (
     <main class="call call--over" data-self-id={call.selfId.value ?? undefined}>
-      <h1 class="visually-hidden">Parley call</h1>
+      <h1 class="visually-hidden">{t('app.callHeading')}</h1>
       <p
         class="status"
         role="status"
@@ -94,13 +92,9 @@ const CallOver = ({ call, onHome }: CallProps) => {
       >
         {statusText(status, false, call.signaling.value)}
       </p>
-      {status.kind === 'full' && (
-        <p class="help">
-          A call has room for two, and this one already has both. If you were expected, ask for a new link.
-        </p>
-      )}
+      {status.kind === 'full' && <p class="help">{t('call.fullHelp')}</p>}
       <button type="button" class="primary" onClick={onHome}>
-        Back to home
+        {t('common.backHome')}
       </button>
     </main>
   );
@@ -131,7 +125,11 @@ const CallLive = ({ call, code, whileWaiting }: CallProps) => {
   const [detailsOpen, setDetailsOpen] = useState(false);
   const [helpOpen, setHelpOpen] = useState(false);
   const [fit, setFit] = useState<'cover' | 'contain'>('cover');
-  const [corner, setCorner] = useState<Corner>('top-right');
+  // Our own video starts in the top corner where lines end (top-right, or top-left right-to-left), so
+  // the status starts where reading does.
+  const [corner, setCorner] = useState<Corner>(() =>
+    directionOf(language.value) === 'rtl' ? 'top-left' : 'top-right',
+  );
   const remoteVideo = useRef<HTMLVideoElement>(null);
 
   // The code sheet is open until the check is done, and can be hidden and reopened; a new code (a new
@@ -156,38 +154,35 @@ const CallLive = ({ call, code, whileWaiting }: CallProps) => {
   const joinWindow = (
     <p class="help" data-testid="join-window">
       {left > 0
-        ? `Open for joining until ${formatTime(code.expiresAt)} (${formatDuration(left)} left).`
-        : 'This room no longer accepts anyone new; your call goes on.'}
+        ? t('call.joinWindow', { time: formatTime(code.expiresAt), left: formatDuration(left) })
+        : t('call.joinClosed')}
     </p>
   );
 
   const sheets = [
     status.kind === 'password' && (
-      <section key="password" class="sheet" aria-label="Password">
+      <section key="password" class="sheet" aria-label={t('call.passwordSheet')}>
         <PasswordPrompt wrong={status.wrong} onSubmit={call.submitPassword} />
       </section>
     ),
     call.nobodyAnswered.value && waiting && (
       <div key="nobody" class="sheet notice" role="alert">
-        <p>
-          No one with this password has answered yet. If the other person is already in the call, the password is
-          probably wrong.
-        </p>
+        <p>{t('call.nobodyAnswered')}</p>
         <button type="button" onClick={() => void call.retryPassword()}>
-          Enter the password again
+          {t('call.passwordAgain')}
         </button>
       </div>
     ),
     status.kind === 'unrestored' && (
       <div key="unrestored" class="sheet notice" role="alert">
-        <p>The network between you stayed down too long. If they are still here, they will rejoin too.</p>
+        <p>{t('call.unrestoredHelp')}</p>
         <button type="button" class="primary" onClick={() => void call.rejoin()}>
-          Rejoin
+          {t('call.rejoin')}
         </button>
       </div>
     ),
     waiting && (
-      <section key="invite" class="sheet" aria-label="Invitation">
+      <section key="invite" class="sheet" aria-label={t('call.invitation')}>
         {call.relayProblem.value && (
           <p class="notice" role="alert" data-testid="relay-problem">
             {call.relayProblem.value}
@@ -254,14 +249,14 @@ const CallLive = ({ call, code, whileWaiting }: CallProps) => {
       data-dropped-malformed={call.dropped.value.malformed}
     >
       {/* Each screen needs a top-level heading for screen-reader navigation; the status line says the rest. */}
-      <h1 class="visually-hidden">Parley call</h1>
+      <h1 class="visually-hidden">{t('app.callHeading')}</h1>
       <div class={`call__stage${sheets.length > 0 ? ' call__stage--sheets' : ''}`}>
         <div class="call__view">
           <VideoTile
             stream={remote}
             self={false}
-            label="Them"
-            placeholder={waiting ? 'Nobody here yet' : 'No video from them yet'}
+            label={t('common.them')}
+            placeholder={waiting ? t('call.nobodyYet') : t('call.noVideoYet')}
             testId="remote-video"
             sinkId={devices?.choices.value.speaker ?? null}
             videoRef={remoteVideo}
@@ -293,7 +288,11 @@ const CallLive = ({ call, code, whileWaiting }: CallProps) => {
                     aria-controls={codeOpen ? 'verify-sheet' : undefined}
                     onClick={() => setCodeToggled(codeToggled === codeKey ? null : codeKey)}
                   >
-                    {codeOpen ? 'Hide code' : view.phase === 'verified' ? 'Show code' : 'Compare codes'}
+                    {codeOpen
+                      ? t('call.hideCode')
+                      : view.phase === 'verified'
+                        ? t('call.showCode')
+                        : t('call.compareCodes')}
                   </button>
                 )}
                 <QualityBadge quality={call.connection.quality.value} />
@@ -301,29 +300,24 @@ const CallLive = ({ call, code, whileWaiting }: CallProps) => {
             )}
             {inCall && someoneNew && (
               <p class="notice" role="alert" data-testid="someone-new" data-someone-new={someoneNew}>
-                {someoneNewText[someoneNew]}
-                {view?.phase !== 'verified' &&
-                  ' This call is not verified: compare the codes before you say anything private.'}
+                {t(someoneNewText[someoneNew])}
+                {view?.phase !== 'verified' && ` ${t('call.someoneNewUnverified')}`}
               </p>
             )}
-            {status.kind === 'connected' && signaling === 'offline' && (
-              <p class="notice">
-                The signaling relay is unreachable. Your call is unaffected: audio and video go directly between you.
-              </p>
-            )}
+            {status.kind === 'connected' && signaling === 'offline' && <p class="notice">{t('call.signalingDown')}</p>}
             {problem && (
               <p class="notice" role="alert">
-                {mediaText[problem]}
+                {mediaText(problem)}
               </p>
             )}
             {sharing && (
               <p class="notice" role="status" data-testid="sharing-notice">
-                You are sharing your screen.
+                {t('call.sharingScreen')}
               </p>
             )}
             {switchProblem && (
               <p class="notice" role="alert">
-                Could not switch: {mediaText[switchProblem]} The previous device stays in use.
+                {t('media.switchFailed', { problem: mediaText(switchProblem) })}
               </p>
             )}
           </div>

@@ -4,6 +4,9 @@ import { DEFAULT_LIFETIME_MINUTES, LIFETIMES_MINUTES } from '../../core/room-cod
 import type { AppModel } from '../../models/app';
 import { formatDuration } from '../format';
 import { LazyContacts } from '../components/LazyContacts';
+import { t } from '../i18n/i18n';
+import { LanguagePicker } from '../components/LanguagePicker';
+import { codeErrorText } from '../code-error-text';
 
 /** Start a new call (lifetime, optional password) or join one from a code or link. */
 export const Home = ({ app, children }: { app: AppModel; children?: ComponentChildren }) => {
@@ -15,8 +18,8 @@ export const Home = ({ app, children }: { app: AppModel; children?: ComponentChi
   return (
     // Any pointer or focus on Home is a sign a call is coming: load signaling then (idempotent).
     <main class="home" onPointerOver={app.warmUp} onFocusIn={app.warmUp} onTouchStart={app.warmUp}>
-      <h1>Parley</h1>
-      <p class="lede">Private video calls between two people, straight from browser to browser.</p>
+      <h1>{t('app.name')}</h1>
+      <p class="lede">{t('home.lede')}</p>
       <LazyContacts app={app} />
       <form
         class="start"
@@ -26,7 +29,7 @@ export const Home = ({ app, children }: { app: AppModel; children?: ComponentChi
         }}
       >
         <div class="start__row">
-          <label for="lifetime">Link works for</label>
+          <label for="lifetime">{t('home.lifetime')}</label>
           <select id="lifetime" value={String(lifetime)} onChange={(e) => setLifetime(Number(e.currentTarget.value))}>
             {LIFETIMES_MINUTES.map((m) => (
               <option key={m} value={String(m)}>
@@ -36,7 +39,7 @@ export const Home = ({ app, children }: { app: AppModel; children?: ComponentChi
           </select>
         </div>
         <div class="start__row">
-          <label for="room-password">Password (optional)</label>
+          <label for="room-password">{t('home.password')}</label>
           <input
             id="room-password"
             type="password"
@@ -47,10 +50,10 @@ export const Home = ({ app, children }: { app: AppModel; children?: ComponentChi
           />
         </div>
         <p id="password-help" class="help">
-          Never part of the link: tell it to the other person another way.
+          {t('home.passwordHelp')}
         </p>
         <button type="submit" class="primary" disabled={disabled}>
-          Start a call
+          {t('home.start')}
         </button>
       </form>
       <form
@@ -60,30 +63,32 @@ export const Home = ({ app, children }: { app: AppModel; children?: ComponentChi
           app.join(input);
         }}
       >
-        <label for="join-code">Have a link or code?</label>
+        <label for="join-code">{t('home.haveCode')}</label>
         <div class="join__row">
           <input
             id="join-code"
             name="code"
             autocomplete="off"
             spellcheck={false}
-            placeholder="Paste a link or type a code"
+            placeholder={t('home.codePlaceholder')}
             value={input}
             aria-invalid={codeError !== null}
             aria-describedby={codeError ? 'join-error' : undefined}
             onInput={(e) => setInput(e.currentTarget.value)}
           />
           <button type="submit" disabled={disabled}>
-            Join
+            {t('common.join')}
           </button>
         </div>
       </form>
       {codeError && (
         <p id="join-error" class="error" role="alert">
-          {codeError}
+          {codeErrorText(codeError)}
         </p>
       )}
       {children}
+      {/* Last, out of the way of starting a call; each language is named in itself, so anyone finds theirs. */}
+      <LanguagePicker />
     </main>
   );
 };

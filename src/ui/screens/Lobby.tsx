@@ -3,6 +3,7 @@ import type { LobbyModel } from '../../models/lobby';
 import { DevicePickers } from '../components/DevicePickers';
 import { VideoTile } from '../components/VideoTile';
 import { mediaText } from '../media-text';
+import { t } from '../i18n/i18n';
 
 interface Props {
   lobby: LobbyModel;
@@ -21,45 +22,46 @@ export const Lobby = ({ lobby, code, onCancel }: Props) => {
   const showCamera = lobby.hasCamera.value && cameraOn;
   return (
     <main class="lobby" data-testid="lobby" data-ready={lobby.ready.value}>
-      <h1>Ready to join?</h1>
+      <h1>{t('lobby.title')}</h1>
       <p class="lede">
-        Check your camera and microphone before you go in.{code.hasPassword && ' This room asks for a password next.'}
+        {t('lobby.lede')}
+        {code.hasPassword && ` ${t('lobby.passwordNext')}`}
       </p>
       <div class="lobby__preview">
         <VideoTile
           stream={showCamera ? lobby.preview.value : null}
           self
-          label="You"
+          label={t('common.you')}
           placeholder={
             choices.audioOnly
-              ? 'Audio only: your camera stays off'
+              ? t('lobby.audioOnlyPlaceholder')
               : lobby.ready.value
-                ? 'Your camera is off'
-                : 'Starting your camera…'
+                ? t('lobby.cameraOff')
+                : t('lobby.cameraStarting')
           }
           testId="lobby-video"
         />
       </div>
-      <div class="controls" role="toolbar" aria-label="Before joining">
+      <div class="controls" role="toolbar" aria-label={t('lobby.toolbar')}>
         <button type="button" aria-pressed={!micOn} disabled={!lobby.hasMic.value} onClick={lobby.toggleMic}>
-          {micOn ? 'Mute' : 'Unmute'}
+          {micOn ? t('media.mute') : t('media.unmute')}
         </button>
         <button type="button" aria-pressed={!cameraOn} disabled={!lobby.hasCamera.value} onClick={lobby.toggleCamera}>
-          {cameraOn ? 'Camera off' : 'Camera on'}
+          {cameraOn ? t('media.cameraOff') : t('media.cameraOn')}
         </button>
       </div>
       {/* Join comes before anything that appears once the devices answer (a problem, the device lists), so it never moves under the pointer. */}
       <div class="controls">
         <button type="button" class="primary" data-testid="lobby-join" onClick={lobby.join}>
-          Join now
+          {t('lobby.joinNow')}
         </button>
         <button type="button" onClick={onCancel}>
-          Back to home
+          {t('common.backHome')}
         </button>
       </div>
       {problem && (
         <p class="notice" role="alert">
-          {mediaText[problem]}
+          {mediaText(problem)}
         </p>
       )}
       <label class="lobby__check">
@@ -68,7 +70,7 @@ export const Lobby = ({ lobby, code, onCancel }: Props) => {
           checked={choices.audioOnly}
           onChange={(e) => void lobby.setAudioOnly(e.currentTarget.checked)}
         />
-        Audio only (the camera is not used at all)
+        {t('lobby.audioOnly')}
       </label>
       <DevicePickers
         idPrefix="lobby"

@@ -1,3 +1,5 @@
+import { t } from '../i18n/i18n';
+
 interface Props {
   /** The room's code needs a password next (said at once, as the lobby says it). */
   hasPassword: boolean;
@@ -13,27 +15,28 @@ interface Props {
  */
 export const RoomShell = ({ hasPassword, failed, onRetry, onCancel }: Props) => (
   <main class="lobby" data-testid="room-shell" aria-busy={!failed}>
-    <h1>Ready to join?</h1>
+    <h1>{t('lobby.title')}</h1>
     <p class="lede">
-      Check your camera and microphone before you go in.{hasPassword && ' This room asks for a password next.'}
+      {t('lobby.lede')}
+      {hasPassword && ` ${t('lobby.passwordNext')}`}
     </p>
     {failed ? (
       <p class="error" role="alert">
-        Parley could not load this screen. Check your connection, then try again.
+        {t('room.loadFailed')}
       </p>
     ) : (
       <p class="help" role="status">
-        Loading…
+        {t('common.loading')}
       </p>
     )}
     <div class="controls">
       {failed && (
         <button type="button" class="primary" onClick={onRetry}>
-          Try again
+          {t('common.tryAgain')}
         </button>
       )}
       <button type="button" onClick={onCancel}>
-        Back to home
+        {t('common.backHome')}
       </button>
     </div>
   </main>

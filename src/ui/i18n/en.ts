@@ -1,0 +1,71 @@
+// The English catalog, first part: what Home, the shell and a room's first moment say. It is part of the
+// first load, so it holds only that (the room's words are in ./en-room.ts, loaded with the room's
+// screens) and stays plain. The other languages are in ./locales, one whole file each
+// (docs/translating.md). `{name}` is a placeholder; an object is one text per CLDR plural category,
+// chosen by `{count}`.
+const en = {
+  'app.name': 'Parley',
+  'app.description': 'Private two-person video calls, browser to browser.',
+  'common.backHome': 'Back to home',
+  'common.tryAgain': 'Try again',
+  'common.join': 'Join',
+  'common.close': 'Close',
+  'common.you': 'You',
+  'common.them': 'Them',
+  'common.loading': 'Loading…',
+  'duration.seconds': '{s} s',
+  'duration.minutes': '{m} min',
+  'duration.hours': '{h} h',
+  'duration.hoursMinutes': '{h} h {m} min',
+  'shell.offline': 'You are offline: Parley needs a network connection to place a call.',
+  'shell.updateReady': 'A new version of Parley is ready.',
+  'shell.reload': 'Reload to update',
+  'shell.install': 'Install Parley',
+  'config.cannotStart': "{error} Calls cannot start until the site's configuration is fixed.",
+  'home.lede': 'Private video calls between two people, straight from browser to browser.',
+  'home.lifetime': 'Link works for',
+  'home.password': 'Password (optional)',
+  'home.passwordHelp': 'Never part of the link: tell it to the other person another way.',
+  'home.start': 'Start a call',
+  'home.haveCode': 'Have a link or code?',
+  'home.codePlaceholder': 'Paste a link or type a code',
+  'home.language': 'Language',
+  'attention.optIn': 'Notify me (with a sound) when the other person joins while this tab is in the background',
+  'attention.unsupported': 'This browser cannot show notifications.',
+  'attention.blocked':
+    'Notifications are blocked for this site. Allow them in the browser settings to be told when someone joins.',
+  'attention.joined': 'The other person joined your call.',
+  'connectionTest.title': 'Connection test',
+  'connectionTest.help':
+    "Checks whether this site's signaling relays answer in the protocol its configuration names, and whether its STUN/TURN servers can be reached from here.",
+  'connectionTest.testing': 'Testing…',
+  'connectionTest.run': 'Test connection',
+  'code.invalidLink': 'That link does not hold a valid room code.',
+  'code.empty': 'Enter a room code or paste a link.',
+  'code.length': {
+    one: 'A room code has {count} letter or digit; this one has {got}. Check that nothing is missing or doubled.',
+    other: 'A room code has {count} letters and digits; this one has {got}. Check that nothing is missing or doubled.',
+  },
+  'code.character': '"{char}" (at position {position}) cannot appear in a room code. Check for a typo.',
+  'code.checksum': 'This code looks like it has a typo: its letters and digits do not add up. Check each group again.',
+  'code.version':
+    'This code was made by a different version of Parley (format {version}). Ask for a new link, or reload to update.',
+  'code.expired': 'This room expired at {time}. Ask the other person to start a new call.',
+  'code.stillLoading': 'Parley is still loading.',
+  'code.tooManyAttempts': 'Too many join attempts in the last minute. You can try again at {time}.',
+  'code.callLoadFailed': 'Parley could not load the call (are you offline?). Open the link again to retry.',
+  'contacts.title': 'People you remember',
+  'contacts.renameLabel': 'New name for {name}',
+  'contacts.save': 'Save',
+  'contacts.call': 'Call {name}',
+  'contacts.rename': 'Rename',
+  'contacts.forget': 'Forget {name}',
+  'contacts.help':
+    'Kept on this device only. "Call" opens a room only the two of you can find: ask them to press "Call" too within ten minutes.',
+  'lobby.title': 'Ready to join?',
+  'lobby.lede': 'Check your camera and microphone before you go in.',
+  'lobby.passwordNext': 'This room asks for a password next.',
+  'room.loadFailed': 'Parley could not load this screen. Check your connection, then try again.',
+} as const;
+
+export default en;
