@@ -81,6 +81,8 @@ export const createTrysteroSignaling = (): Signaling => ({
      * report every link change twice.
      */
     const wired = new WeakMap<RTCPeerConnection, ByteChannel | null>();
+    /** The partner's media stream on each connection, for a re-join that reuses the connection. */
+    const remoteStreams = new WeakMap<RTCPeerConnection, MediaStream>();
     const wire = (id: string, pc: RTCPeerConnection): ByteChannel | null => {
       if (wired.has(pc)) return wired.get(pc) ?? null;
       watchLink(pc, (link) => emitter.emit('link', id, link));
@@ -114,12 +116,21 @@ export const createTrysteroSignaling = (): Signaling => ({
       room.onPeerJoin = (id) => {
         peers.add(id);
         const pc = room.getPeers()[id];
+        const reused = pc !== undefined && wired.has(pc);
         const channel = pc ? wire(id, pc) : null;
         if (channel) fileChannels.set(id, channel);
         emitter.emit('peerJoin', id);
+        // A re-joined room does not announce the media already flowing on a reused connection: the
+        // stream it carries is handed over again, or the call would wait for video that never comes.
+        const stream = reused ? remoteStreams.get(pc) : undefined;
+        if (stream?.getTracks().some((t) => t.readyState === 'live')) emitter.emit('peerStream', stream, id);
       };
       room.onPeerLeave = (id) => peerGone(id);
-      room.onPeerStream = (stream, id) => emitter.emit('peerStream', stream, id);
+      room.onPeerStream = (stream, id) => {
+        const pc = room.getPeers()[id];
+        if (pc) remoteStreams.set(pc, stream);
+        emitter.emit('peerStream', stream, id);
+      };
       action.onMessage = (data, { peerId }) => emitter.emit('message', data, peerId);
       return { room, action };
     };
