@@ -38,6 +38,15 @@ const recordStatuses = (page: Page) =>
 const statusesOf = (page: Page) =>
   page.evaluate(() => (window as unknown as { __allStatuses: string[] }).__allStatuses);
 
+/** Resolves once a test's WebSocket server listens. */
+const listening = (server: WebSocketServer) =>
+  new Promise<void>((resolve) => server.once('listening', () => resolve()));
+/** Drops a test server's clients and closes it. */
+const shut = async (server: WebSocketServer) => {
+  for (const client of server.clients) client.terminate();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+};
+
 /**
  * Frames that are not Nostr: text that is not JSON, JSON that is not an array (`null`, a WebTorrent
  * tracker's reply), events with a subscription id found on Object.prototype, and events whose
@@ -97,7 +106,7 @@ test.describe('a hostile relay beside an honest one', () => {
         }
       });
     });
-    await new Promise<void>((resolve) => hostile.once('listening', () => resolve()));
+    await listening(hostile);
     curious = new WebSocketServer({ host: '127.0.0.1', port: CURIOUS_PORT });
     curious.on('connection', (client: WebSocket) => {
       const upstream = new WebSocket(`ws://127.0.0.1:${HONEST_PORT}/`);
@@ -116,15 +125,13 @@ test.describe('a hostile relay beside an honest one', () => {
       client.on('close', () => upstream.close());
       upstream.on('close', () => client.close());
     });
-    await new Promise<void>((resolve) => curious.once('listening', () => resolve()));
+    await listening(curious);
     await honest.start();
   });
   test.afterAll(async () => {
     await honest.kill();
-    for (const client of hostile.clients) client.terminate();
-    await new Promise<void>((resolve) => hostile.close(() => resolve()));
-    for (const client of curious.clients) client.terminate();
-    await new Promise<void>((resolve) => curious.close(() => resolve()));
+    await shut(hostile);
+    await shut(curious);
   });
 
   test('answers every event with a forged "room full": the call still connects, and nobody is told the room is full', async ({
@@ -239,13 +246,12 @@ test.describe('a hostile tracker beside an honest one (strategy torrent)', () =>
           socket.send(junk);
       });
     });
-    await new Promise<void>((resolve) => tracker.once('listening', () => resolve()));
+    await listening(tracker);
     await honest.start();
   });
   test.afterAll(async () => {
     await honest.kill();
-    for (const client of tracker.clients) client.terminate();
-    await new Promise<void>((resolve) => tracker.close(() => resolve()));
+    await shut(tracker);
   });
 
   test('answers every announce with malformed frames: nothing throws in the page, and the call connects', async ({
