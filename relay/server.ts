@@ -17,6 +17,7 @@ import { createMetrics, type RefusalReason } from './metrics.js';
 import { createNostrHub } from './nostr-hub.js';
 import { isOversizedSubscription, OVERSIZED_SUBSCRIPTION_CLOSE, peekVerb } from './nostr-message.js';
 import { eventVerifier } from './schnorr-verifier.js';
+import { stopReading } from './stop-reading.js';
 import { createVerifyPool, defaultVerifyWorkers } from './verify-pool.js';
 import { createTokenBucket, type TokenBucket } from '../src/core/token-bucket.js';
 import { createTrackerHub } from './tracker-hub.js';
@@ -262,7 +263,7 @@ export const createRelay = (options: RelayOptions): Relay => {
   const cutOff = (conn: ClientConnection, code: number, reason: string): void => {
     conn.open = false;
     conn.socket.close(code, reason);
-    conn.socket.pause();
+    stopReading(conn.socket);
     setTimeout(() => conn.socket.terminate(), CLOSE_GRACE_MS).unref();
   };
 
@@ -466,11 +467,11 @@ export const createRelay = (options: RelayOptions): Relay => {
       else if (e.code === 'WS_ERR_TOO_MANY_BUFFERED_PARTS') ctx.refuse(conn, 'fragments');
       else ctx.refuse(conn, 'invalid');
       // ws has sent its close frame (1008/1009) and stopped parsing, but it resumes the socket on the
-      // next tick and reads (and drops) whatever the client still sends; pause it after that, so an
-      // attacker's bytes in flight stay in the kernel. A client that never answers the close would
-      // otherwise hold the socket (and the unfinished message) for ws's 30 s close timeout.
+      // next tick and reads (and drops) whatever the client still sends; stop reading after that
+      // (stop-reading.ts), so an attacker's bytes in flight stay in the kernel. A client that never
+      // answers the close would otherwise hold the socket for ws's 30 s close timeout.
       conn.open = false;
-      process.nextTick(() => socket.pause());
+      process.nextTick(() => stopReading(socket));
       setTimeout(() => socket.terminate(), CLOSE_GRACE_MS).unref();
     });
     socket.on('pong', () => {
