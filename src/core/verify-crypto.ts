@@ -42,18 +42,18 @@ export const zero = (...arrays: ReadonlyArray<Uint8Array | undefined>): void => 
   for (const a of arrays) a?.fill(0);
 };
 
-/** X25519 public key for a 32-byte secret (RFC 7748 §5; the secret is clamped by X25519 itself). */
-export const publicKeyOf = (secretKey: Uint8Array): Uint8Array => {
-  expectBytes(secretKey, KEY_BYTES, 'X25519 secret key');
-  return x25519.getPublicKey(secretKey);
-};
+/** The X25519 base point, u = 9 (RFC 7748 §4.1), as 32 little-endian bytes. */
+const BASE_U = Uint8Array.from({ length: KEY_BYTES }, (_, i) => (i === 0 ? 9 : 0));
 
 /**
- * Builds noble's base-point tables (~80–120 ms, once per page) with a public, fixed scalar, so the
- * first real key pair does not pay for them at the moment a call connects and sets up its media.
+ * X25519 public key for a 32-byte secret: X25519(sk, 9) (RFC 7748 §6.1; the secret is clamped by
+ * X25519 itself). By the Montgomery ladder, not noble's `getPublicKey`: that one first builds
+ * base-point tables, ~90 ms of main thread once per page (~170 ms in Chromium here, a long task in
+ * the lobby), while one ladder is ~3 ms and a call makes one or two key pairs.
  */
-export const warmUpKeys = (): void => {
-  x25519.getPublicKey(new Uint8Array(KEY_BYTES).fill(1));
+export const publicKeyOf = (secretKey: Uint8Array): Uint8Array => {
+  expectBytes(secretKey, KEY_BYTES, 'X25519 secret key');
+  return x25519.scalarMult(secretKey, BASE_U);
 };
 
 /**

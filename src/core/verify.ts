@@ -53,7 +53,6 @@ export { CANCEL_REASONS, encodeVerifyMessage, parseVerifyMessage } from './verif
 export type { CancelReason, VerifyMessage } from './verify-message.js';
 export type { RetainedSecret } from './verify-continuity.js';
 export { formatSas } from './verify-sas.js';
-export { warmUpKeys } from './verify-crypto.js';
 export type { Sas, SasSymbol } from './verify-sas.js';
 
 /** A run fails with `timeout` when no progress was made for this long (docs/verification.md §"Rules of one run": 60 s). */

@@ -201,9 +201,8 @@ export const createAppModel = (deps: AppDeps): AppModel => {
     // Every room is entered through the lobby: the person sees (and picks) what they will send first.
     screen.value = { name: 'lobby', code, lobby };
     preloadRoom();
-    // Meanwhile, fetch the verification code and build its key tables: done when the call connects,
-    // that ~100 ms of main-thread work delayed setting up the media on both sides.
-    void import('../core/verify').then((m) => m.warmUpKeys()).catch(() => undefined);
+    // Meanwhile, fetch the verification code: it is needed the moment the call connects.
+    void import('../core/verify').catch(() => undefined);
   };
 
   // Opened from a link: the call starts as soon as config arrives, so fetch the (default) signaling
