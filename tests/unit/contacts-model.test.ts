@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { memoryContactStore } from '../../src/adapters/contacts/memory';
 import { createContactsModel, MAX_REMEMBERED, type ContactProblem } from '../../src/models/contacts';
-import { contactProblemText } from '../../src/ui/problem-text';
+import { contactProblemText } from '../../src/ui/contact-problem-text';
 
 const model = (now = () => Date.UTC(2026, 5, 1, 12)) => {
   const store = memoryContactStore();

@@ -10,7 +10,8 @@ import type { TransferReason } from '../../src/models/file-transfer';
 import enRoom from '../../src/ui/i18n/en-room';
 import { addEnglish, LANGUAGES, setLanguage, t, type Language } from '../../src/ui/i18n/i18n';
 import { formatNumber } from '../../src/ui/i18n/message';
-import { configProblemText, contactProblemText } from '../../src/ui/problem-text';
+import { contactProblemText } from '../../src/ui/contact-problem-text';
+import { configProblemText } from '../../src/ui/problem-text';
 import { findingText, relayProblemText } from '../../src/ui/relay-verdict-text';
 import { transferReasonText } from '../../src/ui/transfer-reason-text';
 

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { AppModel } from '../../models/app';
 import type { ContactProblem, ContactsModel, ContactView } from '../../models/contacts';
 import { t } from '../i18n/i18n';
-import { contactProblemText } from '../problem-text';
+import { contactProblemText } from '../contact-problem-text';
 
 const Row = ({ app, contacts, c }: { app: AppModel; contacts: ContactsModel; c: ContactView }) => {
   const [editing, setEditing] = useState(false);

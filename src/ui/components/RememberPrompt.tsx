@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import type { CallModel } from '../../models/call';
 import type { ContactProblem } from '../../models/contacts';
 import { t } from '../i18n/i18n';
-import { contactProblemText } from '../problem-text';
+import { contactProblemText } from '../contact-problem-text';
 
 /**
  * "Remember this person", offered only after a call both people verified by reading the codes: a nickname
