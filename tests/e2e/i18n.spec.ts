@@ -132,6 +132,21 @@ for (const { locale, lang, dir, catalog } of [
     await expect(page.getByTestId('chat-panel')).toBeVisible();
     await expectNoEnglish(page, catalog, 'the details and chat sheets');
 
+    // Errors the models hand over typed, worded here: a nickname refused, and a file the other person declined.
+    const remember = page.getByTestId('remember-prompt');
+    await remember.getByRole('button', { name: text(catalog['remember.submit']) }).click();
+    await expect(remember.getByRole('alert')).toHaveText(text(catalog['nickname.empty']));
+    await page
+      .getByTestId('file-input')
+      .setInputFiles({ name: 'bericht.pdf', mimeType: 'application/pdf', buffer: Buffer.alloc(1024) });
+    const offer = bob.page.locator('[data-testid="file-transfer"][data-direction="receive"]');
+    await offer.getByRole('button', { name: text(catalog['files.decline']) }).click();
+    const sent = page.locator('[data-testid="file-transfer"][data-direction="send"]');
+    await expect(sent).toHaveAttribute('data-state', 'refused');
+    await expect(sent).toContainText(text(catalog['files.reject.declined']));
+    await expectNoEnglish(page, catalog, 'a refused nickname and a declined file');
+    await expectNoEnglish(bob.page, catalog, 'the side that declined the file');
+
     // The end: hanging up leaves the other person waiting, in their language.
     await page.getByRole('button', { name: text(catalog['controls.hangUp']) }).click();
     await expect(bob.page.getByTestId('status')).toHaveText(text(catalog['status.hungUp']));
