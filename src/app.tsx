@@ -1,6 +1,6 @@
 import { computed, effect } from '@preact/signals';
 import { render } from 'preact';
-import type { AppConfig } from './core/app-config';
+import type { AppConfig, ConfigProblem } from './core/app-config';
 import { JOIN_LIMIT, createSlidingWindowLimiter, type LimiterStore } from './core/rate-limit';
 import type { Result } from './core/result';
 import { loadAppConfig } from './adapters/config';
@@ -36,7 +36,7 @@ import { initLanguage, t } from './ui/i18n/i18n';
 
 /** Every side effect the app has, as adapters: the browser's in mountApp, fakes in tests. */
 export interface RootAdapters {
-  loadConfig: (signal: AbortSignal) => Promise<Result<AppConfig>>;
+  loadConfig: (signal: AbortSignal) => Promise<Result<AppConfig, ConfigProblem>>;
   signaling: Signaling;
   media: MediaPort;
   deviceChoices: DeviceChoicesStore;

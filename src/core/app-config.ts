@@ -24,6 +24,18 @@ export interface AppConfig {
   maxFileBytes?: number;
 }
 
+/**
+ * Why config.json could not be used (the UI words it). `path` is where it was fetched from; `detail` is the
+ * validator's own account of the wrong field, for the site's deployer (it names config.json's fields, so it
+ * stays as written).
+ */
+export type ConfigProblem =
+  | { kind: 'network'; path: string }
+  | { kind: 'cancelled'; path: string }
+  | { kind: 'status'; path: string; status: number }
+  | { kind: 'not-json'; path: string }
+  | { kind: 'invalid'; path: string; detail: string };
+
 /** Bounds for `maxFileBytes`: at least 1 MiB (smaller is surely a typo), at most 8 GiB (a tab's memory). */
 export const MAX_FILE_BYTES_RANGE = { min: 2 ** 20, max: 2 ** 33 } as const;
 

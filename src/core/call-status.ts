@@ -24,7 +24,8 @@ export type CallStatus =
   | { kind: 'intercepted' }
   /** One of the two said the codes differ; the call was ended. */
   | { kind: 'codes-differ'; by: 'self' | 'peer' }
-  | { kind: 'failed'; message: string };
+  /** Joining failed; `detail` is the error's own words (the UI puts its sentence before them). */
+  | { kind: 'failed'; detail: string };
 
 /** What happened to the call. */
 export type CallEvent =
@@ -46,7 +47,7 @@ export type CallEvent =
   | { type: 'full' }
   | { type: 'intercepted' }
   | { type: 'codes-differ'; by: 'self' | 'peer' }
-  | { type: 'failed'; message: string };
+  | { type: 'failed'; detail: string };
 
 type Kind = CallStatus['kind'];
 
@@ -84,7 +85,7 @@ export const nextStatus = (status: CallStatus, event: CallEvent): CallStatus => 
       if (k === 'connected') return { kind: 'waiting', previous: event.saidBye ? 'hung-up' : 'lost' };
       return k === 'reconnecting' ? { kind: 'unrestored' } : status;
     case 'failed':
-      return k === 'joining' ? { kind: 'failed', message: event.message } : status;
+      return k === 'joining' ? { kind: 'failed', detail: event.detail } : status;
     // The endings: from any state that is not already an ending.
     case 'hung-up':
       return { kind: 'ended' };

@@ -170,3 +170,30 @@ export const diagnosisVerdict = (d: RelayDiagnosis | null, protocol: RelayProtoc
     d.status === 403 ? 'origin' : d.status === 401 ? 'token' : d.status === 429 || d.status === 503 ? 'busy' : 'other';
   return { kind: 'refused', cause, status: d.status };
 };
+
+/** A verdict that leaves a waiting person unreachable (every kind but 'good'). */
+export type RelayFault = Exclude<RelayVerdict, { kind: 'good' }>;
+
+/**
+ * Why nobody can reach a person waiting in a room: the most telling relay's verdict, with this page's
+ * origin (the setting a relay's operator needs). The UI words it in the person's language.
+ */
+export interface RelayProblem {
+  readonly verdict: RelayFault;
+  readonly origin: string;
+}
+
+/** The problem to show a waiting person, or null when a relay works (or none was probed). */
+export const waitingProblem = (verdicts: readonly RelayVerdict[], origin: string): RelayProblem | null => {
+  if (verdicts.length === 0) return null;
+  // The most telling verdict speaks for all: a stated cause beats "no connection".
+  const rank = (v: RelayVerdict) =>
+    v.kind === 'refused' || v.kind === 'other-protocol' ? 0 : v.kind === 'complaint' ? 1 : 2;
+  const faults = verdicts.filter((v): v is RelayFault => v.kind !== 'good');
+  if (faults.length < verdicts.length) return null;
+  return { verdict: [...faults].sort((a, b) => rank(a) - rank(b))[0] as RelayFault, origin };
+};
+
+/** Whether two problems say the same (a repeated diagnosis is not announced again). */
+export const sameRelayProblem = (a: RelayProblem | null, b: RelayProblem | null): boolean =>
+  JSON.stringify(a) === JSON.stringify(b);

@@ -1,5 +1,5 @@
 import { signal, type ReadonlySignal } from '@preact/signals';
-import { DEFAULT_STRATEGY, type AppConfig } from '../core/app-config';
+import { DEFAULT_STRATEGY, type AppConfig, type ConfigProblem } from '../core/app-config';
 import type { Acquire } from '../core/rate-limit';
 import type { Result } from '../core/result';
 import { generateRoomCode, parseRoomCode, type RoomCode, type RoomCodeError } from '../core/room-code';
@@ -22,7 +22,7 @@ const loadCallModel = () => import('./call');
 
 export interface AppDeps {
   /** Loads config.json; aborting `signal` (the app model disposed) cancels the fetch. */
-  loadConfig: (signal?: AbortSignal) => Promise<Result<AppConfig>>;
+  loadConfig: (signal?: AbortSignal) => Promise<Result<AppConfig, ConfigProblem>>;
   signaling: Signaling;
   media: MediaPort;
   /** Remembered camera, microphone and speaker (app.tsx passes localStorage; tests pass memory). */
@@ -59,7 +59,7 @@ export interface StartOptions {
 /** A refused room code, link or join attempt, as a typed value the UI puts into words. */
 export type CodeProblem =
   | { kind: 'code'; error: RoomCodeError; fromLink: boolean }
-  | { kind: 'config'; message: string }
+  | { kind: 'config'; problem: ConfigProblem }
   | { kind: 'loading' }
   | { kind: 'too-many'; retryAt: number }
   | { kind: 'call-load-failed' };
@@ -67,7 +67,7 @@ export type CodeProblem =
 export interface AppModel {
   readonly screen: ReadonlySignal<Screen>;
   /** Config could not be loaded or is invalid: shown on every screen, calls cannot start. */
-  readonly configError: ReadonlySignal<string | null>;
+  readonly configError: ReadonlySignal<ConfigProblem | null>;
   /** Why the last room code, link or join attempt was refused (the UI says it in the person's language). */
   readonly codeError: ReadonlySignal<CodeProblem | null>;
   readonly ready: Promise<void>;
@@ -96,7 +96,7 @@ export const createAppModel = (deps: AppDeps): AppModel => {
   /** The app model's life: dispose aborts it, cancelling config fetches, and nothing routes afterwards. */
   const life = new AbortController();
   const screen = signal<Screen>({ name: 'home' });
-  const configError = signal<string | null>(null);
+  const configError = signal<ConfigProblem | null>(null);
   const codeError = signal<CodeProblem | null>(null);
   let config: AppConfig | null = null;
   let configLoadedAt = 0;
@@ -149,8 +149,8 @@ export const createAppModel = (deps: AppDeps): AppModel => {
     const code = parsed.value;
     if (current.name !== 'home' && current.code.text === code.text) return;
     if (!config) {
-      const message = configError.value;
-      refuse(message === null ? { kind: 'loading' } : { kind: 'config', message });
+      const problem = configError.value;
+      refuse(problem === null ? { kind: 'loading' } : { kind: 'config', problem });
       return;
     }
     const allowed = deps.joinLimiter.tryAcquire();

@@ -32,7 +32,8 @@ export const createCallJoin = (deps: CallJoinDeps) => {
   const fail = (e: unknown) => {
     // Cancelled because the call ended: not a failure to show.
     if (signal.aborted) return;
-    deps.move({ type: 'failed', message: `Could not join the room: ${e instanceof Error ? e.message : String(e)}` });
+    // The error's own words travel as data; the UI puts them after its sentence ("Could not join the room: …").
+    deps.move({ type: 'failed', detail: e instanceof Error ? e.message : String(e) });
   };
 
   /** Joins the rendezvous with derived options (again on Rejoin, without deriving anything twice). */

@@ -16,6 +16,8 @@ import type { LocalMediaModel } from './local-media';
 import type { ContinuityView } from './call-verify';
 import type { ContactsModel } from './contacts';
 import type { Verification } from './verification';
+import type { RelayProblem } from '../core/relay-probe';
+import type { ContactProblem } from './contacts';
 
 // What a call needs and what it offers the screens; built by call.ts.
 
@@ -47,7 +49,7 @@ export interface CallModel {
   /** Whether a signaling relay is reachable (a connected call does not need one). */
   readonly signaling: ReadonlySignal<SignalingState>;
   /** Why no relay can carry the call while we wait (in the waiting person's words), or null. */
-  readonly relayProblem: ReadonlySignal<string | null>;
+  readonly relayProblem: ReadonlySignal<RelayProblem | null>;
   /** Our peer id on the signaling relays (public; shown in connection details). */
   readonly selfId: ReadonlySignal<string | null>;
   readonly localStream: ReadonlySignal<MediaStream | null>;
@@ -77,7 +79,7 @@ export interface CallModel {
   /** Remembered contacts in this call: recognised, continuity broken, or "Remember this person" offered. */
   readonly continuity: ReadonlySignal<ContinuityView>;
   /** Remembers the partner under `nickname` (only while offered); resolves to an error sentence or null. */
-  remember(nickname: string): Promise<string | null>;
+  remember(nickname: string): Promise<ContactProblem | null>;
   /** Text chat with the partner (memory only, cleared when they go or the call ends). */
   readonly chat: ChatModel;
   /** Files sent person to person (its model loads once a partner connects). */

@@ -2,7 +2,7 @@ import { signal, type ReadonlySignal } from '@preact/signals';
 import type { CallEvent } from '../core/call-status';
 import { sameFingerprintPair, type FingerprintPair } from '../core/fingerprint';
 import type { SignalingRoom } from '../adapters/signaling/types';
-import type { ContactsModel } from './contacts';
+import { detailOf, type ContactProblem, type ContactsModel } from './contacts';
 import { createVerification, INTERCEPTION, type Verification } from './verification';
 
 /** Remembered contacts in this call (parley-verify-v2), for the call screen. */
@@ -122,14 +122,14 @@ export const createCallVerify = (deps: CallVerifyDeps) => {
     current: current as ReadonlySignal<Verification | null>,
     continuity: continuity as ReadonlySignal<ContinuityView>,
     /** "Remember this person": only while offered (after a run both people verified by its codes). */
-    async remember(nickname: string): Promise<string | null> {
-      if (!contacts || !offered || continuity.value.kind !== 'offer') return 'Nothing to remember now.';
+    async remember(nickname: string): Promise<ContactProblem | null> {
+      if (!contacts || !offered || continuity.value.kind !== 'offer') return { kind: 'nothing-to-remember' };
       let result: Awaited<ReturnType<typeof contacts.remember>>;
       try {
         result = await contacts.remember(nickname, offered);
       } catch (e) {
         // IndexedDB refused (private browsing, storage full): say so; the call is unaffected.
-        return `This device could not remember them (${e instanceof Error ? e.message : String(e)}).`;
+        return { kind: 'remember-failed', detail: detailOf(e) };
       }
       if (!result.ok) return result.error;
       offered.fill(0);

@@ -13,6 +13,7 @@ import { createCallPeers, createDropCounts, sendTo, type CallPeers, type SeatMem
 import { createCallVerify } from './call-verify';
 import type { CallDeps, CallModel } from './call-types';
 import { createLocalMedia } from './local-media';
+import type { RelayProblem } from '../core/relay-probe';
 
 export type { CallStatus } from '../core/call-status';
 export type { CallDeps, CallModel } from './call-types';
@@ -32,7 +33,7 @@ export const createCallModel = (deps: CallDeps): CallModel => {
   const life = new AbortController();
   const status = signal<CallStatus>({ kind: 'joining' });
   const signalingState = signal<SignalingState>('connecting');
-  const relayProblem = signal<string | null>(null);
+  const relayProblem = signal<RelayProblem | null>(null);
   const selfId = signal<string | null>(null);
   const remoteStream = signal<MediaStream | null>(null);
   const local = deps.local ?? createLocalMedia({ acquire: deps.media.getLocalMedia() });

@@ -1,5 +1,6 @@
 import { signal, type ReadonlySignal } from '@preact/signals';
 import { err, ok, type Result } from '../core/result';
+import type { NicknameProblem } from '../core/nickname';
 import type { RoomCode } from '../core/room-code';
 import type { RetainedSecret } from '../core/verify-continuity';
 import type { ContactStore, StoredContact } from '../adapters/contacts/types';
@@ -18,6 +19,20 @@ export interface ContactsDeps {
   now: () => number;
 }
 
+/**
+ * Why remembering, renaming or forgetting did not happen (the UI words it). `detail` is the storage's own
+ * error (a browser's, e.g. "QuotaExceededError"), shown as data after the translated sentence.
+ */
+export type ContactProblem =
+  | { kind: 'nickname'; problem: NicknameProblem }
+  | { kind: 'full'; max: number }
+  | { kind: 'gone' }
+  | { kind: 'nothing-to-remember' }
+  | { kind: 'unavailable' | 'remember-failed' | 'rename-failed' | 'forget-failed'; detail: string };
+
+/** A thrown error's own words, as data. */
+export const detailOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
 /** docs/verification.md: two secrets per contact must fit the 32 hint slots. */
 export const MAX_REMEMBERED = 16;
 
@@ -30,7 +45,7 @@ const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '
  */
 export const createContactsModel = (deps: ContactsDeps) => {
   const list = signal<ContactView[]>([]);
-  const error = signal<string | null>(null);
+  const error = signal<ContactProblem | null>(null);
   let records = new Map<string, StoredContact>();
   let opened: Promise<ContactStore> | null = null;
   let loading: Promise<void> | null = null;
@@ -50,7 +65,7 @@ export const createContactsModel = (deps: ContactsDeps) => {
         publish();
       })
       .catch((e: unknown) => {
-        error.value = `Remembered contacts are unavailable here (${e instanceof Error ? e.message : String(e)}).`;
+        error.value = { kind: 'unavailable', detail: detailOf(e) };
       }));
 
   const save = async (c: StoredContact) => {
@@ -61,7 +76,7 @@ export const createContactsModel = (deps: ContactsDeps) => {
 
   return {
     list: list as ReadonlySignal<ContactView[]>,
-    error: error as ReadonlySignal<string | null>,
+    error: error as ReadonlySignal<ContactProblem | null>,
     load,
     /** Every retained secret held, for the hints of a verification run. */
     async secrets(): Promise<RetainedSecret[]> {
@@ -71,12 +86,11 @@ export const createContactsModel = (deps: ContactsDeps) => {
     },
     nicknameOf: (id: string): string | null => records.get(id)?.nickname ?? null,
     /** After a call both people verified by its codes: remember this person under `nickname`. */
-    async remember(nickname: string, secret: Uint8Array): Promise<Result<ContactView, string>> {
+    async remember(nickname: string, secret: Uint8Array): Promise<Result<ContactView, ContactProblem>> {
       const name = (await import('../core/nickname')).parseNickname(nickname);
-      if (!name.ok) return name;
+      if (!name.ok) return err({ kind: 'nickname', problem: name.error });
       await load();
-      if (records.size >= MAX_REMEMBERED)
-        return err(`At most ${MAX_REMEMBERED} people can be remembered; forget one first.`);
+      if (records.size >= MAX_REMEMBERED) return err({ kind: 'full', max: MAX_REMEMBERED });
       const at = deps.now();
       const c: StoredContact = {
         id: hex(deps.randomBytes(16)),
@@ -102,15 +116,15 @@ export const createContactsModel = (deps: ContactsDeps) => {
         updatedAt: deps.now(),
       }).catch(() => undefined);
     },
-    async rename(id: string, nickname: string): Promise<Result<void, string>> {
+    async rename(id: string, nickname: string): Promise<Result<void, ContactProblem>> {
       const name = (await import('../core/nickname')).parseNickname(nickname);
       const c = records.get(id);
-      if (!name.ok) return name;
-      if (!c) return err('This person is no longer remembered.');
+      if (!name.ok) return err({ kind: 'nickname', problem: name.error });
+      if (!c) return err({ kind: 'gone' });
       try {
         await save({ ...c, nickname: name.value });
       } catch (e) {
-        return err(`Could not rename them here (${e instanceof Error ? e.message : String(e)}).`);
+        return err({ kind: 'rename-failed', detail: detailOf(e) });
       }
       return ok(undefined);
     },
@@ -118,7 +132,7 @@ export const createContactsModel = (deps: ContactsDeps) => {
       try {
         await (await store()).remove(id);
       } catch (e) {
-        error.value = `Could not forget them here (${e instanceof Error ? e.message : String(e)}).`;
+        error.value = { kind: 'forget-failed', detail: detailOf(e) };
         return;
       }
       records.delete(id);

@@ -79,7 +79,7 @@ export interface TransferView {
   bytesPerSecond: number | null;
   secondsLeft: number | null;
   /** Why it ended, when it did not end well (or the note for a refused offer). */
-  message: string | null;
+  reason: TransferReason | null;
   /** A verified file kept in memory, for the person to save. */
   download: { url: string; name: string } | null;
 }
@@ -123,27 +123,17 @@ export interface FileTransferDeps {
   onActivity?: () => void;
 }
 
-const faultText: Record<ReceiveFault | 'window', string> = {
-  'not-accepted': 'They sent file data before you accepted it.',
-  'out-of-order': 'They sent the file’s pieces out of order.',
-  oversize: 'They sent more than the size they announced.',
-  short: 'They sent less than the size they announced.',
-  'after-done': 'They sent more after saying the file was complete.',
-  window: 'They sent far ahead of what was stored.',
-};
-const cancelText: Record<CancelReason, string> = {
-  cancelled: 'They cancelled the transfer.',
-  protocol: 'Their side stopped the transfer: it received something unexpected.',
-  'hash-mismatch': 'The file arrived damaged (its SHA-256 did not match) and was thrown away.',
-  'write-failed': 'Their side could not store the file.',
-};
-const rejectText: Record<RejectReason, string> = {
-  declined: 'They declined the file.',
-  'too-large': 'The file is larger than they can receive.',
-  busy: 'They have too many offers waiting; try again in a moment.',
-};
-const INTERRUPTED =
-  'The connection was interrupted, so the transfer stopped and nothing partial was kept. Send the file again.';
+/**
+ * Why a transfer ended other than well, or why an offer was turned away (the UI words it): a fault of the
+ * sender's stream, the other side's cancel or refusal, or something on this side.
+ */
+export type TransferReason =
+  | { kind: 'fault'; fault: ReceiveFault | 'window' }
+  | { kind: 'cancel'; reason: CancelReason }
+  | { kind: 'reject'; reason: RejectReason }
+  /** Refused here: larger than this browser receives into memory (`max` bytes). */
+  | { kind: 'too-large-here'; max: number }
+  | { kind: 'interrupted' | 'read-failed' | 'write-failed' | 'save-failed' | 'you-declined' | 'you-cancelled' };
 
 interface Entry {
   view: TransferView;
@@ -235,7 +225,7 @@ export const createFileTransferModel = (deps: FileTransferDeps): FileTransferCon
   };
 
   /** Ends a transfer: its memory goes (the sink aborted, the file reference dropped), the entry says why. */
-  const finish = (e: Outgoing | Incoming, state: TransferState, message: string | null) => {
+  const finish = (e: Outgoing | Incoming, state: TransferState, reason: TransferReason | null) => {
     if (!ACTIVE.has(e.view.state)) return;
     if ('sink' in e) {
       e.sink?.abort();
@@ -245,13 +235,13 @@ export const createFileTransferModel = (deps: FileTransferDeps): FileTransferCon
       outgoing.delete(e.id);
       e.wake?.();
     }
-    update(e, { state, message, bytesPerSecond: null, secondsLeft: null });
+    update(e, { state, reason, bytesPerSecond: null, secondsLeft: null });
   };
 
   /** The peer broke the protocol on this transfer: tell them, and stop. */
   const cutOff = (t: Incoming, fault: ReceiveFault | 'window') => {
     sendControl({ t: 'cancel', id: t.id, reason: 'protocol' });
-    finish(t, 'failed', `Transfer stopped: ${faultText[fault]} Nothing was kept.`);
+    finish(t, 'failed', { kind: 'fault', fault });
   };
 
   // ---- sending ----
@@ -267,7 +257,7 @@ export const createFileTransferModel = (deps: FileTransferDeps): FileTransferCon
       } catch {
         if (stillOn()) {
           sendControl({ t: 'cancel', id: t.id, reason: 'cancelled' });
-          finish(t, 'failed', 'The file could not be read (was it moved or changed?).');
+          finish(t, 'failed', { kind: 'read-failed' });
         }
         return;
       }
@@ -300,7 +290,7 @@ export const createFileTransferModel = (deps: FileTransferDeps): FileTransferCon
         void pump(t);
         return true;
       case 'reject':
-        if (t.view.state === 'waiting') finish(t, 'refused', rejectText[f.reason]);
+        if (t.view.state === 'waiting') finish(t, 'refused', { kind: 'reject', reason: f.reason });
         return true;
       case 'ack':
         // Only forward, and never past the file: anything else is noise from the peer, ignored.
@@ -317,7 +307,7 @@ export const createFileTransferModel = (deps: FileTransferDeps): FileTransferCon
         }
         return true;
       case 'cancel':
-        finish(t, f.reason === 'cancelled' ? 'cancelled' : 'failed', cancelText[f.reason]);
+        finish(t, f.reason === 'cancelled' ? 'cancelled' : 'failed', { kind: 'cancel', reason: f.reason });
         return true;
     }
   };
@@ -336,7 +326,7 @@ export const createFileTransferModel = (deps: FileTransferDeps): FileTransferCon
       bytes: 0,
       bytesPerSecond: null,
       secondsLeft: null,
-      message: null,
+      reason: null,
       download: null,
     };
     const waiting = [...incoming.values()].filter((t) => t.view.state === 'offered').length;
@@ -347,7 +337,7 @@ export const createFileTransferModel = (deps: FileTransferDeps): FileTransferCon
       // Shown, so the person knows something was offered and why it was turned away.
       if (refusal === 'too-large') {
         view.state = 'refused';
-        view.message = `Too large to receive here: at most ${maxFileBytes.toLocaleString('en')} bytes.`;
+        view.reason = { kind: 'too-large-here', max: maxFileBytes };
         list({ view, meter: createRateMeter(now), lastPublish: 0 } as Incoming);
       }
       return;
@@ -394,7 +384,7 @@ export const createFileTransferModel = (deps: FileTransferDeps): FileTransferCon
     t.writing.catch(() => {
       if (incoming.get(id) !== t) return;
       sendControl({ t: 'cancel', id, reason: 'write-failed' });
-      finish(t, 'failed', 'The file could not be written (is the disk full?). Nothing partial was kept.');
+      finish(t, 'failed', { kind: 'write-failed' });
     });
   };
 
@@ -410,7 +400,7 @@ export const createFileTransferModel = (deps: FileTransferDeps): FileTransferCon
     if (incoming.get(t.id) !== t || !t.sink) return;
     if (bytesToHex(t.hash.digest()) !== expected) {
       sendControl({ t: 'cancel', id: t.id, reason: 'hash-mismatch' });
-      return finish(t, 'failed', cancelText['hash-mismatch']);
+      return finish(t, 'failed', { kind: 'cancel', reason: 'hash-mismatch' });
     }
     const sink = t.sink;
     t.sink = null;
@@ -419,7 +409,7 @@ export const createFileTransferModel = (deps: FileTransferDeps): FileTransferCon
       saved = await sink.commit();
     } catch {
       sendControl({ t: 'cancel', id: t.id, reason: 'write-failed' });
-      return finish(t, 'failed', 'The file could not be saved. Nothing partial was kept.');
+      return finish(t, 'failed', { kind: 'save-failed' });
     }
     incoming.delete(t.id);
     t.saved = saved;
@@ -436,7 +426,7 @@ export const createFileTransferModel = (deps: FileTransferDeps): FileTransferCon
     const t = incoming.get(f.id);
     if (!t) return false;
     if (f.t === 'done') void onDone(t, f.sha256);
-    else finish(t, f.reason === 'cancelled' ? 'cancelled' : 'failed', cancelText[f.reason]);
+    else finish(t, f.reason === 'cancelled' ? 'cancelled' : 'failed', { kind: 'cancel', reason: f.reason });
     return true;
   };
 
@@ -476,7 +466,7 @@ export const createFileTransferModel = (deps: FileTransferDeps): FileTransferCon
     channel = null;
     batch(() => {
       ready.value = false;
-      for (const e of [...outgoing.values(), ...incoming.values()]) finish(e, 'failed', INTERRUPTED);
+      for (const e of [...outgoing.values(), ...incoming.values()]) finish(e, 'failed', { kind: 'interrupted' });
     });
   };
 
@@ -517,7 +507,7 @@ export const createFileTransferModel = (deps: FileTransferDeps): FileTransferCon
           bytes: 0,
           bytesPerSecond: null,
           secondsLeft: null,
-          message: null,
+          reason: null,
           download: null,
         },
         meter: createRateMeter(now),
@@ -555,7 +545,7 @@ export const createFileTransferModel = (deps: FileTransferDeps): FileTransferCon
       const t = byKey(key);
       if (!t || !('sink' in t) || t.view.state !== 'offered') return;
       sendControl({ t: 'reject', id: t.id, reason: 'declined' });
-      finish(t, 'refused', 'You declined the file.');
+      finish(t, 'refused', { kind: 'you-declined' });
       forget(key);
       publish();
     },
@@ -563,7 +553,7 @@ export const createFileTransferModel = (deps: FileTransferDeps): FileTransferCon
       const t = byKey(key);
       if (!t || !ACTIVE.has(t.view.state)) return;
       sendControl({ t: 'cancel', id: t.id, reason: 'cancelled' });
-      finish(t, 'cancelled', 'You cancelled the transfer.');
+      finish(t, 'cancelled', { kind: 'you-cancelled' });
     },
     dismiss(key) {
       const t = byKey(key);

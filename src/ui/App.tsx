@@ -10,6 +10,7 @@ import { lazyModule } from './lazy';
 import { Home } from './screens/Home';
 import { RoomShell } from './screens/RoomShell';
 import { t } from './i18n/i18n';
+import { configProblemText } from './problem-text';
 
 /** The lobby and call screens: loaded on the way into a room (see preloadRoomScreens), not with Home. */
 const roomScreens = lazyModule(() => import('./screens/room-screens'));
@@ -49,7 +50,7 @@ export const App = ({
       {/* Offline, the offline notice says why nothing connects; a config fetch that failed for that reason is no config fault. */}
       {configError && shell.online.value && (
         <p class="banner error" role="alert" data-testid="config-error">
-          {t('config.cannotStart', { error: configError })}
+          {t('config.cannotStart', { error: configProblemText(configError) })}
         </p>
       )}
       {screen.name !== 'home' && !room ? (

@@ -2,6 +2,7 @@ import type { RoomCodeError } from '../core/room-code';
 import type { CodeProblem } from '../models/app';
 import { formatTime as clockTime } from './format';
 import { t } from './i18n/i18n';
+import { configProblemText } from './problem-text';
 
 /** The sentence for a refused code. `formatTime` renders an instant (the clock in the chosen language). */
 export const roomCodeErrorText = (e: RoomCodeError, formatTime: (ms: number) => string = clockTime): string => {
@@ -30,7 +31,7 @@ export const codeErrorText = (p: CodeProblem, formatTime: (ms: number) => string
         ? `${t('code.invalidLink')} ${roomCodeErrorText(p.error, formatTime)}`
         : roomCodeErrorText(p.error, formatTime);
     case 'config':
-      return p.message;
+      return configProblemText(p.problem);
     case 'loading':
       return t('code.stillLoading');
     case 'too-many':

@@ -4,6 +4,7 @@ import type { Message } from '../../src/ui/i18n/message';
 import ar from '../../src/ui/i18n/locales/ar';
 import de from '../../src/ui/i18n/locales/de';
 import { expectRemoteVideoPlaying, type Peer } from './helpers';
+import { serveStatic } from './static-host';
 
 // Parley in German and Arabic, in real Chromium contexts whose browser language is de-DE or ar (what
 // navigator.languages says): no English word of the catalog may show, in text or in aria labels.
@@ -132,6 +133,21 @@ for (const { locale, lang, dir, catalog } of [
     await expect(page.getByTestId('chat-panel')).toBeVisible();
     await expectNoEnglish(page, catalog, 'the details and chat sheets');
 
+    // Errors the models hand over typed, worded here: a nickname refused, and a file the other person declined.
+    const remember = page.getByTestId('remember-prompt');
+    await remember.getByRole('button', { name: text(catalog['remember.submit']) }).click();
+    await expect(remember.getByRole('alert')).toHaveText(text(catalog['nickname.empty']));
+    await page
+      .getByTestId('file-input')
+      .setInputFiles({ name: 'bericht.pdf', mimeType: 'application/pdf', buffer: Buffer.alloc(1024) });
+    const offer = bob.page.locator('[data-testid="file-transfer"][data-direction="receive"]');
+    await offer.getByRole('button', { name: text(catalog['files.decline']) }).click();
+    const sent = page.locator('[data-testid="file-transfer"][data-direction="send"]');
+    await expect(sent).toHaveAttribute('data-state', 'refused');
+    await expect(sent).toContainText(text(catalog['files.reject.declined']));
+    await expectNoEnglish(page, catalog, 'a refused nickname and a declined file');
+    await expectNoEnglish(bob.page, catalog, 'the side that declined the file');
+
     // The end: hanging up leaves the other person waiting, in their language.
     await page.getByRole('button', { name: text(catalog['controls.hangUp']) }).click();
     await expect(bob.page.getByTestId('status')).toHaveText(text(catalog['status.hungUp']));
@@ -139,6 +155,39 @@ for (const { locale, lang, dir, catalog } of [
     expect(alice.errors).toEqual([]);
     expect(bob.errors).toEqual([]);
     await Promise.all([alice.context.close(), bob.context.close()]);
+  });
+}
+
+// A deploy whose only relay is down (nothing listens on its port): the connection test's line and the
+// waiting screen's diagnosis, typed by the probe and worded by the page.
+const HOST_PORT = 18951;
+const DEAD_RELAY = 'ws://127.0.0.1:18952/';
+for (const { locale, catalog } of [
+  { locale: 'de-DE', catalog: de },
+  { locale: 'ar', catalog: ar },
+] as const) {
+  test(`${locale}: a relay that cannot be reached, on the connection test and the waiting screen`, async ({
+    browser,
+  }) => {
+    const host = await serveStatic({
+      root: 'dist',
+      prefix: '/',
+      port: HOST_PORT,
+      config: { strategy: 'nostr', relays: [DEAD_RELAY], iceServers: [] },
+    });
+    const { context, page } = await openIn(browser, locale, host.url);
+    await page.getByRole('button', { name: text(catalog['connectionTest.run']) }).click();
+    const lines = page.getByTestId('connection-test').getByRole('listitem');
+    await expect(lines.first()).toHaveText(`✗ ${DEAD_RELAY}: ${text(catalog['relay.noWebSocket'])}`);
+    await expect(lines.nth(1)).toContainText(text(catalog['relay.noIce']));
+    await expectNoEnglish(page, catalog, 'the connection test');
+
+    await page.getByRole('button', { name: text(catalog['home.start']) }).click();
+    await passLobby(page);
+    await expect(page.getByTestId('relay-problem')).toHaveText(text(catalog['waiting.unreachable']));
+    await expectNoEnglish(page, catalog, 'the waiting screen with its relay diagnosis');
+    await context.close();
+    await host.close();
   });
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { AppConfig } from '../../src/core/app-config';
+import type { AppConfig, ConfigProblem } from '../../src/core/app-config';
 import { err, ok, type Result } from '../../src/core/result';
 import { JOIN_LIMIT, createSlidingWindowLimiter } from '../../src/core/rate-limit';
 import { generateRoomCode } from '../../src/core/room-code';
@@ -14,6 +14,8 @@ import { CONFIG_MAX_AGE_MS, createAppModel } from '../../src/models/app';
 import { codeErrorText } from '../../src/ui/code-error-text';
 import type { CodeProblem } from '../../src/models/app';
 
+type Conf = Result<AppConfig, ConfigProblem>;
+
 /** The refusal as Home words it (English, times as ISO strings so they can be compared). */
 const words = (p: CodeProblem | null) => (p === null ? null : codeErrorText(p, (ms) => new Date(ms).toISOString()));
 
@@ -21,7 +23,7 @@ const config: AppConfig = { strategy: 'nostr', relays: ['ws://127.0.0.1:1/'], ic
 
 const makeApp = (
   hash = '',
-  loaded: Result<AppConfig> | (() => Result<AppConfig> | Promise<Result<AppConfig>>) = ok(config),
+  loaded: Conf | (() => Conf | Promise<Conf>) = ok(config),
   store = memoryStore(),
   now = () => Date.now(),
 ) => {
@@ -90,7 +92,7 @@ describe('app model', () => {
   });
 
   it('a "Start a call" clicked before config.json arrived is kept: the lobby opens once it does (once, however often clicked)', async () => {
-    let arrive!: (r: Result<AppConfig>) => void;
+    let arrive!: (r: Conf) => void;
     const { app, addressBar } = makeApp('', () => new Promise((resolve) => (arrive = resolve)));
     app.startCall(START);
     app.startCall(START);
@@ -247,10 +249,10 @@ describe('app model', () => {
   });
 
   it('reports a config error and refuses to start calls', async () => {
-    const { app, addressBar, hub } = makeApp('', err('config.json is not valid JSON.'));
+    const { app, addressBar, hub } = makeApp('', err({ kind: 'not-json', path: '/config.json' } as const));
     await app.ready;
     expect(hub.prepared).toEqual([]);
-    expect(app.configError.value).toBe('config.json is not valid JSON.');
+    expect(app.configError.value).toEqual({ kind: 'not-json', path: '/config.json' });
     app.startCall(START);
     expect(addressBar.hash).toBe('');
     expect(app.screen.value.name).toBe('home');
@@ -262,7 +264,11 @@ describe('app model', () => {
       ...config,
       iceServers: [{ urls: ['turn:127.0.0.1:3478'], username: `${t / 1000 + 6 * 3600}:parley`, credential: 'new' }],
     };
-    const answers: Array<Result<AppConfig>> = [ok(config), err('the network request failed'), ok(fresh)];
+    const answers: Array<Result<AppConfig, ConfigProblem>> = [
+      ok(config),
+      err({ kind: 'network', path: '/config.json' } as const),
+      ok(fresh),
+    ];
     let loads = 0;
     const { app, hub } = makeApp(
       '',

@@ -130,8 +130,12 @@ describe('no relay can carry the call (issue 20)', () => {
     expect(a.relayProblem.value).toBeNull();
     // In the room (the fake announces on a later task).
     await vi.waitFor(() => expect(hub.memberIds()).toHaveLength(1));
-    hub.relayProblem('The other person cannot reach you: the signaling relay refuses this site.');
-    expect(a.relayProblem.value).toMatch(/refuses this site/);
+    const problem = {
+      verdict: { kind: 'refused', cause: 'origin', status: 403 },
+      origin: 'https://a.example',
+    } as const;
+    hub.relayProblem(problem);
+    expect(a.relayProblem.value).toEqual(problem);
     expect(a.status.value.kind).toBe('waiting');
     hub.relayProblem(null);
     expect(a.relayProblem.value).toBeNull();

@@ -13,7 +13,7 @@ const S = {
   full: { kind: 'full' },
   intercepted: { kind: 'intercepted' },
   'codes-differ': { kind: 'codes-differ', by: 'peer' },
-  failed: { kind: 'failed', message: 'x' },
+  failed: { kind: 'failed', detail: 'x' },
 } satisfies Record<CallStatus['kind'], CallStatus>;
 type K = keyof typeof S;
 
@@ -30,7 +30,7 @@ const E = {
   full: { type: 'full' },
   intercepted: { type: 'intercepted' },
   'codes-differ': { type: 'codes-differ', by: 'self' },
-  failed: { type: 'failed', message: 'no relay' },
+  failed: { type: 'failed', detail: 'no relay' },
 } satisfies Record<CallEvent['type'], CallEvent>;
 type EK = keyof typeof E;
 
@@ -53,7 +53,7 @@ const legal: Record<EK, Partial<Record<K, CallStatus>>> = {
   full: Object.fromEntries(live.filter((k) => k !== 'failed').map((k) => [k, { kind: 'full' }])),
   intercepted: Object.fromEntries(inRoom.map((k) => [k, { kind: 'intercepted' }])),
   'codes-differ': Object.fromEntries(inRoom.map((k) => [k, { kind: 'codes-differ', by: 'self' }])),
-  failed: { joining: { kind: 'failed', message: 'no relay' } },
+  failed: { joining: { kind: 'failed', detail: 'no relay' } },
 };
 
 describe('call status transitions', () => {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { AppConfig } from '../../src/core/app-config';
+import type { AppConfig, ConfigProblem } from '../../src/core/app-config';
 import { ok, type Result } from '../../src/core/result';
 import { createFakeAttention } from '../../src/adapters/attention/fake';
 import { createInlineKdf } from '../../src/adapters/kdf/fake';
@@ -98,7 +98,9 @@ describe('aborting a join', () => {
   });
 });
 
-const makeRoot = (over: { hash?: string; loadConfig?: (signal: AbortSignal) => Promise<Result<AppConfig>> } = {}) => {
+const makeRoot = (
+  over: { hash?: string; loadConfig?: (signal: AbortSignal) => Promise<Result<AppConfig, ConfigProblem>> } = {},
+) => {
   const hub = createFakeSignalingHub();
   const media = createFakeMedia(() => ({
     stream: fakeStreamOf([new FakeTrack('audio'), new FakeTrack('video')]),
@@ -127,7 +129,7 @@ const makeRoot = (over: { hash?: string; loadConfig?: (signal: AbortSignal) => P
 describe('the root owns every model', () => {
   it('disposed before config.json arrived: the fetch is aborted, and its late answer opens no lobby and no camera', async () => {
     let seen: AbortSignal | undefined;
-    let answer: (r: Result<AppConfig>) => void = () => undefined;
+    let answer: (r: Result<AppConfig, ConfigProblem>) => void = () => undefined;
     const { root, media } = makeRoot({
       hash: hashFor(newCode()),
       loadConfig: (signal) => ((seen = signal), new Promise((r) => (answer = r))),

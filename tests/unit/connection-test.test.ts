@@ -1,8 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { createFakeProbe } from '../../src/adapters/probe/fake';
-import { createConnectionTestModel } from '../../src/models/connection-test';
+import { createConnectionTestModel, type CheckLine } from '../../src/models/connection-test';
+import { findingText } from '../../src/ui/relay-verdict-text';
 import { err, ok } from '../../src/core/result';
 import type { AppConfig } from '../../src/core/app-config';
+
+/** A line as the page shows it (in English, the default language). */
+const text = (l: CheckLine | undefined) => (l ? findingText(l.finding) : undefined);
 
 const config: AppConfig = {
   strategy: 'nostr',
@@ -34,8 +38,8 @@ describe('connection test', () => {
       // A TURN server counts only with a relay candidate: an srflx alone means STUN worked but the allocation did not.
       ['TURN turn.example:3478', false],
     ]);
-    expect(s.lines[1]?.text).toMatch(/^Unreachable: no WebSocket connection/);
-    expect(s.lines[3]?.text).toMatch(/credentials were refused/);
+    expect(text(s.lines[1])).toMatch(/^Unreachable: no WebSocket connection/);
+    expect(text(s.lines[3])).toMatch(/credentials were refused/);
   });
 
   it('says plainly when no STUN or TURN server is configured', async () => {
@@ -46,7 +50,7 @@ describe('connection test', () => {
     });
     await model.run();
     const s = model.state.value;
-    expect(s.phase === 'done' && s.lines.map((l) => l.text)).toEqual([
+    expect(s.phase === 'done' && s.lines.map(text)).toEqual([
       'Reachable, and answers as a Nostr relay, as config.json says.',
       expect.stringMatching(/^No STUN or TURN server is configured/),
     ]);
@@ -68,7 +72,7 @@ describe('connection test', () => {
     });
     await model.run();
     const s = model.state.value;
-    expect(s.phase === 'done' && s.lines.slice(0, 5).map((l) => [l.ok, l.text])).toEqual([
+    expect(s.phase === 'done' && s.lines.slice(0, 5).map((l) => [l.ok, text(l)])).toEqual([
       [false, expect.stringContaining('this looks like a WebTorrent tracker; config.json says "strategy": "nostr"')],
       [false, expect.stringContaining("add this site's origin with --allow-origin https://app.example")],
       [false, expect.stringContaining('needs a token')],
@@ -81,12 +85,12 @@ describe('connection test', () => {
     const { probe, calls } = createFakeProbe({}, {});
     const model = createConnectionTestModel({
       probe,
-      config: async () => err('Could not load /config.json: the server answered 404.'),
+      config: async () => err({ kind: 'status', path: '/config.json', status: 404 }),
     });
     await model.run();
     expect(model.state.value).toEqual({
       phase: 'error',
-      message: 'Could not load /config.json: the server answered 404.',
+      problem: { kind: 'config', problem: { kind: 'status', path: '/config.json', status: 404 } },
     });
     expect(calls).toEqual([]);
   });

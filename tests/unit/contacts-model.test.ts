@@ -4,7 +4,8 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { memoryContactStore } from '../../src/adapters/contacts/memory';
-import { createContactsModel, MAX_REMEMBERED } from '../../src/models/contacts';
+import { createContactsModel, MAX_REMEMBERED, type ContactProblem } from '../../src/models/contacts';
+import { contactProblemText } from '../../src/ui/contact-problem-text';
 
 const model = (now = () => Date.UTC(2026, 5, 1, 12)) => {
   const store = memoryContactStore();
@@ -21,7 +22,7 @@ describe('contacts model', () => {
     const { store, contacts } = model();
     const secret = new Uint8Array(32).fill(7);
     const added = await contacts.remember('  Bob   Smith ', secret);
-    if (!added.ok) throw new Error(added.error);
+    if (!added.ok) throw new Error(added.error.kind);
     expect(contacts.list.value).toEqual([{ id: added.value.id, nickname: 'Bob Smith', since: added.value.since }]);
     expect(JSON.stringify(contacts.list.value)).not.toContain('7,7');
     expect(store.records.get(added.value.id)?.current).toEqual(secret);
@@ -41,7 +42,7 @@ describe('contacts model', () => {
     const { contacts } = model();
     const first = new Uint8Array(32).fill(1);
     const added = await contacts.remember('Bob', first);
-    if (!added.ok) throw new Error(added.error);
+    if (!added.ok) throw new Error(added.error.kind);
     const next = new Uint8Array(32).fill(2);
     await contacts.ratchet(added.value.id, first, next);
     const secrets = await contacts.secrets();
@@ -78,7 +79,7 @@ describe('contacts model', () => {
   it('a store that refuses writes: forget and rename say so, a ratchet leaves the contact as it was', async () => {
     const { store, contacts } = model();
     const added = await contacts.remember('Bob', new Uint8Array(32).fill(1));
-    if (!added.ok) throw new Error(added.error);
+    if (!added.ok) throw new Error(added.error.kind);
     const refuse = async () => {
       throw new Error('QuotaExceededError');
     };
@@ -86,11 +87,14 @@ describe('contacts model', () => {
     store.remove = refuse;
     await contacts.forget(added.value.id);
     expect(contacts.list.value).toHaveLength(1);
-    expect(contacts.error.value).toMatch(/Could not forget them here \(QuotaExceededError\)/);
-    expect(await contacts.rename(added.value.id, 'Robert')).toEqual({
-      ok: false,
-      error: 'Could not rename them here (QuotaExceededError).',
-    });
+    expect(contacts.error.value).toEqual({ kind: 'forget-failed', detail: 'QuotaExceededError' });
+    // What the list shows, in English: the sentence from the catalog, the store's words as data.
+    expect(contactProblemText(contacts.error.value as ContactProblem)).toBe(
+      'Could not forget them here (QuotaExceededError).',
+    );
+    const renamed = await contacts.rename(added.value.id, 'Robert');
+    expect(renamed).toEqual({ ok: false, error: { kind: 'rename-failed', detail: 'QuotaExceededError' } });
+    expect(!renamed.ok && contactProblemText(renamed.error)).toBe('Could not rename them here (QuotaExceededError).');
     await contacts.ratchet(added.value.id, new Uint8Array(32).fill(1), new Uint8Array(32).fill(2));
     expect((await contacts.secrets()).map((s) => s.secret[0])).toEqual([1]);
   });

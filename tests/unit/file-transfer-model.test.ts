@@ -5,6 +5,15 @@ import { createFakeChannelPair, createFakeFileSaver, type FakeByteChannel } from
 import { CHUNK_BYTES, encodeChunk, encodeFileControl, parseFileControl } from '../../src/core/file-protocol';
 import { SEND_WINDOW_BYTES } from '../../src/core/file-receive';
 import { createFileTransferModel, type TransferView } from '../../src/models/file-transfer';
+import enRoom from '../../src/ui/i18n/en-room';
+import { addEnglish } from '../../src/ui/i18n/i18n';
+import { transferReasonText } from '../../src/ui/transfer-reason-text';
+
+// The room's English (the page adds it with the room's screens).
+addEnglish(enRoom);
+
+/** Why a transfer ended, as the page words it (in English, the default language). */
+const words = (v: TransferView) => (v.reason ? transferReasonText(v.reason) : null);
 
 const random = (n: number) => {
   const out = new Uint8Array(n);
@@ -120,7 +129,7 @@ describe('a file goes person to person', () => {
     receiver.reject(only(receiver).key);
     expect(receiver.transfers.value).toHaveLength(0);
     await until(() => expect(stateOf(sender)).toBe('refused'));
-    expect(only(sender).message).toBe('They declined the file.');
+    expect(words(only(sender))).toBe('They declined the file.');
     expect(fake.sinks).toHaveLength(0);
   });
 
@@ -128,7 +137,7 @@ describe('a file goes person to person', () => {
     const small = setUp({ maxFileBytes: 100 });
     small.sender.send(fileOf(random(101)));
     await until(() => expect(stateOf(small.sender)).toBe('refused'));
-    expect(only(small.sender).message).toBe('The file is larger than they can receive.');
+    expect(words(only(small.sender))).toBe('The file is larger than they can receive.');
     expect(only(small.receiver).state).toBe('refused');
     const disk = setUp({ maxFileBytes: 100, streams: true });
     disk.sender.send(fileOf(random(101)));
@@ -148,7 +157,7 @@ describe('a file goes person to person', () => {
       a.gate(null);
       await until(() => expect(stateOf(receiver)).toBe('cancelled'));
       await until(() => expect(stateOf(sender)).toBe('cancelled'));
-      expect(only(side === 'sender' ? receiver : sender).message).toBe('They cancelled the transfer.');
+      expect(words(only(side === 'sender' ? receiver : sender))).toBe('They cancelled the transfer.');
       expect(fake.sinks[0]?.state).toBe('aborted');
       expect(fake.sinks[0]?.chunks).toEqual([]);
       // Everything still on its way in either direction has arrived: nothing resumed, nothing reopened.
@@ -168,7 +177,7 @@ describe('a file goes person to person', () => {
     a.close();
     for (const m of [sender, receiver]) {
       expect(stateOf(m)).toBe('failed');
-      expect(only(m).message).toMatch(/^The connection was interrupted.*nothing partial was kept/);
+      expect(words(only(m))).toMatch(/^The connection was interrupted.*nothing partial was kept/);
     }
     expect(fake.sinks[0]?.state).toBe('aborted');
     expect(sender.ready.value).toBe(false);
@@ -205,7 +214,7 @@ describe('a hostile sender is cut off, its memory released', () => {
     h.chunk(0);
     h.chunk(1);
     await until(() => expect(stateOf(h.receiver)).toBe('failed'));
-    expect(only(h.receiver).message).toBe(
+    expect(words(only(h.receiver))).toBe(
       'Transfer stopped: They sent more than the size they announced. Nothing was kept.',
     );
     expect(h.fake.sinks[0]?.state).toBe('aborted');
@@ -218,7 +227,7 @@ describe('a hostile sender is cut off, its memory released', () => {
     await until(() => expect(stateOf(h.receiver)).toBe('offered'));
     h.chunk(0);
     await until(() => expect(stateOf(h.receiver)).toBe('failed'));
-    expect(only(h.receiver).message).toMatch(/before you accepted/);
+    expect(words(only(h.receiver))).toMatch(/before you accepted/);
     expect(h.fake.sinks).toHaveLength(0);
   });
 
@@ -233,7 +242,7 @@ describe('a hostile sender is cut off, its memory released', () => {
       await h.receiver.accept(only(h.receiver).key);
       for (const s of seqs) h.chunk(s);
       await until(() => expect(stateOf(h.receiver)).toBe('failed'));
-      expect(only(h.receiver).message).toMatch(/out of order/);
+      expect(words(only(h.receiver))).toMatch(/out of order/);
       expect(h.fake.sinks[0]?.state).toBe('aborted');
     }
   });
@@ -246,7 +255,7 @@ describe('a hostile sender is cut off, its memory released', () => {
     h.chunk(0, 10);
     h.a.send(encodeFileControl({ t: 'done', id: h.id, sha256: '0'.repeat(64) }));
     await until(() => expect(stateOf(h.receiver)).toBe('failed'));
-    expect(only(h.receiver).message).toMatch(/SHA-256 did not match/);
+    expect(words(only(h.receiver))).toMatch(/SHA-256 did not match/);
     expect(h.fake.sinks[0]?.state).toBe('aborted');
     expect(only(h.receiver).download).toBeNull();
   });
@@ -259,7 +268,7 @@ describe('a hostile sender is cut off, its memory released', () => {
     h.chunk(0);
     h.a.send(encodeFileControl({ t: 'done', id: h.id, sha256: '0'.repeat(64) }));
     await until(() => expect(stateOf(h.receiver)).toBe('failed'));
-    expect(only(h.receiver).message).toMatch(/less than the size they announced/);
+    expect(words(only(h.receiver))).toMatch(/less than the size they announced/);
   });
 
   it('running ahead of the window (a slow disk’s queue would grow without bound)', async () => {
@@ -289,7 +298,7 @@ describe('a hostile sender is cut off, its memory released', () => {
     const zero = new Uint8Array(CHUNK_BYTES);
     for (let s = 0; s < chunks; s++) a.send(encodeChunk(id, s, zero));
     await until(() => expect(stateOf(receiver)).toBe('failed'));
-    expect(only(receiver).message).toMatch(/far ahead of what was stored/);
+    expect(words(only(receiver))).toMatch(/far ahead of what was stored/);
     expect(sinks).toEqual(['aborted']);
   });
 

@@ -8,9 +8,10 @@ import {
   readDiagnosis,
   readReply,
   relayText,
+  waitingProblem,
   type RelayVerdict,
 } from '../../src/core/relay-probe';
-import { verdictLine, waitingText } from '../../src/core/relay-verdict-text';
+import { relayProblemText, verdictText } from '../../src/ui/relay-verdict-text';
 import { carries } from '../../src/core/relay-carries';
 
 const random = Uint8Array.from({ length: 20 }, (_, i) => i * 13);
@@ -158,11 +159,10 @@ describe("a Parley relay's diagnosis", () => {
 describe('the words', () => {
   const origin = 'https://calls.example';
   it('name the fix for each cause on the connection test', () => {
-    const line = (v: RelayVerdict, strategy: 'nostr' | 'torrent' = 'nostr') => verdictLine(v, strategy, origin);
-    expect(line({ kind: 'good' })).toEqual({
-      ok: true,
-      text: expect.stringMatching(/^Reachable, and answers as a Nostr relay/),
+    const line = (v: RelayVerdict, strategy: 'nostr' | 'torrent' = 'nostr') => ({
+      text: verdictText(v, strategy, origin),
     });
+    expect(line({ kind: 'good' }).text).toMatch(/^Reachable, and answers as a Nostr relay/);
     expect(line({ kind: 'good' }, 'torrent').text).toMatch(/WebTorrent tracker, as config.json says/);
     expect(line({ kind: 'other-protocol', speaks: 'tracker' }).text).toContain(
       'this looks like a WebTorrent tracker; config.json says "strategy": "nostr"',
@@ -180,8 +180,17 @@ describe('the words', () => {
   });
 
   it('tell the waiting person why nobody can reach them, the stated cause first; nothing while one relay works', () => {
-    expect(waitingText([{ kind: 'good' }, { kind: 'no-websocket' }], origin)).toBeNull();
-    expect(waitingText([], origin)).toBeNull();
+    // The core picks the verdict (typed); the UI words it in the person's language (English here).
+    const waitingText = (verdicts: RelayVerdict[], at: string) => {
+      const problem = waitingProblem(verdicts, at);
+      return problem && relayProblemText(problem);
+    };
+    expect(waitingProblem([{ kind: 'good' }, { kind: 'no-websocket' }], origin)).toBeNull();
+    expect(waitingProblem([], origin)).toBeNull();
+    expect(waitingProblem([{ kind: 'silent' }, { kind: 'complaint', text: 'no' }], origin)).toEqual({
+      verdict: { kind: 'complaint', text: 'no' },
+      origin,
+    });
     expect(waitingText([{ kind: 'no-websocket' }, { kind: 'refused', cause: 'origin', status: 403 }], origin)).toMatch(
       /refuses this site.*--allow-origin https:\/\/calls\.example/,
     );

@@ -5,9 +5,9 @@ import {
   probeQuestion,
   readDiagnosis,
   readReply,
+  waitingProblem,
   type RelayVerdict,
 } from '../../core/relay-probe';
-import { waitingText } from '../../core/relay-verdict-text';
 
 /** How long a refused relay's diagnosis socket may take at most. */
 const DIAGNOSIS_TIMEOUT_MS = 3000;
@@ -78,6 +78,6 @@ export const probeRelay = (url: string, strategy: Strategy, timeoutMs: number): 
   );
 };
 
-/** Probes every relay: why the other person cannot reach this page, in the waiting person's words, or null when a relay works. */
+/** Probes every relay: why the other person cannot reach this page (worded by the UI), or null when a relay works. */
 export const whyNobodyCanReach = async (urls: readonly string[], strategy: Strategy, timeoutMs: number) =>
-  waitingText(await Promise.all(urls.map((url) => probeRelay(url, strategy, timeoutMs))), location.origin);
+  waitingProblem(await Promise.all(urls.map((url) => probeRelay(url, strategy, timeoutMs))), location.origin);

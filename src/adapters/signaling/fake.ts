@@ -1,6 +1,7 @@
 import { createEmitter } from './emitter';
 import type { LinkState } from '../../core/recovery';
 import type { JoinOptions, Signaling, SignalingEvents, SignalingRoom } from './types';
+import type { RelayProblem } from '../../core/relay-probe';
 
 interface Member {
   id: string;
@@ -191,7 +192,7 @@ export const createFakeSignalingHub = () => {
       for (const members of rooms.values()) for (const m of members.values()) m.emitter.emit('roomFull');
     },
     /** A probe of the relays found none that can carry the call (or, with null, one again): each room hears `relayProblem`. */
-    relayProblem(problem: string | null) {
+    relayProblem(problem: RelayProblem | null) {
       for (const members of rooms.values()) for (const m of members.values()) m.emitter.emit('relayProblem', problem);
     },
     /** The next join takes `peerId` (someone else's id, as an attacker may choose) with a certificate of its own. */

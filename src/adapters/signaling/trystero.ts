@@ -12,6 +12,7 @@ import { createEmitter } from './emitter';
 import { watchRelays } from './relay-watch';
 import { watchLink } from './link';
 import type { JoinOptions, Signaling, SignalingEvents, SignalingState } from './types';
+import { sameRelayProblem, type RelayProblem } from '../../core/relay-probe';
 
 /** Trystero app id: namespaces our topics on shared public relays. */
 export const APP_ID = 'parley-v1';
@@ -167,7 +168,7 @@ export const createTrysteroSignaling = (): Signaling => ({
 
     // No relay answering in our protocol after a few seconds alone: the person is told why (each
     // relay probed in its protocol, relay-socket.ts), not left waiting for someone who cannot come.
-    let problem: string | null = null;
+    let problem: RelayProblem | null = null;
     let diagnosing = false;
     const diagnose = async () => {
       if (left || diagnosing) return;
@@ -182,7 +183,7 @@ export const createTrysteroSignaling = (): Signaling => ({
         const found = await probe.whyNobodyCanReach(options.relays, options.strategy, DIAGNOSE_TIMEOUT_MS);
         // Someone came, or a relay answered meanwhile: the verdict is stale.
         const next = left || peers.size > 0 || relays.answering() ? null : found;
-        if (next !== problem) emitter.emit('relayProblem', (problem = next));
+        if (!sameRelayProblem(next, problem)) emitter.emit('relayProblem', (problem = next));
       } catch {
         // The probe's chunk did not load (offline): the relay state already says "unreachable".
       } finally {

@@ -2,6 +2,7 @@ import type { Strategy, IceServer } from '../../core/app-config';
 import type { FingerprintPair } from '../../core/fingerprint';
 import type { LinkState } from '../../core/recovery';
 import type { ByteChannel } from '../files/types';
+import type { RelayProblem } from '../../core/relay-probe';
 
 /** Removes a listener; every `on*` returns one. */
 export type Unsubscribe = () => void;
@@ -39,10 +40,10 @@ export interface SignalingEvents {
    */
   roomFull: () => void;
   /**
-   * No relay could carry the call while we waited alone: why, in the waiting person's words (each
-   * relay probed in its protocol, core/relay-verdict-text.ts); null once one does, or someone came.
+   * No relay could carry the call while we waited alone: why (each relay probed in its protocol, the most
+   * telling verdict; the UI words it); null once one does, or someone came.
    */
-  relayProblem: (problem: string | null) => void;
+  relayProblem: (problem: RelayProblem | null) => void;
   /** The media path to a connected peer broke, failed or came back (its connection is kept open meanwhile). */
   link: (peerId: string, state: LinkState) => void;
   /**

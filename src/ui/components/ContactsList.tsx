@@ -1,12 +1,13 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { AppModel } from '../../models/app';
-import type { ContactsModel, ContactView } from '../../models/contacts';
+import type { ContactProblem, ContactsModel, ContactView } from '../../models/contacts';
 import { t } from '../i18n/i18n';
+import { contactProblemText } from '../contact-problem-text';
 
 const Row = ({ app, contacts, c }: { app: AppModel; contacts: ContactsModel; c: ContactView }) => {
   const [editing, setEditing] = useState(false);
   const [name, setName] = useState(c.nickname);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<ContactProblem | null>(null);
   return (
     <li data-testid="contact" data-nickname={c.nickname}>
       {editing ? (
@@ -46,7 +47,7 @@ const Row = ({ app, contacts, c }: { app: AppModel; contacts: ContactsModel; c: 
       </button>
       {error && (
         <p class="error" role="alert">
-          {error}
+          {contactProblemText(error)}
         </p>
       )}
     </li>
@@ -62,7 +63,7 @@ export const ContactsList = ({ app, contacts }: { app: AppModel; contacts: Conta
   return (
     <section class="contacts" aria-labelledby="contacts-title" data-testid="contacts">
       <h2 id="contacts-title">{t('contacts.title')}</h2>
-      {error && <p class="error">{error}</p>}
+      {error && <p class="error">{contactProblemText(error)}</p>}
       <ul>
         {list.map((c) => (
           <Row key={c.id} app={app} contacts={contacts} c={c} />

@@ -1,6 +1,7 @@
 import { useRef, useState } from 'preact/hooks';
 import type { FileTransferModel, TransferView } from '../../models/file-transfer';
 import { language, t, type MessageKey } from '../i18n/i18n';
+import { transferReasonText } from '../transfer-reason-text';
 
 // Inside Row the transfer is `t`, so the translation function goes by `tr` there.
 const tr = t;
@@ -53,7 +54,7 @@ const Row = ({ t, model }: { t: TransferView; model: FileTransferModel }) => {
       <p class="help" data-testid="file-status">
         {tr(stateText[t.state])}
         {flowing && ` · ${tr('files.progress', { done: formatBytes(t.bytes), size: formatBytes(t.size) })}${pace(t)}`}
-        {t.message && ` · ${t.message}`}
+        {t.reason && ` · ${transferReasonText(t.reason)}`}
       </p>
       {flowing && (
         <progress

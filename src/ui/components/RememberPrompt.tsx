@@ -1,6 +1,8 @@
 import { useState } from 'preact/hooks';
 import type { CallModel } from '../../models/call';
+import type { ContactProblem } from '../../models/contacts';
 import { t } from '../i18n/i18n';
+import { contactProblemText } from '../contact-problem-text';
 
 /**
  * "Remember this person", offered only after a call both people verified by reading the codes: a nickname
@@ -8,7 +10,7 @@ import { t } from '../i18n/i18n';
  */
 export const RememberPrompt = ({ call }: { call: CallModel }) => {
   const [name, setName] = useState('');
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<ContactProblem | null>(null);
   const c = call.continuity.value;
   if (c.kind === 'remembered')
     return (
@@ -38,7 +40,7 @@ export const RememberPrompt = ({ call }: { call: CallModel }) => {
       <button type="submit">{t('remember.submit')}</button>
       {error && (
         <p class="error" role="alert">
-          {error}
+          {contactProblemText(error)}
         </p>
       )}
       <p class="help">{t('remember.help')}</p>

@@ -1,9 +1,10 @@
 import en from './en';
+import enRelay from './en-relay';
 import enRoom from './en-room';
 import { placeholders, type Message } from './message';
 
-/** Both parts of English: what every other catalog must match. */
-export const english: Readonly<Record<string, Message>> = { ...en, ...enRoom };
+/** Every part of English: what every other catalog must match. */
+export const english: Readonly<Record<string, Message>> = { ...en, ...enRoom, ...enRelay };
 
 /** Differences between a translation and English: keys missing or extra, placeholders not the same. */
 export const catalogProblems = (lang: string, catalog: Record<string, Message>): string[] => {

@@ -1,10 +1,11 @@
 import { computed, signal } from '@preact/signals';
 import en from './en';
+import type enRelay from './en-relay';
 import type enRoom from './en-room';
 import { LANGUAGES, chooseLanguage, directionOf, type Language } from './languages';
 import { formatMessage, type Message, type Params } from './message';
 
-export type MessageKey = keyof typeof en | keyof typeof enRoom;
+export type MessageKey = keyof typeof en | keyof typeof enRoom | keyof typeof enRelay;
 /** A translation: every key of the English catalog, no other (the type and tests/unit/i18n-catalogs.test.ts hold it). */
 export type Catalog = { readonly [K in MessageKey]: Message };
 
@@ -17,13 +18,13 @@ const LOADERS: Readonly<Record<Exclude<Language, 'en'>, () => Promise<{ default:
   ar: () => import('./locales/ar'),
 };
 
-/** English as far as it has loaded: Home's part at first, the room's part once its screens load. */
+/** English as far as it has loaded: Home's part at first, the room's and the relays' parts once their screens load. */
 let english: Partial<Catalog> = en;
 const current = signal<{ lang: Language; catalog: Partial<Catalog> }>({ lang: 'en', catalog: english });
 
 /**
- * Adds the room's English words (called by the room screens' chunk, which imports them): nothing in a
- * room renders before its chunk, so no room key is ever looked up before its English is here.
+ * Adds a part of English (called by the chunk that imports it: the room's screens, the relay words):
+ * nothing of that part renders before its chunk, so no key is ever looked up before its English is here.
  */
 export const addEnglish = (part: Partial<Catalog>): void => {
   english = { ...english, ...part };

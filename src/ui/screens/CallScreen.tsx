@@ -14,6 +14,7 @@ import { VerifyPanel, VerifyWarning, verifyBadge } from '../components/VerifyPan
 import { VideoTile } from '../components/VideoTile';
 import { formatDuration, formatTime } from '../format';
 import { mediaText } from '../media-text';
+import { relayProblemText } from '../relay-verdict-text';
 import type { Corner } from '../self-view-corner';
 import { useShortcuts } from '../shortcuts';
 import { CallDetails } from './CallDetails';
@@ -50,8 +51,8 @@ const statusText = (s: CallStatus, hasRemoteMedia: boolean, signaling: Signaling
     case 'codes-differ':
       return s.by === 'self' ? t('status.codesDifferSelf') : t('status.codesDifferPeer');
     case 'failed':
-      // The model's own words (e.g. why joining failed): a browser's error message, in its language.
-      return s.message;
+      // The error's own words (a browser's message, in its language) follow our sentence as data.
+      return t('status.joinFailed', { detail: s.detail });
   }
 };
 
@@ -185,7 +186,7 @@ const CallLive = ({ call, code, whileWaiting }: CallProps) => {
       <section key="invite" class="sheet" aria-label={t('call.invitation')}>
         {call.relayProblem.value && (
           <p class="notice" role="alert" data-testid="relay-problem">
-            {call.relayProblem.value}
+            {relayProblemText(call.relayProblem.value)}
           </p>
         )}
         <SharePanel code={code.text} link={location.href} hasPassword={code.hasPassword} />

@@ -354,6 +354,108 @@ const de: Catalog = {
   'emoji.Headphones': 'Kopfhörer',
   'emoji.Folder': 'Ordner',
   'emoji.Pin': 'Stecknadel',
+  'config.network': '{path} konnte nicht geladen werden: Die Netzwerkanfrage ist fehlgeschlagen.',
+  'config.cancelled': 'Das Laden von {path} wurde abgebrochen.',
+  'config.status': '{path} konnte nicht geladen werden: Der Server antwortete mit {status}.',
+  'config.notJson': '{path} ist kein gültiges JSON.',
+  'config.invalid': '{path} ist ungültig: {detail}.',
+  'connectionTest.notStarted': 'Der Test konnte nicht starten: Prüfe deine Netzwerkverbindung und versuche es erneut.',
+  'contacts.unavailable': 'Gemerkte Kontakte sind hier nicht verfügbar ({detail}).',
+  'contacts.renameFailed': 'Umbenennen war hier nicht möglich ({detail}).',
+  'contacts.forgetFailed': 'Vergessen war hier nicht möglich ({detail}).',
+  'contacts.gone': 'Diese Person ist nicht mehr gemerkt.',
+  'nickname.empty': 'Gib einen Namen für diese Person ein.',
+  'nickname.tooLong': {
+    one: 'Ein Name hat höchstens {count} Zeichen.',
+    other: 'Ein Name hat höchstens {count} Zeichen.',
+  },
+  'nickname.invisible': 'Dieser Name enthält unsichtbare Zeichen; gib ihn neu ein.',
+  'status.joinFailed': 'Beitritt zum Raum fehlgeschlagen: {detail}',
+  'remember.nothing': 'Gerade gibt es niemanden zum Merken.',
+  'remember.failed': 'Dieses Gerät konnte sich die Person nicht merken ({detail}).',
+  'remember.full': {
+    one: 'Höchstens {count} Person kann gemerkt werden; vergiss zuerst jemanden.',
+    other: 'Höchstens {count} Personen können gemerkt werden; vergiss zuerst jemanden.',
+  },
+  'files.fault': 'Übertragung abgebrochen: {why} Nichts wurde behalten.',
+  'files.fault.notAccepted': 'Die Gegenseite hat Dateidaten geschickt, bevor du angenommen hast.',
+  'files.fault.outOfOrder': 'Die Gegenseite hat die Teile der Datei in falscher Reihenfolge geschickt.',
+  'files.fault.oversize': 'Die Gegenseite hat mehr geschickt als die angekündigte Größe.',
+  'files.fault.short': 'Die Gegenseite hat weniger geschickt als die angekündigte Größe.',
+  'files.fault.afterDone':
+    'Die Gegenseite hat noch Daten geschickt, nachdem sie die Datei für vollständig erklärt hatte.',
+  'files.fault.window': 'Die Gegenseite hat weit über das Gespeicherte hinaus vorausgeschickt.',
+  'files.cancel.cancelled': 'Die Gegenseite hat die Übertragung abgebrochen.',
+  'files.cancel.protocol': 'Die Gegenseite hat die Übertragung gestoppt: Sie hat etwas Unerwartetes empfangen.',
+  'files.cancel.hashMismatch': 'Die Datei kam beschädigt an (ihr SHA-256 stimmte nicht) und wurde verworfen.',
+  'files.cancel.writeFailed': 'Die Gegenseite konnte die Datei nicht speichern.',
+  'files.reject.declined': 'Die Gegenseite hat die Datei abgelehnt.',
+  'files.reject.tooLarge': 'Die Datei ist größer, als die Gegenseite empfangen kann.',
+  'files.reject.busy': 'Bei der Gegenseite warten zu viele Angebote; versuche es gleich noch einmal.',
+  'files.interrupted':
+    'Die Verbindung wurde unterbrochen, daher wurde die Übertragung gestoppt und nichts Unvollständiges behalten. Sende die Datei erneut.',
+  'files.readFailed': 'Die Datei konnte nicht gelesen werden (wurde sie verschoben oder geändert?).',
+  'files.writeFailed':
+    'Die Datei konnte nicht geschrieben werden (ist der Speicher voll?). Nichts Unvollständiges wurde behalten.',
+  'files.saveFailed': 'Die Datei konnte nicht gespeichert werden. Nichts Unvollständiges wurde behalten.',
+  'files.tooLargeHere': {
+    one: 'Zu groß, um hier empfangen zu werden: höchstens {count} Byte.',
+    other: 'Zu groß, um hier empfangen zu werden: höchstens {count} Byte.',
+  },
+  'files.youDeclined': 'Du hast die Datei abgelehnt.',
+  'files.youCancelled': 'Du hast die Übertragung abgebrochen.',
+  'relay.good.nostr': 'Erreichbar und antwortet als Nostr-Relay, wie in config.json angegeben.',
+  'relay.good.tracker': 'Erreichbar und antwortet als WebTorrent-Tracker, wie in config.json angegeben.',
+  'relay.otherProtocol.nostr':
+    'Erreichbar, aber das scheint ein Nostr-Relay zu sein; config.json sagt "strategy": "{strategy}". Setze "strategy": "{fix}" oder trage hier einen WebTorrent-Tracker ein.',
+  'relay.otherProtocol.tracker':
+    'Erreichbar, aber das scheint ein WebTorrent-Tracker zu sein; config.json sagt "strategy": "{strategy}". Setze "strategy": "{fix}" oder trage hier ein Nostr-Relay ein.',
+  'relay.complaint.nostr': 'Erreichbar, lehnte aber ein Nostr-Abonnement ab. Das Relay sagt: "{text}"',
+  'relay.complaint.tracker': 'Erreichbar, lehnte aber eine Tracker-Ankündigung ab. Das Relay sagt: "{text}"',
+  'relay.refused.origin':
+    'Abgelehnt: Origin nicht erlaubt (HTTP 403). Wer das Relay betreibt, muss die Origin dieser Website mit --allow-origin {origin} hinzufügen',
+  'relay.refused.token':
+    'Abgelehnt: Das Relay braucht ein Token (HTTP 401). Gib seiner URL in config.json ein gültiges ?token=.',
+  'relay.refused.busy':
+    'Abgelehnt: Das Relay ist ausgelastet (zu viele Verbindungen); versuche es später erneut. (HTTP {status})',
+  'relay.refused.hostName':
+    'Abgelehnt mit HTTP {status}: Es antwortet nicht für diesen Hostnamen (füge ihn mit --public-origin hinzu).',
+  'relay.refused.notFound':
+    'Abgelehnt mit HTTP {status}: kein WebSocket-Endpunkt unter diesem Pfad (nutze / oder /announce).',
+  'relay.refused.badRequest': 'Abgelehnt mit HTTP {status}: ungültige Anfrage.',
+  'relay.refused.method': 'Abgelehnt mit HTTP {status}: Methode nicht erlaubt.',
+  'relay.refused.other': 'Abgelehnt mit HTTP {status}.',
+  'relay.noWebSocket':
+    'Nicht erreichbar: keine WebSocket-Verbindung. Das Relay ist ausgefallen, die Adresse ist falsch, oder es hat diese Website abgelehnt (ein Browser erfährt nicht, warum).',
+  'relay.silent.nostr': 'Erreichbar, hat aber nicht rechtzeitig auf ein Nostr-Abonnement geantwortet.',
+  'relay.silent.tracker': 'Erreichbar, hat aber nicht rechtzeitig auf eine Tracker-Ankündigung geantwortet.',
+  'relay.hungUp.nostr': 'Erreichbar, hat aber die Verbindung geschlossen, ohne auf ein Nostr-Abonnement zu antworten.',
+  'relay.hungUp.tracker':
+    'Erreichbar, hat aber die Verbindung geschlossen, ohne auf eine Tracker-Ankündigung zu antworten.',
+  'relay.turn.ok':
+    'TURN-Server hat geantwortet: Anrufe können darüber weitergeleitet werden, wenn kein direkter Weg klappt.',
+  'relay.turn.no': 'TURN-Server hat nicht geantwortet (nicht erreichbar, oder seine Zugangsdaten wurden abgelehnt).',
+  'relay.stun.ok':
+    'STUN-Server hat geantwortet: Deine öffentliche Adresse lässt sich für direkte Verbindungen ermitteln.',
+  'relay.stun.no': 'STUN-Server hat nicht geantwortet.',
+  'relay.noIce':
+    'Kein STUN- oder TURN-Server ist eingerichtet: Anrufe kommen nur zustande, wenn beide Geräte einander direkt erreichen (zum Beispiel im selben Netzwerk).',
+  'waiting.otherProtocol.nostr':
+    'Die andere Person kann dich nicht erreichen: Der Signalisierungsserver dieser Website spricht ein anderes Protokoll als erwartet (ein Nostr-Relay). Sag den Betreibern dieser Website: config.json hat die falsche "strategy".',
+  'waiting.otherProtocol.tracker':
+    'Die andere Person kann dich nicht erreichen: Der Signalisierungsserver dieser Website spricht ein anderes Protokoll als erwartet (ein WebTorrent-Tracker). Sag den Betreibern dieser Website: config.json hat die falsche "strategy".',
+  'waiting.origin':
+    'Die andere Person kann dich nicht erreichen: Das Signalisierungs-Relay lehnt diese Website ab. Sag den Betreibern dieser Website: Startet das Relay mit --allow-origin {origin}',
+  'waiting.token':
+    'Die andere Person kann dich nicht erreichen: Das Signalisierungs-Relay verlangt ein Token, das diese Website nicht hat. Sag es den Betreibern dieser Website.',
+  'waiting.busy':
+    'Die andere Person kann dich nicht erreichen: Das Signalisierungs-Relay ist ausgelastet. Versuche es in ein paar Minuten erneut.',
+  'waiting.refused':
+    'Die andere Person kann dich nicht erreichen: Das Signalisierungs-Relay hat die Verbindung abgelehnt (HTTP {status}). Sag es den Betreibern dieser Website.',
+  'waiting.complaint':
+    'Die andere Person kann dich nicht erreichen: Das Signalisierungs-Relay weigert sich, den Anruf zu übertragen. Es sagt: "{text}"',
+  'waiting.unreachable':
+    'Die andere Person kann dich nicht erreichen: Das Signalisierungs-Relay ist nicht erreichbar (vielleicht ausgefallen). Prüfe deine Verbindung oder versuche es später erneut.',
 };
 
 export default de;

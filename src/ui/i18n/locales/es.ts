@@ -348,6 +348,106 @@ const es: Catalog = {
   'emoji.Headphones': 'Cascos',
   'emoji.Folder': 'Carpeta',
   'emoji.Pin': 'Alfiler',
+  'config.network': 'No se pudo cargar {path}: la solicitud de red falló.',
+  'config.cancelled': 'Se canceló la carga de {path}.',
+  'config.status': 'No se pudo cargar {path}: el servidor respondió {status}.',
+  'config.notJson': '{path} no es un JSON válido.',
+  'config.invalid': '{path} no es válido: {detail}.',
+  'connectionTest.notStarted': 'La prueba no pudo empezar: revisa tu conexión de red e inténtalo de nuevo.',
+  'contacts.unavailable': 'Los contactos recordados no están disponibles aquí ({detail}).',
+  'contacts.renameFailed': 'No se pudo cambiar su nombre aquí ({detail}).',
+  'contacts.forgetFailed': 'No se pudo olvidar a esta persona aquí ({detail}).',
+  'contacts.gone': 'Esta persona ya no está recordada.',
+  'nickname.empty': 'Escribe un nombre para esta persona.',
+  'nickname.tooLong': {
+    one: 'Un nombre tiene como máximo {count} carácter.',
+    many: 'Un nombre tiene como máximo {count} caracteres.',
+    other: 'Un nombre tiene como máximo {count} caracteres.',
+  },
+  'nickname.invisible': 'Ese nombre tiene caracteres invisibles; escríbelo de nuevo.',
+  'status.joinFailed': 'No se pudo entrar en la sala: {detail}',
+  'remember.nothing': 'Ahora no hay nada que recordar.',
+  'remember.failed': 'Este dispositivo no pudo recordar a esta persona ({detail}).',
+  'remember.full': {
+    one: 'Se puede recordar como máximo a {count} persona; olvida a alguien primero.',
+    many: 'Se puede recordar como máximo a {count} personas; olvida a alguien primero.',
+    other: 'Se puede recordar como máximo a {count} personas; olvida a alguien primero.',
+  },
+  'files.fault': 'Transferencia detenida: {why} No se guardó nada.',
+  'files.fault.notAccepted': 'Enviaron datos del archivo antes de que lo aceptaras.',
+  'files.fault.outOfOrder': 'Enviaron las partes del archivo desordenadas.',
+  'files.fault.oversize': 'Enviaron más del tamaño que anunciaron.',
+  'files.fault.short': 'Enviaron menos del tamaño que anunciaron.',
+  'files.fault.afterDone': 'Enviaron más después de decir que el archivo estaba completo.',
+  'files.fault.window': 'Enviaron mucho más allá de lo que se había guardado.',
+  'files.cancel.cancelled': 'Cancelaron la transferencia.',
+  'files.cancel.protocol': 'Su lado detuvo la transferencia: recibió algo inesperado.',
+  'files.cancel.hashMismatch': 'El archivo llegó dañado (su SHA-256 no coincidía) y se descartó.',
+  'files.cancel.writeFailed': 'Su lado no pudo guardar el archivo.',
+  'files.reject.declined': 'Rechazaron el archivo.',
+  'files.reject.tooLarge': 'El archivo es más grande de lo que pueden recibir.',
+  'files.reject.busy': 'Tienen demasiadas ofertas esperando; inténtalo de nuevo en un momento.',
+  'files.interrupted':
+    'La conexión se interrumpió, así que la transferencia se detuvo y no se guardó nada incompleto. Envía el archivo de nuevo.',
+  'files.readFailed': 'No se pudo leer el archivo (¿se movió o cambió?).',
+  'files.writeFailed': 'No se pudo escribir el archivo (¿está lleno el disco?). No se guardó nada incompleto.',
+  'files.saveFailed': 'No se pudo guardar el archivo. No se guardó nada incompleto.',
+  'files.tooLargeHere': {
+    one: 'Demasiado grande para recibirlo aquí: como máximo {count} byte.',
+    many: 'Demasiado grande para recibirlo aquí: como máximo {count} bytes.',
+    other: 'Demasiado grande para recibirlo aquí: como máximo {count} bytes.',
+  },
+  'files.youDeclined': 'Rechazaste el archivo.',
+  'files.youCancelled': 'Cancelaste la transferencia.',
+  'relay.good.nostr': 'Accesible, y responde como un relay Nostr, como indica config.json.',
+  'relay.good.tracker': 'Accesible, y responde como un tracker WebTorrent, como indica config.json.',
+  'relay.otherProtocol.nostr':
+    'Accesible, pero parece un relay Nostr; config.json indica "strategy": "{strategy}". Pon "strategy": "{fix}", o indica aquí un tracker WebTorrent.',
+  'relay.otherProtocol.tracker':
+    'Accesible, pero parece un tracker WebTorrent; config.json indica "strategy": "{strategy}". Pon "strategy": "{fix}", o indica aquí un relay Nostr.',
+  'relay.complaint.nostr': 'Accesible, pero rechazó una suscripción Nostr. El relay dice: "{text}"',
+  'relay.complaint.tracker': 'Accesible, pero rechazó un anuncio de tracker. El relay dice: "{text}"',
+  'relay.refused.origin':
+    'Rechazado: origen no permitido (HTTP 403). Quien opera el relay debe añadir el origen de este sitio con --allow-origin {origin}',
+  'relay.refused.token':
+    'Rechazado: el relay necesita un token (HTTP 401). Da a su URL en config.json un ?token= válido.',
+  'relay.refused.busy':
+    'Rechazado: el relay está ocupado (demasiadas conexiones); inténtalo más tarde. (HTTP {status})',
+  'relay.refused.hostName':
+    'Rechazado con HTTP {status}: no responde para este nombre de host (añádelo con --public-origin).',
+  'relay.refused.notFound':
+    'Rechazado con HTTP {status}: no hay punto de acceso WebSocket en esta ruta (usa / o /announce).',
+  'relay.refused.badRequest': 'Rechazado con HTTP {status}: solicitud incorrecta.',
+  'relay.refused.method': 'Rechazado con HTTP {status}: método no permitido.',
+  'relay.refused.other': 'Rechazado con HTTP {status}.',
+  'relay.noWebSocket':
+    'Inaccesible: no hay conexión WebSocket. El relay no funciona, la dirección es incorrecta o rechazó este sitio (al navegador no se le dice por qué).',
+  'relay.silent.nostr': 'Accesible, pero no respondió a tiempo a una suscripción Nostr.',
+  'relay.silent.tracker': 'Accesible, pero no respondió a tiempo a un anuncio de tracker.',
+  'relay.hungUp.nostr': 'Accesible, pero cerró la conexión sin responder a una suscripción Nostr.',
+  'relay.hungUp.tracker': 'Accesible, pero cerró la conexión sin responder a un anuncio de tracker.',
+  'relay.turn.ok': 'El servidor TURN respondió: las llamadas pueden pasar por él cuando falla la ruta directa.',
+  'relay.turn.no': 'El servidor TURN no respondió (inaccesible, o rechazó sus credenciales).',
+  'relay.stun.ok': 'El servidor STUN respondió: se puede averiguar tu dirección pública para conexiones directas.',
+  'relay.stun.no': 'El servidor STUN no respondió.',
+  'relay.noIce':
+    'No hay ningún servidor STUN ni TURN configurado: las llamadas solo conectan cuando ambos dispositivos pueden alcanzarse directamente (por ejemplo, en la misma red).',
+  'waiting.otherProtocol.nostr':
+    'La otra persona no puede contactarte: el servidor de señalización de este sitio habla otro protocolo del que el sitio espera (un relay Nostr). Díselo a quien gestiona este sitio: config.json tiene la "strategy" equivocada.',
+  'waiting.otherProtocol.tracker':
+    'La otra persona no puede contactarte: el servidor de señalización de este sitio habla otro protocolo del que el sitio espera (un tracker WebTorrent). Díselo a quien gestiona este sitio: config.json tiene la "strategy" equivocada.',
+  'waiting.origin':
+    'La otra persona no puede contactarte: el relay de señalización rechaza este sitio. Díselo a quien gestiona este sitio: que inicie el relay con --allow-origin {origin}',
+  'waiting.token':
+    'La otra persona no puede contactarte: el relay de señalización necesita un token que este sitio no tiene. Díselo a quien gestiona este sitio.',
+  'waiting.busy':
+    'La otra persona no puede contactarte: el relay de señalización está ocupado. Inténtalo de nuevo en unos minutos.',
+  'waiting.refused':
+    'La otra persona no puede contactarte: el relay de señalización rechazó la conexión (HTTP {status}). Díselo a quien gestiona este sitio.',
+  'waiting.complaint':
+    'La otra persona no puede contactarte: el relay de señalización se niega a transmitir la llamada. Dice: "{text}"',
+  'waiting.unreachable':
+    'La otra persona no puede contactarte: no se puede acceder al relay de señalización (quizá no funciona). Revisa tu conexión o inténtalo más tarde.',
 };
 
 export default es;

@@ -356,6 +356,106 @@ const fr: Catalog = {
   'emoji.Headphones': 'Casque audio',
   'emoji.Folder': 'Dossier',
   'emoji.Pin': 'Punaise',
+  'config.network': 'Impossible de charger {path} : la requête réseau a échoué.',
+  'config.cancelled': 'Le chargement de {path} a été annulé.',
+  'config.status': 'Impossible de charger {path} : le serveur a répondu {status}.',
+  'config.notJson': '{path} n’est pas du JSON valide.',
+  'config.invalid': '{path} est invalide : {detail}.',
+  'connectionTest.notStarted': 'Le test n’a pas pu démarrer : vérifiez votre connexion réseau et réessayez.',
+  'contacts.unavailable': 'Les contacts mémorisés ne sont pas disponibles ici ({detail}).',
+  'contacts.renameFailed': 'Impossible de renommer cette personne ici ({detail}).',
+  'contacts.forgetFailed': 'Impossible d’oublier cette personne ici ({detail}).',
+  'contacts.gone': 'Cette personne n’est plus mémorisée.',
+  'nickname.empty': 'Saisissez un nom pour cette personne.',
+  'nickname.tooLong': {
+    one: 'Un nom compte au plus {count} caractère.',
+    many: 'Un nom compte au plus {count} caractères.',
+    other: 'Un nom compte au plus {count} caractères.',
+  },
+  'nickname.invisible': 'Ce nom contient des caractères invisibles ; saisissez-le à nouveau.',
+  'status.joinFailed': 'Impossible de rejoindre le salon : {detail}',
+  'remember.nothing': 'Rien à mémoriser pour l’instant.',
+  'remember.failed': 'Cet appareil n’a pas pu mémoriser cette personne ({detail}).',
+  'remember.full': {
+    one: 'Au plus {count} personne peut être mémorisée ; oubliez-en une d’abord.',
+    many: 'Au plus {count} personnes peuvent être mémorisées ; oubliez-en une d’abord.',
+    other: 'Au plus {count} personnes peuvent être mémorisées ; oubliez-en une d’abord.',
+  },
+  'files.fault': 'Transfert interrompu : {why} Rien n’a été conservé.',
+  'files.fault.notAccepted': 'L’autre personne a envoyé des données avant que vous acceptiez le fichier.',
+  'files.fault.outOfOrder': 'L’autre personne a envoyé les morceaux du fichier dans le désordre.',
+  'files.fault.oversize': 'L’autre personne a envoyé plus que la taille annoncée.',
+  'files.fault.short': 'L’autre personne a envoyé moins que la taille annoncée.',
+  'files.fault.afterDone': 'L’autre personne a encore envoyé des données après avoir déclaré le fichier complet.',
+  'files.fault.window': 'L’autre personne a envoyé bien plus loin que ce qui était enregistré.',
+  'files.cancel.cancelled': 'L’autre personne a annulé le transfert.',
+  'files.cancel.protocol': 'L’autre côté a arrêté le transfert : il a reçu quelque chose d’inattendu.',
+  'files.cancel.hashMismatch': 'Le fichier est arrivé endommagé (son SHA-256 ne correspondait pas) et a été supprimé.',
+  'files.cancel.writeFailed': 'L’autre côté n’a pas pu enregistrer le fichier.',
+  'files.reject.declined': 'L’autre personne a refusé le fichier.',
+  'files.reject.tooLarge': 'Le fichier est plus gros que ce que l’autre personne peut recevoir.',
+  'files.reject.busy': 'L’autre personne a trop d’offres en attente ; réessayez dans un instant.',
+  'files.interrupted':
+    'La connexion a été interrompue : le transfert s’est arrêté et rien d’incomplet n’a été conservé. Renvoyez le fichier.',
+  'files.readFailed': 'Le fichier n’a pas pu être lu (a-t-il été déplacé ou modifié ?).',
+  'files.writeFailed':
+    'Le fichier n’a pas pu être écrit (le disque est-il plein ?). Rien d’incomplet n’a été conservé.',
+  'files.saveFailed': 'Le fichier n’a pas pu être enregistré. Rien d’incomplet n’a été conservé.',
+  'files.tooLargeHere': {
+    one: 'Trop gros pour être reçu ici : au plus {count} octet.',
+    many: 'Trop gros pour être reçu ici : au plus {count} octets.',
+    other: 'Trop gros pour être reçu ici : au plus {count} octets.',
+  },
+  'files.youDeclined': 'Vous avez refusé le fichier.',
+  'files.youCancelled': 'Vous avez annulé le transfert.',
+  'relay.good.nostr': 'Joignable, et répond comme un relais Nostr, comme l’indique config.json.',
+  'relay.good.tracker': 'Joignable, et répond comme un tracker WebTorrent, comme l’indique config.json.',
+  'relay.otherProtocol.nostr':
+    'Joignable, mais cela ressemble à un relais Nostr ; config.json indique "strategy": "{strategy}". Mettez "strategy": "{fix}", ou indiquez ici un tracker WebTorrent.',
+  'relay.otherProtocol.tracker':
+    'Joignable, mais cela ressemble à un tracker WebTorrent ; config.json indique "strategy": "{strategy}". Mettez "strategy": "{fix}", ou indiquez ici un relais Nostr.',
+  'relay.complaint.nostr': 'Joignable, mais il a refusé un abonnement Nostr. Le relais dit : "{text}"',
+  'relay.complaint.tracker': 'Joignable, mais il a refusé une annonce de tracker. Le relais dit : "{text}"',
+  'relay.refused.origin':
+    'Refusé : origine non autorisée (HTTP 403). L’opérateur du relais doit ajouter l’origine de ce site avec --allow-origin {origin}',
+  'relay.refused.token':
+    'Refusé : le relais exige un jeton (HTTP 401). Donnez à son URL dans config.json un ?token= valide.',
+  'relay.refused.busy': 'Refusé : le relais est saturé (trop de connexions) ; réessayez plus tard. (HTTP {status})',
+  'relay.refused.hostName':
+    'Refusé avec HTTP {status} : il ne répond pas pour ce nom d’hôte (ajoutez-le avec --public-origin).',
+  'relay.refused.notFound':
+    'Refusé avec HTTP {status} : aucun point d’accès WebSocket à ce chemin (utilisez / ou /announce).',
+  'relay.refused.badRequest': 'Refusé avec HTTP {status} : requête incorrecte.',
+  'relay.refused.method': 'Refusé avec HTTP {status} : méthode non autorisée.',
+  'relay.refused.other': 'Refusé avec HTTP {status}.',
+  'relay.noWebSocket':
+    'Injoignable : aucune connexion WebSocket. Le relais est en panne, l’adresse est fausse, ou il a refusé ce site (le navigateur n’en connaît pas la raison).',
+  'relay.silent.nostr': 'Joignable, mais il n’a pas répondu à temps à un abonnement Nostr.',
+  'relay.silent.tracker': 'Joignable, mais il n’a pas répondu à temps à une annonce de tracker.',
+  'relay.hungUp.nostr': 'Joignable, mais il a fermé la connexion sans répondre à un abonnement Nostr.',
+  'relay.hungUp.tracker': 'Joignable, mais il a fermé la connexion sans répondre à une annonce de tracker.',
+  'relay.turn.ok': 'Le serveur TURN a répondu : les appels peuvent passer par lui quand la voie directe échoue.',
+  'relay.turn.no': 'Le serveur TURN n’a pas répondu (injoignable, ou ses identifiants ont été refusés).',
+  'relay.stun.ok': 'Le serveur STUN a répondu : votre adresse publique peut être trouvée pour les connexions directes.',
+  'relay.stun.no': 'Le serveur STUN n’a pas répondu.',
+  'relay.noIce':
+    'Aucun serveur STUN ni TURN n’est configuré : les appels ne se connectent que si les deux appareils peuvent se joindre directement (par exemple sur le même réseau).',
+  'waiting.otherProtocol.nostr':
+    'L’autre personne ne peut pas vous joindre : le serveur de signalisation de ce site parle un autre protocole que celui attendu (un relais Nostr). Prévenez qui gère ce site : config.json a la mauvaise "strategy".',
+  'waiting.otherProtocol.tracker':
+    'L’autre personne ne peut pas vous joindre : le serveur de signalisation de ce site parle un autre protocole que celui attendu (un tracker WebTorrent). Prévenez qui gère ce site : config.json a la mauvaise "strategy".',
+  'waiting.origin':
+    'L’autre personne ne peut pas vous joindre : le relais de signalisation refuse ce site. Prévenez qui gère ce site : lancer le relais avec --allow-origin {origin}',
+  'waiting.token':
+    'L’autre personne ne peut pas vous joindre : le relais de signalisation exige un jeton que ce site n’a pas. Prévenez qui gère ce site.',
+  'waiting.busy':
+    'L’autre personne ne peut pas vous joindre : le relais de signalisation est saturé. Réessayez dans quelques minutes.',
+  'waiting.refused':
+    'L’autre personne ne peut pas vous joindre : le relais de signalisation a refusé la connexion (HTTP {status}). Prévenez qui gère ce site.',
+  'waiting.complaint':
+    'L’autre personne ne peut pas vous joindre : le relais de signalisation refuse de transmettre l’appel. Il dit : "{text}"',
+  'waiting.unreachable':
+    'L’autre personne ne peut pas vous joindre : le relais de signalisation est injoignable (peut-être en panne). Vérifiez votre connexion, ou réessayez plus tard.',
 };
 
 export default fr;

@@ -353,6 +353,103 @@ const pt: Catalog = {
   'emoji.Headphones': 'Fones de ouvido',
   'emoji.Folder': 'Pasta',
   'emoji.Pin': 'Alfinete',
+  'config.network': 'Não foi possível carregar {path}: a requisição de rede falhou.',
+  'config.cancelled': 'O carregamento de {path} foi cancelado.',
+  'config.status': 'Não foi possível carregar {path}: o servidor respondeu {status}.',
+  'config.notJson': '{path} não é um JSON válido.',
+  'config.invalid': '{path} é inválido: {detail}.',
+  'connectionTest.notStarted': 'O teste não pôde começar: verifique sua conexão de rede e tente de novo.',
+  'contacts.unavailable': 'Os contatos lembrados não estão disponíveis aqui ({detail}).',
+  'contacts.renameFailed': 'Não foi possível renomear essa pessoa aqui ({detail}).',
+  'contacts.forgetFailed': 'Não foi possível esquecer essa pessoa aqui ({detail}).',
+  'contacts.gone': 'Essa pessoa não está mais lembrada.',
+  'nickname.empty': 'Digite um nome para essa pessoa.',
+  'nickname.tooLong': {
+    one: 'Um nome tem no máximo {count} caractere.',
+    many: 'Um nome tem no máximo {count} caracteres.',
+    other: 'Um nome tem no máximo {count} caracteres.',
+  },
+  'nickname.invisible': 'Esse nome tem caracteres invisíveis; digite-o de novo.',
+  'status.joinFailed': 'Não foi possível entrar na sala: {detail}',
+  'remember.nothing': 'Não há nada para lembrar agora.',
+  'remember.failed': 'Este dispositivo não conseguiu lembrar essa pessoa ({detail}).',
+  'remember.full': {
+    one: 'No máximo {count} pessoa pode ser lembrada; esqueça alguém primeiro.',
+    many: 'No máximo {count} pessoas podem ser lembradas; esqueça alguém primeiro.',
+    other: 'No máximo {count} pessoas podem ser lembradas; esqueça alguém primeiro.',
+  },
+  'files.fault': 'Transferência interrompida: {why} Nada foi guardado.',
+  'files.fault.notAccepted': 'A outra pessoa enviou dados do arquivo antes de você aceitar.',
+  'files.fault.outOfOrder': 'A outra pessoa enviou as partes do arquivo fora de ordem.',
+  'files.fault.oversize': 'A outra pessoa enviou mais do que o tamanho anunciado.',
+  'files.fault.short': 'A outra pessoa enviou menos do que o tamanho anunciado.',
+  'files.fault.afterDone': 'A outra pessoa enviou mais depois de dizer que o arquivo estava completo.',
+  'files.fault.window': 'A outra pessoa enviou muito além do que já estava guardado.',
+  'files.cancel.cancelled': 'A outra pessoa cancelou a transferência.',
+  'files.cancel.protocol': 'O outro lado parou a transferência: recebeu algo inesperado.',
+  'files.cancel.hashMismatch': 'O arquivo chegou danificado (o SHA-256 não conferiu) e foi descartado.',
+  'files.cancel.writeFailed': 'O outro lado não conseguiu guardar o arquivo.',
+  'files.reject.declined': 'A outra pessoa recusou o arquivo.',
+  'files.reject.tooLarge': 'O arquivo é maior do que a outra pessoa pode receber.',
+  'files.reject.busy': 'A outra pessoa tem ofertas demais esperando; tente de novo daqui a pouco.',
+  'files.interrupted':
+    'A conexão foi interrompida, então a transferência parou e nada incompleto foi guardado. Envie o arquivo de novo.',
+  'files.readFailed': 'Não foi possível ler o arquivo (ele foi movido ou alterado?).',
+  'files.writeFailed': 'Não foi possível gravar o arquivo (o disco está cheio?). Nada incompleto foi guardado.',
+  'files.saveFailed': 'Não foi possível salvar o arquivo. Nada incompleto foi guardado.',
+  'files.tooLargeHere': {
+    one: 'Grande demais para receber aqui: no máximo {count} byte.',
+    many: 'Grande demais para receber aqui: no máximo {count} bytes.',
+    other: 'Grande demais para receber aqui: no máximo {count} bytes.',
+  },
+  'files.youDeclined': 'Você recusou o arquivo.',
+  'files.youCancelled': 'Você cancelou a transferência.',
+  'relay.good.nostr': 'Acessível, e responde como um relay Nostr, como diz o config.json.',
+  'relay.good.tracker': 'Acessível, e responde como um tracker WebTorrent, como diz o config.json.',
+  'relay.otherProtocol.nostr':
+    'Acessível, mas parece um relay Nostr; o config.json diz "strategy": "{strategy}". Defina "strategy": "{fix}", ou indique aqui um tracker WebTorrent.',
+  'relay.otherProtocol.tracker':
+    'Acessível, mas parece um tracker WebTorrent; o config.json diz "strategy": "{strategy}". Defina "strategy": "{fix}", ou indique aqui um relay Nostr.',
+  'relay.complaint.nostr': 'Acessível, mas recusou uma assinatura Nostr. O relay diz: "{text}"',
+  'relay.complaint.tracker': 'Acessível, mas recusou um anúncio de tracker. O relay diz: "{text}"',
+  'relay.refused.origin':
+    'Recusado: origem não permitida (HTTP 403). Quem opera o relay precisa adicionar a origem deste site com --allow-origin {origin}',
+  'relay.refused.token': 'Recusado: o relay exige um token (HTTP 401). Dê à URL dele no config.json um ?token= válido.',
+  'relay.refused.busy': 'Recusado: o relay está ocupado (conexões demais); tente mais tarde. (HTTP {status})',
+  'relay.refused.hostName':
+    'Recusado com HTTP {status}: ele não responde por este nome de host (adicione-o com --public-origin).',
+  'relay.refused.notFound': 'Recusado com HTTP {status}: nenhum endpoint WebSocket neste caminho (use / ou /announce).',
+  'relay.refused.badRequest': 'Recusado com HTTP {status}: requisição inválida.',
+  'relay.refused.method': 'Recusado com HTTP {status}: método não permitido.',
+  'relay.refused.other': 'Recusado com HTTP {status}.',
+  'relay.noWebSocket':
+    'Inacessível: nenhuma conexão WebSocket. O relay está fora do ar, o endereço está errado, ou ele recusou este site (o navegador não fica sabendo o motivo).',
+  'relay.silent.nostr': 'Acessível, mas não respondeu a tempo a uma assinatura Nostr.',
+  'relay.silent.tracker': 'Acessível, mas não respondeu a tempo a um anúncio de tracker.',
+  'relay.hungUp.nostr': 'Acessível, mas fechou a conexão sem responder a uma assinatura Nostr.',
+  'relay.hungUp.tracker': 'Acessível, mas fechou a conexão sem responder a um anúncio de tracker.',
+  'relay.turn.ok': 'O servidor TURN respondeu: as chamadas podem passar por ele quando o caminho direto falhar.',
+  'relay.turn.no': 'O servidor TURN não respondeu (inacessível, ou as credenciais foram recusadas).',
+  'relay.stun.ok': 'O servidor STUN respondeu: seu endereço público pode ser descoberto para conexões diretas.',
+  'relay.stun.no': 'O servidor STUN não respondeu.',
+  'relay.noIce':
+    'Nenhum servidor STUN ou TURN está configurado: as chamadas só conectam quando os dois dispositivos conseguem se alcançar diretamente (por exemplo, na mesma rede).',
+  'waiting.otherProtocol.nostr':
+    'A outra pessoa não consegue alcançar você: o servidor de sinalização deste site fala um protocolo diferente do que o site espera (um relay Nostr). Avise quem mantém este site: o config.json tem a "strategy" errada.',
+  'waiting.otherProtocol.tracker':
+    'A outra pessoa não consegue alcançar você: o servidor de sinalização deste site fala um protocolo diferente do que o site espera (um tracker WebTorrent). Avise quem mantém este site: o config.json tem a "strategy" errada.',
+  'waiting.origin':
+    'A outra pessoa não consegue alcançar você: o relay de sinalização recusa este site. Avise quem mantém este site: inicie o relay com --allow-origin {origin}',
+  'waiting.token':
+    'A outra pessoa não consegue alcançar você: o relay de sinalização exige um token que este site não tem. Avise quem mantém este site.',
+  'waiting.busy':
+    'A outra pessoa não consegue alcançar você: o relay de sinalização está ocupado. Tente de novo em alguns minutos.',
+  'waiting.refused':
+    'A outra pessoa não consegue alcançar você: o relay de sinalização recusou a conexão (HTTP {status}). Avise quem mantém este site.',
+  'waiting.complaint':
+    'A outra pessoa não consegue alcançar você: o relay de sinalização se recusa a transmitir a chamada. Ele diz: "{text}"',
+  'waiting.unreachable':
+    'A outra pessoa não consegue alcançar você: o relay de sinalização não pode ser alcançado (talvez esteja fora do ar). Verifique sua conexão, ou tente mais tarde.',
 };
 
 export default pt;
