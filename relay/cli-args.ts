@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { errorDetail } from '../src/core/error-detail.js';
 import { err, ok, type Result } from '../src/core/result.js';
 import type { RelayProtocol } from '../src/core/relay-probe.js';
 import { DEFAULT_LIMITS, type RelayLimits } from './limits.js';
@@ -280,7 +281,7 @@ const PARSE_OPTIONS = Object.fromEntries(
 
 /** parseArgs' own messages name options its way; ours name what the user typed. */
 const argsError = (e: unknown): string => {
-  const message = e instanceof Error ? e.message : String(e);
+  const message = errorDetail(e);
   const code = (e as { code?: string }).code;
   const quoted = /'([^']*)'/.exec(message)?.[1] ?? '';
   if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL')

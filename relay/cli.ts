@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { errorDetail } from '../src/core/error-detail.js';
 import { mintAccessToken } from './access-token.js';
 import { parseCliArgs, USAGE } from './cli-args.js';
 import { createJsonLogger, type Logger } from './log.js';
@@ -26,7 +27,7 @@ const readSecret = (file: string | undefined, fromEnv: string | undefined, what:
     try {
       text = readFileSync(file, 'utf8');
     } catch (e) {
-      fail(`cannot read the ${what} from ${file}: ${e instanceof Error ? e.message : String(e)}`, 2);
+      fail(`cannot read the ${what} from ${file}: ${errorDetail(e)}`, 2);
     }
   }
   if (text === undefined) return undefined;
@@ -40,7 +41,7 @@ const readPem = (file: string, what: string): Buffer => {
   try {
     return readFileSync(file);
   } catch (e) {
-    return fail(`cannot read the TLS ${what} ${file}: ${e instanceof Error ? e.message : String(e)}`, 2);
+    return fail(`cannot read the TLS ${what} ${file}: ${errorDetail(e)}`, 2);
   }
 };
 
@@ -128,7 +129,7 @@ const main = async (): Promise<void> => {
     });
   } catch (e) {
     // e.g. a key that does not match the certificate
-    return fail(`cannot start: ${e instanceof Error ? e.message : String(e)}`, 1);
+    return fail(`cannot start: ${errorDetail(e)}`, 1);
   }
   try {
     await relay.ready;
@@ -136,7 +137,7 @@ const main = async (): Promise<void> => {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') fail(`port ${port} on ${host} is already in use; pick another with --port or PORT`, 1);
     if (code === 'EADDRNOTAVAIL') fail(`cannot bind to ${host}: no such local address`, 1);
-    fail(`cannot listen on ${host}:${port}: ${e instanceof Error ? e.message : String(e)}`, 1);
+    fail(`cannot listen on ${host}:${port}: ${errorDetail(e)}`, 1);
   }
 
   const { url, wsUrl } = relay.address();

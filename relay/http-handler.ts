@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { join, resolve, sep } from 'node:path';
+import { errorDetail } from '../src/core/error-detail.js';
 import { buildAppConfig, isValidHostHeader, type ConfigOptions } from './config-response.js';
 import type { RefusalReason } from './metrics.js';
 import { contentTypeFor, parseStaticPath } from './static-files.js';
@@ -182,7 +183,7 @@ export const createHttpHandler = (
       return;
     }
     serveStatic(req, res, target).catch((e: unknown) => {
-      options.log(e instanceof Error ? e.message : String(e));
+      options.log(errorDetail(e));
       if (!res.headersSent) reply(req, res, 500, 'internal error\n');
       else res.destroy();
     });
@@ -192,7 +193,7 @@ export const createHttpHandler = (
     try {
       handle(req, res);
     } catch (e) {
-      options.log(e instanceof Error ? e.message : String(e));
+      options.log(errorDetail(e));
       if (!res.headersSent) reply(req, res, 500, 'internal error\n');
       else res.destroy();
     }

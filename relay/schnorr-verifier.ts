@@ -1,6 +1,7 @@
 import { schnorr } from '@noble/curves/secp256k1.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, hexToBytes, utf8ToBytes } from '@noble/hashes/utils.js';
+import { errorDetail } from '../src/core/error-detail.js';
 import type { NostrEvent } from './nostr-types.js';
 
 // Verifying a Nostr event is the relay's dearest work: the id is a SHA-256 over the event, the
@@ -91,7 +92,7 @@ export const chooseVerifier = async (
   } catch (e) {
     return {
       verifier: jsVerifier,
-      fallbackReason: `WASM verifier did not load: ${e instanceof Error ? e.message : String(e)}`,
+      fallbackReason: `WASM verifier did not load: ${errorDetail(e)}`,
     };
   }
 };

@@ -20,6 +20,7 @@ import { eventVerifier } from './schnorr-verifier.js';
 import { stopReading } from './stop-reading.js';
 import { createVerifyPool, defaultVerifyWorkers } from './verify-pool.js';
 import { createTokenBucket, type TokenBucket } from '../src/core/token-bucket.js';
+import { errorDetail } from '../src/core/error-detail.js';
 import { createTrackerHub } from './tracker-hub.js';
 import { checkDiagnosis, checkUpgrade, diagnosisFrame } from './upgrade-guard.js';
 import type { RelayProtocol } from '../src/core/relay-probe.js';
@@ -149,8 +150,6 @@ const headOf = (data: RawData): string => {
   const first = Array.isArray(data) ? data[0] : data instanceof ArrayBuffer ? Buffer.from(data) : data;
   return first === undefined ? '' : first.subarray(0, HEAD_BYTES).toString('utf8');
 };
-
-const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
 /** Starts the Parley relay: Nostr (NIP-01 subset) and WebTorrent-tracker signaling plus the built app, on one port. */
 export const createRelay = (options: RelayOptions): Relay => {
@@ -494,7 +493,7 @@ export const createRelay = (options: RelayOptions): Relay => {
       try {
         handleMessage(conn, data, isBinary);
       } catch (e) {
-        log('internal_error', { message: messageOf(e) });
+        log('internal_error', { message: errorDetail(e) });
         send(conn, ['NOTICE', 'internal error']);
       }
     });
@@ -573,7 +572,7 @@ export const createRelay = (options: RelayOptions): Relay => {
     try {
       handleUpgrade(req, socket, head);
     } catch (e) {
-      log('internal_error', { message: messageOf(e) });
+      log('internal_error', { message: errorDetail(e) });
       socket.destroy();
     }
   });

@@ -1,6 +1,7 @@
 import { bytesToHex } from '@noble/hashes/utils.js';
 import type { AppConfig } from '../core/app-config';
 import type { CallEvent } from '../core/call-status';
+import { errorDetail } from '../core/error-detail';
 import { deriveRoomKeys, passwordBytes, passwordSalt } from '../core/keys';
 import type { RoomCode } from '../core/room-code';
 import type { PasswordKdf } from '../adapters/kdf/types';
@@ -33,7 +34,7 @@ export const createCallJoin = (deps: CallJoinDeps) => {
     // Cancelled because the call ended: not a failure to show.
     if (signal.aborted) return;
     // The error's own words travel as data; the UI puts them after its sentence ("Could not join the room: …").
-    deps.move({ type: 'failed', detail: e instanceof Error ? e.message : String(e) });
+    deps.move({ type: 'failed', detail: errorDetail(e) });
   };
 
   /** Joins the rendezvous with derived options (again on Rejoin, without deriving anything twice). */

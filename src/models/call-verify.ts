@@ -1,8 +1,9 @@
 import { signal, type ReadonlySignal } from '@preact/signals';
 import type { CallEvent } from '../core/call-status';
+import { errorDetail } from '../core/error-detail';
 import { sameFingerprintPair, type FingerprintPair } from '../core/fingerprint';
 import type { SignalingRoom } from '../adapters/signaling/types';
-import { detailOf, type ContactProblem, type ContactsModel } from './contacts';
+import type { ContactProblem, ContactsModel } from './contacts';
 import { createVerification, INTERCEPTION, type Verification } from './verification';
 
 /** Remembered contacts in this call (parley-verify-v2), for the call screen. */
@@ -129,7 +130,7 @@ export const createCallVerify = (deps: CallVerifyDeps) => {
         result = await contacts.remember(nickname, offered);
       } catch (e) {
         // IndexedDB refused (private browsing, storage full): say so; the call is unaffected.
-        return { kind: 'remember-failed', detail: detailOf(e) };
+        return { kind: 'remember-failed', detail: errorDetail(e) };
       }
       if (!result.ok) return result.error;
       offered.fill(0);

@@ -1,4 +1,5 @@
 import { signal, type ReadonlySignal } from '@preact/signals';
+import { errorDetail } from '../core/error-detail';
 import { err, ok, type Result } from '../core/result';
 import type { NicknameProblem } from '../core/nickname';
 import type { RoomCode } from '../core/room-code';
@@ -29,9 +30,6 @@ export type ContactProblem =
   | { kind: 'gone' }
   | { kind: 'nothing-to-remember' }
   | { kind: 'unavailable' | 'remember-failed' | 'rename-failed' | 'forget-failed'; detail: string };
-
-/** A thrown error's own words, as data. */
-export const detailOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
 /** docs/verification.md: two secrets per contact must fit the 32 hint slots. */
 export const MAX_REMEMBERED = 16;
@@ -65,7 +63,7 @@ export const createContactsModel = (deps: ContactsDeps) => {
         publish();
       })
       .catch((e: unknown) => {
-        error.value = { kind: 'unavailable', detail: detailOf(e) };
+        error.value = { kind: 'unavailable', detail: errorDetail(e) };
       }));
 
   const save = async (c: StoredContact) => {
@@ -124,7 +122,7 @@ export const createContactsModel = (deps: ContactsDeps) => {
       try {
         await save({ ...c, nickname: name.value });
       } catch (e) {
-        return err({ kind: 'rename-failed', detail: detailOf(e) });
+        return err({ kind: 'rename-failed', detail: errorDetail(e) });
       }
       return ok(undefined);
     },
@@ -132,7 +130,7 @@ export const createContactsModel = (deps: ContactsDeps) => {
       try {
         await (await store()).remove(id);
       } catch (e) {
-        error.value = { kind: 'forget-failed', detail: detailOf(e) };
+        error.value = { kind: 'forget-failed', detail: errorDetail(e) };
         return;
       }
       records.delete(id);

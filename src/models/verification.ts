@@ -1,4 +1,5 @@
 import { signal, type ReadonlySignal } from '@preact/signals';
+import { errorDetail } from '../core/error-detail';
 import { CertificateConflictError, sameFingerprintPair, type FingerprintPair } from '../core/fingerprint';
 import type { CancelReason, Retained, RetainedSecret, Sas, VerifyMessage } from '../core/verify';
 import type { SessionState, SessionStep, VerifySession } from '../core/verify-session';
@@ -130,7 +131,7 @@ export const createVerification = (deps: VerificationDeps) => {
       for (const raw of early.splice(0)) receiveParsed(raw);
       apply(session.start());
     } catch (e) {
-      if (!disposed()) view.value = { phase: 'unavailable', message: e instanceof Error ? e.message : String(e) };
+      if (!disposed()) view.value = { phase: 'unavailable', message: errorDetail(e) };
     } finally {
       initialising = false;
     }

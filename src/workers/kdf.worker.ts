@@ -1,6 +1,7 @@
 // Runs scrypt off the main thread: N=2^17 takes about a second, which would freeze the page.
 import { scrypt } from '@noble/hashes/scrypt.js';
 import { parseKdfRequest, type KdfResponse } from '../core/kdf-protocol';
+import { errorDetail } from '../core/error-detail';
 
 addEventListener('message', (event: MessageEvent<unknown>) => {
   const request = parseKdfRequest(event.data);
@@ -15,7 +16,7 @@ addEventListener('message', (event: MessageEvent<unknown>) => {
     });
     response = { id: request.id, ok: true, key };
   } catch (e) {
-    response = { id: request.id, ok: false, error: e instanceof Error ? e.message : String(e) };
+    response = { id: request.id, ok: false, error: errorDetail(e) };
   }
   request.password.fill(0);
   postMessage(response);
