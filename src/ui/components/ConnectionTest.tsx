@@ -1,28 +1,21 @@
-import { signal } from '@preact/signals';
 import type { ConnectionTestProblem, ConnectionTestState } from '../../models/connection-test';
 import { t } from '../i18n/i18n';
+import { lazyModule } from '../lazy';
 import { configProblemText } from '../problem-text';
 
-type Words = typeof import('../relay-verdict-text');
 /** The findings' words (and their English) load with the first run, not with Home. */
-const words = signal<Words | 'failed' | null>(null);
-const loadWords = () => {
-  if (words.value === null || words.value === 'failed')
-    import('../relay-verdict-text').then(
-      (m) => (words.value = m),
-      () => (words.value = 'failed'),
-    );
-};
+const words = lazyModule(() => import('../relay-verdict-text'));
 
 const problemText = (p: ConnectionTestProblem) =>
   p.kind === 'config' ? configProblemText(p.problem) : t('connectionTest.notStarted');
 
 /** The connection test: a button and, once run, one plain-words line per relay and ICE server. */
 export const ConnectionTest = ({ state, onRun }: { state: ConnectionTestState; onRun: () => void }) => {
-  const w = words.value;
+  const w = words.loaded.value;
+  const wordsFailed = words.failed.value;
   // The findings are in, but their words are not (yet): still testing, or the words could not load.
-  const wordless = state.phase === 'done' && (w === null || w === 'failed');
-  const running = state.phase === 'running' || (wordless && w === null);
+  const wordless = state.phase === 'done' && w === null;
+  const running = state.phase === 'running' || (wordless && !wordsFailed);
   return (
     <section class="connection-test" aria-labelledby="connection-test-title">
       <h2 id="connection-test-title">{t('connectionTest.title')}</h2>
@@ -30,7 +23,7 @@ export const ConnectionTest = ({ state, onRun }: { state: ConnectionTestState; o
       <button
         type="button"
         onClick={() => {
-          loadWords();
+          words.preload();
           onRun();
         }}
         disabled={running}
@@ -39,8 +32,8 @@ export const ConnectionTest = ({ state, onRun }: { state: ConnectionTestState; o
       </button>
       <div role="status" aria-live="polite" data-testid="connection-test">
         {state.phase === 'error' && <p class="error">{problemText(state.problem)}</p>}
-        {wordless && w === 'failed' && <p class="error">{t('connectionTest.notStarted')}</p>}
-        {state.phase === 'done' && w !== null && w !== 'failed' && (
+        {wordless && wordsFailed && <p class="error">{t('connectionTest.notStarted')}</p>}
+        {state.phase === 'done' && w !== null && (
           <ul class="connection-test__lines">
             {state.lines.map((l) => (
               <li key={l.what} data-ok={l.ok ? 'yes' : 'no'}>
