@@ -20,7 +20,7 @@ const cached = <F>(cache: Map<string, F>, lang: string, make: () => F): F => {
  * (tests/unit/format-number.test.ts checks each against Intl.NumberFormat). Arabic is not listed:
  * engines differ on its default digits.
  */
-const PLAIN_SMALL_NUMBERS: ReadonlySet<string> = new Set(['en', 'de', 'es', 'fr', 'pt-BR']);
+export const PLAIN_SMALL_NUMBERS: ReadonlySet<string> = new Set(['en', 'de', 'es', 'fr', 'pt-BR']);
 
 /**
  * A number in `lang`'s digits and grouping ("1,000", "1.000", "١٬٠٠٠"). Small whole numbers in the
@@ -32,9 +32,6 @@ export const formatNumber = (lang: string, n: number): string =>
   PLAIN_SMALL_NUMBERS.has(lang) && Number.isInteger(n) && n >= 0 && n < 1000
     ? String(n)
     : cached(numbers, lang, () => new Intl.NumberFormat(lang)).format(n);
-
-/** For the test that holds the shortcut to Intl's output. */
-export const plainSmallNumberLanguages = (): ReadonlySet<string> => PLAIN_SMALL_NUMBERS;
 
 /** The `{name}` placeholders a message uses, over all its plural forms (for the catalog tests). */
 export const placeholders = (m: Message): Set<string> => {
