@@ -19,6 +19,16 @@ export interface Milestones {
   iceConnected?: number;
   /** RTCPeerConnection "connected": ICE and the DTLS handshake are done. */
   dtlsConnected?: number;
+  /** The first data channel open (Trystero reports the peer as joined on it). */
+  channelOpen?: number;
+  /** The app heard of the peer (Trystero's onPeerJoin reached the signaling adapter). */
+  peerJoined?: number;
+  /** The app's admission paired this side with the peer (its media is added next). */
+  paired?: number;
+  /** This side added its media to a connection (addTrack). */
+  mediaAdded?: number;
+  /** The partner's media arrived: the first remote track (their renegotiation done). */
+  remoteTrack?: number;
   firstRemoteFrame?: number;
 }
 
@@ -32,8 +42,8 @@ declare global {
 export const recordMilestones = () => {
   const m: Milestones = {};
   window.__milestones = m;
-  const mark = (k: keyof Milestones) => {
-    m[k] ??= Date.now();
+  const mark = (k: keyof Milestones, at = Date.now()) => {
+    m[k] ??= at;
   };
   if (location.pathname.endsWith('/') && location.search.includes('relay='))
     m.joinedAt = Math.round(performance.timeOrigin);
@@ -45,8 +55,18 @@ export const recordMilestones = () => {
     true,
   );
   // The app's signaling adapter marks the moment it is asked to join.
+  // The app's own marks: the adapter asked to join, a peer reported joined, admission paired us.
+  // An observer is told late (a busy page delays it): the mark's own time is what counts.
+  const marks = {
+    'parley:signaling-join': 'signalingJoin',
+    'parley:peer-joined': 'peerJoined',
+    'parley:paired': 'paired',
+  } as const;
   new PerformanceObserver((list) => {
-    if (list.getEntriesByName('parley:signaling-join').length > 0) mark('signalingJoin');
+    for (const [name, k] of Object.entries(marks)) {
+      const e = list.getEntriesByName(name)[0];
+      if (e) mark(k, Math.round(performance.timeOrigin + e.startTime));
+    }
   }).observe({ type: 'mark' });
   const NativeWebSocket = window.WebSocket;
   window.WebSocket = class extends NativeWebSocket {
@@ -68,9 +88,26 @@ export const recordMilestones = () => {
     }
   };
   const NativePeerConnection = window.RTCPeerConnection;
+  const watchChannel = (c: RTCDataChannel) => {
+    if (c.readyState === 'open') mark('channelOpen');
+    else c.addEventListener('open', () => mark('channelOpen'));
+  };
   window.RTCPeerConnection = class extends NativePeerConnection {
+    // Media added to a connection (Trystero's addStream): the partner's renegotiation or answer follows.
+    override addTrack(track: MediaStreamTrack, ...streams: MediaStream[]) {
+      mark('mediaAdded');
+      return super.addTrack(track, ...streams);
+    }
+    override createDataChannel(label: string, init?: RTCDataChannelInit) {
+      const c = super.createDataChannel(label, init);
+      watchChannel(c);
+      return c;
+    }
     constructor(config?: RTCConfiguration) {
       super(config);
+      this.addEventListener('datachannel', (e) => watchChannel(e.channel));
+      this.addEventListener('track', () => mark('remoteTrack'));
+
       this.addEventListener('iceconnectionstatechange', () => {
         if (this.iceConnectionState === 'connected' || this.iceConnectionState === 'completed') mark('iceConnected');
       });
@@ -110,7 +147,13 @@ export const PHASES = [
   { name: '→ offer/answer exchanged over the relay', from: 'announceSent', to: 'answerExchanged' },
   { name: '→ ICE connected', from: 'answerExchanged', to: 'iceConnected' },
   { name: '→ DTLS done (connection "connected")', from: 'iceConnected', to: 'dtlsConnected' },
-  { name: '→ first remote frame here', from: 'dtlsConnected', to: 'firstRemoteFrame' },
+  { name: '→ data channel open (Trystero: peer joined)', from: 'dtlsConnected', to: 'channelOpen' },
+  { name: '→ the app hears of the peer (onPeerJoin)', from: 'channelOpen', to: 'peerJoined', appOnly: true },
+  { name: '→ admission paired us', from: 'peerJoined', to: 'paired', appOnly: true },
+  { name: '→ own media added (addTrack)', from: 'paired', to: 'mediaAdded', appOnly: true },
+  { name: '→ own media added (onPeerJoin: addStream)', from: 'channelOpen', to: 'mediaAdded', bareOnly: true },
+  { name: "→ partner's media track here (their renegotiation)", from: 'mediaAdded', to: 'remoteTrack' },
+  { name: '→ first remote frame here (decoded, <video> loaded)', from: 'remoteTrack', to: 'firstRemoteFrame' },
 ] as const satisfies ReadonlyArray<{
   name: string;
   from: keyof Milestones;

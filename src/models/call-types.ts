@@ -90,6 +90,8 @@ export interface CallModel {
   readonly devices: CallDevices | null;
   /** The local person's answer to "do the codes match?". */
   confirmCodes(matches: boolean): void;
+  /** The partner's picture is on screen (its first frame): the connection's check may start now. */
+  remotePictureShown(): void;
   /** After a verification that could not complete: a new run with the same partner (limited in rate). */
   verifyAgain(): void;
   submitPassword(password: string): void;

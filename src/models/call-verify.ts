@@ -29,6 +29,20 @@ export interface CallVerifyDeps {
 }
 
 /**
+ * How long a run waits for the partner's media before it starts anyway. A run's certificate reads, key
+ * agreement and code sheet cost the page ~200 ms of main thread; at the moment of pairing that time
+ * comes out of the first remote frame (bench/connect.bench.ts measured 1.2-1.4x bare Trystero with
+ * the run started at pairing, 0.98x with it after the picture). So a run starts once the partner's
+ * media flows, and at the latest after this (no camera, no picture, a slow first frame).
+ */
+export const VERIFY_WAIT_MS = 1000;
+/** Verification messages kept while our run waits to start (the partner's may start first). */
+const MAX_WAITING_MESSAGES = 16;
+
+/** Whether a stream carries media already: a remote track is muted until its first packets arrive. */
+const flowing = (stream: MediaStream): boolean => stream.getTracks().some((t) => t.muted !== true);
+
+/**
  * The call's verification: a fresh run of parley-verify-v1 for every new connection to the partner, a
  * run over certificates both people already verified confirmed by our side alone, and the call ended on
  * interception or differing codes.
@@ -42,8 +56,12 @@ export const createCallVerify = (deps: CallVerifyDeps) => {
   /** The partner and certificates that both people verified in this call, if any. */
   let verifiedWith: { peer: string; fingerprints: FingerprintPair } | null = null;
   let unwatch: () => void = () => undefined;
+  /** A run waiting for the partner's media: what cancels the wait, and the messages that came meanwhile. */
+  let waiting: { cancel: () => void; start: () => void; messages: unknown[] } | null = null;
 
   const stop = () => {
+    waiting?.cancel();
+    waiting = null;
     unwatch();
     unwatch = () => undefined;
     // Ends a run mid-way too: its secrets are wiped, not left for the collector.
@@ -96,6 +114,51 @@ export const createCallVerify = (deps: CallVerifyDeps) => {
     });
   };
 
+  /**
+   * Starts a run with `id` once their media flows (see VERIFY_WAIT_MS): a track of `remote` that is not
+   * muted or unmutes (Chromium does not always send `unmute`), the screen saying their picture is shown
+   * (mediaShown), or VERIFY_WAIT_MS, whichever comes first. Their messages meanwhile are kept (bounded)
+   * and handed to the run when it starts.
+   */
+  const startWhenMediaFlows = (r: SignalingRoom, id: string, remote: ReadonlySignal<MediaStream | null>) => {
+    stop();
+    const messages: unknown[] = [];
+    let unmuted: (() => void) | null = null;
+    const begin = () => {
+      if (waiting?.messages !== messages) return;
+      waiting = null;
+      cleanup();
+      start(r, id);
+      for (const m of messages) current.value?.receive(m);
+    };
+    const timer = setTimeout(begin, VERIFY_WAIT_MS);
+    const unsubscribe = remote.subscribe((stream) => {
+      if (!stream || unmuted) return;
+      if (flowing(stream)) return void queueMicrotask(begin);
+      const tracks = stream.getTracks();
+      for (const t of tracks) t.addEventListener('unmute', begin, { once: true });
+      unmuted = () => tracks.forEach((t) => t.removeEventListener('unmute', begin));
+    });
+    const cleanup = () => {
+      clearTimeout(timer);
+      unsubscribe();
+      unmuted?.();
+    };
+    waiting = { cancel: cleanup, start: begin, messages };
+  };
+
+  /** The partner's picture is on screen: a run waiting for their media starts now. */
+  const mediaShown = () => waiting?.start();
+
+  /** A verification payload from the partner (untrusted): to the run, or kept until it starts. */
+  const receive = (raw: unknown) => {
+    if (waiting) {
+      if (waiting.messages.length < MAX_WAITING_MESSAGES) waiting.messages.push(raw);
+      return;
+    }
+    current.value?.receive(raw);
+  };
+
   /** The run (by number) of each verification whose continuity was acted on: one ratchet per verified run. */
   const handled = new WeakMap<Verification, number>();
   const nameOf = (id: string) => contacts?.nicknameOf(id) ?? 'this person';
@@ -139,6 +202,9 @@ export const createCallVerify = (deps: CallVerifyDeps) => {
       return null;
     },
     start,
+    startWhenMediaFlows,
+    mediaShown,
+    receive,
     stop,
   };
 };

@@ -113,6 +113,8 @@ export const createCallModel = (deps: CallDeps): CallModel => {
 
   /** Makes `id` the person we are in a call with (admission paired us). */
   const adopt = (p: CallPeers, id: string) => {
+    // For the connect bench's breakdown (bench/connect-timeline.ts).
+    performance.mark('parley:paired');
     const r = p.room;
     // The same person back over a fresh connection (a re-dial) is a recovery, not a new partner; only
     // their certificate says so (checked when they connected: vouched), never their id.
@@ -146,8 +148,9 @@ export const createCallModel = (deps: CallDeps): CallModel => {
     // Someone arriving mid-share gets the screen's sound too, not only its picture.
     devices?.sendExtras(id);
     // A fresh connection is verified afresh (new keys); over certificates both people already verified
-    // with this partner, our side confirms by itself (call-verify).
-    verify.start(r, id);
+    // with this partner, our side confirms by itself (call-verify). The run waits for their picture
+    // (VERIFY_WAIT_MS at most), so its work does not delay the first frame.
+    verify.startWhenMediaFlows(r, id, remoteStream);
     chat.start((frame) => p.send(id, { v: 1, ...frame }), returning);
     connection.start(() => r.stats(id));
     // A fresh connection has a fresh file channel: transfers over the old one have already failed.
@@ -251,7 +254,7 @@ export const createCallModel = (deps: CallDeps): CallModel => {
         full: () => end({ type: 'full' }),
         heardPartner: () => recovery.recovering && recover(recovery.link('connected', now())),
         partnerStream: (stream) => (remoteStream.value = stream),
-        verify: (raw) => verify.current.value?.receive(raw),
+        verify: (raw) => verify.receive(raw),
         fromPartner(message) {
           if (message.type === 'bye') peerSaidBye = true;
           else return chat.receive(message);
@@ -384,6 +387,7 @@ export const createCallModel = (deps: CallDeps): CallModel => {
     confirmCodes(matches) {
       verify.current.value?.confirm(matches);
     },
+    remotePictureShown: verify.mediaShown,
     verifyAgain() {
       void verify.current.value?.verifyAgain();
     },

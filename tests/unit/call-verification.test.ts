@@ -6,6 +6,14 @@ import { encodeVerifyMessage, parseVerifyMessage, type VerifyMessage } from '../
 import type { VerificationView } from '../../src/models/verification';
 import { verifyBadge } from '../../src/ui/components/VerifyPanel';
 import { makeCall, newCode, until } from './call-fixtures';
+import { FakeTrack, fakeStreamOf } from '../../src/adapters/media/fake';
+import type { LocalMedia } from '../../src/adapters/media/types';
+import { VERIFY_WAIT_MS } from '../../src/models/call-verify';
+
+/** Resolves once `ok()` holds, checked after every macrotask (no fixed sleep decides the outcome). */
+const until2 = async (ok: () => boolean) => {
+  while (!ok()) await new Promise((r) => setTimeout(r, 0));
+};
 
 /** Resolves when the call's verification view reaches `phase` (an effect re-runs on every change). */
 const phase = (call: CallModel, want: VerificationView['phase']) =>
@@ -52,10 +60,81 @@ describe('call verification', () => {
   it('a relay terminating DTLS on both legs is caught: the call ends as intercepted, no code shown', async () => {
     const { a, b } = await pair(true);
     const seen: string[] = [];
-    for (const c of [a, b]) c.verification.value?.view.subscribe((v) => seen.push(v.phase));
+    // Every phase of every run (a run may start after "connected": it waits for the partner's media).
+    const stops = [a, b].map((c) =>
+      effect(() => {
+        const v = c.verification.value?.view.value;
+        if (v) seen.push(v.phase);
+      }),
+    );
     await Promise.all([until(a, 'intercepted'), until(b, 'intercepted')]);
+    stops.forEach((stop) => stop());
+    expect(seen.length).toBeGreaterThan(0);
     expect(seen).not.toContain('comparing');
     expect(seen).not.toContain('verified');
+  });
+
+  describe("waits for the partner's media before it starts (its work would delay the first frame)", () => {
+    /** A remote-like track: muted until `unmute()` (its first packets), with the events a browser sends. */
+    class ArrivingTrack extends FakeTrack {
+      muted = true;
+      private readonly events = new EventTarget();
+      addEventListener(type: string, l: () => void, o?: AddEventListenerOptions) {
+        this.events.addEventListener(type, l, o);
+      }
+      removeEventListener(type: string, l: () => void) {
+        this.events.removeEventListener(type, l);
+      }
+      unmute() {
+        this.muted = false;
+        this.events.dispatchEvent(new Event('unmute'));
+      }
+    }
+    /** A call whose media reaches its partner muted (the fake hub hands the partner this very stream). */
+    const arriving = () => {
+      const track = new ArrivingTrack('video');
+      const media = (): LocalMedia => ({ stream: fakeStreamOf([track]), problem: null });
+      return { track, media };
+    };
+
+    it('the side still waiting for the picture keeps what the partner sent, and starts when the picture arrives', async () => {
+      const hub = createFakeSignalingHub();
+      const commits: string[] = [];
+      hub.tamper = (data, from) => {
+        if (parseVerifyMessage(data)?.type === 'commit') commits.push(from);
+        return data;
+      };
+      const code = newCode();
+      const fromA = arriving();
+      // a's media reaches b muted; b's reaches a flowing: a starts at once and sends first.
+      const a = makeCall(hub, code, { media: fromA.media });
+      const b = makeCall(hub, code);
+      await Promise.all([until(a, 'connected'), until(b, 'connected')]);
+      // a's opening commit has crossed (the hub delivers synchronously); b, still without a's picture, keeps it.
+      await until2(() => commits.length > 0);
+      expect(b.verification.value).toBeNull();
+      fromA.track.unmute();
+      const [va, vb] = await Promise.all([phase(a, 'comparing'), phase(b, 'comparing')]);
+      expect(va.phase === 'comparing' && va.sas).toEqual(vb.phase === 'comparing' && vb.sas);
+      // b answered the run a opened (its commit was kept), rather than opening a competing one.
+      expect(commits).toEqual([a.selfId.value]);
+      await Promise.all([a.dispose(), b.dispose()]);
+    });
+
+    it('a picture that never arrives delays the run by VERIFY_WAIT_MS at most', async () => {
+      const hub = createFakeSignalingHub();
+      const code = newCode();
+      const [fromA, fromB] = [arriving(), arriving()];
+      const a = makeCall(hub, code, { media: fromA.media });
+      const b = makeCall(hub, code, { media: fromB.media });
+      await Promise.all([until(a, 'connected'), until(b, 'connected')]);
+      const connectedAt = Date.now();
+      expect([a.verification.value, b.verification.value]).toEqual([null, null]);
+      const [va, vb] = await Promise.all([phase(a, 'comparing'), phase(b, 'comparing')]);
+      expect(Date.now() - connectedAt).toBeGreaterThanOrEqual(VERIFY_WAIT_MS - 5);
+      expect(va.phase === 'comparing' && va.sas).toEqual(vb.phase === 'comparing' && vb.sas);
+      await Promise.all([a.dispose(), b.dispose()]);
+    });
   });
 
   describe('over a re-dialled connection (the old path was lost)', () => {

@@ -115,6 +115,7 @@ export const createTrysteroSignaling = (): Signaling => ({
       );
       const action = room.makeAction<string>(ACTION);
       room.onPeerJoin = (id) => {
+        performance.mark('parley:peer-joined');
         peers.add(id);
         const pc = room.getPeers()[id];
         const reused = pc !== undefined && wired.has(pc);

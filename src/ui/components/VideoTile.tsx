@@ -15,6 +15,8 @@ interface Props {
   videoRef?: RefObject<HTMLVideoElement | null>;
   /** How the video fills its tile: cropped to fill it (cover) or whole, with bars (contain). */
   fit?: 'cover' | 'contain';
+  /** The stream's first frame is showing (a new stream shows a first frame again). */
+  onFrame?: () => void;
 }
 
 /** One video with its label; attaches the stream and recovers from autoplay refusal with a visible "tap to hear" button. */
@@ -27,6 +29,7 @@ export const VideoTile = ({
   sinkId = null,
   videoRef,
   fit = 'cover',
+  onFrame,
 }: Props) => {
   const own = useRef<HTMLVideoElement>(null);
   const ref = videoRef ?? own;
@@ -64,7 +67,7 @@ export const VideoTile = ({
 
   return (
     <figure class={`tile ${self ? 'tile--self' : 'tile--remote'} tile--${fit}`}>
-      <video ref={ref} data-testid={testId} autoplay playsInline muted={self} hidden={!stream} />
+      <video ref={ref} data-testid={testId} autoplay playsInline muted={self} hidden={!stream} onLoadedData={onFrame} />
       {!stream && <div class="tile__placeholder">{placeholder}</div>}
       <figcaption>{label}</figcaption>
       {blockedSound && (

@@ -262,6 +262,7 @@ const CallLive = ({ call, code, whileWaiting }: CallProps) => {
             sinkId={devices?.choices.value.speaker ?? null}
             videoRef={remoteVideo}
             fit={fit}
+            onFrame={call.remotePictureShown}
           />
           <SelfView stream={call.localStream.value} corner={corner} onCorner={setCorner} />
           <div class={`call__top call__top--${corner}`}>
