@@ -2,7 +2,7 @@
 import { launch } from 'chrome-launcher';
 import lighthouse from 'lighthouse';
 const url = process.argv[2] ?? 'http://127.0.0.1:18797/';
-const chrome = await launch({ chromePath: '/usr/bin/chromium', chromeFlags: ['--headless=new', '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream'] });
+const chrome = await launch({ chromePath: '/usr/bin/chromium', chromeFlags: ['--headless=new', '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', '--no-sandbox', '--allow-loopback-in-peer-connection', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
 try {
   const r = await lighthouse(url, { port: chrome.port, output: 'json', logLevel: 'error', onlyCategories: ['performance'] });
   const lhr = r.lhr;

@@ -5,7 +5,7 @@ import type { AttentionModel } from '../models/attention';
 import type { ConnectionTestModel } from '../models/connection-test';
 import { AttentionToggle } from './components/AttentionToggle';
 import { ConnectionTest } from './components/ConnectionTest';
-import { ShellBar } from './components/ShellBar';
+import { OfflineNotice, ShellBar } from './components/ShellBar';
 import { lazyModule } from './lazy';
 import { Home } from './screens/Home';
 import { RoomShell } from './screens/RoomShell';
@@ -17,7 +17,7 @@ const roomScreens = lazyModule(() => import('./screens/room-screens'));
 /** Starts loading the room's screens: on intent on Home, or at once when the link holds a room code. */
 export const preloadRoomScreens = roomScreens.preload;
 
-/** Top-level view: offline/update/install bar, a config error banner (if any), then the current screen. */
+/** Top-level view: the offline notice, a config error banner (if any), the current screen, then the update/install bar. */
 export const App = ({
   app,
   shell,
@@ -46,7 +46,7 @@ export const App = ({
   );
   return (
     <>
-      <ShellBar shell={shell} />
+      <OfflineNotice shell={shell} />
       {/* Offline, the offline notice says why nothing connects; a config fetch that failed for that reason is no config fault. */}
       {configError && shell.online.value && (
         <p class="banner error" role="alert" data-testid="config-error">
@@ -78,6 +78,7 @@ export const App = ({
           )}
         </Home>
       )}
+      <ShellBar shell={shell} />
     </>
   );
 };

@@ -8,6 +8,7 @@ declare global {
   interface Window {
     __offers: number;
     __prompts: number;
+    __shifted: number;
   }
 }
 
@@ -26,6 +27,11 @@ test('when Chromium offers installation, "Install Parley" appears and opens the 
     await page.addInitScript(() => {
       window.__offers = 0;
       window.__prompts = 0;
+      // Every layout shift of the page (its score), from the first paint on.
+      window.__shifted = 0;
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) window.__shifted += (e as PerformanceEntry & { value: number }).value;
+      }).observe({ type: 'layout-shift', buffered: true });
       addEventListener('beforeinstallprompt', (e) => {
         window.__offers++;
         const offer = e as Event & { prompt(): Promise<void> };
@@ -37,6 +43,12 @@ test('when Chromium offers installation, "Install Parley" appears and opens the 
     const install = page.getByRole('button', { name: 'Install Parley' });
     await expect(install).toBeVisible({ timeout: 30_000 });
     expect(await page.evaluate(() => [window.__offers, window.__prompts])).toEqual([1, 0]);
+    // The button arrives after Home is drawn: it must not push Home down (a layout shift people see
+    // and Lighthouse scores). Two frames later every shift its arrival caused has been reported.
+    await page.evaluate(
+      () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(r, 0)))),
+    );
+    expect(await page.evaluate(() => window.__shifted)).toBe(0);
 
     await install.click();
     // The browser's install dialog opens (headless, it stays pending); an offer is good for one
