@@ -17,7 +17,7 @@ const roomScreens = lazyModule(() => import('./screens/room-screens'));
 /** Starts loading the room's screens: on intent on Home, or at once when the link holds a room code. */
 export const preloadRoomScreens = roomScreens.preload;
 
-/** Top-level view: the offline notice, a config error banner (if any), the current screen, then the update/install bar. */
+/** Top-level view: the offline notice, a config error banner (if any), the current screen, then (on Home) the update/install bar. */
 export const App = ({
   app,
   shell,
@@ -78,7 +78,8 @@ export const App = ({
           )}
         </Home>
       )}
-      <ShellBar shell={shell} />
+      {/* Offers are for Home: a room's screens grow as the devices answer, and would push the bar about. */}
+      {!inRoom && <ShellBar shell={shell} />}
     </>
   );
 };
