@@ -11,7 +11,7 @@ import { GOALS, reportGoal } from './goals';
 import { connectedPair } from './pair';
 import { appPort } from './playwright.config';
 
-const RUNS = Number(process.env['BENCH_FILE_RUNS'] ?? 3);
+const RUNS = Number(process.env['BENCH_FILE_RUNS'] ?? 5);
 const SIZE = 64 * 1024 * 1024;
 const MESSAGE = 64 * 1024;
 /** The app's send-buffer limits (src/models/file-transfer.ts), so the raw sender is paced alike. */

@@ -31,7 +31,7 @@ export type FileControl =
   | { t: 'reject'; id: TransferId; reason: RejectReason }
   /** The receiver has stored `bytes` bytes: the sender's window and its progress bar move on. */
   | { t: 'ack'; id: TransferId; bytes: number }
-  /** The sender has sent everything; `sha256` (hex) is the hash of the whole file. */
+  /** The sender has sent everything; `sha256` (hex) is the file's digest: SHA-256 over each chunk's SHA-256 (core/file-digest). */
   | { t: 'done'; id: TransferId; sha256: string }
   /** The receiver's hash matched: the file is whole. */
   | { t: 'verified'; id: TransferId }

@@ -2,10 +2,10 @@
 // The sender offers; nothing flows until the receiver accepts. Bytes go in order, never more than a
 // window ahead of what the receiver stored, and never past the channel's buffer limit; the receiver
 // checks each chunk at the edge (core/file-receive), hashes as it stores, and makes the file the
-// person's only after the SHA-256 matched. Any break of the protocol cuts that transfer off.
+// person's only after the digest (SHA-256 over each chunk's SHA-256, core/file-digest) matched. Any
+// break of the protocol cuts that transfer off.
 import { batch, signal, type ReadonlySignal } from '@preact/signals';
-import { sha256 } from '@noble/hashes/sha2.js';
-import { bytesToHex } from '@noble/hashes/utils.js';
+import { createFileDigest, type FileDigest } from '../core/file-digest';
 import {
   CHUNK_BYTES,
   encodeChunk,
@@ -121,7 +121,16 @@ export interface FileTransferDeps {
    * taking them for silent.
    */
   onActivity?: () => void;
+  /**
+   * SHA-256 of one chunk (the platform's: WebCrypto, native and off the main thread). It must copy
+   * `bytes` before it returns (WebCrypto does): the caller may reuse them.
+   */
+  sha256?: (bytes: Uint8Array) => Promise<Uint8Array>;
 }
+
+/** WebCrypto's SHA-256 (in browsers and Node alike). */
+const platformSha256 = async (bytes: Uint8Array): Promise<Uint8Array> =>
+  new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
 
 /**
  * Why a transfer ended other than well, or why an offer was turned away (the UI words it): a fault of the
@@ -150,7 +159,7 @@ interface Incoming extends Entry {
   id: TransferId;
   state: IncomingState;
   sink: FileSink | null;
-  hash: ReturnType<typeof sha256.create>;
+  hash: FileDigest;
   /** Writes run in order; this is the last one queued. */
   writing: Promise<void>;
   stored: number;
@@ -162,6 +171,7 @@ const ACTIVE: ReadonlySet<TransferState> = new Set(['offered', 'waiting', 'activ
 
 export const createFileTransferModel = (deps: FileTransferDeps): FileTransferControl => {
   const { saver, now } = deps;
+  const chunkSha256 = deps.sha256 ?? platformSha256;
   const maxFileBytes = deps.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const transfers = signal<readonly TransferView[]>([]);
   const ready = signal(false);
@@ -246,7 +256,7 @@ export const createFileTransferModel = (deps: FileTransferDeps): FileTransferCon
 
   // ---- sending ----
   const pump = async (t: Outgoing) => {
-    const hash = sha256.create();
+    const hash = createFileDigest();
     let seq = 0;
     let sent = 0;
     const stillOn = () => outgoing.get(t.id) === t && channel !== null;
@@ -261,7 +271,10 @@ export const createFileTransferModel = (deps: FileTransferDeps): FileTransferCon
         }
         return;
       }
-      hash.update(block);
+      // Hashed by the platform while the chunks go out; chained in order once the block is sent.
+      const digests: Promise<Uint8Array>[] = [];
+      for (let i = 0; i < block.byteLength; i += CHUNK_BYTES)
+        digests.push(chunkSha256(block.subarray(i, i + CHUNK_BYTES)));
       for (let i = 0; i < block.byteLength; i += CHUNK_BYTES) {
         // Never more than a window ahead of what the receiver stored: its memory stays bounded.
         while (stillOn() && sent - t.acked > SEND_WINDOW_BYTES) await new Promise<void>((r) => (t.wake = r));
@@ -273,9 +286,18 @@ export const createFileTransferModel = (deps: FileTransferDeps): FileTransferCon
         ch.send(encodeChunk(t.id, seq++, piece));
         sent += piece.byteLength;
       }
+      try {
+        for (const d of await Promise.all(digests)) hash.add(d);
+      } catch {
+        if (stillOn()) {
+          sendControl({ t: 'cancel', id: t.id, reason: 'cancelled' });
+          finish(t, 'failed', { kind: 'read-failed' });
+        }
+        return;
+      }
     }
     if (!stillOn()) return;
-    sendControl({ t: 'done', id: t.id, sha256: bytesToHex(hash.digest()) });
+    sendControl({ t: 'done', id: t.id, sha256: hash.hex() });
     update(t, { state: 'verifying' });
   };
 
@@ -349,7 +371,7 @@ export const createFileTransferModel = (deps: FileTransferDeps): FileTransferCon
       id: f.id,
       state: createIncoming(f.size),
       sink: null,
-      hash: sha256.create(),
+      hash: createFileDigest(),
       writing: Promise.resolve(),
       stored: 0,
       ackedSent: 0,
@@ -369,10 +391,16 @@ export const createFileTransferModel = (deps: FileTransferDeps): FileTransferCon
     if (fault) return cutOff(t, fault);
     // A sender ignoring the window would make a slow disk's queue grow without bound.
     if (t.state.received - t.ackedSent > SEND_WINDOW_BYTES + CHUNK_BYTES) return cutOff(t, 'window');
-    t.hash.update(bytes);
+    // Hashed by the platform at once (several chunks at a time); chained in order as it is stored.
+    const digest = chunkSha256(bytes);
+    digest.catch(() => undefined);
     const sink = t.sink;
     t.writing = t.writing.then(async () => {
       if (!sink || incoming.get(id) !== t) return;
+      const d = await digest;
+      // Cancelled (or cut off) while the chunk was hashed: nothing more is stored.
+      if (incoming.get(id) !== t) return;
+      t.hash.add(d);
       await sink.write(bytes);
       t.stored += bytes.byteLength;
       if (t.stored - t.ackedSent >= ACK_EVERY_BYTES || t.stored === t.view.size) {
@@ -398,7 +426,7 @@ export const createFileTransferModel = (deps: FileTransferDeps): FileTransferCon
       return;
     }
     if (incoming.get(t.id) !== t || !t.sink) return;
-    if (bytesToHex(t.hash.digest()) !== expected) {
+    if (t.hash.hex() !== expected) {
       sendControl({ t: 'cancel', id: t.id, reason: 'hash-mismatch' });
       return finish(t, 'failed', { kind: 'cancel', reason: 'hash-mismatch' });
     }
