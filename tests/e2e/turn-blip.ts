@@ -71,6 +71,7 @@ export const expectFreshRemoteStream = async (page: Page, timeout = 30_000): Pro
         (v: HTMLVideoElement) =>
           v.srcObject instanceof MediaStream && !(v.srcObject as MediaStream & { oldPath?: boolean }).oldPath,
       );
-  await expect.poll(fresh, { timeout }).toBe(true);
+  // Polled every 50 ms (as frames are): the default back-off (up to 1 s) would add up to a second to the recovery bench.
+  await expect.poll(fresh, { timeout, intervals: [50] }).toBe(true);
   await expectRemoteFramesFlow(page);
 };
