@@ -54,7 +54,6 @@ export const recordMilestones = () => {
     },
     true,
   );
-  // The app's signaling adapter marks the moment it is asked to join.
   // The app's own marks: the adapter asked to join, a peer reported joined, admission paired us.
   // An observer is told late (a busy page delays it): the mark's own time is what counts.
   const marks = {
@@ -107,7 +106,6 @@ export const recordMilestones = () => {
       super(config);
       this.addEventListener('datachannel', (e) => watchChannel(e.channel));
       this.addEventListener('track', () => mark('remoteTrack'));
-
       this.addEventListener('iceconnectionstatechange', () => {
         if (this.iceConnectionState === 'connected' || this.iceConnectionState === 'completed') mark('iceConnected');
       });

@@ -121,15 +121,13 @@ export interface FileTransferDeps {
    * taking them for silent.
    */
   onActivity?: () => void;
-  /**
-   * SHA-256 of one chunk (the platform's: WebCrypto, native and off the main thread). It must copy
-   * `bytes` before it returns (WebCrypto does): the caller may reuse them.
-   */
-  sha256?: (bytes: Uint8Array) => Promise<Uint8Array>;
 }
 
-/** WebCrypto's SHA-256 (in browsers and Node alike). */
-const platformSha256 = async (bytes: Uint8Array): Promise<Uint8Array> =>
+/**
+ * SHA-256 of one chunk by WebCrypto (native and off the main thread, in browsers and Node alike). It
+ * copies `bytes` before it returns, so the caller may reuse them.
+ */
+const chunkSha256 = async (bytes: Uint8Array): Promise<Uint8Array> =>
   new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
 
 /**
@@ -171,7 +169,6 @@ const ACTIVE: ReadonlySet<TransferState> = new Set(['offered', 'waiting', 'activ
 
 export const createFileTransferModel = (deps: FileTransferDeps): FileTransferControl => {
   const { saver, now } = deps;
-  const chunkSha256 = deps.sha256 ?? platformSha256;
   const maxFileBytes = deps.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const transfers = signal<readonly TransferView[]>([]);
   const ready = signal(false);
@@ -260,16 +257,18 @@ export const createFileTransferModel = (deps: FileTransferDeps): FileTransferCon
     let seq = 0;
     let sent = 0;
     const stillOn = () => outgoing.get(t.id) === t && channel !== null;
+    /** The file could not be read (or hashed) here: the other side is told the transfer is off. */
+    const readFailed = () => {
+      if (!stillOn()) return;
+      sendControl({ t: 'cancel', id: t.id, reason: 'cancelled' });
+      finish(t, 'failed', { kind: 'read-failed' });
+    };
     for (let offset = 0; offset < t.file.size; offset += READ_BYTES) {
       let block: Uint8Array;
       try {
         block = new Uint8Array(await t.file.slice(offset, offset + READ_BYTES).arrayBuffer());
       } catch {
-        if (stillOn()) {
-          sendControl({ t: 'cancel', id: t.id, reason: 'cancelled' });
-          finish(t, 'failed', { kind: 'read-failed' });
-        }
-        return;
+        return readFailed();
       }
       // Hashed by the platform while the chunks go out; chained in order once the block is sent.
       const digests: Promise<Uint8Array>[] = [];
@@ -289,11 +288,7 @@ export const createFileTransferModel = (deps: FileTransferDeps): FileTransferCon
       try {
         for (const d of await Promise.all(digests)) hash.add(d);
       } catch {
-        if (stillOn()) {
-          sendControl({ t: 'cancel', id: t.id, reason: 'cancelled' });
-          finish(t, 'failed', { kind: 'read-failed' });
-        }
-        return;
+        return readFailed();
       }
     }
     if (!stillOn()) return;
