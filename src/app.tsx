@@ -33,6 +33,7 @@ import { createShellModel } from './models/shell';
 import { createWakeLock } from './models/wake-lock';
 import { App, preloadRoomScreens } from './ui/App';
 import { initLanguage, t } from './ui/i18n/i18n';
+import { formatTime } from './ui/format';
 
 /** Every side effect the app has, as adapters: the browser's in mountApp, fakes in tests. */
 export interface RootAdapters {
@@ -53,6 +54,8 @@ export interface RootAdapters {
   contacts?: () => Promise<ContactStore>;
   /** Where received files go, loaded when a call connects; absent: calls carry no files. */
   fileSaver?: () => Promise<FileSaver>;
+  /** Loads, when the page is idle, what a call needs the moment it connects (called on entering the lobby). */
+  warmCall?: () => void;
 }
 
 /**
@@ -75,6 +78,7 @@ export const createRoot = (a: RootAdapters) => {
     joinLimiter: createSlidingWindowLimiter({ ...JOIN_LIMIT, store: a.joinAttempts, now: a.now }),
     ...(a.contacts && { contacts: createContactsModel({ store: a.contacts, randomBytes: a.randomBytes, now: a.now }) }),
     preloadRoom: preloadRoomScreens,
+    ...(a.warmCall && { warmCall: a.warmCall }),
     ...(a.fileSaver ? { fileSaver: a.fileSaver } : {}),
   });
   const shell = createShellModel({ shell: a.shell, inCall: computed(() => app.screen.value.name === 'call') });
@@ -117,6 +121,47 @@ export type Root = ReturnType<typeof createRoot>;
 
 const LANGUAGE_WAIT_MS = 1500;
 
+/**
+ * What the call screen and model load the moment a call connects: panels, the invite's QR encoder,
+ * file transfer and its saver, connection stats, the verification session, the contacts store, and
+ * the clock-time formatter (~30 ms to build the first one). Loaded and compiled while the lobby sits
+ * idle, they no longer take main-thread time from connecting (measured: the joining page's renderer
+ * was busy for most of the connect, and four rooms joining at once queue on two cores).
+ * A failed load (offline) changes nothing: each is loaded again where it is used, and says so there.
+ */
+/** Preview up → warming starts (see warmCallWhenIdle). */
+const WARM_AFTER_MS = 1_000;
+
+const warmCallWhenIdle = () => {
+  const steps: Array<() => unknown> = [
+    () => import('./ui/components/call-panels'),
+    () => import('qr'),
+    () => import('./models/file-transfer'),
+    () => import('./adapters/files/save'),
+    () => import('./core/connection-stats'),
+    () => import('./core/verify-session'),
+    () => import('./adapters/contacts/indexeddb'),
+    () => formatTime(Date.now()),
+  ];
+  const idle = (work: () => void) =>
+    typeof requestIdleCallback === 'function' ? requestIdleCallback(work) : setTimeout(work, 50);
+  // One at a time, each in its own idle period: together they would be one long task that a click
+  // on "Join now" right after the preview appears would wait behind (Lighthouse counted 100+ ms).
+  const next = () => {
+    const step = steps.shift();
+    if (step)
+      idle(
+        () =>
+          void Promise.resolve(step())
+            .catch(() => undefined)
+            .then(next),
+      );
+  };
+  // And not at once: the person looks at their preview for a moment first, and the page's own first
+  // render settles meanwhile (started with the preview, it cost the Lobby ~5 Lighthouse points).
+  setTimeout(next, WARM_AFTER_MS);
+};
+
 /** Composition root: real adapters → models → <App/>. */
 export const mountApp = (element: HTMLElement): Root => {
   // The language before the first render (the picker's remembered choice, else the browser's
@@ -142,6 +187,7 @@ export const mountApp = (element: HTMLElement): Root => {
     // IndexedDB and its sealing code load on first use, not with the first page.
     contacts: () => import('./adapters/contacts/indexeddb').then((m) => m.openIndexedDbContacts()),
     fileSaver: () => import('./adapters/files/save').then((m) => m.createBrowserFileSaver()),
+    warmCall: warmCallWhenIdle,
   });
   // Leave on pagehide (not only beforeunload): the other side then sees us go in milliseconds, not ~13 s.
   addEventListener('pagehide', () => void root.dispose());

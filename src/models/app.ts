@@ -1,4 +1,4 @@
-import { signal, type ReadonlySignal } from '@preact/signals';
+import { effect, signal, type ReadonlySignal } from '@preact/signals';
 import { DEFAULT_STRATEGY, type AppConfig, type ConfigProblem } from '../core/app-config';
 import type { Acquire } from '../core/rate-limit';
 import type { Result } from '../core/result';
@@ -40,6 +40,11 @@ export interface AppDeps {
    * root starts loading the room's screens here, as the model loads the call model.
    */
   preloadRoom?: () => void;
+  /**
+   * The lobby's preview is up: the composition root loads, once the page is idle, what the call
+   * screen and model load the moment a call connects, so connecting does not also compile them.
+   */
+  warmCall?: () => void;
   /** Where received files go (loaded with the file-transfer model, after a call connects); none: no file transfer. */
   fileSaver?: () => Promise<FileSaver>;
 }
@@ -201,6 +206,18 @@ export const createAppModel = (deps: AppDeps): AppModel => {
     // Every room is entered through the lobby: the person sees (and picks) what they will send first.
     screen.value = { name: 'lobby', code, lobby };
     preloadRoom();
+    // Once the preview shows (so never ahead of the lobby itself, nor of what the person first sees).
+    // (The effect goes with the lobby if the preview never comes.)
+    const warm = deps.warmCall;
+    if (warm) {
+      let warmed = false;
+      const stop = effect(() => {
+        if (warmed || !lobby.ready.value) return;
+        warmed = true;
+        warm();
+        queueMicrotask(() => stop());
+      });
+    }
     // Meanwhile, fetch the verification code: it is needed the moment the call connects.
     void import('../core/verify').catch(() => undefined);
   };

@@ -26,6 +26,7 @@ const makeApp = (
   loaded: Conf | (() => Conf | Promise<Conf>) = ok(config),
   store = memoryStore(),
   now = () => Date.now(),
+  warmCall?: () => void,
 ) => {
   const addressBar = createMemoryAddressBar(hash);
   const hub = createFakeSignalingHub();
@@ -39,6 +40,7 @@ const makeApp = (
     addressBar,
     now,
     joinLimiter: createSlidingWindowLimiter({ ...JOIN_LIMIT, store, now }),
+    ...(warmCall && { warmCall }),
   });
   return { app, addressBar, hub };
 };
@@ -65,6 +67,49 @@ describe('app model', () => {
     app.warmUp();
     expect(hub.prepared).toEqual(['torrent']);
     await Promise.all([early.app.dispose(), app.dispose()]);
+  });
+
+  it('asks for what the call needs at connect to be warmed once the lobby preview is up, once, not on Home', async () => {
+    let warmed = 0;
+    const { app } = makeApp(
+      '',
+      ok(config),
+      memoryStore(),
+      () => Date.now(),
+      () => warmed++,
+    );
+    await app.ready;
+    app.warmUp();
+    expect(warmed).toBe(0);
+    app.startCall(START);
+    expect(app.screen.value.name).toBe('lobby');
+    // Not before the preview (here: the devices' answer, none) is up.
+    expect(warmed).toBe(0);
+    await until(() => warmed === 1);
+    const lobby = app.screen.value;
+    if (lobby.name === 'lobby') lobby.lobby.toggleCamera();
+    await new Promise((r) => setTimeout(r, 0));
+    expect(warmed).toBe(1);
+    await app.dispose();
+
+    let fromLink = 0;
+    const code = generateRoomCode({
+      randomBytes: (n) => crypto.getRandomValues(new Uint8Array(n)),
+      now: Date.now(),
+      lifetimeMinutes: 60,
+      hasPassword: false,
+    });
+    const linked = makeApp(
+      `#/${code.text}`,
+      ok(config),
+      memoryStore(),
+      () => Date.now(),
+      () => fromLink++,
+    );
+    await linked.app.ready;
+    expect(linked.app.screen.value.name).toBe('lobby');
+    await until(() => fromLink === 1);
+    await linked.app.dispose();
   });
 
   it('starts a call by putting a fresh code in the fragment, through the lobby', async () => {
