@@ -96,7 +96,7 @@ const connectedAt = (page: Page) =>
  * the "same second" clicks over more than a second.
  */
 const joinAndTime = async (room: ReadyRoom): Promise<number | null> => {
-  await room.bob.getByTestId('lobby-join').dispatchEvent('click');
+  await lobbyJoinButton(room.bob).dispatchEvent('click');
   const [a, b] = await Promise.all([connectedAt(room.alice), connectedAt(room.bob)]);
   const joined = await room.bob.evaluate(() => (window as unknown as { __joinedAt?: number }).__joinedAt ?? null);
   if (a === null || b === null) return null;
@@ -210,8 +210,12 @@ test('parallel rooms: 4 rooms whose second person joins in the same second, from
     bareParallel.push(...(await Promise.all(rooms.map(joinBareAndTime))));
     for (const r of rooms) await closeRoom(r);
   }
-  const bareDone = (xs: Array<number | null>) => xs.filter((x): x is number => x !== null);
-  const connected = parallel.filter((x): x is number => x !== null);
+  const done = (xs: Array<number | null>) => xs.filter((x): x is number => x !== null);
+  const connected = done(parallel);
+  const bareAtOnce = done(bareParallel);
+  const bareAlone = done(bareSingle);
+  // Context, not the verdict: what the same machine gives bare Trystero (the floor under the app).
+  const bareRatio = bareAtOnce.length && bareAlone.length ? median(bareAtOnce) / median(bareAlone) : null;
   const total = RUNS * ROOMS;
   console.log(
     [
@@ -224,8 +228,8 @@ test('parallel rooms: 4 rooms whose second person joins in the same second, from
       `  bare Trystero, same relay and browser (join → data channel open on both sides), ms:`,
       `    at once: ${bareParallel.map((x) => x ?? 'none').join(', ')}`,
       `    alone:   ${bareSingle.map((x) => x ?? 'none').join(', ')}`,
-      bareDone(bareParallel).length && bareDone(bareSingle).length
-        ? `    bare Trystero's own ratio: ${(median(bareDone(bareParallel)) / median(bareDone(bareSingle))).toFixed(2)}× (median ${median(bareDone(bareParallel))} vs ${median(bareDone(bareSingle))} ms; ${bareDone(bareParallel).length} of ${total} connected at once)`
+      bareRatio !== null
+        ? `    bare Trystero's own ratio: ${bareRatio.toFixed(2)}× (median ${median(bareAtOnce)} vs ${median(bareAlone)} ms; ${bareAtOnce.length} of ${total} connected at once)`
         : '    bare Trystero: no ratio (a side connected in none of its samples)',
     ].join('\n'),
   );
@@ -235,13 +239,7 @@ test('parallel rooms: 4 rooms whose second person joins in the same second, from
     return;
   }
   const ratio = median(connected) / ref;
-  const bareAtOnce = bareDone(bareParallel);
-  const bareAlone = bareDone(bareSingle);
-  // Context, not the verdict: what the same machine gives bare Trystero (the floor under the app).
-  const floor =
-    bareAtOnce.length && bareAlone.length
-      ? `; bare Trystero on this machine: ${(median(bareAtOnce) / median(bareAlone)).toFixed(2)}×`
-      : '';
+  const floor = bareRatio !== null ? `; bare Trystero on this machine: ${bareRatio.toFixed(2)}×` : '';
   reportGoal({
     goal: GOALS.parallelRooms,
     figure: `${connected.length} of ${total} connected; median ${median(connected)} ms vs ${ref} ms alone: ${ratio.toFixed(2)}×${floor}`,

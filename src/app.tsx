@@ -121,6 +121,13 @@ export type Root = ReturnType<typeof createRoot>;
 
 const LANGUAGE_WAIT_MS = 1500;
 
+/** The contacts store's and the file saver's code: opened where used, and warmed ahead (warmCallWhenIdle). */
+const loadContactStore = () => import('./adapters/contacts/indexeddb');
+const loadFileSaver = () => import('./adapters/files/save');
+
+/** Preview up → warming starts (see warmCallWhenIdle). */
+const WARM_AFTER_MS = 1_000;
+
 /**
  * What the call screen and model load the moment a call connects: panels, the invite's QR encoder,
  * file transfer and its saver, connection stats, the verification session, the contacts store, and
@@ -129,18 +136,15 @@ const LANGUAGE_WAIT_MS = 1500;
  * was busy for most of the connect, and four rooms joining at once queue on two cores).
  * A failed load (offline) changes nothing: each is loaded again where it is used, and says so there.
  */
-/** Preview up → warming starts (see warmCallWhenIdle). */
-const WARM_AFTER_MS = 1_000;
-
 const warmCallWhenIdle = () => {
   const steps: Array<() => unknown> = [
     () => import('./ui/components/call-panels'),
     () => import('qr'),
     () => import('./models/file-transfer'),
-    () => import('./adapters/files/save'),
+    loadFileSaver,
     () => import('./core/connection-stats'),
     () => import('./core/verify-session'),
-    () => import('./adapters/contacts/indexeddb'),
+    loadContactStore,
     () => formatTime(Date.now()),
   ];
   const idle = (work: () => void) =>
@@ -185,8 +189,8 @@ export const mountApp = (element: HTMLElement): Root => {
     now: () => Date.now(),
     randomBytes: (n) => crypto.getRandomValues(new Uint8Array(n)),
     // IndexedDB and its sealing code load on first use, not with the first page.
-    contacts: () => import('./adapters/contacts/indexeddb').then((m) => m.openIndexedDbContacts()),
-    fileSaver: () => import('./adapters/files/save').then((m) => m.createBrowserFileSaver()),
+    contacts: () => loadContactStore().then((m) => m.openIndexedDbContacts()),
+    fileSaver: () => loadFileSaver().then((m) => m.createBrowserFileSaver()),
     warmCall: warmCallWhenIdle,
   });
   // Leave on pagehide (not only beforeunload): the other side then sees us go in milliseconds, not ~13 s.
