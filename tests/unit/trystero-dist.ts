@@ -96,3 +96,19 @@ export const loadPeer = () => load<PeerModule>('peer.mjs');
 export const loadSharedPeer = () => load<SharedPeerModule>('shared-peer.mjs');
 export const loadOfferPool = () => load<OfferPoolModule>('offer-pool.mjs');
 export const loadActionWire = () => load<ActionWireModule>('action-wire.mjs');
+
+/** Trystero's topic strategy (what the Nostr strategy is made with), driven with a fake relay. */
+export interface TopicStrategyModule {
+  default: (relay: {
+    init: (config: object) => unknown;
+    subscribeTopic: (
+      relay: unknown,
+      topic: string,
+      onMessage: (topic: string, msg: string) => void,
+      context: { kind: string },
+    ) => () => void;
+    publishTopic: (relay: unknown, topic: string, msg: string, context: { kind: string }) => Promise<unknown>;
+  }) => (config: object, roomId: string) => { leave: () => Promise<void> };
+}
+
+export const loadTopicStrategy = () => load<TopicStrategyModule>('topic-strategy.mjs');
