@@ -356,6 +356,30 @@ describe('Trystero offers (parley patch: decrypt first, then budget)', () => {
       expect(await offersTo(room, partner)).toBe(2);
     });
 
+    it('an offer lost while the partner was between rooms (both re-dialled) is sent again when its fresh room announces', async () => {
+      const room = nostrRoom();
+      const rootTopic = await room.rootTopicP;
+      const partner = leadId(1);
+      const partnerTopic = await crypto.sha1(utils.topicPath(room.ctx['rootTopicPlaintext'] as string, partner));
+      await room.onMessage(rootTopic, JSON.stringify({ peerId: partner }), room.signalPeer);
+      expect(await offersTo(room, partner)).toBe(1);
+      // The offer reached the partner between leaving its old room and joining a fresh one: lost. Its
+      // fresh room announces; upstream (and the 5.3 s withdrawal alone) ignored that while our offer
+      // was pending, so the pair waited for the withdrawal or another re-dial.
+      await vi.advanceTimersByTimeAsync(1_000);
+      await room.onMessage(rootTopic, JSON.stringify({ peerId: partner }), room.signalPeer);
+      const offers = room.published.filter((p) => p.topic === partnerTopic && typeof p.message['offer'] === 'string');
+      expect(offers).toHaveLength(2);
+      // The same offer (a peer that did get it ignores it), not a new connection.
+      expect(offers[1]!.message['offerId']).toBe(offers[0]!.message['offerId']);
+      expect(created()).toBe(1);
+      // Sent anew, it is given the full 5.3 s to be answered before it is withdrawn.
+      await vi.advanceTimersByTimeAsync(5_000);
+      expect(room.reannounced.count).toBe(0);
+      await vi.advanceTimersByTimeAsync(400);
+      expect(room.reannounced.count).toBe(1);
+    });
+
     it('offers to a crowd of fake announcers that never answer re-announce at most once per 5.3 s', async () => {
       const room = nostrRoom();
       const rootTopic = await room.rootTopicP;
