@@ -49,7 +49,8 @@ const report = (name: string, ms: number) => {
 
 test.describe('calls that survive what people do', () => {
   let relay: RelayProcess;
-  let port = 18790;
+  // RESILIENCE_PORT moves the relays these tests start (one port each, counting up), for a run beside another checkout's.
+  let port = Number(process.env['RESILIENCE_PORT'] ?? 18790);
   test.beforeEach(async () => {
     relay = relayProcess(port++);
     await relay.start();
