@@ -77,6 +77,15 @@ const selected = (byId: Map<string, Entry>): { transport: Entry | null; pair: En
   return { transport: transports[0] ?? null, pair };
 };
 
+/**
+ * Every byte the connection has received, over all its transports (media, RTCP, data channels and ICE
+ * checks alike: on a path that is down nothing at all arrives), or null when the browser does not say.
+ */
+export const bytesReceived = (entries: readonly unknown[]): number | null => {
+  const counts = ofType(index(entries), 'transport').map((t) => num(t['bytesReceived']));
+  return counts.length === 0 || counts.includes(null) ? null : counts.reduce<number>((a, b) => a + (b ?? 0), 0);
+};
+
 /** Byte and packet counters, for rates between two samples. */
 interface Counters {
   at: number | null;

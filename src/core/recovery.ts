@@ -22,18 +22,21 @@ export const QUIET_AFTER_MS = 3000;
  * connection's own data channel, which is the path that is down. Nor can the fresh dial run beside
  * the old path: Trystero keeps one RTCPeerConnection per peer per app id (core/dist/shared-peer.mjs)
  * and ignores the announce of a peer it is still connected to, so the old one must be closed first.
- * So the race is a short head start for in-place healing: a path lost for good (ICE says so) is
- * dialled afresh 2 s after the loss is noticed and connects 0.5–3 s later (the goal: back within 5 s of the loss being
- * noticed); a blip that ends by then heals in place, and one that ends soon after is met by the fresh
- * dial with the network back (a 5 s outage is noticed at ~3.3 s, re-dialled at ~5.3 s).
- * (Was 8 s: a lost path took ~14 s to come back.)
+ * So the race is a short head start for in-place healing: a path confirmed lost (ICE says so, or
+ * nothing at all arrives on it: STALL_WINDOW_MS) is dialled afresh 2 s after the loss is noticed and
+ * connects 0.5–1.5 s later (the goal: back within 5 s of the loss being noticed; the recovery bench
+ * measured a median of 3.2 s); a blip that ends by then heals in place, and one that ends soon after
+ * is met by the fresh dial (a 5 s outage is noticed 2.5–3.3 s in and re-dialled 4.5–5.3 s in; the
+ * attempt connects 1.5–2.5 s after the network is back). (Was 8 s: a lost path took ~14 s to come
+ * back. Confirmed by ICE alone, Chromium's `disconnected` 5–7 s into the outage, a 5 s outage was
+ * re-dialled just as it healed in place, and came back after 1.7 s or 3–4 s, a coin toss.)
  */
 export const REDIAL_AFTER_MS = 2_000;
 /**
- * The same, when only the partner's silence says the path is down and ICE still calls it connected:
- * a machine too loaded to send or read heartbeats for a few seconds looks like that too, and
- * closing a working connection under it would cost a re-dial for nothing. ICE reports a path that
- * carries nothing as disconnected within seconds; until it does, the old path gets longer.
+ * The same, when only the partner's silence says the path is down: ICE still calls it connected and
+ * bytes still arrive on it (or the browser gives no count, see STALL_WINDOW_MS). A machine too loaded
+ * to send or read heartbeats for a few seconds looks like that too, and closing a working connection
+ * under it would cost a re-dial for nothing.
  */
 export const SILENT_REDIAL_AFTER_MS = 8_000;
 /**
@@ -42,6 +45,41 @@ export const SILENT_REDIAL_AFTER_MS = 8_000;
  * and re-enters the rendezvous, so not much more often than a connection takes under load.
  */
 export const REDIAL_EVERY_MS = 4_000;
+
+/**
+ * Nothing received on the interrupted path for this long (no media, no RTCP, no ICE check: the fake
+ * camera alone sends 30 packets a second) confirms the loss, as ICE saying so does, but 2–4 s sooner:
+ * Chromium reports `disconnected` 5–7 s into an outage, when heartbeats have been missed for 2–4 s.
+ * A busy machine that misses heartbeats still receives the partner's media (the network thread keeps
+ * up), so it is not taken for a loss.
+ */
+export const STALL_WINDOW_MS = 1_000;
+
+/**
+ * Whether an interrupted path still carries anything, from its byte counter looked at over time:
+ * 'stalled' once the count has not moved for STALL_WINDOW_MS, 'flowing' when it moved since the last look,
+ * 'unknown' until then (or when the browser gives no count).
+ */
+export const createStallWatch = (windowMs = STALL_WINDOW_MS) => {
+  let baseline: { bytes: number; at: number } | null = null;
+  return {
+    look(bytes: number | null, now: number): 'stalled' | 'flowing' | 'unknown' {
+      if (bytes === null) {
+        baseline = null;
+        return 'unknown';
+      }
+      if (baseline === null || bytes !== baseline.bytes) {
+        const moved = baseline !== null;
+        baseline = { bytes, at: now };
+        return moved ? 'flowing' : 'unknown';
+      }
+      return now - baseline.at >= windowMs ? 'stalled' : 'unknown';
+    },
+    reset(): void {
+      baseline = null;
+    },
+  };
+};
 
 /** What the caller must do. */
 export type RecoveryOutput =
@@ -70,6 +108,8 @@ export const createRecovery = (
   let since: number | null = null;
   /** What ICE last said of the current path: not connected (the loss is confirmed, not only a silence). */
   let iceDown = false;
+  /** Nothing arrived on the current path for STALL_WINDOW_MS: the loss is confirmed, as by ICE. */
+  let stalled = false;
   let redialed = false;
   let lastRedial = Number.NEGATIVE_INFINITY;
 
@@ -81,6 +121,7 @@ export const createRecovery = (
   };
   const end = () => {
     since = null;
+    stalled = false;
     redialed = false;
     lastRedial = Number.NEGATIVE_INFINITY;
   };
@@ -112,6 +153,14 @@ export const createRecovery = (
       if (state === 'failed') out.push(...redial(now));
       return out;
     },
+    /**
+     * What the interrupted path carries (createStallWatch): nothing confirms the loss, as ICE saying so
+     * does; bytes arriving again take that back (the path may be healing in place: the longer wait applies).
+     */
+    carrying(watch: 'stalled' | 'flowing' | 'unknown'): void {
+      if (since === null || redialed || watch === 'unknown') return;
+      stalled = watch === 'stalled';
+    },
     /** The partner went quiet on the data channel: starts the window, leaves ICE's own state alone. */
     silent(now: number): RecoveryOutput[] {
       if (since !== null) return [];
@@ -140,12 +189,13 @@ export const createRecovery = (
         end();
         return [{ kind: 'give-up' }];
       }
-      return now - since >= (iceDown ? redialAfterMs : silentRedialAfterMs) ? redial(now) : [];
+      return now - since >= (iceDown || stalled ? redialAfterMs : silentRedialAfterMs) ? redial(now) : [];
     },
     /** A new partner (or none): forget the old one's interruption. */
     reset(): void {
       end();
       iceDown = false;
+      stalled = false;
     },
   };
 };

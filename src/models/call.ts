@@ -2,7 +2,8 @@ import { batch, computed, signal } from '@preact/signals';
 import { nextStatus, type CallEvent, type CallStatus } from '../core/call-status';
 import { HEARTBEAT_INTERVAL_MS, LIVENESS_CHECK_MS } from '../core/liveness';
 import { encodeMessage } from '../core/protocol';
-import { createRecovery, QUIET_AFTER_MS, type RecoveryOutput } from '../core/recovery';
+import { bytesReceived } from '../core/connection-stats';
+import { createRecovery, createStallWatch, QUIET_AFTER_MS, type RecoveryOutput } from '../core/recovery';
 import type { SignalingRoom, SignalingState } from '../adapters/signaling/types';
 import { createChatModel } from './chat';
 import { createFileHost } from './file-host';
@@ -309,6 +310,25 @@ export const createCallModel = (deps: CallDeps): CallModel => {
     verify.current.value?.tick();
     peers?.heartbeat();
   };
+  /**
+   * While the partner's path is interrupted (not yet re-dialled), whether it still carries anything:
+   * nothing at all confirms the loss sooner than ICE does (core/recovery.ts, STALL_WINDOW_MS).
+   */
+  const stall = createStallWatch();
+  let lookingAtPath = false;
+  const lookAtPath = async (p: CallPeers, id: string) => {
+    if (lookingAtPath) return;
+    lookingAtPath = true;
+    try {
+      const bytes = bytesReceived(await p.room.stats(id));
+      if (peerId === id && recovery.recovering) recovery.carrying(stall.look(bytes, now()));
+    } catch {
+      // The connection closed meanwhile: its closing is handled where it is reported.
+    } finally {
+      lookingAtPath = false;
+    }
+  };
+
   const checkLiveness = () => {
     const p = peers;
     if (!p) return;
@@ -316,6 +336,8 @@ export const createCallModel = (deps: CallDeps): CallModel => {
     // The partner's silence starts recovery: a network blip silences it seconds before ICE notices, and
     // from here a blip and a crash look the same, so the recovery window bounds both.
     if (peerId !== null && p.silentFor(peerId, QUIET_AFTER_MS)) recover(recovery.silent(now()));
+    if (peerId !== null && recovery.recovering && !recovery.redialing) void lookAtPath(p, peerId);
+    else stall.reset();
     recover(recovery.tick(now()));
     p.closeRefused();
     if (expired()) {

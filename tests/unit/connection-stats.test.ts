@@ -1,6 +1,11 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { connectionQuality, summariseStats, type ConnectionSummary } from '../../src/core/connection-stats';
+import {
+  bytesReceived,
+  connectionQuality,
+  summariseStats,
+  type ConnectionSummary,
+} from '../../src/core/connection-stats';
 import {
   formatBitrate,
   formatLoss,
@@ -174,6 +179,30 @@ describe('stats summary', () => {
     expect([s.tlsVersion, s.dtlsCipher, s.srtpCipher, s.bitrateIn, s.videoIn]).toEqual([null, null, null, null, null]);
     // The RTT falls back to the RTCP report rather than showing a negative figure.
     expect(s.rttMs).toBe(500);
+  });
+
+  it('bytesReceived: every byte over all transports, or null when any transport does not say', () => {
+    const transports = [
+      { id: 'T01', type: 'transport', bytesReceived: 5000 },
+      { id: 'T02', type: 'transport', bytesReceived: 1000 },
+    ];
+    expect(bytesReceived([...transports, { id: 'CP1', type: 'candidate-pair', bytesReceived: 77 }, 'junk', null])).toBe(
+      6000,
+    );
+    expect(bytesReceived([])).toBeNull();
+    expect(bytesReceived([{ id: 'T1', type: 'transport', bytesReceived: -5 }])).toBeNull();
+    expect(
+      bytesReceived([
+        { id: 'T1', type: 'transport', bytesReceived: 5 },
+        { id: 'T2', type: 'transport' },
+      ]),
+    ).toBeNull();
+    fc.assert(
+      fc.property(fc.array(fc.anything()), (entries) => {
+        const n = bytesReceived(entries);
+        expect(n === null || (Number.isFinite(n) && n >= 0)).toBe(true);
+      }),
+    );
   });
 
   it('fuzz: any list of anything summarises without throwing', () => {

@@ -1,7 +1,38 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createRecovery, QUIET_AFTER_MS, RECOVERY_WINDOW_MS, REDIAL_AFTER_MS } from '../../src/core/recovery';
+import {
+  createRecovery,
+  createStallWatch,
+  QUIET_AFTER_MS,
+  RECOVERY_WINDOW_MS,
+  REDIAL_AFTER_MS,
+  SILENT_REDIAL_AFTER_MS,
+  STALL_WINDOW_MS,
+} from '../../src/core/recovery';
 import { HEARTBEAT_INTERVAL_MS, HEARTBEAT_TIMEOUT_MS } from '../../src/core/liveness';
 import { connectedPair, makeCall, newCode } from './call-fixtures';
+
+describe('createStallWatch: whether an interrupted path still carries anything', () => {
+  it('stalled once the byte count has not moved for the window; flowing when it moved since the last look', () => {
+    const w = createStallWatch(1000);
+    expect(w.look(500, 0)).toBe('unknown');
+    expect(w.look(500, 999)).toBe('unknown');
+    expect(w.look(500, 1000)).toBe('stalled');
+    expect(w.look(620, 1250)).toBe('flowing');
+    // The window starts again from the last movement.
+    expect(w.look(620, 2000)).toBe('unknown');
+    expect(w.look(620, 2250)).toBe('stalled');
+  });
+
+  it('no count from the browser, or a reset, says nothing', () => {
+    const w = createStallWatch(1000);
+    expect(w.look(null, 0)).toBe('unknown');
+    expect(w.look(null, 5000)).toBe('unknown');
+    w.look(10, 5000);
+    w.reset();
+    expect(w.look(10, 9000)).toBe('unknown');
+    expect(w.look(10, 9000 + STALL_WINDOW_MS)).toBe('stalled');
+  });
+});
 
 describe('recovery state machine', () => {
   it('a disconnect starts the window without a re-dial; coming back reports how long it took', () => {
@@ -55,6 +86,34 @@ describe('recovery state machine', () => {
     expect(s.tick(2500)).toEqual([]);
     expect(s.link('interrupted', 2600)).toEqual([]);
     expect(s.tick(3000)).toEqual([{ kind: 'redial' }]);
+  });
+
+  it('a path that carries nothing confirms the loss as ICE does (the shorter delay); bytes arriving again take it back', () => {
+    const r = createRecovery(20_000, 2_000, 4_000, 8_000);
+    expect(r.silent(1000)).toEqual([{ kind: 'interrupted' }]);
+    r.carrying('unknown');
+    expect(r.tick(3000)).toEqual([]);
+    r.carrying('stalled');
+    expect(r.tick(3000)).toEqual([{ kind: 'redial' }]);
+
+    const healing = createRecovery(20_000, 2_000, 4_000, 8_000);
+    healing.silent(1000);
+    healing.carrying('stalled');
+    // Bytes arrive again (the path may be healing in place): the old path gets the longer wait again.
+    healing.carrying('flowing');
+    expect(healing.tick(3000)).toEqual([]);
+    expect(healing.tick(9000)).toEqual([{ kind: 'redial' }]);
+  });
+
+  it('what the path carries is only heard during an interruption, and forgotten with it', () => {
+    const r = createRecovery(20_000, 2_000, 4_000, 8_000);
+    r.carrying('stalled');
+    r.silent(1000);
+    expect(r.tick(3000)).toEqual([]);
+    r.carrying('stalled');
+    expect(r.link('connected', 3500)).toEqual([{ kind: 'recovered', afterMs: 2500 }]);
+    r.silent(10_000);
+    expect(r.tick(12_000)).toEqual([]);
   });
 
   it('a connection closed mid-recovery (the partner re-dialled first) is waited for before dialling ourselves', () => {
@@ -278,6 +337,36 @@ describe('call recovery (fake signaling, fake timers)', () => {
     expect([a.partner.value, b.partner.value]).toEqual([bId, aId]);
     expect(a.someoneNew.value).toBeNull();
     await lurker.leave();
+    await Promise.all([a.dispose(), b.dispose()]);
+  });
+
+  /** The fake connection's byte counter, as getStats() reports it on the transport. */
+  const transportBytes = (bytes: () => number) => () => [{ id: 'T1', type: 'transport', bytesReceived: bytes() }];
+
+  it('silence on a path that carries nothing at all (ICE has not noticed yet): both re-dial 2 s after noticing it', async () => {
+    const { hub, a, b, aId, bId } = await pair();
+    hub.stats = transportBytes(() => 123_456);
+    hub.tamper = () => null;
+    await vi.advanceTimersByTimeAsync(QUIET_AFTER_MS + 250);
+    expect([a.status.value.kind, b.status.value.kind]).toEqual(['reconnecting', 'reconnecting']);
+    expect(hub.redials).toEqual([]);
+    await vi.advanceTimersByTimeAsync(REDIAL_AFTER_MS + 500);
+    expect(hub.redials.sort()).toEqual([`${aId}→${bId}`, `${bId}→${aId}`]);
+    expect(a.partner.value).toBe(bId);
+    await Promise.all([a.dispose(), b.dispose()]);
+  });
+
+  it("silence while the partner's media still arrives (a machine too busy for heartbeats) is not taken for a lost path", async () => {
+    const { hub, a, b } = await pair();
+    let bytes = 0;
+    hub.stats = transportBytes(() => (bytes += 1200));
+    hub.tamper = () => null;
+    await vi.advanceTimersByTimeAsync(QUIET_AFTER_MS + REDIAL_AFTER_MS + 1000);
+    expect(a.status.value.kind).toBe('reconnecting');
+    expect(hub.redials).toEqual([]);
+    // Only the longer wait for silence alone ends it.
+    await vi.advanceTimersByTimeAsync(SILENT_REDIAL_AFTER_MS - REDIAL_AFTER_MS);
+    expect(hub.redials.length).toBeGreaterThan(0);
     await Promise.all([a.dispose(), b.dispose()]);
   });
 
