@@ -25,8 +25,9 @@ export default defineConfig({
   workers: 1,
   forbidOnly: true,
   // CI only: one retry for a test that failed once. Two-browser calls with real media on a 2-core
-  // machine still have rare timing failures (a 12 s blip's re-dial, see the last closing note); a
-  // retried pass is printed as "flaky" in the report and is a bug to find, never a green light.
+  // machine may still have rare timing failures (the last one found: a re-dial closing a connection
+  // as it opened, patches/README.md "12."); a retried pass is printed as "flaky" in the report and is
+  // a bug to find, never a green light.
   retries: process.env['CI'] ? 1 : 0,
   reporter: [['list']],
   use: {

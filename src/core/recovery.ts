@@ -108,8 +108,8 @@ export const createRecovery = (
   let since: number | null = null;
   /** What ICE last said of the current path: not connected (the loss is confirmed, not only a silence). */
   let iceDown = false;
-  /** Nothing arrived on the current path for STALL_WINDOW_MS: the loss is confirmed, as by ICE. */
-  let stalled = false;
+  /** What the current path was last seen carrying (createStallWatch); 'unknown' until looked at. */
+  let carried: 'stalled' | 'flowing' | 'unknown' = 'unknown';
   let redialed = false;
   let lastRedial = Number.NEGATIVE_INFINITY;
 
@@ -121,7 +121,7 @@ export const createRecovery = (
   };
   const end = () => {
     since = null;
-    stalled = false;
+    carried = 'unknown';
     redialed = false;
     lastRedial = Number.NEGATIVE_INFINITY;
   };
@@ -154,12 +154,15 @@ export const createRecovery = (
       return out;
     },
     /**
-     * What the interrupted path carries (createStallWatch): nothing confirms the loss, as ICE saying so
-     * does; bytes arriving again take that back (the path may be healing in place: the longer wait applies).
+     * What the interrupted path carries (createStallWatch). Nothing at all confirms the loss, as ICE
+     * saying so does. Bytes arriving outweigh ICE's `disconnected`: the path works, only slowly (a
+     * machine whose cores are taken by a big file transfer misses ICE checks and heartbeats alike, and
+     * a re-dial would end the transfer), or it is healing in place; the longer wait applies. ICE's
+     * `failed` still re-dials at once.
      */
     carrying(watch: 'stalled' | 'flowing' | 'unknown'): void {
       if (since === null || redialed || watch === 'unknown') return;
-      stalled = watch === 'stalled';
+      carried = watch;
     },
     /** The partner went quiet on the data channel: starts the window, leaves ICE's own state alone. */
     silent(now: number): RecoveryOutput[] {
@@ -189,13 +192,14 @@ export const createRecovery = (
         end();
         return [{ kind: 'give-up' }];
       }
-      return now - since >= (iceDown || stalled ? redialAfterMs : silentRedialAfterMs) ? redial(now) : [];
+      const confirmed = carried === 'stalled' || (iceDown && carried !== 'flowing');
+      return now - since >= (confirmed ? redialAfterMs : silentRedialAfterMs) ? redial(now) : [];
     },
     /** A new partner (or none): forget the old one's interruption. */
     reset(): void {
       end();
       iceDown = false;
-      stalled = false;
+      carried = 'unknown';
     },
   };
 };

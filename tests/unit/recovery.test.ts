@@ -105,6 +105,26 @@ describe('recovery state machine', () => {
     expect(healing.tick(9000)).toEqual([{ kind: 'redial' }]);
   });
 
+  it("bytes still arriving outweigh ICE's disconnected (the path works, slowly); ICE's failed still re-dials at once", () => {
+    const r = createRecovery(20_000, 2_000, 4_000, 8_000);
+    expect(r.link('interrupted', 1000)).toEqual([{ kind: 'interrupted' }]);
+    r.carrying('flowing');
+    expect(r.tick(3000)).toEqual([]);
+    expect(r.tick(8999)).toEqual([]);
+    expect(r.tick(9000)).toEqual([{ kind: 'redial' }]);
+
+    const failing = createRecovery(20_000, 2_000, 4_000, 8_000);
+    failing.link('interrupted', 1000);
+    failing.carrying('flowing');
+    expect(failing.link('failed', 1500)).toEqual([{ kind: 'redial' }]);
+
+    // Without a look at the bytes, ICE's word stands.
+    const unseen = createRecovery(20_000, 2_000, 4_000, 8_000);
+    unseen.link('interrupted', 1000);
+    unseen.carrying('unknown');
+    expect(unseen.tick(3000)).toEqual([{ kind: 'redial' }]);
+  });
+
   it('what the path carries is only heard during an interruption, and forgotten with it', () => {
     const r = createRecovery(20_000, 2_000, 4_000, 8_000);
     r.carrying('stalled');
@@ -367,6 +387,24 @@ describe('call recovery (fake signaling, fake timers)', () => {
     // Only the longer wait for silence alone ends it.
     await vi.advanceTimersByTimeAsync(SILENT_REDIAL_AFTER_MS - REDIAL_AFTER_MS);
     expect(hub.redials.length).toBeGreaterThan(0);
+    await Promise.all([a.dispose(), b.dispose()]);
+  });
+
+  it('cores taken by a big transfer: ICE says disconnected and heartbeats stop, but bytes still arrive: no re-dial ends it', async () => {
+    const { hub, a, b, aId, bId } = await pair();
+    let bytes = 0;
+    hub.stats = transportBytes(() => (bytes += 64 * 1024));
+    hub.tamper = () => null;
+    hub.setLink(aId, bId, 'interrupted');
+    await vi.advanceTimersByTimeAsync(QUIET_AFTER_MS + REDIAL_AFTER_MS + 1000);
+    expect(a.status.value.kind).toBe('reconnecting');
+    expect(hub.redials).toEqual([]);
+    // The machine catches up: heartbeats and ICE are back, on the same connection.
+    hub.tamper = null;
+    hub.setLink(aId, bId, 'connected');
+    await vi.advanceTimersByTimeAsync(HEARTBEAT_INTERVAL_MS);
+    expect([a.status.value.kind, b.status.value.kind]).toEqual(['connected', 'connected']);
+    expect(hub.redials).toEqual([]);
     await Promise.all([a.dispose(), b.dispose()]);
   });
 
