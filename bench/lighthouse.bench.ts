@@ -33,14 +33,27 @@ test('Lighthouse: performance, accessibility and best practices', async () => {
     const lines = ['Lighthouse 12 (mobile preset, simulated throttling), goal 100 each:'];
     const audits: Array<{ name: string; scores: Record<string, number> }> = [];
     for (const p of pages) {
-      const result = await lighthouse(p.url, {
-        port: chrome.port,
-        output: 'json',
-        logLevel: 'error',
-        onlyCategories: [...CATEGORIES],
-      });
-      if (!result) throw new Error(`Lighthouse returned nothing for ${p.name} (${p.url})`);
-      const audit = readLighthouseResult(p.name, result.lhr as unknown as LighthouseResultLike);
+      const run = async () => {
+        const result = await lighthouse(p.url, {
+          port: chrome.port,
+          output: 'json',
+          logLevel: 'error',
+          onlyCategories: [...CATEGORIES],
+        });
+        if (!result) throw new Error(`Lighthouse returned nothing for ${p.name} (${p.url})`);
+        return result.lhr as unknown as LighthouseResultLike;
+      };
+      let lhr = await run();
+      // Lighthouse's trace of a page load sometimes misses its start ("NO_NAVSTART ... Please run
+      // Lighthouse again", 1 Lobby audit in ~5 runs): measured again once, and said so; a second
+      // failure fails the bench with the reason (readLighthouseResult).
+      if (lhr.runtimeError) {
+        lines.push(
+          `  ${p.name}: measured again: Lighthouse could not measure it the first time (${lhr.runtimeError.code})`,
+        );
+        lhr = await run();
+      }
+      const audit = readLighthouseResult(p.name, lhr);
       audits.push({ name: p.name, scores: audit.scores });
       lines.push(`  ${p.name.padEnd(6)} ${CATEGORIES.map((c) => `${c} ${audit.scores[c]}`).join('  ')}`);
       for (const s of audit.shortfalls) lines.push(`    ${s}`);

@@ -56,6 +56,8 @@ export interface RootAdapters {
   fileSaver?: () => Promise<FileSaver>;
   /** Loads, when the page is idle, what a call needs the moment it connects (called on entering the lobby). */
   warmCall?: () => void;
+  /** Runs work once the screen just rendered is painted (see AppDeps.afterPaint); absent: at once. */
+  afterPaint?: (work: () => void) => void;
 }
 
 /**
@@ -79,6 +81,7 @@ export const createRoot = (a: RootAdapters) => {
     ...(a.contacts && { contacts: createContactsModel({ store: a.contacts, randomBytes: a.randomBytes, now: a.now }) }),
     preloadRoom: preloadRoomScreens,
     ...(a.warmCall && { warmCall: a.warmCall }),
+    ...(a.afterPaint && { afterPaint: a.afterPaint }),
     ...(a.fileSaver ? { fileSaver: a.fileSaver } : {}),
   });
   const shell = createShellModel({ shell: a.shell, inCall: computed(() => app.screen.value.name === 'call') });
@@ -166,6 +169,24 @@ const warmCallWhenIdle = () => {
   setTimeout(next, WARM_AFTER_MS);
 };
 
+/** Past a hidden tab's missing frames, work waits at most this long for a paint. */
+const PAINT_WAIT_MS = 100;
+
+/**
+ * Runs `work` in the task after the next frame (so after the screen just rendered is painted), or
+ * after PAINT_WAIT_MS where no frame comes (a tab opened in the background paints nothing).
+ */
+const afterPaint = (work: () => void) => {
+  let done = false;
+  const run = () => {
+    if (done) return;
+    done = true;
+    work();
+  };
+  requestAnimationFrame(() => setTimeout(run, 0));
+  setTimeout(run, PAINT_WAIT_MS);
+};
+
 /** Composition root: real adapters → models → <App/>. */
 export const mountApp = (element: HTMLElement): Root => {
   // The language before the first render (the picker's remembered choice, else the browser's
@@ -192,6 +213,7 @@ export const mountApp = (element: HTMLElement): Root => {
     contacts: () => loadContactStore().then((m) => m.openIndexedDbContacts()),
     fileSaver: () => loadFileSaver().then((m) => m.createBrowserFileSaver()),
     warmCall: warmCallWhenIdle,
+    afterPaint,
   });
   // Leave on pagehide (not only beforeunload): the other side then sees us go in milliseconds, not ~13 s.
   addEventListener('pagehide', () => void root.dispose());

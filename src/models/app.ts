@@ -47,6 +47,12 @@ export interface AppDeps {
   warmCall?: () => void;
   /** Where received files go (loaded with the file-transfer model, after a call connects); none: no file transfer. */
   fileSaver?: () => Promise<FileSaver>;
+  /**
+   * Runs `work` once the screen just rendered has been painted (the composition root's; none: at once).
+   * A room's code is fetched after its first paint, not before: fetched with it, it made that paint
+   * wait (Lighthouse counted ~0.4 s of first contentful paint on a phone for a link's lobby).
+   */
+  afterPaint?: (work: () => void) => void;
 }
 
 export type Screen =
@@ -65,7 +71,6 @@ export interface StartOptions {
 export type CodeProblem =
   | { kind: 'code'; error: RoomCodeError; fromLink: boolean }
   | { kind: 'config'; problem: ConfigProblem }
-  | { kind: 'loading' }
   | { kind: 'too-many'; retryAt: number }
   | { kind: 'call-load-failed' };
 
@@ -101,6 +106,7 @@ export const createAppModel = (deps: AppDeps): AppModel => {
   /** The app model's life: dispose aborts it, cancelling config fetches, and nothing routes afterwards. */
   const life = new AbortController();
   const screen = signal<Screen>({ name: 'home' });
+  const afterPaint = deps.afterPaint ?? ((work: () => void) => work());
   const configError = signal<ConfigProblem | null>(null);
   const codeError = signal<CodeProblem | null>(null);
   let config: AppConfig | null = null;
@@ -151,13 +157,14 @@ export const createAppModel = (deps: AppDeps): AppModel => {
       refuse({ kind: 'code', error: parsed.error, fromLink: true });
       return;
     }
-    const code = parsed.value;
-    if (current.name !== 'home' && current.code.text === code.text) return;
-    if (!config) {
-      const problem = configError.value;
-      refuse(problem === null ? { kind: 'loading' } : { kind: 'config', problem });
+    // A config that failed to load is said on Home, where the banner explains it (no call can start).
+    const failed = configError.value;
+    if (!config && failed) {
+      refuse({ kind: 'config', problem: failed });
       return;
     }
+    const code = parsed.value;
+    if (current.name !== 'home' && current.code.text === code.text) return;
     const allowed = deps.joinLimiter.tryAcquire();
     if (!allowed.ok) {
       refuse({ kind: 'too-many', retryAt: allowed.retryAt });
@@ -167,22 +174,24 @@ export const createAppModel = (deps: AppDeps): AppModel => {
     codeError.value = null;
     const password = passwords.get(code.text) ?? null;
     passwords.delete(code.text);
-    if (deps.now() - configLoadedAt > CONFIG_MAX_AGE_MS) refreshConfig();
-    const fallbackConfig = config;
+    if (config && deps.now() - configLoadedAt > CONFIG_MAX_AGE_MS) refreshConfig();
     const lobby = createLobbyModel({ media: deps.media, store: deps.deviceChoices, onJoin: (h) => void enter(h) });
     const enter = async (handOff: LobbyHandOff) => {
-      // Loaded since the lobby opened; only a very slow network makes "Join now" wait for it here.
-      const loaded = await loadCallModel().catch(() => null);
+      // Both loaded since the lobby opened; only a very slow network makes "Join now" wait for them here.
+      // (The freshest config at the moment of joining: a refresh may have landed during the lobby.)
+      const [loaded, callConfig] = await Promise.all([
+        loadCallModel().catch(() => null),
+        config ?? configReady.then(() => config),
+      ]);
       const stillHere = screen.value.name === 'lobby' && screen.value.lobby === lobby && !life.signal.aborted;
-      if (!loaded || !stillHere) {
+      if (!loaded || !callConfig || !stillHere) {
         // The lobby handed its camera and microphone over: nobody else will close them.
         handOff.local.stop();
-        if (stillHere) refuse({ kind: 'call-load-failed' });
+        // (No config: its failure has already taken the person Home with the reason; see route.)
+        if (stillHere && !loaded) refuse({ kind: 'call-load-failed' });
         return;
       }
       const { createCallModel } = loaded;
-      // The freshest config at the moment of joining (a refresh may have landed during the lobby).
-      const callConfig = config ?? fallbackConfig;
       screen.value = {
         name: 'call',
         code,
@@ -205,7 +214,11 @@ export const createAppModel = (deps: AppDeps): AppModel => {
     };
     // Every room is entered through the lobby: the person sees (and picks) what they will send first.
     screen.value = { name: 'lobby', code, lobby };
-    preloadRoom();
+    afterPaint(() => {
+      preloadRoom();
+      // Meanwhile, fetch the verification code: it is needed the moment the call connects.
+      void import('../core/verify').catch(() => undefined);
+    });
     // Once the preview shows (so never ahead of the lobby itself, nor of what the person first sees).
     // (The effect goes with the lobby if the preview never comes.)
     const warm = deps.warmCall;
@@ -218,20 +231,13 @@ export const createAppModel = (deps: AppDeps): AppModel => {
         queueMicrotask(() => stop());
       });
     }
-    // Meanwhile, fetch the verification code: it is needed the moment the call connects.
-    void import('../core/verify').catch(() => undefined);
   };
 
-  // Opened from a link: the call starts as soon as config arrives, so fetch the (default) signaling
-  // code alongside it rather than after it. A deployment on another strategy only wastes this prefetch.
+  /** The room's screens (composition root) and the call model: asked for on the way into a room. */
   const preloadRoom = () => {
     deps.preloadRoom?.();
     loadCallModel().catch(() => undefined);
   };
-  if (parseRoomCode(deps.addressBar.getHash(), deps.now()).ok) {
-    deps.signaling.prepare(DEFAULT_STRATEGY);
-    preloadRoom();
-  }
   // Home loads the signaling code only once the person shows intent (warmUp), not at load:
   // evaluating it is ~100 ms of main-thread work that would delay a first visit's interactivity,
   // while a pointer or focus on the form comes well before the click that needs it.
@@ -241,14 +247,27 @@ export const createAppModel = (deps: AppDeps): AppModel => {
     wantsSignaling = true;
     if (config) deps.signaling.prepare(config.strategy);
   };
-  const ready = deps.loadConfig(life.signal).then((result) => {
+  const configReady = deps.loadConfig(life.signal).then((result) => {
     if (life.signal.aborted) return;
     if (result.ok) {
       config = result.value;
       configLoadedAt = deps.now();
       if (wantsSignaling) deps.signaling.prepare(config.strategy);
     } else configError.value = result.error;
-    route();
+  });
+  // A link opens its lobby at once, config or not: the page's first paint is the room the person was
+  // sent to (not Home for a moment), and the camera preview starts while config.json is on the way;
+  // only "Join now" needs the config (see enter). Once that first paint is done, the (default)
+  // signaling code is fetched, not after the config: a deployment on another strategy only wastes it.
+  if (parseRoomCode(deps.addressBar.getHash(), deps.now()).ok)
+    afterPaint(() => {
+      deps.signaling.prepare(DEFAULT_STRATEGY);
+      preloadRoom();
+    });
+  route();
+  // Routed again with the config: a failed one takes a link's lobby Home with the reason.
+  const ready = configReady.then(() => {
+    if (!life.signal.aborted) route();
   });
   const unlisten = deps.addressBar.onHashChange(route);
   let startPending = false;

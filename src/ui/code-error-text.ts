@@ -32,8 +32,6 @@ export const codeErrorText = (p: CodeProblem, formatTime: (ms: number) => string
         : roomCodeErrorText(p.error, formatTime);
     case 'config':
       return configProblemText(p.problem);
-    case 'loading':
-      return t('code.stillLoading');
     case 'too-many':
       return t('code.tooManyAttempts', { time: formatTime(p.retryAt) });
     case 'call-load-failed':

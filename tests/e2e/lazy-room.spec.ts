@@ -7,8 +7,8 @@ import { expect, test, type Browser, type Route } from '@playwright/test';
  */
 const ROOM_CHUNK = /\/assets\/room-screens-[\w-]+\.js$/;
 
-/** A page whose room chunk is held until `release()` (or refused with `fail()`); `requested` resolves when it is asked for. */
-const withHeldChunk = async (browser: Browser) => {
+/** A page whose requests matching `held` (the room chunk by default) are held until `release()` (or refused with `fail()`); `requested` resolves when one is asked for. */
+const withHeldChunk = async (browser: Browser, held: RegExp = ROOM_CHUNK) => {
   // No service worker: its precache would serve the chunk past the held route.
   const context = await browser.newContext({ serviceWorkers: 'block' });
   const page = await context.newPage();
@@ -18,7 +18,7 @@ const withHeldChunk = async (browser: Browser) => {
   const requested = new Promise<void>((r) => (markRequested = r));
   let answer: (how: 'continue' | 'abort') => void = () => {};
   let decided = new Promise<'continue' | 'abort'>((r) => (answer = r));
-  await page.route(ROOM_CHUNK, async (route: Route) => {
+  await page.route(held, async (route: Route) => {
     markRequested();
     if ((await decided) === 'abort') {
       // Only this attempt fails: the next one waits for a new decision.
@@ -60,10 +60,8 @@ test('the lobby shows at once while its code is still on the way, then works in 
   await context.close();
 });
 
-test('a link with a room code asks for the room code at once; a failed load says so and "Try again" recovers', async ({
-  browser,
-}) => {
-  // A room code to open: made by someone else's page.
+/** A room link made by someone else's page. */
+const makeLink = async (browser: Browser) => {
   const maker = await browser.newContext({ serviceWorkers: 'block' });
   const makerPage = await maker.newPage();
   await makerPage.goto('/');
@@ -71,7 +69,39 @@ test('a link with a room code asks for the room code at once; a failed load says
   await expect(makerPage.getByTestId('lobby')).toBeVisible();
   const link = makerPage.url();
   await maker.close();
+  return link;
+};
 
+test('a link opens on its lobby, never Home, while config.json is still on the way; "Join now" goes on once it arrives', async ({
+  browser,
+}) => {
+  const link = await makeLink(browser);
+  const { context, page, errors, requested, release } = await withHeldChunk(browser, /\/config\.json$/);
+  // Notes whether Home's button was ever in the page, from before its first render.
+  await page.addInitScript(() => {
+    new MutationObserver(() => {
+      if (document.querySelector('main.home')) (window as unknown as { __sawHome?: boolean }).__sawHome = true;
+    }).observe(document, { subtree: true, childList: true });
+  });
+  await page.goto(link);
+  await requested;
+  // The config is held: the lobby is up anyway, with its preview.
+  const lobby = page.getByTestId('lobby');
+  await expect(lobby).toHaveAttribute('data-ready', 'true');
+  await lobby.getByRole('button', { name: 'Join now' }).click();
+  // Nothing joins without the relays config.json names; once it arrives the call goes on.
+  await expect(page.getByTestId('status')).toHaveCount(0);
+  release();
+  await expect(page.getByTestId('status')).toHaveAttribute('data-status', 'waiting');
+  expect(await page.evaluate(() => (window as unknown as { __sawHome?: boolean }).__sawHome ?? false)).toBe(false);
+  expect(errors).toEqual([]);
+  await context.close();
+});
+
+test('a link with a room code asks for the room code at once; a failed load says so and "Try again" recovers', async ({
+  browser,
+}) => {
+  const link = await makeLink(browser);
   const { context, page, errors, requested, release, fail } = await withHeldChunk(browser);
   await page.goto(link);
   // Asked for with no action from the person.

@@ -151,15 +151,61 @@ describe('app model', () => {
     await app.dispose();
   });
 
-  it('opens the call named by a link at load, having prefetched signaling before config arrived', async () => {
+  it('opens the lobby named by a link at once, before config arrives, having prefetched signaling', async () => {
     const first = makeApp();
     await first.app.ready;
     first.app.startCall(START);
-    const { app, hub } = makeApp(first.addressBar.hash);
+    let arrive!: (r: Conf) => void;
+    const { app, hub } = makeApp(first.addressBar.hash, () => new Promise((resolve) => (arrive = resolve)));
     expect(hub.prepared).toEqual(['nostr']);
-    await app.ready;
+    // The first screen is the room the link names, never Home for a moment.
     expect(app.screen.value.name).toBe('lobby');
+    const lobby = app.screen.value;
+    // "Join now" before config.json is here waits for it (nothing joins without the relays it names)...
+    if (lobby.name === 'lobby') lobby.lobby.join();
+    await new Promise((r) => setTimeout(r, 0));
+    expect(hub.joins).toEqual([]);
+    expect(app.screen.value).toBe(lobby);
+    // ...and goes on with it once it arrives.
+    arrive(ok({ ...config, relays: ['ws://127.0.0.1:2/'] }));
+    await until(() => app.screen.value.name === 'call');
+    expect(hub.joins.map((j) => j.relays)).toEqual([['ws://127.0.0.1:2/']]);
     await Promise.all([first.app.dispose(), app.dispose()]);
+  });
+
+  it("a config that fails to load takes a link's lobby Home with the reason, and its camera is closed", async () => {
+    const code = generateRoomCode({
+      randomBytes: (n) => crypto.getRandomValues(new Uint8Array(n)),
+      now: Date.now(),
+      lifetimeMinutes: 60,
+      hasPassword: false,
+    });
+    let arrive!: (r: Conf) => void;
+    const camera = new FakeTrack('video');
+    const addressBar = createMemoryAddressBar(`#/${code.text}`);
+    const hub = createFakeSignalingHub();
+    const app = createAppModel({
+      loadConfig: () => new Promise((resolve) => (arrive = resolve)),
+      signaling: hub.signaling,
+      media: createFakeMedia(() => ({ stream: fakeStreamOf([camera]), problem: null })).port,
+      kdf: createInlineKdf(),
+      randomBytes: (n) => crypto.getRandomValues(new Uint8Array(n)),
+      deviceChoices: memoryDeviceChoices(),
+      addressBar,
+      now: () => Date.now(),
+      joinLimiter: createSlidingWindowLimiter({ ...JOIN_LIMIT, store: memoryStore(), now: () => Date.now() }),
+    });
+    const lobby = app.screen.value;
+    expect(lobby.name).toBe('lobby');
+    if (lobby.name === 'lobby') await until(() => lobby.lobby.preview.value !== null);
+    expect(camera.readyState).toBe('live');
+    arrive(err({ kind: 'network', path: '/config.json' } as const));
+    await app.ready;
+    expect(app.screen.value.name).toBe('home');
+    expect(addressBar.hash).toBe('');
+    expect(words(app.codeError.value)).toMatch(/config\.json/);
+    expect(camera.readyState).toBe('ended');
+    await app.dispose();
   });
 
   it('joins from a pasted link and refuses a bad code with a sentence', async () => {

@@ -102,10 +102,13 @@ const makeRoot = (
   over: { hash?: string; loadConfig?: (signal: AbortSignal) => Promise<Result<AppConfig, ConfigProblem>> } = {},
 ) => {
   const hub = createFakeSignalingHub();
-  const media = createFakeMedia(() => ({
-    stream: fakeStreamOf([new FakeTrack('audio'), new FakeTrack('video')]),
-    problem: null,
-  }));
+  /** Every track the camera and microphone gave out. */
+  const tracks: FakeTrack[] = [];
+  const media = createFakeMedia(() => {
+    const opened = [new FakeTrack('audio'), new FakeTrack('video')];
+    tracks.push(...opened);
+    return { stream: fakeStreamOf(opened), problem: null };
+  });
   const shell = createFakeAppShell();
   const wakeLock = createFakeWakeLock();
   const root = createRoot({
@@ -123,23 +126,28 @@ const makeRoot = (
     now: () => Date.now(),
     randomBytes: (n) => crypto.getRandomValues(new Uint8Array(n)),
   });
-  return { root, hub, media, shell, wakeLock };
+  return { root, hub, media, tracks, shell, wakeLock };
 };
 
 describe('the root owns every model', () => {
-  it('disposed before config.json arrived: the fetch is aborted, and its late answer opens no lobby and no camera', async () => {
+  it("disposed before config.json arrived: the fetch is aborted, the link's lobby closes its camera, and the late answer opens nothing", async () => {
     let seen: AbortSignal | undefined;
     let answer: (r: Result<AppConfig, ConfigProblem>) => void = () => undefined;
-    const { root, media } = makeRoot({
+    const { root, media, tracks, hub } = makeRoot({
       hash: hashFor(newCode()),
       loadConfig: (signal) => ((seen = signal), new Promise((r) => (answer = r))),
     });
+    // A link opens its lobby at once, config or not: its preview is asked for.
+    expect(root.app.screen.value.name).toBe('lobby');
+    await eventually(() => tracks.length > 0);
     await root.dispose();
     expect(seen?.aborted).toBe(true);
+    expect(tracks.every((t) => t.readyState === 'ended')).toBe(true);
     answer(ok(config));
     await root.app.ready;
-    expect(root.app.screen.value.name).toBe('home');
-    expect(media.calls()).toBe(0);
+    expect(media.calls()).toBe(1);
+    expect(hub.joins).toEqual([]);
+    expect(root.app.screen.value.name).not.toBe('call');
   });
 
   it('disposing it mid-call leaves the room, stops the devices, unhooks the shell and leaves no timer behind', async () => {

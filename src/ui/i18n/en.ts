@@ -57,7 +57,6 @@ const en = {
   'code.version':
     'This code was made by a different version of Parley (format {version}). Ask for a new link, or reload to update.',
   'code.expired': 'This room expired at {time}. Ask the other person to start a new call.',
-  'code.stillLoading': 'Parley is still loading.',
   'code.tooManyAttempts': 'Too many join attempts in the last minute. You can try again at {time}.',
   'code.callLoadFailed': 'Parley could not load the call (are you offline?). Open the link again to retry.',
   'contacts.title': 'People you remember',

@@ -54,7 +54,6 @@ const de: Catalog = {
   'code.version':
     'Dieser Code stammt von einer anderen Version von Parley (Format {version}). Bitte um einen neuen Link oder lade neu, um zu aktualisieren.',
   'code.expired': 'Dieser Raum ist um {time} abgelaufen. Bitte die andere Person, einen neuen Anruf zu starten.',
-  'code.stillLoading': 'Parley wird noch geladen.',
   'code.tooManyAttempts': 'Zu viele Beitrittsversuche in der letzten Minute. Du kannst es um {time} wieder versuchen.',
   'code.callLoadFailed':
     'Parley konnte den Anruf nicht laden (bist du offline?). Öffne den Link erneut, um es noch einmal zu versuchen.',

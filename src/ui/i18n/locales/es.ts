@@ -55,7 +55,6 @@ const es: Catalog = {
   'code.version':
     'Este código lo creó otra versión de Parley (formato {version}). Pide un enlace nuevo o recarga para actualizar.',
   'code.expired': 'Esta sala caducó a las {time}. Pide a la otra persona que inicie una llamada nueva.',
-  'code.stillLoading': 'Parley todavía se está cargando.',
   'code.tooManyAttempts': 'Demasiados intentos de entrar en el último minuto. Puedes volver a intentarlo a las {time}.',
   'code.callLoadFailed':
     'Parley no pudo cargar la llamada (¿estás sin conexión?). Abre el enlace de nuevo para reintentarlo.',

@@ -56,7 +56,6 @@ const fr: Catalog = {
   'code.version':
     'Ce code a été créé par une autre version de Parley (format {version}). Demandez un nouveau lien, ou rechargez pour mettre à jour.',
   'code.expired': 'Cette salle a expiré à {time}. Demandez à l’autre personne de démarrer un nouvel appel.',
-  'code.stillLoading': 'Parley est encore en cours de chargement.',
   'code.tooManyAttempts': 'Trop de tentatives dans la dernière minute. Vous pourrez réessayer à {time}.',
   'code.callLoadFailed':
     'Parley n’a pas pu charger l’appel (êtes-vous hors ligne ?). Ouvrez de nouveau le lien pour réessayer.',

@@ -55,7 +55,6 @@ const pt: Catalog = {
   'code.version':
     'Este código foi criado por outra versão do Parley (formato {version}). Peça um link novo ou recarregue para atualizar.',
   'code.expired': 'Esta sala expirou às {time}. Peça à outra pessoa para iniciar uma nova chamada.',
-  'code.stillLoading': 'O Parley ainda está carregando.',
   'code.tooManyAttempts': 'Tentativas demais no último minuto. Você pode tentar de novo às {time}.',
   'code.callLoadFailed':
     'O Parley não conseguiu carregar a chamada (você está off-line?). Abra o link de novo para tentar outra vez.',
