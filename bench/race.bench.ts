@@ -5,11 +5,13 @@ import { appPort } from './playwright.config';
 
 const RUNS = Number(process.env['RACE_RUNS'] ?? 100);
 /**
- * A run still unsettled after this is counted as it stands. Generous: an offer the relay refused
- * (a racing third held the seat in that peer's inbox for a moment) is only made again when
- * Trystero's 57 s offer TTL ends, so a race can settle correctly but late; the times are printed.
+ * A run still unsettled after this is counted as it stands. Generous: before Trystero patch 13 an
+ * answer the relay refused (a racing third held a seat in the offerer's inbox for a moment) was only
+ * followed up at Nostr's next steady announce, 60 s on, so a race could settle correctly but late;
+ * the times are printed, and a run slower than SLOW_MS prints its pages' console with RACE_TRACE set.
  */
 const SETTLE_MS = 90_000;
+const SLOW_MS = 10_000;
 const origin = `http://127.0.0.1:${appPort}`;
 
 type Outcome = { statuses: string[]; pairAgrees: boolean; settledMs: number | null };
@@ -106,7 +108,7 @@ test('race: three at once end in exactly one pair', async ({ browser }) => {
     outcomes.set(key, (outcomes.get(key) ?? 0) + 1);
     // Each run as it ends: a bench stopped early still shows what it measured.
     console.log(`race run ${i + 1}: ended ${key}, settled ${o.settledMs === null ? 'never' : `in ${o.settledMs} ms`}`);
-    if (!onePair) {
+    if (!onePair || o.settledMs === null || o.settledMs > SLOW_MS) {
       if (process.env['RACE_TRACE'])
         log.forEach((lines, n) => console.log(`  page ${n}:\n${lines.map((l) => `    ${l}`).join('\n')}`));
     }
@@ -119,6 +121,7 @@ test('race: three at once end in exactly one pair', async ({ browser }) => {
     console.log(
       `  click → settled (ms), ${sorted.length} settled runs: median ${q(0.5)}  90th ${q(0.9)}  max ${sorted[sorted.length - 1]}`,
     );
+    console.log(`  settled after more than ${SLOW_MS / 1000} s: ${sorted.filter((ms) => ms > SLOW_MS).length} runs`);
   }
   reportGoal({ goal: GOALS.race, figure: `${pairs} of ${RUNS} runs`, met: pairs === RUNS && RUNS >= 100 });
 });

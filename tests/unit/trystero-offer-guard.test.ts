@@ -149,7 +149,15 @@ const makeRoom = () => {
     encryptOffer: async (peer: { getOffer: () => Promise<Signal> }) =>
       (await withKey(crypto.encrypt)(await peer.getOffer())).sdp,
     initPeer: peerModule.default,
-    connectPeer: (_peer: unknown, peerId: string) => connectedPeers.push(peerId),
+    // As strategy.mjs does (attachSharedPeerToRoom): the peer's state holds the connected peer.
+    connectPeer: (peer: unknown, peerId: string) => {
+      connectedPeers.push(peerId);
+      const state = (ctx['peerStates'] as Record<string, { connectedPeer: unknown; answeringPeer: unknown }>)[peerId];
+      if (state) {
+        state.connectedPeer = peer;
+        state.answeringPeer = null;
+      }
+    },
     disconnectPeer: () => undefined,
     attachSharedPeerToRoom: () => undefined,
     checkDeactivate: () => undefined,
@@ -378,6 +386,38 @@ describe('Trystero offers (parley patch: decrypt first, then budget)', () => {
       expect(room.reannounced.count).toBe(0);
       await vi.advanceTimersByTimeAsync(400);
       expect(room.reannounced.count).toBe(1);
+    });
+
+    it('an answer the relay refused is sent again when the offerer, having had no answer, announces again', async () => {
+      const room = nostrRoom();
+      const rootTopic = await room.rootTopicP;
+      const partner = peerIdFor(8);
+      const partnerTopic = await crypto.sha1(utils.topicPath(room.ctx['rootTopicPlaintext'] as string, partner));
+      const answered = room.nextPublished();
+      await room.onMessage(rootTopic, await offerFrom(partner, FAKE_OFFER), room.signalPeer);
+      await answered;
+      const toPartner = () => room.published.filter((p) => p.topic === partnerTopic);
+      const first = toPartner();
+      expect(first.map((p) => typeof p.message['answer'])).toEqual(['string']);
+      // The relay refused it (a racing third held a seat in the offerer's inbox): the offerer heard
+      // nothing, withdrew its offer after 5.3 s and announced again. Upstream ignored that
+      // announcement while answering: nobody announced again for a minute.
+      await vi.advanceTimersByTimeAsync(5_400);
+      await room.onMessage(rootTopic, JSON.stringify({ peerId: partner }), room.signalPeer);
+      const again = toPartner().slice(first.length);
+      expect(again.map((p) => p.message)).toEqual(first.map((p) => p.message));
+      // The same answer, on the same connection: nothing new is made.
+      expect(created()).toBe(1);
+      // At most once per 500 ms, however often it announces.
+      await room.onMessage(rootTopic, JSON.stringify({ peerId: partner }), room.signalPeer);
+      expect(toPartner()).toHaveLength(first.length * 2);
+      // Once connected, its announcements get nothing more.
+      const channel = new FakeDataChannel();
+      connections[0]!.ondatachannel!({ channel });
+      channel.openNow();
+      await vi.advanceTimersByTimeAsync(1_000);
+      await room.onMessage(rootTopic, JSON.stringify({ peerId: partner }), room.signalPeer);
+      expect(toPartner()).toHaveLength(first.length * 2);
     });
 
     it('offers to a crowd of fake announcers that never answer re-announce at most once per 5.3 s', async () => {
