@@ -259,11 +259,9 @@ export const createAppModel = (deps: AppDeps): AppModel => {
   // sent to (not Home for a moment), and the camera preview starts while config.json is on the way;
   // only "Join now" needs the config (see enter). Once that first paint is done, the (default)
   // signaling code is fetched, not after the config: a deployment on another strategy only wastes it.
+  // (route fetches the room's own code.)
   if (parseRoomCode(deps.addressBar.getHash(), deps.now()).ok)
-    afterPaint(() => {
-      deps.signaling.prepare(DEFAULT_STRATEGY);
-      preloadRoom();
-    });
+    afterPaint(() => deps.signaling.prepare(DEFAULT_STRATEGY));
   route();
   // Routed again with the config: a failed one takes a link's lobby Home with the reason.
   const ready = configReady.then(() => {
