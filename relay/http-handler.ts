@@ -5,7 +5,8 @@ import { join, resolve, sep } from 'node:path';
 import { errorDetail } from '../src/core/error-detail.js';
 import { buildAppConfig, isValidHostHeader, type ConfigOptions } from './config-response.js';
 import type { RefusalReason } from './metrics.js';
-import { contentTypeFor, parseStaticPath } from './static-files.js';
+import { createGzipCache, type FileVersion, type GzipCache } from './gzip-cache.js';
+import { acceptsGzip, contentTypeFor, isCompressible, parseStaticPath } from './static-files.js';
 
 export interface HttpHandlerOptions {
   /** Directory of the built app (`dist/`); absent means signaling only. */
@@ -78,7 +79,7 @@ const reply = (
 };
 
 /** Resolves a file under root, refusing anything that escapes it (including through symlinks). */
-const findFile = async (root: string, segments: string[]): Promise<{ path: string; size: number } | undefined> => {
+const findFile = async (root: string, segments: string[]): Promise<FileVersion | undefined> => {
   const base = resolve(root);
   const candidate = resolve(join(base, ...segments));
   if (candidate !== base && !candidate.startsWith(base + sep)) return undefined;
@@ -86,22 +87,42 @@ const findFile = async (root: string, segments: string[]): Promise<{ path: strin
     const [realBase, realFile] = await Promise.all([realpath(base), realpath(candidate)]);
     if (!realFile.startsWith(realBase + sep)) return undefined;
     const info = await stat(realFile);
-    return info.isFile() ? { path: realFile, size: info.size } : undefined;
+    return info.isFile() ? { path: realFile, size: info.size, mtimeMs: info.mtimeMs } : undefined;
   } catch {
     return undefined;
   }
 };
 
-const serveFile = (req: IncomingMessage, res: ServerResponse, file: { path: string; size: number }): void => {
+/** Adds to a Vary header another one may already hold (CORS sets `Vary: Origin`). */
+const varyWith = (res: ServerResponse, field: string): string => {
+  const current = res.getHeader('Vary');
+  return current === undefined ? field : `${String(current)}, ${field}`;
+};
+
+const serveFile = async (
+  req: IncomingMessage,
+  res: ServerResponse,
+  file: FileVersion,
+  gzipped: GzipCache,
+): Promise<void> => {
+  const compressible = isCompressible(file.path);
+  const body = compressible && acceptsGzip(req.headers['accept-encoding']) ? await gzipped.get(file) : undefined;
   res.writeHead(200, {
     ...BASE_HEADERS,
     'Content-Type': contentTypeFor(file.path),
-    'Content-Length': file.size,
+    'Content-Length': body?.length ?? file.size,
     // Revalidate everything: the service worker and index.html must never be stale, and a local relay needs no CDN caching.
     'Cache-Control': 'no-cache',
+    // A cache between us and the browser must keep the two encodings apart.
+    ...(compressible ? { Vary: varyWith(res, 'Accept-Encoding') } : {}),
+    ...(body === undefined ? {} : { 'Content-Encoding': 'gzip' }),
   });
   if (req.method === 'HEAD') {
     res.end();
+    return;
+  }
+  if (body !== undefined) {
+    res.end(body);
     return;
   }
   const stream = createReadStream(file.path);
@@ -113,6 +134,8 @@ const serveFile = (req: IncomingMessage, res: ServerResponse, file: { path: stri
 export const createHttpHandler = (
   options: HttpHandlerOptions,
 ): ((req: IncomingMessage, res: ServerResponse) => void) => {
+  // A build is a few hundred KB; these caps only matter if --static points at something else.
+  const gzipped = createGzipCache({ maxFileBytes: 4 * 1024 * 1024, maxTotalBytes: 32 * 1024 * 1024 });
   const serveStatic = async (req: IncomingMessage, res: ServerResponse, target: string): Promise<void> => {
     const parsed = parseStaticPath(target);
     if (!parsed.ok) {
@@ -126,7 +149,7 @@ export const createHttpHandler = (
         ? undefined
         : await findFile(options.staticDir, isIndex ? ['index.html'] : segments);
     if (file !== undefined) {
-      serveFile(req, res, file);
+      await serveFile(req, res, file, gzipped);
       return;
     }
     if (isIndex) reply(req, res, 503, NOT_BUILT);

@@ -52,3 +52,47 @@ export const parseStaticPath = (target: string): Result<string[], PathRefusal> =
   if (segments.some((s) => s.startsWith('.'))) return err({ status: 404, reason: 'not found' });
   return ok(segments);
 };
+
+// Types whose bytes shrink under gzip; images and fonts here are already compressed.
+const COMPRESSIBLE = new Set([
+  '.html',
+  '.js',
+  '.mjs',
+  '.css',
+  '.json',
+  '.map',
+  '.webmanifest',
+  '.svg',
+  '.txt',
+  '.ico',
+  '.wasm',
+]);
+
+/** Whether a file of this name is worth gzipping before it goes out. */
+export const isCompressible = (fileName: string): boolean => COMPRESSIBLE.has(extname(fileName).toLowerCase());
+
+const CODING = /^([A-Za-z0-9!#$%&'*+.^_`|~-]+)\s*(?:;\s*q\s*=\s*([0-9.]+))?$/;
+
+/**
+ * Whether an Accept-Encoding header (RFC 9110 §12.5.3) accepts gzip: `gzip`, `x-gzip` or `*`
+ * with a weight above 0, unless gzip itself is weighted 0. A malformed element is ignored, and a
+ * header we cannot read gets the identity encoding every client understands.
+ */
+export const acceptsGzip = (header: string | string[] | undefined): boolean => {
+  if (header === undefined) return false;
+  const text = Array.isArray(header) ? header.join(',') : header;
+  // Honest browsers send a few dozen bytes; a longer header is not worth parsing.
+  if (text.length > 1024) return false;
+  let gzip: number | undefined;
+  let star: number | undefined;
+  for (const element of text.split(',')) {
+    const match = CODING.exec(element.trim());
+    if (match === null) continue;
+    const name = (match[1] ?? '').toLowerCase();
+    const weight = match[2] === undefined ? 1 : Number(match[2]);
+    if (!Number.isFinite(weight)) continue;
+    if (name === 'gzip' || name === 'x-gzip') gzip = Math.max(gzip ?? 0, weight);
+    else if (name === '*') star = weight;
+  }
+  return (gzip ?? star ?? 0) > 0;
+};

@@ -117,6 +117,8 @@ export interface HttpResult {
   status: number;
   headers: Record<string, string | string[] | undefined>;
   body: string;
+  /** The body's bytes as they came over the wire (still gzipped if the relay gzipped them). */
+  raw: Buffer;
 }
 
 /** A raw HTTP request: unlike fetch, it sends the path exactly as given (no `..` normalisation). */
@@ -143,6 +145,7 @@ export const httpRequest = (
             status: res.statusCode ?? 0,
             headers: res.headers,
             body: Buffer.concat(chunks).toString('utf8'),
+            raw: Buffer.concat(chunks),
           }),
         );
         res.on('error', reject);

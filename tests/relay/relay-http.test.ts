@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAppConfig } from '../../src/core/app-config.js';
 import { createRelay, type Relay } from '../../relay/server.js';
@@ -15,6 +16,10 @@ writeFileSync(join(dist, 'index.html'), '<!doctype html><title>Parley</title>');
 writeFileSync(join(dist, 'assets', 'app.js'), 'console.log(1)');
 writeFileSync(join(dist, 'manifest.webmanifest'), '{}');
 writeFileSync(join(dist, '.env'), 'SECRET=1');
+// Big enough that gzip pays, as every real bundle chunk is.
+const bundle = `export const rows = [${Array.from({ length: 400 }, (_, i) => `'row ${i}'`).join(', ')}];\n`;
+writeFileSync(join(dist, 'assets', 'bundle.js'), bundle);
+writeFileSync(join(dist, 'assets', 'icon.png'), Buffer.alloc(4096, 7));
 
 let relay: Relay;
 let bare: Relay;
@@ -75,6 +80,54 @@ describe('relay HTTP', () => {
     expect(manifest.headers['content-type']).toMatch(/^application\/manifest\+json/);
     expect(manifest.headers['content-length']).toBe('2');
     expect(manifest.body).toBe('');
+  });
+
+  it('gzips text files for clients that accept gzip, and only for them', async () => {
+    const packed = await httpRequest(url, '/assets/bundle.js', { headers: { 'accept-encoding': 'gzip, deflate, br' } });
+    expect(packed.status).toBe(200);
+    expect(packed.headers['content-encoding']).toBe('gzip');
+    expect(packed.headers['content-type']).toBe('text/javascript; charset=utf-8');
+    expect(packed.headers['vary']).toMatch(/Accept-Encoding/);
+    expect(Number(packed.headers['content-length'])).toBe(packed.raw.length);
+    expect(packed.raw.length).toBeLessThan(bundle.length / 3);
+    expect(gunzipSync(packed.raw).toString('utf8')).toBe(bundle);
+
+    const head = await httpRequest(url, '/assets/bundle.js', {
+      method: 'HEAD',
+      headers: { 'accept-encoding': 'gzip' },
+    });
+    expect(head.headers['content-encoding']).toBe('gzip');
+    expect(head.headers['content-length']).toBe(String(packed.raw.length));
+    expect(head.raw.length).toBe(0);
+
+    // No header, gzip refused by weight, or a header too mangled to read: the bytes as they are.
+    for (const headers of [{}, { 'accept-encoding': 'gzip;q=0, br' }, { 'accept-encoding': 'identity' }]) {
+      const plain = await httpRequest(url, '/assets/bundle.js', { headers });
+      expect(plain.headers['content-encoding']).toBeUndefined();
+      expect(plain.headers['vary']).toMatch(/Accept-Encoding/);
+      expect(plain.body).toBe(bundle);
+    }
+    // Already-compressed types go out as they are.
+    const png = await httpRequest(url, '/assets/icon.png', { headers: { 'accept-encoding': 'gzip' } });
+    expect(png.headers['content-encoding']).toBeUndefined();
+    expect(png.raw.length).toBe(4096);
+    // CORS's Vary survives beside ours.
+    const cors = await httpRequest(url, '/assets/bundle.js', {
+      headers: { 'accept-encoding': 'gzip', origin: url.replace(/\/$/, '') },
+    });
+    expect(cors.headers['vary']).toBe('Origin, Accept-Encoding');
+  });
+
+  it('serves a rebuilt file freshly gzipped, never the previous build from its cache', async () => {
+    const file = join(dist, 'assets', 'rebuilt.js');
+    const first = `${bundle}// build 1\n`;
+    writeFileSync(file, first);
+    const before = await httpRequest(url, '/assets/rebuilt.js', { headers: { 'accept-encoding': 'gzip' } });
+    expect(gunzipSync(before.raw).toString('utf8')).toBe(first);
+    const second = `${bundle}// build 2 is longer\n`;
+    writeFileSync(file, second);
+    const after = await httpRequest(url, '/assets/rebuilt.js', { headers: { 'accept-encoding': 'gzip' } });
+    expect(gunzipSync(after.raw).toString('utf8')).toBe(second);
   });
 
   it('answers 404 for missing files, directories and dotfiles', async () => {
