@@ -32,6 +32,11 @@ export interface LobbyModel
   chooseMicrophone(id: string): Promise<void>;
   chooseCamera(id: string): Promise<void>;
   chooseSpeaker(id: string): void;
+  /**
+   * "Join now" was pressed: the call is on its way (its code or config.json may still be loading on a
+   * slow network). The screen says so rather than sit on a button that seems to do nothing.
+   */
+  readonly joining: ReadonlySignal<boolean>;
   /** Enters the call with what the preview shows; the lobby is done afterwards. */
   join(): void;
   /** Leaving without joining closes the camera and microphone. */
@@ -54,6 +59,7 @@ export const createLobbyModel = (deps: LobbyDeps): LobbyModel => {
   });
   /** Joined (the tracks belong to the call now) or left (they were stopped). */
   const done = new AbortController();
+  const joining = signal(false);
 
   const choose = (patch: Partial<DeviceChoices>) => {
     choices.value = { ...choices.value, ...patch };
@@ -100,6 +106,7 @@ export const createLobbyModel = (deps: LobbyDeps): LobbyModel => {
     ready: local.ready,
     devices: watcher.lists,
     choices,
+    joining,
     micOn: local.micOn,
     cameraOn: local.cameraOn,
     hasMic: local.hasMic,
@@ -133,6 +140,7 @@ export const createLobbyModel = (deps: LobbyDeps): LobbyModel => {
     join() {
       if (done.signal.aborted) return;
       done.abort();
+      joining.value = true;
       watcher.dispose();
       deps.onJoin({ local });
     },

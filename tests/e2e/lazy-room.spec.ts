@@ -72,7 +72,7 @@ const makeLink = async (browser: Browser) => {
   return link;
 };
 
-test('a link opens on its lobby, never Home, while config.json is still on the way; "Join now" goes on once it arrives', async ({
+test('a link opens on its lobby, never Home, while config.json is still on the way; "Join now" says it is opening the call and goes on once it arrives', async ({
   browser,
 }) => {
   const link = await makeLink(browser);
@@ -89,7 +89,11 @@ test('a link opens on its lobby, never Home, while config.json is still on the w
   const lobby = page.getByTestId('lobby');
   await expect(lobby).toHaveAttribute('data-ready', 'true');
   await lobby.getByRole('button', { name: 'Join now' }).click();
-  // Nothing joins without the relays config.json names; once it arrives the call goes on.
+  // Nothing joins without the relays config.json names, and the lobby says the click was taken
+  // (no button that seems dead, no second join); once the config arrives the call goes on.
+  await expect(page.getByTestId('lobby-join')).toBeDisabled();
+  await expect(page.getByTestId('lobby-join')).toHaveText('Opening the call…');
+  await expect(page.getByTestId('lobby-join')).toHaveAttribute('aria-busy', 'true');
   await expect(page.getByTestId('status')).toHaveCount(0);
   release();
   await expect(page.getByTestId('status')).toHaveAttribute('data-status', 'waiting');

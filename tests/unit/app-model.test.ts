@@ -162,10 +162,14 @@ describe('app model', () => {
     expect(app.screen.value.name).toBe('lobby');
     const lobby = app.screen.value;
     // "Join now" before config.json is here waits for it (nothing joins without the relays it names)...
-    if (lobby.name === 'lobby') lobby.lobby.join();
+    if (lobby.name !== 'lobby') throw new Error('expected the lobby');
+    expect(lobby.lobby.joining.value).toBe(false);
+    lobby.lobby.join();
     await new Promise((r) => setTimeout(r, 0));
     expect(hub.joins).toEqual([]);
     expect(app.screen.value).toBe(lobby);
+    // ...saying so meanwhile: the click was taken, the call is on its way.
+    expect(lobby.lobby.joining.value).toBe(true);
     // ...and goes on with it once it arrives.
     arrive(ok({ ...config, relays: ['ws://127.0.0.1:2/'] }));
     await until(() => app.screen.value.name === 'call');

@@ -19,6 +19,7 @@ export const Lobby = ({ lobby, code, onCancel }: Props) => {
   const problem = lobby.problem.value;
   const micOn = lobby.micOn.value;
   const cameraOn = lobby.cameraOn.value;
+  const joining = lobby.joining.value;
   const showCamera = lobby.hasCamera.value && cameraOn;
   return (
     <main class="lobby" data-testid="lobby" data-ready={lobby.ready.value}>
@@ -52,8 +53,15 @@ export const Lobby = ({ lobby, code, onCancel }: Props) => {
       </div>
       {/* Join comes before anything that appears once the devices answer (a problem, the device lists), so it never moves under the pointer. */}
       <div class="controls">
-        <button type="button" class="primary" data-testid="lobby-join" onClick={lobby.join}>
-          {t('lobby.joinNow')}
+        <button
+          type="button"
+          class="primary"
+          data-testid="lobby-join"
+          disabled={joining}
+          aria-busy={joining}
+          onClick={lobby.join}
+        >
+          {joining ? t('call.loading') : t('lobby.joinNow')}
         </button>
         <button type="button" onClick={onCancel}>
           {t('common.backHome')}
