@@ -1,26 +1,34 @@
 import { extname } from 'node:path';
 import { err, ok, type Result } from '../src/core/result.js';
 
-const CONTENT_TYPES: Readonly<Record<string, string>> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-  '.webmanifest': 'application/manifest+json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.webp': 'image/webp',
-  '.ico': 'image/x-icon',
-  '.txt': 'text/plain; charset=utf-8',
-  '.woff2': 'font/woff2',
-  '.wasm': 'application/wasm',
+/**
+ * What each extension is served as, and whether its bytes shrink under gzip (images and fonts here
+ * are already compressed). One table, so a new type cannot arrive without that decision.
+ */
+const FILE_TYPES: Readonly<Record<string, { type: string; gzip: boolean }>> = {
+  '.html': { type: 'text/html; charset=utf-8', gzip: true },
+  '.js': { type: 'text/javascript; charset=utf-8', gzip: true },
+  '.mjs': { type: 'text/javascript; charset=utf-8', gzip: true },
+  '.css': { type: 'text/css; charset=utf-8', gzip: true },
+  '.json': { type: 'application/json; charset=utf-8', gzip: true },
+  '.map': { type: 'application/json; charset=utf-8', gzip: true },
+  '.webmanifest': { type: 'application/manifest+json; charset=utf-8', gzip: true },
+  '.svg': { type: 'image/svg+xml', gzip: true },
+  '.png': { type: 'image/png', gzip: false },
+  '.webp': { type: 'image/webp', gzip: false },
+  '.ico': { type: 'image/x-icon', gzip: true },
+  '.txt': { type: 'text/plain; charset=utf-8', gzip: true },
+  '.woff2': { type: 'font/woff2', gzip: false },
+  '.wasm': { type: 'application/wasm', gzip: true },
 };
 
+const fileTypeOf = (fileName: string) => FILE_TYPES[extname(fileName).toLowerCase()];
+
 /** The Content-Type for a file name; unknown types are served as opaque bytes (with nosniff, never rendered). */
-export const contentTypeFor = (fileName: string): string =>
-  CONTENT_TYPES[extname(fileName).toLowerCase()] ?? 'application/octet-stream';
+export const contentTypeFor = (fileName: string): string => fileTypeOf(fileName)?.type ?? 'application/octet-stream';
+
+/** Whether a file of this name is worth gzipping before it goes out (unknown types are not). */
+export const isCompressible = (fileName: string): boolean => fileTypeOf(fileName)?.gzip ?? false;
 
 /** Why a request path cannot name a static file: 400 for paths no honest browser sends, 404 for hidden ones. */
 export interface PathRefusal {
@@ -52,24 +60,6 @@ export const parseStaticPath = (target: string): Result<string[], PathRefusal> =
   if (segments.some((s) => s.startsWith('.'))) return err({ status: 404, reason: 'not found' });
   return ok(segments);
 };
-
-// Types whose bytes shrink under gzip; images and fonts here are already compressed.
-const COMPRESSIBLE = new Set([
-  '.html',
-  '.js',
-  '.mjs',
-  '.css',
-  '.json',
-  '.map',
-  '.webmanifest',
-  '.svg',
-  '.txt',
-  '.ico',
-  '.wasm',
-]);
-
-/** Whether a file of this name is worth gzipping before it goes out. */
-export const isCompressible = (fileName: string): boolean => COMPRESSIBLE.has(extname(fileName).toLowerCase());
 
 const CODING = /^([A-Za-z0-9!#$%&'*+.^_`|~-]+)\s*(?:;\s*q\s*=\s*([0-9.]+))?$/;
 

@@ -140,14 +140,10 @@ export const httpRequest = (
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          resolveResult({
-            status: res.statusCode ?? 0,
-            headers: res.headers,
-            body: Buffer.concat(chunks).toString('utf8'),
-            raw: Buffer.concat(chunks),
-          }),
-        );
+        res.on('end', () => {
+          const raw = Buffer.concat(chunks);
+          resolveResult({ status: res.statusCode ?? 0, headers: res.headers, body: raw.toString('utf8'), raw });
+        });
         res.on('error', reject);
       },
     );
